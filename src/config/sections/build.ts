@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { Command, PinnedImage, RelativePath } from "./common.js";
+
+export const Preset = z.enum(["node", "java-maven", "generic"]);
+export type Preset = z.infer<typeof Preset>;
+
+export const PackageManager = z.enum(["npm", "pnpm", "yarn"]);
+export type PackageManager = z.infer<typeof PackageManager>;
+
+/** How the application is built, tested and packaged. Every field is optional: the preset is detected from the source. */
+export const BuildConfig = z.strictObject({
+  /** The build preset. Detected from the source when absent (package.json → node, pom.xml → java-maven). */
+  preset: Preset.optional(),
+  /** Node package manager. Detected from the lockfile when absent. */
+  packageManager: PackageManager.optional(),
+  /** Build image, pinned by digest. Required for the generic preset; overrides the preset's default otherwise. */
+  image: PinnedImage.optional(),
+  /** Sub-directory of the source that holds the application (default: the source root). */
+  workdir: RelativePath.optional(),
+  commands: z
+    .strictObject({
+      install: Command.optional(),
+      build: Command.optional(),
+      typecheck: Command.optional(),
+    })
+    .default({}),
+  /** Dockerfile used to package the runnable image, relative to the source. */
+  dockerfile: RelativePath.default("Dockerfile"),
+});
+export type BuildConfig = z.infer<typeof BuildConfig>;
+
+export const TestSuite = z.strictObject({
+  /** Command that runs the suite. */
+  command: Command,
+  /** JUnit XML report(s) the command writes, relative to the workdir. */
+  reports: z.array(RelativePath).min(1).default(["reports/junit.xml"]),
+});
+
+export const TestsConfig = z.strictObject({
+  unit: TestSuite.optional(),
+  integration: TestSuite.optional(),
+  e2e: TestSuite.extend({
+    /** Run with the pinned official Playwright image instead of the app's test image. */
+    playwright: z.boolean().default(false),
+  }).optional(),
+});
+export type TestsConfig = z.infer<typeof TestsConfig>;

@@ -1,0 +1,102 @@
+import { z } from "zod";
+import { RelativePath, Severity } from "./common.js";
+
+export const FindingCategory = z.enum([
+  "secret",
+  "sast",
+  "vulnerability",
+  "misconfiguration",
+  "license",
+  "quality",
+  "test",
+]);
+export type FindingCategory = z.infer<typeof FindingCategory>;
+
+/** The lowest severity that blocks, per category; `never` turns blocking off for that category. */
+export const Threshold = z.union([Severity, z.literal("never")]);
+
+const isoDate = z.iso.date({ error: "expected a date as YYYY-MM-DD" });
+
+export const AllowlistEntry = z
+  .strictObject({
+    /** Rule ID to allow (e.g. a CVE, a semgrep rule ID, a gitleaks rule). */
+    rule: z.string().min(1).optional(),
+    /** Fingerprint of one finding to allow. */
+    fingerprint: z.string().min(1).optional(),
+    /** Restrict the entry to paths starting with this prefix. */
+    path: z.string().min(1).optional(),
+    /** Why this is accepted. Mandatory: accountability. */
+    reason: z.string().min(10, { error: "expected a reason of at least 10 characters that explains the acceptance" }),
+    /** Last day the entry applies; after it, the finding blocks again and the report says the entry expired. */
+    expires: isoDate,
+    /** Who accepted it. */
+    owner: z.string().optional(),
+  })
+  .refine((e) => e.rule !== undefined || e.fingerprint !== undefined, {
+    error: "an allowlist entry needs a rule or a fingerprint",
+  });
+export type AllowlistEntry = z.infer<typeof AllowlistEntry>;
+
+export const PolicyConfig = z.strictObject({
+  failOn: z
+    .strictObject({
+      secret: Threshold.default("low"),
+      sast: Threshold.default("high"),
+      vulnerability: Threshold.default("high"),
+      misconfiguration: Threshold.default("high"),
+      license: Threshold.default("never"),
+      quality: Threshold.default("high"),
+      test: Threshold.default("low"),
+    })
+    .prefault({}),
+  /** Do not block on vulnerabilities that have no fixed version yet. */
+  ignoreUnfixed: z.boolean().default(false),
+  allowlist: z.array(AllowlistEntry).default([]),
+  /** A previous findings JSON report: only findings not in it block. */
+  baseline: RelativePath.optional(),
+});
+export type PolicyConfig = z.infer<typeof PolicyConfig>;
+
+export const SecurityConfig = z.strictObject({
+  gitleaks: z
+    .strictObject({
+      /** `dir` scans the working tree; `git` scans the history. */
+      mode: z.enum(["dir", "git"]).default("dir"),
+      config: RelativePath.optional(),
+      ignoreFile: RelativePath.optional(),
+    })
+    .prefault({}),
+  semgrep: z
+    .strictObject({
+      /** Named rulesets (e.g. `p/default`); need network access to the registry. */
+      rulesets: z.array(z.string().min(1)).default([]),
+      /** Local rule files or folders, relative to the source: run offline. */
+      rules: z.array(RelativePath).default([]),
+      exclude: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+  trivy: z
+    .strictObject({
+      severity: z.array(z.enum(["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"])).optional(),
+      ignoreFile: RelativePath.optional(),
+      scanners: z.array(z.enum(["vuln", "secret", "misconfig", "license"])).default(["vuln", "secret", "misconfig", "license"]),
+    })
+    .prefault({}),
+});
+
+export const QualityConfig = z.strictObject({
+  lint: z
+    .strictObject({
+      command: z.string().min(1),
+      format: z.enum(["eslint-json", "sarif"]).default("eslint-json"),
+      report: RelativePath,
+    })
+    .optional(),
+  /** Infrastructure source folders to check with trivy misconfig and cfn-lint. */
+  iac: z
+    .strictObject({
+      paths: z.array(RelativePath).default(["infra"]),
+      cfnLint: z.boolean().default(true),
+    })
+    .prefault({}),
+});

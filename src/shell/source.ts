@@ -1,0 +1,10 @@
+import type { Directory } from "@dagger.io/dagger";
+import { CONFIG_FILE, resolveConfig } from "../config/load.js";
+import type { DpraConfig } from "../config/schema.js";
+
+/** Reads and resolves the pipeline config of an application source directory. */
+export async function loadSourceConfig(source: Directory): Promise<DpraConfig> {
+  const listing = await source.entries();
+  const text = listing.includes(CONFIG_FILE) ? await source.file(CONFIG_FILE).contents() : undefined;
+  return resolveConfig(text, listing);
+}

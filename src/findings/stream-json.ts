@@ -1,5 +1,4 @@
-import { ReportError } from "./errors.js";
-import { formatJsonPath } from "./json.js";
+import { ReportError, formatJsonPath } from "./errors.js";
 
 export type JsonPath = readonly (string | number)[];
 /** `descend`: walk into the container; `emit`: hand the whole value to `value`; `skip`: read past it. */

@@ -89,7 +89,7 @@ describe("renderers", () => {
       for (const r of run.results as Json[]) {
         results++;
         expect(["error", "warning", "note", "none"]).toContain(r.level);
-        expect(rules[r.ruleIndex].id).toBe(r.ruleId);
+        expect(rules[r.ruleIndex as number]!.id).toBe(r.ruleId);
         expect(r.partialFingerprints["dpraFingerprint/v1"]).toMatch(/.+/);
         expect(r.locations[0].physicalLocation.artifactLocation.uri).not.toMatch(/^\/|\s/);
         expect(r.locations[0].physicalLocation.region.startLine).toBeGreaterThanOrEqual(1);

@@ -67,7 +67,7 @@ export function renderMarkdown(result: GateResult, opts: { limit?: number } = {}
   const tests = result.reports.filter((r) => r.tests);
   if (tests.length > 0) {
     out.push("### Tests", "", "| Report | Passed | Failed | Errors | Skipped | Total |", "|---|---|---|---|---|---|");
-    for (const r of tests) out.push(`| ${cell(r.tool)} | ${r.tests!.passed} | ${r.tests!.failed} | ${r.tests!.errors} | ${r.tests!.skipped} | ${r.tests!.total} |`);
+    for (const r of tests) out.push(`| ${cell(r.source ?? r.tool)} | ${r.tests!.passed} | ${r.tests!.failed} | ${r.tests!.errors} | ${r.tests!.skipped} | ${r.tests!.total} |`);
     out.push("");
   }
   if (result.blocking.length > 0) {

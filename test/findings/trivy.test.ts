@@ -112,7 +112,7 @@ describe("trivy JSON", () => {
 
   it("passes a clean image: a result without a Vulnerabilities key", async () => {
     const set = await parseFixture("trivy", "defectdojo-trivy-image-no-vulns.json");
-    expect(set).toEqual({ tool: "trivy", format: "trivy-json", findings: [], toolErrors: [] });
+    expect(set).toEqual({ tool: "trivy", format: "trivy-json", findings: [], toolErrors: [], source: fixturePath("trivy", "defectdojo-trivy-image-no-vulns.json") });
   });
 
   it("reads licenses", () => {

@@ -7,6 +7,7 @@ import { parseReport } from "../../src/findings/parse.js";
 import { evaluateGate } from "../../src/policy/gate.js";
 import { renderJson } from "../../src/policy/render.js";
 import { parseFixture } from "../findings/helpers.js";
+import { fixturePath } from "../support/fixtures.js";
 
 const today = new Date("2026-06-15T12:00:00Z");
 
@@ -175,6 +176,8 @@ describe("policy gate", () => {
       "vt/math.test.ts › math > subtracts",
       "vt/math.test.ts › math > throws a TypeError",
     ]);
-    expect(result.reports).toEqual([{ tool: "junit", format: "junit", findings: 3, tests: { passed: 2, failed: 3, skipped: 2, errors: 0, total: 7 } }]);
+    expect(result.reports).toEqual([
+      { source: fixturePath("junit", "vitest-4.1.12-junit-failures.xml"), tool: "junit", format: "junit", findings: 3, tests: { passed: 2, failed: 3, skipped: 2, errors: 0, total: 7 } },
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import type { FindingSet } from "../../src/findings/model.js";
 import { evaluateGate, type GateResult } from "../../src/policy/gate.js";
 import { renderJson, renderMarkdown, renderSarif } from "../../src/policy/render.js";
 import { parseFixture } from "../findings/helpers.js";
+import { fixturePath } from "../support/fixtures.js";
 
 const today = new Date("2026-06-15T00:00:00Z");
 
@@ -31,7 +32,7 @@ describe("renderers", () => {
     expect(md.startsWith(`## ❌ dpra gate failed: ${result.blocking.length} blocking findings\n`)).toBe(true);
     expect(md).toContain("| misconfiguration | high | 1 | 0 | 1 | 0 | 0 | 0 |");
     expect(md).toContain("| secret | low | 11 | 9 | 0 | 2 | 0 | 0 |");
-    expect(md).toContain("| junit | 2 | 3 | 0 | 2 | 7 |");
+    expect(md).toContain(`| ${fixturePath("junit", "vitest-4.1.12-junit-failures.xml")} | 2 | 3 | 0 | 2 | 7 |`);
     expect(md).toContain(`### Blocking findings (${result.blocking.length})`);
     for (const g of result.blocking) expect(md).toContain(g.reason.replace(/</g, "&lt;").replace(/>/g, "&gt;"));
     expect(md).toContain("math &gt; subtracts");

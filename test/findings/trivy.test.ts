@@ -168,6 +168,31 @@ describe("trivy streaming", () => {
     }
   });
 
+  it("handles escaped quotes and backslashes at every chunk boundary, in read and skipped values", async () => {
+    const tricky = 'say \\"hi\\" \\\\ C:\\\\path\\\\ \\\\"';
+    const report = {
+      SchemaVersion: 2,
+      Results: [
+        {
+          Target: "a\\\"b",
+          Packages: [{ Name: tricky, Notes: ["]}", "{[", tricky] }],
+          Vulnerabilities: [{ VulnerabilityID: "CVE-1", PkgName: tricky, Severity: "LOW", Title: `${tricky}}]` }],
+        },
+      ],
+    };
+    const text = JSON.stringify(report);
+    const expected = parseReport(text);
+    expect(expected.findings[0]!.location.package).toBe(tricky);
+    const bytes = Buffer.from(text);
+    for (const size of [1, 2, 3, 4, 5]) {
+      for (let offset = 0; offset < size; offset++) {
+        const chunks = [bytes.subarray(0, offset)];
+        for (let i = offset; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+        expect(await parseTrivyStream(Readable.from(chunks.filter((c) => c.length > 0)), "escapes.json")).toEqual(expected);
+      }
+    }
+  });
+
   it("keeps multi-byte characters split across chunks", async () => {
     const report = { SchemaVersion: 2, Results: [{ Target: "päckage-lock.json", Vulnerabilities: [{ VulnerabilityID: "CVE-1", PkgName: "ü€", Severity: "HIGH", Title: "naïve 🚀" }] }] };
     const bytes = Buffer.from(JSON.stringify(report));

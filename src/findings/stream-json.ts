@@ -252,7 +252,6 @@ export class JsonStreamParser {
         for (let k = stop - 1; k >= i && chunk[k] === BACKSLASH; k--) backslashes++;
         if (q === -1) {
           escape = backslashes % 2 === 1;
-          i = n;
           break;
         }
         i = q;

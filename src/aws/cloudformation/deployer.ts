@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-cloudformation";
 import { changeSetName, createChangeSet, deleteChangeSet, findChangeSet, isEmptyChangeSetReason, waitForChangeSet } from "./changeset.js";
 import { describeChangeSetDiff, formatDiff, type ChangeSetDiff } from "./diff.js";
-import { StackEventStream, findRootCause, formatRootCause, type RootCause } from "./events.js";
+import { StackEventStream, findRootCause, findStackFailureReason, formatRootCause, type RootCause } from "./events.js";
 import { stackOutputs, type StackOutputView } from "./outputs.js";
 import { errorText, sleep } from "./poll.js";
 import {
@@ -260,7 +260,8 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
     }
     if (isRolledBackOrFailed(status) || status === "DELETE_COMPLETE") {
       const cause = findRootCause(watched.events);
-      const why = cause ? `root cause: ${formatRootCause(cause)}` : `no failing resource in the events; stack reason: ${watched.stack?.StackStatusReason ?? "none"}`;
+      const stackReason = findStackFailureReason(watched.events) ?? watched.stack?.StackStatusReason ?? "none given";
+      const why = cause ? `root cause: ${formatRootCause(cause)}` : `no resource failed; the stack says: ${stackReason}`;
       const after = status.endsWith("ROLLBACK_COMPLETE") ? "CloudFormation rolled it back" : `the stack ended in ${status}; see the stack state section of docs/deploy.md`;
       return finish("failed", status, `deploy failed (${why}); ${after}`, { rootCause: cause, outputs: stackOutputs(watched.stack) });
     }

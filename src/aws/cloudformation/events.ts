@@ -105,6 +105,16 @@ export function findRootCause(events: readonly StackEvent[]): RootCause | undefi
   return undefined;
 }
 
+/**
+ * When no resource failed (e.g. a template error found while creating), the reason of the first
+ * stack-level event that started a rollback or failed is the best explanation available.
+ */
+export function findStackFailureReason(events: readonly StackEvent[]): string | undefined {
+  const ordered = [...events].sort((a, b) => (a.Timestamp?.getTime() ?? 0) - (b.Timestamp?.getTime() ?? 0));
+  const e = ordered.find((x) => isStackItself(x) && x.ResourceStatusReason && (x.ResourceStatus?.includes("ROLLBACK_IN_PROGRESS") || x.ResourceStatus?.endsWith("_FAILED")));
+  return e?.ResourceStatusReason;
+}
+
 export function formatRootCause(c: RootCause): string {
   const hook = c.hook ? ` [hook ${c.hook.type}: ${c.hook.status}${c.hook.reason ? ` - ${c.hook.reason}` : ""}]` : "";
   return `${c.logicalId} (${c.resourceType}) ${c.status}: ${c.reason}${hook}`;

@@ -93,7 +93,9 @@ export async function deployEnvironment(req: DeployEnvironmentRequest): Promise<
   for (const [i, wave] of waves.entries()) {
     const report = waveReports[i]!;
     req.log(`== ${req.envName} ${wave.name}: ${wave.regions.join(", ")}`);
-    const outcomes = await Promise.all(wave.regions.map((region) => deployRegion(req, wave, region, pollMs)));
+    // The first failure or breach in a wave cancels the wave's other updates still running.
+    const waveStop = new AbortController();
+    const outcomes = await Promise.all(wave.regions.map((region) => deployRegion(req, wave, region, pollMs, waveStop)));
     for (const o of outcomes) {
       regions.push({ region: o.stack.region, wave: wave.name, status: o.stack.outcome, stack: o.stack });
       if (o.breach && !breach) breach = o.breach;
@@ -153,13 +155,35 @@ export async function deployEnvironment(req: DeployEnvironmentRequest): Promise<
   return { envName: req.envName, stackName: env.stackName, image: req.image, runId: req.runId, status, message, waves: waveReports, regions, breach, durationMs: Date.now() - started };
 }
 
-async function deployRegion(req: DeployEnvironmentRequest, wave: WavePlan, region: string, pollMs: number): Promise<{ stack: StackDeployResult; breach?: BreachReport }> {
+async function deployRegion(
+  req: DeployEnvironmentRequest,
+  wave: WavePlan,
+  region: string,
+  pollMs: number,
+  waveStop: AbortController,
+): Promise<{ stack: StackDeployResult; breach?: BreachReport }> {
   const { env } = req;
   const clients = req.clientsFor(region);
   const alarms = alarmsForRegion(env.alarms, region, env.account);
   const stop = new AbortController();
+  let executing = false;
+  let finished = false;
+  const cancelUpdate = async (why: string) => {
+    req.log(`[${region} ${env.stackName}] ${why}: cancelling the update`);
+    try {
+      await clients.cloudFormation.send(new CancelUpdateStackCommand({ StackName: env.stackName }));
+    } catch (err) {
+      // A create cannot be cancelled (rollback triggers cover it), and a finished update needs the explicit rollback.
+      req.log(`[${region} ${env.stackName}] CancelUpdateStack: ${errorText(err)}`);
+    }
+  };
+  const onWaveStop = () => {
+    if (executing && !finished) void cancelUpdate(`${wave.name} is stopping`);
+  };
+  waveStop.signal.addEventListener("abort", onWaveStop, { once: true });
   let watcher: Promise<BreachReport | undefined> | undefined;
   const startWatcher = () => {
+    executing = true;
     if (req.preview || alarms.length === 0 || watcher) return;
     watcher = watchAlarms({
       client: clients.cloudWatch,
@@ -169,13 +193,9 @@ async function deployRegion(req: DeployEnvironmentRequest, wave: WavePlan, regio
       signal: stop.signal,
     }).then(async (w) => {
       if (!w.breached) return undefined;
-      req.log(`[${region} ${env.stackName}] alarm ${w.breached.name} is in ALARM during the deploy: cancelling the update`);
-      try {
-        await clients.cloudFormation.send(new CancelUpdateStackCommand({ StackName: env.stackName }));
-      } catch (err) {
-        // A create cannot be cancelled, and a finished update needs the explicit rollback.
-        req.log(`[${region} ${env.stackName}] CancelUpdateStack: ${errorText(err)}`);
-      }
+      waveStop.signal.removeEventListener("abort", onWaveStop);
+      await cancelUpdate(`alarm ${w.breached.name} is in ALARM during the deploy`);
+      waveStop.abort();
       return { ...w.breached, region, wave: wave.name, phase: "deploy" as const };
     });
   };
@@ -198,7 +218,9 @@ async function deployRegion(req: DeployEnvironmentRequest, wave: WavePlan, regio
     log: req.log,
     onExecuting: startWatcher,
   });
+  finished = true;
   stop.abort();
+  if (!DEPLOYED.has(stack.outcome) && stack.outcome !== "no-change" && stack.outcome !== "preview") waveStop.abort();
   const breach = watcher ? await watcher : undefined;
   return { stack, breach };
 }
@@ -218,17 +240,22 @@ async function bakeWave(
   req.log(`== ${wave.name}: baking ${formatDuration(wave.bakeMs)}, watching ${perRegion.map((r) => `${r.region}: ${r.names.join(", ")}`).join("; ")}`);
   const stop = new AbortController();
   let breach: BreachReport | undefined;
-  const results = await Promise.all(
+  // React to the first breach at once: do not wait for the other regions' in-flight polls.
+  let onBreach: () => void = () => undefined;
+  const firstBreach = new Promise<void>((resolve) => (onBreach = resolve));
+  const watches = Promise.all(
     perRegion.map(async ({ region, names }) => {
       const w = await watchAlarms({ client: req.clientsFor(region).cloudWatch, alarmNames: names, durationMs: wave.bakeMs, pollMs, signal: stop.signal });
       if (w.breached && !breach) {
         breach = { ...w.breached, region, wave: wave.name, phase: "bake" };
         stop.abort();
+        onBreach();
       }
       if (w.failedPolls > 0) req.log(`== ${wave.name} ${region}: ${w.failedPolls} alarm poll(s) failed during the bake`);
       return w;
     }),
   );
+  const results = await Promise.race([watches, firstBreach.then(() => [])]);
   return {
     breach,
     bakedMs: Date.now() - started,

@@ -148,7 +148,7 @@ describe("deploy shell (plan test with the fake engine; not an engine run)", () 
           makeClients: () => ({ cloudFormation: fake.cfn, cloudWatch: fake.cw }),
         }),
       ),
-    ).rejects.toThrow(/prod fruit-api-prod: rolled-back .*\n  eu-west-1 \(wave 1\): failed \[UPDATE_ROLLBACK_COMPLETE\] - root cause: TaskDefinition \(AWS::ECS::TaskDefinition\) UPDATE_FAILED: image not found/);
+    ).rejects.toThrow(/prod fruit-api-prod: rolled-back .*\n {2}eu-west-1 \(wave 1\): failed \[UPDATE_ROLLBACK_COMPLETE\] - root cause: TaskDefinition \(AWS::ECS::TaskDefinition\) UPDATE_FAILED: image not found/);
   });
 
   it.each([

@@ -83,7 +83,7 @@ describe("diff of nested stacks", () => {
     expect(diff.changes[0]?.nested?.changes[0]).toMatchObject({ logicalId: "Bucket", replacement: "True" });
     const text = formatDiff(diff, "eu-west-1");
     expect(text).toContain("0 to add, 2 to modify, 1 to remove; replacement: 1 certain, 0 conditional");
-    expect(text).toMatch(/\n  ~ Storage\s+AWS::CloudFormation::Stack.*\n    ~ Bucket\s+AWS::S3::Bucket\s+\(REPLACE/);
+    expect(text).toMatch(/\n {2}~ Storage\s+AWS::CloudFormation::Stack.*\n {4}~ Bucket\s+AWS::S3::Bucket\s+\(REPLACE/);
     // The guard finds the bucket inside the nested stack.
     expect(findStatefulReplacements(diff, [])).toEqual([{ logicalId: "Bucket", resourceType: "AWS::S3::Bucket", replacement: "True", path: ["Storage"] }]);
     expect(findStatefulReplacements(diff, ["Bucket"])).toEqual([]);

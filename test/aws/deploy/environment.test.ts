@@ -201,6 +201,32 @@ describe("deployEnvironment: waves", () => {
   });
 });
 
+describe("reaction time to an alarm during the bake", () => {
+  it("stays within one poll interval plus one round trip wherever the flip falls in the poll cycle", async () => {
+    const reactions: number[] = [];
+    for (let offset = 0; offset < POLL_MS; offset += 500) {
+      vi.setSystemTime(T0);
+      const { fakes, clientsFor } = world({ "eu-west-1": existing, "eu-central-1": existing, "us-east-1": existing });
+      let flipAt = 0;
+      const onLog = (l: string) => {
+        if (l.startsWith("== wave 2: baking") && flipAt === 0) {
+          flipAt = Date.now() + 30_000 + offset;
+          fakes["eu-central-1"]!.scenario.alarms!["fruit-api-5xx"]!.push({ at: flipAt, state: "ALARM" });
+        }
+      };
+      const threeWaves = env({ waves: [{ regions: ["eu-west-1"] }, { regions: ["eu-central-1"] }, { regions: ["us-east-1"] }] });
+      const { result } = await run(threeWaves, clientsFor, { onLog });
+      expect(result.waves.map((w) => w.status)).toEqual(["succeeded", "rolled-back", "not-started"]);
+      expect(fakes["us-east-1"]!.calls).toEqual([]);
+      const rollbackAt = fakes["eu-central-1"]!.callsOf("CreateChangeSet").find((c) => String(c.input.ChangeSetName).endsWith("-rollback"))!.at;
+      reactions.push(rollbackAt - flipAt);
+    }
+    expect(Math.max(...reactions)).toBeLessThanOrEqual(POLL_MS + LATENCY_MS);
+    expect(Math.min(...reactions)).toBeGreaterThan(0);
+    console.log(`alarm reaction during bake over ${reactions.length} phases: min ${Math.min(...reactions)} ms, max ${Math.max(...reactions)} ms (bound ${POLL_MS + LATENCY_MS} ms)`);
+  });
+});
+
 describe("no secret values in results or logs", () => {
   it("a full deploy with a rollback never prints or returns the credentials the clients hold", async () => {
     const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETSECRET";

@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-cloudformation";
 import { changeSetName, createChangeSet, deleteChangeSet, findChangeSet, isEmptyChangeSetReason, waitForChangeSet } from "./changeset.js";
 import { describeChangeSetDiff, formatDiff, type ChangeSetDiff } from "./diff.js";
-import { StackEventStream, findRootCause, findStackFailureReason, formatRootCause, type RootCause } from "./events.js";
+import { StackEventStream, findRootCause, findStackFailureReason, formatRootCause, refineNestedRootCause, type RootCause } from "./events.js";
 import { stackOutputs, type StackOutputView } from "./outputs.js";
 import { errorText, sleep } from "./poll.js";
 import {
@@ -259,7 +259,9 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
       throw new Stop("stopped", `the stack is still ${status} after ${Math.round(req.timeoutMs / 60000)} min; it goes on in AWS. Run the deploy again with the same run ID to follow it.`, status);
     }
     if (isRolledBackOrFailed(status) || status === "DELETE_COMPLETE") {
-      const cause = findRootCause(watched.events);
+      const first = findRootCause(watched.events);
+      const since = watched.events[0]?.Timestamp;
+      const cause = first ? await refineNestedRootCause(req.client, first, since) : undefined;
       const stackReason = findStackFailureReason(watched.events) ?? watched.stack?.StackStatusReason ?? "none given";
       const why = cause ? `root cause: ${formatRootCause(cause)}` : `no resource failed; the stack says: ${stackReason}`;
       const after = status.endsWith("ROLLBACK_COMPLETE") ? "CloudFormation rolled it back" : `the stack ended in ${status}; see the stack state section of docs/deploy.md`;

@@ -62,6 +62,8 @@ export interface RootCause {
   physicalId?: string;
   timestamp?: string;
   hook?: { type: string; status: string; reason?: string; failureMode?: string };
+  /** Logical IDs of the nested stacks the failure is in, outermost first. */
+  nestedIn?: string[];
 }
 
 function isCancellation(reason: string | undefined): boolean {
@@ -115,9 +117,41 @@ export function findStackFailureReason(events: readonly StackEvent[]): string | 
   return e?.ResourceStatusReason;
 }
 
+/** How many nested stack levels the root cause search descends. */
+const MAX_NESTED_DEPTH = 3;
+
+/**
+ * When the first failure is a nested stack, its own reason only names the resource that failed
+ * inside it; read the nested stack's events (those since `since`) to report that resource instead.
+ * Best effort: a failed read keeps the nested stack's own failure.
+ */
+export async function refineNestedRootCause(client: CloudFormationClient, cause: RootCause, since: Date | undefined, depth = 0): Promise<RootCause> {
+  if (cause.resourceType !== "AWS::CloudFormation::Stack" || !cause.physicalId || depth >= MAX_NESTED_DEPTH) return cause;
+  try {
+    const events: StackEvent[] = [];
+    let next: string | undefined;
+    let pages = 0;
+    outer: do {
+      const out = await client.send(new DescribeStackEventsCommand({ StackName: cause.physicalId, NextToken: next }));
+      for (const e of out.StackEvents ?? []) {
+        if (since && e.Timestamp && e.Timestamp < since) break outer;
+        events.push(e);
+      }
+      next = out.NextToken;
+    } while (next && ++pages < MAX_PAGES_PER_POLL);
+    const inner = findRootCause(events);
+    if (!inner) return cause;
+    const refined = await refineNestedRootCause(client, inner, since, depth + 1);
+    return { ...refined, nestedIn: [cause.logicalId, ...(refined.nestedIn ?? [])] };
+  } catch {
+    return cause;
+  }
+}
+
 export function formatRootCause(c: RootCause): string {
+  const where = c.nestedIn && c.nestedIn.length > 0 ? `${c.nestedIn.join("/")}/` : "";
   const hook = c.hook ? ` [hook ${c.hook.type}: ${c.hook.status}${c.hook.reason ? ` - ${c.hook.reason}` : ""}]` : "";
-  return `${c.logicalId} (${c.resourceType}) ${c.status}: ${c.reason}${hook}`;
+  return `${where}${c.logicalId} (${c.resourceType}) ${c.status}: ${c.reason}${hook}`;
 }
 
 /** One event as a log line: time, status, resource and reason. */

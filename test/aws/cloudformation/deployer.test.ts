@@ -219,6 +219,32 @@ describe("deployStack: failures", () => {
     expect(result.message).toContain("CloudFormation rolled it back");
   });
 
+  it("follows a failed nested stack to the resource that failed inside it", async () => {
+    const nestedArn = "arn:aws:cloudformation:eu-west-1:111111111111:stack/fruit-api-Storage-1ABC/0000";
+    const later = (s: number) => new Date(Date.parse("2026-01-01T00:00:00Z") + s * 1000);
+    const { run } = setup({
+      stack: { status: "UPDATE_COMPLETE" },
+      changes: [change("Modify", "Storage", "AWS::CloudFormation::Stack")],
+      execution: () => [
+        { afterMs: 0, status: "UPDATE_IN_PROGRESS" },
+        { afterMs: 1000, event: { LogicalResourceId: "Storage", ResourceType: "AWS::CloudFormation::Stack", PhysicalResourceId: nestedArn, ResourceStatus: "UPDATE_FAILED", ResourceStatusReason: "Embedded stack " + nestedArn + " was not successfully updated. Currently in UPDATE_ROLLBACK_IN_PROGRESS with reason: The following resource(s) failed to update: [Bucket]." } },
+        { afterMs: 2000, status: "UPDATE_ROLLBACK_IN_PROGRESS" },
+        { afterMs: 6000, status: "UPDATE_ROLLBACK_COMPLETE" },
+      ],
+      nestedEvents: {
+        [nestedArn]: [
+          { StackId: nestedArn, StackName: "fruit-api-Storage-1ABC", EventId: "n3", LogicalResourceId: "Queue", ResourceType: "AWS::SQS::Queue", ResourceStatus: "UPDATE_FAILED", ResourceStatusReason: "Resource update cancelled", Timestamp: later(61) },
+          { StackId: nestedArn, StackName: "fruit-api-Storage-1ABC", EventId: "n2", LogicalResourceId: "Bucket", ResourceType: "AWS::S3::Bucket", ResourceStatus: "UPDATE_FAILED", ResourceStatusReason: "Access Denied (Service: S3, Status Code: 403)", Timestamp: later(60) },
+          { StackId: nestedArn, StackName: "fruit-api-Storage-1ABC", EventId: "n0", LogicalResourceId: "Bucket", ResourceType: "AWS::S3::Bucket", ResourceStatus: "UPDATE_FAILED", ResourceStatusReason: "an older, unrelated failure", Timestamp: new Date(Date.parse("2025-12-01T00:00:00Z")) },
+        ],
+      },
+    });
+    const result = await run();
+    expect(result.outcome).toBe("failed");
+    expect(result.rootCause).toMatchObject({ logicalId: "Bucket", resourceType: "AWS::S3::Bucket", nestedIn: ["Storage"], reason: "Access Denied (Service: S3, Status Code: 403)" });
+    expect(result.message).toContain("root cause: Storage/Bucket (AWS::S3::Bucket) UPDATE_FAILED: Access Denied");
+  });
+
   it("never fails a successful deploy because event polls fail", async () => {
     const { run, lines } = setup({ stack: { status: "UPDATE_COMPLETE" }, eventFaults: { alwaysError: true } });
     const result = await run();

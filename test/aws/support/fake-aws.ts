@@ -67,6 +67,8 @@ export interface RegionScenario {
   /** Make DescribeStackEvents fail: "throttle" for the first n calls, or "always-error". */
   eventFaults?: { throttleFirst?: number; alwaysError?: boolean };
   drift?: "IN_SYNC" | "DRIFTED";
+  /** Events of nested stacks, by stack ARN, newest first. */
+  nestedEvents?: Record<string, StackEvent[]>;
 }
 
 interface SimChangeSet {
@@ -330,6 +332,8 @@ export class FakeRegion {
         const f = this.scenario.eventFaults;
         if (f?.alwaysError) throw Object.assign(new Error("Internal failure"), { name: "InternalFailure", $metadata: { httpStatusCode: 500 } });
         if (f?.throttleFirst && this.eventCalls <= f.throttleFirst) throw Object.assign(new Error("Rate exceeded"), { name: "Throttling", $metadata: { httpStatusCode: 400 } });
+        const nested = input.StackName ? this.scenario.nestedEvents?.[input.StackName] : undefined;
+        if (nested) return { StackEvents: nested };
         if (!this.stack) throw notFound();
         const newestFirst = [...this.events].reverse();
         const start = input.NextToken ? Number(input.NextToken) : 0;

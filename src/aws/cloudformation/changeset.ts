@@ -39,6 +39,7 @@ export interface ChangeSetRequest {
   type: "CREATE" | "UPDATE";
   templateBody: string;
   parameters: Parameter[];
+  /** Stack tags; an empty list would remove every tag on an update. */
   tags: Tag[];
   capabilities: Capability[];
   rollbackConfiguration?: RollbackConfiguration;

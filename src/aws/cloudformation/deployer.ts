@@ -92,6 +92,9 @@ export interface StackDeployResult {
   resumed: boolean;
 }
 
+/** The TemplateBody limit of CreateChangeSet; larger templates need TemplateURL. */
+export const MAX_TEMPLATE_BODY_BYTES = 51_200;
+
 class Stop extends Error {
   constructor(
     readonly outcome: StackOutcome,
@@ -144,6 +147,14 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
   };
 
   try {
+    const bytes = Buffer.byteLength(req.templateBody, "utf8");
+    if (bytes > MAX_TEMPLATE_BODY_BYTES) {
+      throw new Stop(
+        "stopped",
+        `the template is ${bytes} bytes; CloudFormation takes at most ${MAX_TEMPLATE_BODY_BYTES} bytes inline. ` +
+          "Split it into nested stacks or shorten it (uploading templates to S3 is not supported by this deployer).",
+      );
+    }
     let stack = await describeStack(req.client, req.stackName);
 
     // Resume: an earlier run of the same pipeline run may have left our change set behind.

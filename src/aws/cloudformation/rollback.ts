@@ -8,6 +8,7 @@ import {
   type CloudFormationClient,
   type Parameter,
   type Stack,
+  type Tag,
 } from "@aws-sdk/client-cloudformation";
 import { createChangeSet, waitForChangeSet } from "./changeset.js";
 import { StackEventStream, findRootCause, formatRootCause } from "./events.js";
@@ -22,6 +23,7 @@ export interface StackSnapshot {
   templateBody: string;
   parameters: Parameter[];
   capabilities: Capability[];
+  tags: Tag[];
 }
 
 /** Parameter values DescribeStacks masks (NoEcho); they are sent back as UsePreviousValue. */
@@ -40,6 +42,7 @@ export async function captureSnapshot(client: CloudFormationClient, stack: Stack
       p.ParameterValue === MASKED ? { ParameterKey: p.ParameterKey, UsePreviousValue: true } : { ParameterKey: p.ParameterKey, ParameterValue: p.ParameterValue },
     ),
     capabilities: stack.Capabilities ?? [],
+    tags: stack.Tags ?? [],
   };
 }
 
@@ -143,7 +146,7 @@ async function redeploySnapshot(r: RollbackRequest, snap: StackSnapshot, label: 
     type: "UPDATE",
     templateBody: snap.templateBody,
     parameters: snap.parameters,
-    tags: [],
+    tags: snap.tags,
     capabilities: snap.capabilities,
     rollbackConfiguration: { RollbackTriggers: [], MonitoringTimeInMinutes: 0 },
     description: "dpra: roll back to the state before the deploy",

@@ -99,6 +99,7 @@ describe("deployStack: the happy paths", () => {
       templateBody: "OLD TEMPLATE",
       parameters: [{ ParameterKey: "ImageUri", ParameterValue: "old" }, { ParameterKey: "DbPassword", UsePreviousValue: true }],
       capabilities: [],
+      tags: [],
     });
   });
 
@@ -117,6 +118,14 @@ describe("deployStack: the happy paths", () => {
     expect(result.diffText).toContain("TaskDefinition");
     expect(fake.callsOf("ExecuteChangeSet")).toHaveLength(0);
     expect(fake.changeSets.get("dpra-run-42")?.status).toBe("CREATE_COMPLETE");
+  });
+
+  it("refuses a template over the 51,200-byte inline limit before calling AWS", async () => {
+    const { fake, run } = setup({ stack: { status: "UPDATE_COMPLETE" } }, { templateBody: "#".repeat(51_201) });
+    const result = await run();
+    expect(result.outcome).toBe("stopped");
+    expect(result.message).toContain("the template is 51201 bytes; CloudFormation takes at most 51200 bytes inline");
+    expect(fake.calls).toEqual([]);
   });
 
   it("reports a change set that fails for a reason other than 'no changes' as a failure", async () => {

@@ -17,7 +17,14 @@ function rollback(scenario: RegionScenario, over: Partial<RollbackRequest> = {})
   return { fake, lines, run };
 }
 
-const snapshot = { stackName: "app", status: "UPDATE_COMPLETE", templateBody: "PREVIOUS", parameters: [{ ParameterKey: "ImageUri", ParameterValue: "old" }], capabilities: ["CAPABILITY_IAM" as const] };
+const snapshot = {
+  stackName: "app",
+  status: "UPDATE_COMPLETE",
+  templateBody: "PREVIOUS",
+  parameters: [{ ParameterKey: "ImageUri", ParameterValue: "old" }],
+  capabilities: ["CAPABILITY_IAM" as const],
+  tags: [{ Key: "team", Value: "fruit" }],
+};
 
 describe("rollbackStack picks the API the stack status allows", () => {
   it("UPDATE_IN_PROGRESS (monitoring window): CancelUpdateStack, then CloudFormation rolls back", async () => {
@@ -41,6 +48,8 @@ describe("rollbackStack picks the API the stack status allows", () => {
       ChangeSetType: "UPDATE",
       TemplateBody: "PREVIOUS",
       Capabilities: ["CAPABILITY_IAM"],
+      // The stack's tags go back as they were: an empty list would remove them all.
+      Tags: [{ Key: "team", Value: "fruit" }],
       RollbackConfiguration: { RollbackTriggers: [], MonitoringTimeInMinutes: 0 },
     });
     expect(fake.callsOf("ExecuteChangeSet")[0]?.input.ClientRequestToken).toBe("dpra-r1-rollback-exec");

@@ -40,7 +40,9 @@ function world(regionScenarios: Record<string, RegionScenario>) {
   return { fakes, clientsFor };
 }
 
-const existing: RegionScenario = { stack: { status: "UPDATE_COMPLETE", template: "PREVIOUS", parameters: [{ ParameterKey: "ImageUri", ParameterValue: "previous-image" }] } };
+const existing: RegionScenario = {
+  stack: { status: "UPDATE_COMPLETE", template: "PREVIOUS", parameters: [{ ParameterKey: "ImageUri", ParameterValue: "previous-image" }], tags: [{ Key: "dpra:environment", Value: "prod" }] },
+};
 
 async function run(e: AwsEnvironment, clientsFor: (r: string) => never | { cloudFormation: FakeRegion["cfn"]; cloudWatch: FakeRegion["cw"] }, opts: { preview?: boolean; envName?: string; onLog?: (l: string) => void } = {}) {
   const lines: string[] = [];
@@ -115,7 +117,12 @@ describe("deployEnvironment: waves", () => {
     // Both wave-2 stacks got the previous template and parameters back through a rollback change set.
     for (const region of ["eu-central-1", "eu-north-1"]) {
       const rollback = fakes[region]!.callsOf("CreateChangeSet").find((c) => String(c.input.ChangeSetName).endsWith("-rollback"))!;
-      expect(rollback.input).toMatchObject({ TemplateBody: "PREVIOUS", Parameters: [{ ParameterKey: "ImageUri", ParameterValue: "previous-image" }], RollbackConfiguration: { RollbackTriggers: [], MonitoringTimeInMinutes: 0 } });
+      expect(rollback.input).toMatchObject({
+        TemplateBody: "PREVIOUS",
+        Parameters: [{ ParameterKey: "ImageUri", ParameterValue: "previous-image" }],
+        Tags: [{ Key: "dpra:environment", Value: "prod" }],
+        RollbackConfiguration: { RollbackTriggers: [], MonitoringTimeInMinutes: 0 },
+      });
       expect(fakes[region]!.stack?.StackStatus).toBe("UPDATE_COMPLETE");
       expect(fakes[region]!.stack?.template).toBe("PREVIOUS");
     }

@@ -27,6 +27,7 @@ import {
   type Output,
   type Parameter,
   type StackEvent,
+  type Tag,
 } from "@aws-sdk/client-cloudformation";
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { mockClient } from "aws-sdk-client-mock";
@@ -49,7 +50,7 @@ export interface Step {
 export type Execution = "success" | "fail" | ((ctx: { type: "CREATE" | "UPDATE"; changes: Change[]; monitoringMs: number }) => Step[]);
 
 export interface RegionScenario {
-  stack?: { status: string; parameters?: Parameter[]; outputs?: Output[]; template?: string; resources?: number; terminationProtection?: boolean };
+  stack?: { status: string; parameters?: Parameter[]; outputs?: Output[]; template?: string; resources?: number; terminationProtection?: boolean; tags?: Tag[] };
   /** Changes the next change set will hold; [] makes it empty. */
   changes?: Change[];
   emptyReason?: string;
@@ -99,6 +100,7 @@ export class FakeRegion {
     template: string;
     resources: number;
     EnableTerminationProtection: boolean;
+    Tags?: Tag[];
   };
   readonly events: StackEvent[] = [];
   readonly changeSets = new Map<string, SimChangeSet>();
@@ -125,6 +127,7 @@ export class FakeRegion {
         template: scenario.stack.template ?? "Resources: {}",
         resources: scenario.stack.resources ?? 3,
         EnableTerminationProtection: scenario.stack.terminationProtection ?? false,
+        Tags: scenario.stack.tags,
       };
       this.pushEvent({ LogicalResourceId: stackName, ResourceType: "AWS::CloudFormation::Stack", ResourceStatus: scenario.stack.status as StackEvent["ResourceStatus"], ClientRequestToken: "earlier-run" });
     }

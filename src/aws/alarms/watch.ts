@@ -1,4 +1,5 @@
 import { DescribeAlarmsCommand, type CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { isThrottling } from "../cloudformation/poll.js";
 
 /** An alarm seen in the ALARM state. */
 export interface AlarmBreach {
@@ -105,9 +106,7 @@ export async function watchAlarms(o: WatchAlarmsOptions): Promise<AlarmWatchResu
         return result;
       }
       result.failedPolls++;
-      const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-      const throttled = e?.name === "Throttling" || e?.name === "ThrottlingException" || e?.$metadata?.httpStatusCode === 429;
-      interval = throttled ? Math.min(interval * 2, 60_000) : o.pollMs;
+      interval = isThrottling(err) ? Math.min(interval * 2, 60_000) : o.pollMs;
     }
     const now = Date.now();
     if (now >= end) return result;

@@ -9,6 +9,7 @@ import {
   type RollbackConfiguration,
   type Tag,
 } from "@aws-sdk/client-cloudformation";
+import { randomBytes } from "node:crypto";
 import { Backoff, errorText, isThrottling, sleep } from "./poll.js";
 
 /**
@@ -46,14 +47,19 @@ export interface ChangeSetRequest {
   description?: string;
 }
 
-/** Creates the change set; the ClientToken makes a retried call return the same change set. */
+/**
+ * Creates the change set. The ClientToken makes the SDK's retries of this call return the same
+ * change set; it is fresh per call (not the name), because across runs the change set is found by
+ * its name, and a token reused after CloudFormation deleted an executed change set of that name
+ * could point at the deleted one.
+ */
 export async function createChangeSet(client: CloudFormationClient, req: ChangeSetRequest): Promise<string> {
   const out = await client.send(
     new CreateChangeSetCommand({
       StackName: req.stackName,
       ChangeSetName: req.name,
       ChangeSetType: req.type,
-      ClientToken: req.name,
+      ClientToken: `${req.name.slice(0, 119)}-${randomBytes(4).toString("hex")}`,
       TemplateBody: req.templateBody,
       Parameters: req.parameters,
       Tags: req.tags,

@@ -169,9 +169,11 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
           state.resumed = true;
           state.created = existing.ChangeSetId !== undefined && stack.StackStatus?.startsWith("CREATE") === true;
           attach = true;
-        } else if (existing.Status === "FAILED" && existing.StatusReason && isEmptyChangeSetReason(existing.StatusReason)) {
-          return finish("no-change", stack.StackStatus ?? "?", `no changes (change set ${name}: ${existing.StatusReason})`, { outputs: stackOutputs(stack) });
-        } else if (existing.Status === "CREATE_COMPLETE" || existing.Status === "CREATE_PENDING" || existing.Status === "CREATE_IN_PROGRESS") {
+        } else if (
+          (existing.Status === "CREATE_COMPLETE" && exec === "AVAILABLE") ||
+          existing.Status === "CREATE_PENDING" ||
+          existing.Status === "CREATE_IN_PROGRESS"
+        ) {
           log(`resuming: change set ${name} already exists (${existing.Status})`);
           state.resumed = true;
           state.created = stack.StackStatus === "REVIEW_IN_PROGRESS";
@@ -180,6 +182,7 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
           if (w.status === "failed") throw new Stop("failed", `change set ${name} failed: ${w.reason}`, stack.StackStatus);
           ready = { id: w.id };
         } else {
+          // FAILED (even "no changes": the stack may have changed since), OBSOLETE or UNAVAILABLE.
           log(`change set ${name} is ${existing.Status}/${exec}; deleting it to create it again`);
           await deleteChangeSet(req.client, req.stackName, name);
         }

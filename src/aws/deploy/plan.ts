@@ -37,11 +37,24 @@ export function stackParameters(env: AwsEnvironment, image: string): Record<stri
 }
 
 /**
- * A run ID derived from what is deployed: the same environment, image, template and parameters give
+ * A run ID derived from what is deployed: the same environment, image, template, parameters, tags,
+ * capabilities and rollback configuration give
  * the same change set name, so a rerun after a crash finds the change set of the run it continues.
  */
 export function contentRunId(envName: string, env: AwsEnvironment, image: string, templateBody: string): string {
   const h = createHash("sha256");
-  h.update(JSON.stringify({ envName, stack: env.stackName, image, parameters: stackParameters(env, image), tags: env.tags, templateBody }));
+  h.update(
+    JSON.stringify({
+      envName,
+      stack: env.stackName,
+      image,
+      parameters: stackParameters(env, image),
+      tags: env.tags,
+      capabilities: env.capabilities,
+      alarms: env.alarms,
+      monitoringMinutes: env.monitoringMinutes,
+      templateBody,
+    }),
+  );
   return h.digest("hex").slice(0, 20);
 }

@@ -57,7 +57,7 @@ describe("deployStack: the happy paths", () => {
       StackName: "fruit-api",
       ChangeSetName: "dpra-run-42",
       ChangeSetType: "CREATE",
-      ClientToken: "dpra-run-42",
+      ClientToken: expect.stringMatching(/^dpra-run-42-[0-9a-f]{8}$/),
       IncludeNestedStacks: true,
       Capabilities: ["CAPABILITY_IAM"],
       Tags: [{ Key: "app", Value: "fruit-api" }],
@@ -339,6 +339,28 @@ describe("deployStack: resuming a run", () => {
     expect(again.resumed).toBe(true);
     expect(first.fake.callsOf("CreateChangeSet")).toHaveLength(1);
     expect(first.fake.callsOf("ExecuteChangeSet")).toHaveLength(1);
+  });
+
+  it("does not trust an old 'no changes' change set of the same name: the stack may have changed since", async () => {
+    const first = setup({ stack: { status: "UPDATE_COMPLETE" }, changes: [] });
+    expect((await first.run()).outcome).toBe("no-change");
+    expect(first.fake.changeSets.get("dpra-run-42")?.status).toBe("FAILED");
+    // Someone else changed the stack; the same run ID is deployed again.
+    first.fake.scenario.changes = undefined;
+    const again = await drive(deployStack(first.req), vi);
+    expect(again.outcome).toBe("updated");
+    expect(first.fake.callsOf("DeleteChangeSet")).toHaveLength(1);
+    expect(first.fake.callsOf("CreateChangeSet")).toHaveLength(2);
+  });
+
+  it("re-creates an obsolete change set instead of executing it", async () => {
+    const first = setup({ stack: { status: "UPDATE_COMPLETE" } }, { preview: true });
+    await first.run();
+    first.fake.changeSets.get("dpra-run-42")!.executionStatus = "OBSOLETE";
+    const again = await drive(deployStack({ ...first.req, preview: false }), vi);
+    expect(again.outcome).toBe("updated");
+    const writes = first.fake.calls.map((c) => c.command).filter((c) => ["CreateChangeSet", "DeleteChangeSet", "ExecuteChangeSet"].includes(c));
+    expect(writes).toEqual(["CreateChangeSet", "DeleteChangeSet", "CreateChangeSet", "ExecuteChangeSet"]);
   });
 
   it("attaches to the stack operation an earlier run started, and streams only its events", async () => {

@@ -6,7 +6,7 @@ import {
   type CloudFormationClient,
   type Stack,
 } from "@aws-sdk/client-cloudformation";
-import { changeSetName, createChangeSet, deleteChangeSet, findChangeSet, isEmptyChangeSetReason, waitForChangeSet } from "./changeset.js";
+import { changeSetName, createChangeSet, deleteChangeSet, findChangeSet, waitForChangeSet } from "./changeset.js";
 import { describeChangeSetDiff, formatDiff, type ChangeSetDiff } from "./diff.js";
 import { StackEventStream, findRootCause, findStackFailureReason, formatRootCause, refineNestedRootCause, type RootCause } from "./events.js";
 import { stackOutputs, type StackOutputView } from "./outputs.js";

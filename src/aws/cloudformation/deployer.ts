@@ -286,7 +286,11 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
     return finish(outcome, status, `${outcome}: ${status}`, { outputs: stackOutputs(watched.stack) });
   } catch (err) {
     if (err instanceof Stop) return finish(err.outcome, err.status ?? "?", err.message);
-    return finish("stopped", "?", `deploy stopped: ${errorText(err)}`);
+    return finish(
+      "stopped",
+      "?",
+      `deploy stopped: ${errorText(err)}. If a change set was executing, the operation goes on in AWS: run the deploy again with the same run ID to pick it up.`,
+    );
   }
 }
 

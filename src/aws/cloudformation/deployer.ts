@@ -177,6 +177,8 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
           log(`resuming: change set ${name} already exists (${existing.Status})`);
           state.resumed = true;
           state.created = stack.StackStatus === "REVIEW_IN_PROGRESS";
+          // Not executed yet: the stack is still as it was, so its state can still be captured.
+          if (!state.created) state.snapshot = await captureSnapshot(req.client, stack);
           const w = await waitForChangeSet(req.client, req.stackName, name, { pollMs: req.pollMs, timeoutMs: req.timeoutMs });
           if (w.status === "empty") return finish("no-change", stack.StackStatus ?? "?", `no changes (${w.reason})`, { outputs: stackOutputs(stack) });
           if (w.status === "failed") throw new Stop("failed", `change set ${name} failed: ${w.reason}`, stack.StackStatus);

@@ -337,6 +337,8 @@ describe("deployStack: resuming a run", () => {
     const again = await drive(deployStack({ ...first.req, preview: false }), vi);
     expect(again.outcome).toBe("updated");
     expect(again.resumed).toBe(true);
+    // The stack was not changed yet when the run resumed: the rollback snapshot is still taken.
+    expect(again.snapshot?.templateBody).toBe("Resources: {}");
     expect(first.fake.callsOf("CreateChangeSet")).toHaveLength(1);
     expect(first.fake.callsOf("ExecuteChangeSet")).toHaveLength(1);
   });

@@ -3,7 +3,8 @@
  *
  * Build, test, scan, package once, and promote the same image digest through Beta, Gamma and Prod.
  */
-import { argument, Directory, func, object } from "@dagger.io/dagger";
+import { argument, Directory, File, func, object } from "@dagger.io/dagger";
+import { CapacityTestResult, capacityTestFunction } from "./actions/capacity/dagger.js";
 import { loadSourceConfig } from "./shell/source.js";
 
 /** The dpra pipeline: each DPRA stage and action as a function, composed by build and release. */
@@ -18,5 +19,29 @@ export class Dpra {
   @func()
   async config(@argument({ defaultPath: "/examples/fruit-api" }) source: Directory): Promise<string> {
     return JSON.stringify(await loadSourceConfig(source), null, 2);
+  }
+
+  // --- gamma: capacity ---
+
+  /**
+   * Run the application's k6 capacity test (the `capacity` section of dpra.yaml) against an endpoint,
+   * in a pinned grafana/k6 container. Checks p95 latency, error rate and throughput against the
+   * thresholds, and against the last baseline when one is given. The script reads the endpoint as
+   * `__ENV.BASE_URL`. The returned `baseline` is the JSON to keep for the next run.
+   *
+   * @param source Application source directory with dpra.yaml and the k6 script.
+   * @param endpoint Base URL of the environment under test, e.g. the Gamma stack's endpoint output.
+   * @param baseline The baseline JSON a previous passing run returned; without it only the thresholds apply.
+   * @param failOnRegression Fail the call when a threshold or the baseline comparison fails (default true).
+   */
+  @func({ cache: "never" })
+  async capacityTest(
+    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    endpoint: string,
+    baseline?: File,
+    failOnRegression = true,
+  ): Promise<CapacityTestResult> {
+    const config = await loadSourceConfig(source);
+    return capacityTestFunction(source, config.capacity, endpoint, baseline, failOnRegression);
   }
 }

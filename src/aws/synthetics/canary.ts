@@ -76,8 +76,9 @@ export class CanaryError extends Error {
   constructor(
     message: string,
     readonly steps: string[],
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = "CanaryError";
   }
 }
@@ -96,9 +97,26 @@ export async function deployAndRunCanary(
   spec: CanarySpec,
   options: { clock?: Clock; timings?: Partial<CanaryTimings> } = {},
 ): Promise<CanaryReport> {
+  const steps: string[] = [];
+  try {
+    return await deployAndRun(client, spec, options, steps);
+  } catch (e) {
+    if (e instanceof CanaryError) throw e;
+    // AWS errors (AccessDenied, ValidationException, ...) keep their name and message, with the canary's name.
+    const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    steps.push(`failed: ${text}`);
+    throw new CanaryError(`canary ${spec.name}: ${text}`, steps, { cause: e });
+  }
+}
+
+async function deployAndRun(
+  client: SyntheticsClient,
+  spec: CanarySpec,
+  options: { clock?: Clock; timings?: Partial<CanaryTimings> },
+  steps: string[],
+): Promise<CanaryReport> {
   const clock = options.clock ?? systemClock;
   const t = { ...defaultCanaryTimings, ...options.timings };
-  const steps: string[] = [];
   const fail = (message: string): never => {
     steps.push(`failed: ${message}`);
     throw new CanaryError(`canary ${spec.name}: ${message}`, steps);
@@ -268,7 +286,10 @@ async function withConflictRetry<T>(call: () => Promise<T>, clock: Clock, t: Can
     try {
       return await call();
     } catch (e) {
-      if (errorName(e) !== "ConflictException" || attempt >= t.conflictAttempts) throw e;
+      if (errorName(e) !== "ConflictException") throw e;
+      if (attempt >= t.conflictAttempts) {
+        throw new Error(`${what} still met a ConflictException after ${attempt} attempts: ${(e as Error).message}`, { cause: e });
+      }
       steps.push(`${what}: ConflictException (attempt ${attempt}), retrying in ${Math.round(t.conflictBackoffMs / 1000)} s`);
       await clock.sleep(t.conflictBackoffMs);
     }

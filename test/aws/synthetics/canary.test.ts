@@ -174,8 +174,19 @@ describe("deployAndRunCanary: a new canary", () => {
     synthetics.on(GetCanaryCommand).resolves(canary("READY"));
     synthetics.on(StartCanaryCommand).rejects(new ConflictException({ message: "busy", $metadata: {} }));
 
-    await expect(settle(deployAndRunCanary(client, spec, { timings }))).rejects.toThrow(/busy/);
+    await expect(settle(deployAndRunCanary(client, spec, { timings }))).rejects.toThrow(/canary test_canary_delete: Error: StartCanary still met a ConflictException after 3 attempts: busy/);
     expect(synthetics.commandCalls(StartCanaryCommand)).toHaveLength(3);
+  });
+
+  it("names the canary and keeps the AWS error when a call is refused", async () => {
+    const denied = Object.assign(new Error("User is not authorized to perform: synthetics:CreateCanary"), { name: "AccessDeniedException" });
+    synthetics.on(CreateCanaryCommand).rejects(denied);
+    const err = (await settle(deployAndRunCanary(client, spec, { timings })).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error & { steps: string[] };
+    expect(err.message).toBe("canary test_canary_delete: AccessDeniedException: User is not authorized to perform: synthetics:CreateCanary");
+    expect(err.steps).toEqual(["runtime syn-nodejs-playwright-2.0", "failed: AccessDeniedException: User is not authorized to perform: synthetics:CreateCanary"]);
   });
 
   it("times out when no run newer than the start finishes", async () => {

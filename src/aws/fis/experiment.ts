@@ -1,4 +1,4 @@
-import { GetExperimentCommand, StartExperimentCommand, StopExperimentCommand, type FisClient } from "@aws-sdk/client-fis";
+import type { FisClient } from "@aws-sdk/client-fis";
 import { parseK6Points, windowStats, type WindowStats } from "../../actions/capacity/points.js";
 import { systemClock, type Clock } from "../synthetics/clock.js";
 
@@ -28,6 +28,14 @@ export interface ChaosReport {
   passed: boolean;
 }
 
+type FisSdk = typeof import("@aws-sdk/client-fis");
+let fisSdk: Promise<FisSdk> | undefined;
+/** Loaded on first use: the Dagger runtime imports every file under src/ on each call. */
+function loadFisSdk(): Promise<FisSdk> {
+  fisSdk ??= import("@aws-sdk/client-fis");
+  return fisSdk;
+}
+
 const TERMINAL = new Set(["completed", "stopped", "failed", "cancelled"]);
 
 function errorText(e: unknown): string {
@@ -47,6 +55,7 @@ export async function runChaosExperiment(
   settings: ChaosSettings,
   clock: Clock = systemClock,
 ): Promise<ChaosReport> {
+  const { GetExperimentCommand, StartExperimentCommand, StopExperimentCommand } = await loadFisSdk();
   const loadStartedAt = clock.now();
   let loadFinished = false;
   const load = startLoad().finally(() => {

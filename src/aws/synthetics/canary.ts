@@ -1,15 +1,7 @@
-import {
-  CreateCanaryCommand,
-  DescribeCanariesCommand,
-  GetCanaryCommand,
-  GetCanaryRunsCommand,
-  StartCanaryCommand,
-  type Canary,
-  type CanaryRun,
-  type SyntheticsClient,
-} from "@aws-sdk/client-synthetics";
+import type { Canary, CanaryRun, SyntheticsClient } from "@aws-sdk/client-synthetics";
 import { systemClock, type Clock } from "./clock.js";
-import { GetDryRunRunsCommand, PromoteDryRunCommand, StartCanaryDryRunCommand } from "./dry-run.js";
+import { loadDryRunCommands, type DryRunCommands } from "./dry-run.js";
+import { loadSyntheticsSdk, type SyntheticsSdk } from "./sdk.js";
 import type { CanaryCode } from "./package.js";
 import { listRuntimeVersions, pickRuntimeVersion, type RuntimeFamily } from "./runtime.js";
 
@@ -117,6 +109,11 @@ async function deployAndRun(
 ): Promise<CanaryReport> {
   const clock = options.clock ?? systemClock;
   const t = { ...defaultCanaryTimings, ...options.timings };
+  const sdk = await loadSyntheticsSdk();
+  const dry = await loadDryRunCommands();
+  const { CreateCanaryCommand, DescribeCanariesCommand, StartCanaryCommand } = sdk;
+  const { PromoteDryRunCommand, StartCanaryDryRunCommand } = dry;
+  const api: Api = { client, sdk, dry };
   const fail = (message: string): never => {
     steps.push(`failed: ${message}`);
     throw new CanaryError(`canary ${spec.name}: ${message}`, steps);
@@ -144,10 +141,10 @@ async function deployAndRun(
     );
     action = "created";
     steps.push("created");
-    await waitForState(client, spec.name, ["READY", "RUNNING", "STOPPED"], clock, t, fail);
+    await waitForState(api, spec.name, ["READY", "RUNNING", "STOPPED"], clock, t, fail);
   } else {
     action = "updated";
-    await waitForState(client, spec.name, ["READY", "RUNNING", "STOPPED"], clock, t, fail);
+    await waitForState(api, spec.name, ["READY", "RUNNING", "STOPPED"], clock, t, fail);
     const dryStartedAt = clock.now();
     const started = await withConflictRetry(
       () =>
@@ -168,7 +165,7 @@ async function deployAndRun(
     );
     const dryRunId = started.DryRunConfig.DryRunId;
     steps.push(`dry run ${dryRunId} started`);
-    const dryRunRun = await waitForFinishedRun(client, spec.name, dryStartedAt, clock, t, fail, dryRunId);
+    const dryRunRun = await waitForFinishedRun(api, spec.name, dryStartedAt, clock, t, fail, dryRunId);
     dryRun = { id: dryRunId, run: dryRunRun };
     if (dryRunRun.state !== "PASSED") {
       fail(`the dry run of the new code failed (${describeRun(dryRunRun)}); the running canary keeps its previous code`);
@@ -182,25 +179,32 @@ async function deployAndRun(
       "UpdateCanary",
     );
     steps.push("updated from the dry run");
-    await waitForState(client, spec.name, ["READY", "RUNNING", "STOPPED"], clock, t, fail);
+    await waitForState(api, spec.name, ["READY", "RUNNING", "STOPPED"], clock, t, fail);
   }
 
-  const current = await getCanary(client, spec.name);
+  const current = await getCanary(api, spec.name);
   const startedAt = clock.now();
   if (current.Status?.State === "RUNNING") {
     steps.push("already running on its schedule: waiting for its next run");
   } else {
     await withConflictRetry(() => client.send(new StartCanaryCommand({ Name: spec.name })), clock, t, steps, "StartCanary");
     steps.push("started");
-    await waitForState(client, spec.name, ["RUNNING"], clock, t, fail);
+    await waitForState(api, spec.name, ["RUNNING"], clock, t, fail);
   }
-  const run = await waitForFinishedRun(client, spec.name, startedAt, clock, t, fail);
+  const run = await waitForFinishedRun(api, spec.name, startedAt, clock, t, fail);
   steps.push(`run ${run.id ?? "?"}: ${run.state}`);
   return { name: spec.name, runtimeVersion, action, dryRun, run, steps, passed: run.state === "PASSED" };
 }
 
-async function getCanary(client: SyntheticsClient, name: string): Promise<Canary> {
-  const canary = (await client.send(new GetCanaryCommand({ Name: name }))).Canary;
+/** The client with the lazily loaded SDK and dry-run commands. */
+interface Api {
+  client: SyntheticsClient;
+  sdk: SyntheticsSdk;
+  dry: DryRunCommands;
+}
+
+async function getCanary({ client, sdk }: Api, name: string): Promise<Canary> {
+  const canary = (await client.send(new sdk.GetCanaryCommand({ Name: name }))).Canary;
   if (!canary) throw new Error(`GetCanary ${name} answered without a Canary`);
   return canary;
 }
@@ -208,7 +212,7 @@ async function getCanary(client: SyntheticsClient, name: string): Promise<Canary
 type Fail = (message: string) => never;
 
 async function waitForState(
-  client: SyntheticsClient,
+  api: Api,
   name: string,
   wanted: readonly string[],
   clock: Clock,
@@ -217,7 +221,7 @@ async function waitForState(
 ): Promise<void> {
   const deadline = clock.now() + t.stateTimeoutMs;
   for (;;) {
-    const status = (await getCanary(client, name)).Status;
+    const status = (await getCanary(api, name)).Status;
     const state = status?.State ?? "UNKNOWN";
     if (wanted.includes(state)) return;
     if (state === "ERROR") {
@@ -253,7 +257,7 @@ export function describeRun(run: CanaryRunSummary): string {
 }
 
 async function waitForFinishedRun(
-  client: SyntheticsClient,
+  { client, sdk, dry }: Api,
   name: string,
   notBefore: number,
   clock: Clock,
@@ -266,7 +270,7 @@ async function waitForFinishedRun(
   const since = notBefore - 5_000;
   for (;;) {
     const page = await client.send(
-      dryRunId ? new GetDryRunRunsCommand({ Name: name, DryRunId: dryRunId, MaxResults: 10 }) : new GetCanaryRunsCommand({ Name: name, MaxResults: 10 }),
+      dryRunId ? new dry.GetDryRunRunsCommand({ Name: name, DryRunId: dryRunId, MaxResults: 10 }) : new sdk.GetCanaryRunsCommand({ Name: name, MaxResults: 10 }),
     );
     const runs = (page.CanaryRuns ?? [])
       .filter((r) => (r.Timeline?.Started?.getTime() ?? 0) >= since)

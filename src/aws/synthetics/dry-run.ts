@@ -9,14 +9,9 @@
  * - UpdateCanary: `PATCH /canary/{Name}` with only `DryRunId` (and optionally `Schedule`) in the body
  * When the SDK gains these operations, these classes can be replaced by the SDK's own.
  */
-import {
-  GetCanaryRunsCommand,
-  UpdateCanaryCommand,
-  type CanaryCodeInput,
-  type CanaryRunConfigInput,
-  type GetCanaryRunsCommandOutput,
-} from "@aws-sdk/client-synthetics";
+import type { CanaryCodeInput, CanaryRunConfigInput, GetCanaryRunsCommandOutput } from "@aws-sdk/client-synthetics";
 import { z } from "zod";
+import { loadSyntheticsSdk, type SyntheticsSdk } from "./sdk.js";
 
 interface WireRequest {
   method: string;
@@ -64,62 +59,77 @@ const StartCanaryDryRunAnswer = z.object({
 });
 export type StartCanaryDryRunOutput = z.infer<typeof StartCanaryDryRunAnswer>;
 
-/** StartCanaryDryRun: tries new code/runtime/config on an existing canary without replacing it. */
-export class StartCanaryDryRunCommand extends UpdateCanaryCommand {
-  constructor(input: StartCanaryDryRunInput) {
-    super(input);
-    const h = hooks(this);
-    const [serialize, deserialize] = [h.serialize, h.deserialize];
-    h.serialize = async (i, context) => {
-      const request = await serialize(i, context);
-      request.method = "POST";
-      request.path = `${request.path.replace(/\/$/, "")}/dry-run/start`;
-      return request;
-    };
-    h.deserialize = async (output, context) => {
-      // Errors keep the SDK's typed exceptions (ConflictException, ValidationException, ...).
-      if (output.statusCode >= 300) return deserialize(output, context);
-      const text = context.utf8Encoder(await context.streamCollector(output.body));
-      const parsed = StartCanaryDryRunAnswer.safeParse(text ? JSON.parse(text) : {});
-      if (!parsed.success) {
-        throw new Error(`StartCanaryDryRun answered without DryRunConfig.DryRunId: ${parsed.error.issues[0]?.message ?? ""}`);
-      }
-      return { $metadata: { httpStatusCode: output.statusCode }, ...parsed.data };
-    };
-  }
-}
-
-/** GetCanaryRuns limited to the runs of one dry run. */
-export class GetDryRunRunsCommand extends GetCanaryRunsCommand {
-  constructor(input: { Name: string; DryRunId: string; MaxResults?: number; NextToken?: string }) {
-    // The whole input is kept on the command (the SDK's serializer ignores unknown fields) so that
-    // it shows in logs and test doubles; the serializer below adds the fields to the wire body.
-    super(input as ConstructorParameters<typeof GetCanaryRunsCommand>[0]);
-    const h = hooks(this);
-    const serialize = h.serialize;
-    h.serialize = async (i, context) => {
-      const request = await serialize(i, context);
-      patchJsonBody(request, (body) => ({ ...body, DryRunId: input.DryRunId, RunType: "DRY_RUN" }));
-      return request;
-    };
-  }
-}
 export type GetDryRunRunsOutput = GetCanaryRunsCommandOutput;
 
-/** UpdateCanary with DryRunId: makes the dry run's configuration the canary's own. */
-export class PromoteDryRunCommand extends UpdateCanaryCommand {
-  constructor(input: { Name: string; DryRunId: string; ScheduleExpression?: string }) {
-    super(input as ConstructorParameters<typeof UpdateCanaryCommand>[0]);
-    const h = hooks(this);
-    const serialize = h.serialize;
-    h.serialize = async (i, context) => {
-      const request = await serialize(i, context);
-      // The API refuses any other field next to DryRunId except Schedule.
-      request.body = JSON.stringify({
-        DryRunId: input.DryRunId,
-        ...(input.ScheduleExpression ? { Schedule: { Expression: input.ScheduleExpression } } : {}),
-      });
-      return request;
-    };
+function makeDryRunCommands({ UpdateCanaryCommand, GetCanaryRunsCommand }: SyntheticsSdk) {
+  /** StartCanaryDryRun: tries new code/runtime/config on an existing canary without replacing it. */
+  class StartCanaryDryRunCommand extends UpdateCanaryCommand {
+    constructor(input: StartCanaryDryRunInput) {
+      super(input);
+      const h = hooks(this);
+      const [serialize, deserialize] = [h.serialize, h.deserialize];
+      h.serialize = async (i, context) => {
+        const request = await serialize(i, context);
+        request.method = "POST";
+        request.path = `${request.path.replace(/\/$/, "")}/dry-run/start`;
+        return request;
+      };
+      h.deserialize = async (output, context) => {
+        // Errors keep the SDK's typed exceptions (ConflictException, ValidationException, ...).
+        if (output.statusCode >= 300) return deserialize(output, context);
+        const text = context.utf8Encoder(await context.streamCollector(output.body));
+        const parsed = StartCanaryDryRunAnswer.safeParse(text ? JSON.parse(text) : {});
+        if (!parsed.success) {
+          throw new Error(`StartCanaryDryRun answered without DryRunConfig.DryRunId: ${parsed.error.issues[0]?.message ?? ""}`);
+        }
+        return { $metadata: { httpStatusCode: output.statusCode }, ...parsed.data };
+      };
+    }
   }
+
+  /** GetCanaryRuns limited to the runs of one dry run. */
+  class GetDryRunRunsCommand extends GetCanaryRunsCommand {
+    constructor(input: { Name: string; DryRunId: string; MaxResults?: number; NextToken?: string }) {
+      // The whole input is kept on the command (the SDK's serializer ignores unknown fields) so that
+      // it shows in logs and test doubles; the serializer below adds the fields to the wire body.
+      super(input as ConstructorParameters<typeof GetCanaryRunsCommand>[0]);
+      const h = hooks(this);
+      const serialize = h.serialize;
+      h.serialize = async (i, context) => {
+        const request = await serialize(i, context);
+        patchJsonBody(request, (body) => ({ ...body, DryRunId: input.DryRunId, RunType: "DRY_RUN" }));
+        return request;
+      };
+    }
+  }
+
+  /** UpdateCanary with DryRunId: makes the dry run's configuration the canary's own. */
+  class PromoteDryRunCommand extends UpdateCanaryCommand {
+    constructor(input: { Name: string; DryRunId: string; ScheduleExpression?: string }) {
+      super(input as ConstructorParameters<typeof UpdateCanaryCommand>[0]);
+      const h = hooks(this);
+      const serialize = h.serialize;
+      h.serialize = async (i, context) => {
+        const request = await serialize(i, context);
+        // The API refuses any other field next to DryRunId except Schedule.
+        request.body = JSON.stringify({
+          DryRunId: input.DryRunId,
+          ...(input.ScheduleExpression ? { Schedule: { Expression: input.ScheduleExpression } } : {}),
+        });
+        return request;
+      };
+    }
+  }
+
+  return { StartCanaryDryRunCommand, GetDryRunRunsCommand, PromoteDryRunCommand };
+}
+
+export type DryRunCommands = ReturnType<typeof makeDryRunCommands>;
+
+let commands: Promise<DryRunCommands> | undefined;
+
+/** The dry-run command classes, built on the lazily loaded SDK (one set per process, so test doubles can match them). */
+export function loadDryRunCommands(): Promise<DryRunCommands> {
+  commands ??= loadSyntheticsSdk().then(makeDryRunCommands);
+  return commands;
 }

@@ -1,9 +1,11 @@
-import { DescribeRuntimeVersionsCommand, type RuntimeVersion, type SyntheticsClient } from "@aws-sdk/client-synthetics";
+import type { RuntimeVersion, SyntheticsClient } from "@aws-sdk/client-synthetics";
+import { loadSyntheticsSdk } from "./sdk.js";
 
 export type RuntimeFamily = "syn-nodejs-playwright" | "syn-nodejs-puppeteer";
 
 /** Lists every runtime version (all pages). */
 export async function listRuntimeVersions(client: SyntheticsClient): Promise<RuntimeVersion[]> {
+  const { DescribeRuntimeVersionsCommand } = await loadSyntheticsSdk();
   const versions: RuntimeVersion[] = [];
   let nextToken: string | undefined;
   do {

@@ -14,9 +14,11 @@ import {
 import { mockAws } from "../../support/aws-mock.js";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { deployAndRunCanary, type CanarySpec } from "../../../src/aws/synthetics/canary.js";
-import { GetDryRunRunsCommand, PromoteDryRunCommand, StartCanaryDryRunCommand } from "../../../src/aws/synthetics/dry-run.js";
+import { loadDryRunCommands } from "../../../src/aws/synthetics/dry-run.js";
 import { packageNodeCanary } from "../../../src/aws/synthetics/package.js";
 import { placeboRuns } from "./support.js";
+
+const { GetDryRunRunsCommand, PromoteDryRunCommand, StartCanaryDryRunCommand } = await loadDryRunCommands();
 
 const synthetics = mockAws(SyntheticsClient);
 const client = new SyntheticsClient({ region: "eu-west-1" });

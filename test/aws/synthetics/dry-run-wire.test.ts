@@ -1,8 +1,10 @@
 import { ConflictException, GetCanaryRunsCommand, SyntheticsClient } from "@aws-sdk/client-synthetics";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { GetDryRunRunsCommand, PromoteDryRunCommand, StartCanaryDryRunCommand } from "../../../src/aws/synthetics/dry-run.js";
+import { loadDryRunCommands } from "../../../src/aws/synthetics/dry-run.js";
 import { cliExampleRuns } from "./support.js";
+
+const { GetDryRunRunsCommand, PromoteDryRunCommand, StartCanaryDryRunCommand } = await loadDryRunCommands();
 
 interface Sent {
   method: string;

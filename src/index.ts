@@ -3,8 +3,9 @@
  *
  * Build, test, scan, package once, and promote the same image digest through Beta, Gamma and Prod.
  */
-import { argument, Directory, File, func, object } from "@dagger.io/dagger";
+import { argument, Directory, File, func, object, Secret } from "@dagger.io/dagger";
 import { CapacityTestResult, capacityTestFunction } from "./actions/capacity/dagger.js";
+import { canaryFunction } from "./aws/synthetics/dagger.js";
 import { loadSourceConfig } from "./shell/source.js";
 
 /** The dpra pipeline: each DPRA stage and action as a function, composed by build and release. */
@@ -43,5 +44,45 @@ export class Dpra {
   ): Promise<CapacityTestResult> {
     const config = await loadSourceConfig(source);
     return capacityTestFunction(source, config.capacity, endpoint, baseline, failOnRegression);
+  }
+
+  // --- gamma: synthetic canary ---
+
+  /**
+   * Create or update the application's CloudWatch Synthetics canary (the `synthetics` section of
+   * dpra.yaml) and run it against an endpoint: new code is tried in a dry run before it replaces a
+   * running canary, the runtime is the newest non-deprecated one, and one run newer than the start
+   * must pass. The canary keeps running on its schedule afterwards. Prints the run and its steps.
+   *
+   * @param source Application source directory with dpra.yaml and the canary script.
+   * @param endpoint Base URL the canary tests; the script reads it as `process.env.BASE_URL`.
+   * @param region AWS region of the canary, e.g. eu-west-1.
+   * @param awsAccessKeyId Access key ID of short-lived credentials (e.g. env:AWS_ACCESS_KEY_ID from OIDC).
+   * @param awsSecretAccessKey Secret access key of those credentials.
+   * @param awsSessionToken Session token of those credentials.
+   * @param executionRoleArn The canary's execution role, when dpra.yaml does not set synthetics.executionRoleArn.
+   * @param artifactS3Location Where run artifacts go (s3://bucket/prefix), when dpra.yaml does not set it.
+   */
+  @func({ cache: "never" })
+  async canary(
+    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    endpoint: string,
+    region: string,
+    awsAccessKeyId: Secret,
+    awsSecretAccessKey: Secret,
+    awsSessionToken?: Secret,
+    executionRoleArn?: string,
+    artifactS3Location?: string,
+  ): Promise<string> {
+    const config = await loadSourceConfig(source);
+    return canaryFunction(source, config.synthetics, {
+      endpoint,
+      region,
+      accessKeyId: awsAccessKeyId,
+      secretAccessKey: awsSecretAccessKey,
+      sessionToken: awsSessionToken,
+      executionRoleArn,
+      artifactS3Location,
+    });
   }
 }

@@ -230,7 +230,8 @@ async function waitForState(
           "Check the execution role (it must allow Lambda, S3 artifacts and CloudWatch), the artifact bucket and the code package.",
       );
     }
-    if (state === "DELETING" || state === "STOPPING" || (state === "STOPPED" && !wanted.includes("STOPPED"))) {
+    // STOPPING is transitional (someone stopped the canary): it is waited for like CREATING.
+    if (state === "DELETING" || (state === "STOPPED" && !wanted.includes("STOPPED"))) {
       fail(`the canary went to ${state} while waiting for ${wanted.join("/")}`);
     }
     if (clock.now() >= deadline) {

@@ -142,3 +142,43 @@ export function summariseWatch(expected: readonly ExpectedAlarm[], obs: WatchObs
     lines,
   };
 }
+
+/** One poll of an alarm watcher: which alarms were in which state at that moment. */
+export interface AlarmPoll {
+  at: number;
+  inAlarm: readonly string[];
+  insufficientData: readonly string[];
+  ok: readonly string[];
+}
+
+/**
+ * Builds the observations of one watch period from the watcher's polls (e.g. collected with the
+ * alarm watcher's `onPoll` callback): each alarm's state changes between polls become transitions.
+ * Alarms listed as missing by the watcher are recorded as not existing.
+ */
+export function observationsFromPolls(
+  phase: string,
+  region: string | undefined,
+  startedAt: number,
+  endedAt: number,
+  polls: readonly AlarmPoll[],
+  missing: readonly string[] = [],
+): WatchObservations {
+  const byAlarm = new Map<string, AlarmObservation>();
+  const note = (alarm: string, state: AlarmState, at: number) => {
+    const name = alarmName(alarm);
+    let o = byAlarm.get(name);
+    if (!o) {
+      o = { alarm: name, exists: true, transitions: [] };
+      byAlarm.set(name, o);
+    }
+    if (o.transitions[o.transitions.length - 1]?.state !== state) o.transitions.push({ state, at });
+  };
+  for (const poll of [...polls].sort((a, b) => a.at - b.at)) {
+    for (const a of poll.ok) note(a, "OK", poll.at);
+    for (const a of poll.insufficientData) note(a, "INSUFFICIENT_DATA", poll.at);
+    for (const a of poll.inAlarm) note(a, "ALARM", poll.at);
+  }
+  for (const m of missing) byAlarm.set(alarmName(m), { alarm: alarmName(m), exists: false, transitions: [] });
+  return { phase, region, startedAt, endedAt, alarms: [...byAlarm.values()] };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alarmName, alarmsFromOutputs, expectedAlarms, summariseWatch, type WatchObservations } from "../../../src/stages/gamma/monitoring.js";
+import { alarmName, alarmsFromOutputs, expectedAlarms, observationsFromPolls, summariseWatch, type WatchObservations } from "../../../src/stages/gamma/monitoring.js";
 
 const T = Date.parse("2026-11-26T09:00:00Z");
 const min = 60_000;
@@ -84,5 +84,31 @@ describe("summariseWatch", () => {
       ["5xx", "stack-output"],
       ["extra", "watcher"],
     ]);
+  });
+});
+
+describe("observationsFromPolls", () => {
+  it("turns the watcher's polls into state changes and keeps missing alarms", () => {
+    const obs = observationsFromPolls(
+      "bake",
+      "eu-west-1",
+      T,
+      T + 10 * min,
+      [
+        { at: T, ok: ["5xx"], insufficientData: ["p99"], inAlarm: [] },
+        { at: T + 2 * min, ok: ["5xx"], insufficientData: ["p99"], inAlarm: [] },
+        { at: T + 4 * min, ok: ["p99"], insufficientData: [], inAlarm: ["5xx"] },
+      ],
+      ["typo"],
+    );
+    expect(obs.alarms).toEqual([
+      { alarm: "5xx", exists: true, transitions: [{ state: "OK", at: T }, { state: "ALARM", at: T + 4 * min }] },
+      { alarm: "p99", exists: true, transitions: [{ state: "INSUFFICIENT_DATA", at: T }, { state: "OK", at: T + 4 * min }] },
+      { alarm: "typo", exists: false, transitions: [] },
+    ]);
+    const s = summariseWatch([{ name: "5xx", source: "stack-output" }, { name: "p99", source: "stack-output" }, { name: "typo", source: "config" }], obs, 3 * min);
+    expect(s.breached).toEqual([{ alarm: "5xx", at: T + 4 * min }]);
+    expect(s.insufficientTooLong).toEqual([{ alarm: "p99", ms: 4 * min }]);
+    expect(s.missing).toEqual(["typo"]);
   });
 });

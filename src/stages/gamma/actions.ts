@@ -1,12 +1,34 @@
+/** The DPRA action (as the pipeline model names it) that a recorded step belongs to. */
+export type ModelAction =
+  | "deploy-software"
+  | "monitoring"
+  | "synthetic-tests"
+  | "capacity-tests"
+  | "chaos-tests"
+  | "approval"
+  | "progressive-deployment";
+
 /** One recorded pipeline action, for the release summary. */
 export interface StageAction {
   stage: "gamma" | "prod";
+  /** The DPRA action this step is part of. */
+  modelAction: ModelAction;
   name: string;
   status: "passed" | "failed" | "skipped" | "warning";
   detail: string;
   region?: string;
   startedAt?: string;
   endedAt?: string;
+}
+
+/** Which DPRA action a step of a stage belongs to, from the step's name. */
+export function modelActionOf(stage: StageAction["stage"], name: string): ModelAction {
+  if (name === "approval") return "approval";
+  if (name.includes("synthetic")) return "synthetic-tests";
+  if (name === "capacity test") return "capacity-tests";
+  if (name === "chaos test") return "chaos-tests";
+  if (stage === "gamma") return name === "alarms" ? "monitoring" : "deploy-software";
+  return "progressive-deployment";
 }
 
 /** Records actions in order and runs steps, turning a thrown error into a failed action. */
@@ -17,8 +39,8 @@ export class ActionLog {
     private readonly now: () => Date,
   ) {}
 
-  record(a: Omit<StageAction, "stage">): void {
-    this.actions.push({ stage: this.stage, ...a });
+  record(a: Omit<StageAction, "stage" | "modelAction">): void {
+    this.actions.push({ stage: this.stage, modelAction: modelActionOf(this.stage, a.name), ...a });
   }
 
   skip(name: string, detail: string, region?: string): void {

@@ -3,6 +3,7 @@ import type { CanaryReport } from "../../../src/aws/synthetics/canary.js";
 import type { ChaosReport } from "../../../src/aws/fis/experiment.js";
 import { runGammaStage, type GammaPorts, type GammaSettings, type StackDeployment } from "../../../src/stages/gamma/stage.js";
 import { DigestMismatchError, endpointFromOutputs, verifyDeployedDigest } from "../../../src/stages/gamma/stack-facts.js";
+import { modelActionOf } from "../../../src/stages/gamma/actions.js";
 
 const DIGEST = "sha256:" + "b".repeat(64);
 const OTHER = "sha256:" + "c".repeat(64);
@@ -152,5 +153,22 @@ describe("stack facts", () => {
     expect(endpointFromOutputs({ Url: "https://x.example.com/" }, "Url", "s")).toBe("https://x.example.com");
     expect(() => endpointFromOutputs({ Url: "not a url" }, "Url", "s")).toThrow(/not a URL/);
     expect(() => endpointFromOutputs({ Url: "ftp://x" }, "Url", "s")).toThrow(/http\(s\) URL/);
+  });
+});
+
+describe("model actions", () => {
+  it("maps every recorded step to the DPRA action of the pipeline model", async () => {
+    const r = await runGammaStage(ports(), settings);
+    expect(r.actions.map((a) => [a.name, a.modelAction])).toEqual([
+      ["deploy", "deploy-software"],
+      ["verify digest", "deploy-software"],
+      ["alarms", "monitoring"],
+      ["synthetic canary", "synthetic-tests"],
+    ]);
+    expect(modelActionOf("prod", "wave pilot: bake 60 min")).toBe("progressive-deployment");
+    expect(modelActionOf("prod", "prod synthetic test")).toBe("synthetic-tests");
+    expect(modelActionOf("prod", "approval")).toBe("approval");
+    expect(modelActionOf("gamma", "chaos test")).toBe("chaos-tests");
+    expect(modelActionOf("gamma", "capacity test")).toBe("capacity-tests");
   });
 });

@@ -3,7 +3,9 @@
  *
  * Build, test, scan, package once, and promote the same image digest through Beta, Gamma and Prod.
  */
-import { argument, Directory, func, object, Secret } from "@dagger.io/dagger";
+import { argument, Directory, File, func, object, Secret } from "@dagger.io/dagger";
+import { CapacityTestResult, capacityTestFunction } from "./actions/capacity/dagger.js";
+import { canaryFunction } from "./aws/synthetics/dagger.js";
 import { DeployResult } from "./deploy/result.js";
 import { runDeploy } from "./deploy/shell.js";
 import { loadSourceConfig } from "./shell/source.js";
@@ -86,5 +88,69 @@ export class Dpra {
   ): Promise<string> {
     const result = await runDeploy({ source, env, image, preview: true, runId, awsRoleArn, secrets: { awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken } });
     return result.diff();
+  }
+
+  // --- gamma: capacity ---
+
+  /**
+   * Run the application's k6 capacity test (the `capacity` section of dpra.yaml) against an endpoint,
+   * in a pinned grafana/k6 container. Checks p95 latency, error rate and throughput against the
+   * thresholds, and against the last baseline when one is given. The script reads the endpoint as
+   * `__ENV.BASE_URL`. The returned `baseline` is the JSON to keep for the next run.
+   *
+   * @param source Application source directory with dpra.yaml and the k6 script.
+   * @param endpoint Base URL of the environment under test, e.g. the Gamma stack's endpoint output.
+   * @param baseline The baseline JSON a previous passing run returned; without it only the thresholds apply.
+   * @param failOnRegression Fail the call when a threshold or the baseline comparison fails (default true).
+   */
+  @func({ cache: "never" })
+  async capacityTest(
+    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    endpoint: string,
+    baseline?: File,
+    failOnRegression = true,
+  ): Promise<CapacityTestResult> {
+    const config = await loadSourceConfig(source);
+    return capacityTestFunction(source, config.capacity, endpoint, baseline, failOnRegression);
+  }
+
+  // --- gamma: synthetic canary ---
+
+  /**
+   * Create or update the application's CloudWatch Synthetics canary (the `synthetics` section of
+   * dpra.yaml) and run it against an endpoint: new code is tried in a dry run before it replaces a
+   * running canary, the runtime is the newest non-deprecated one, and one run newer than the start
+   * must pass. The canary keeps running on its schedule afterwards. Prints the run and its steps.
+   *
+   * @param source Application source directory with dpra.yaml and the canary script.
+   * @param endpoint Base URL the canary tests; the script reads it as `process.env.BASE_URL`.
+   * @param region AWS region of the canary, e.g. eu-west-1.
+   * @param awsAccessKeyId Access key ID of short-lived credentials (e.g. env:AWS_ACCESS_KEY_ID from OIDC).
+   * @param awsSecretAccessKey Secret access key of those credentials.
+   * @param awsSessionToken Session token of those credentials.
+   * @param executionRoleArn The canary's execution role, when dpra.yaml does not set synthetics.executionRoleArn.
+   * @param artifactS3Location Where run artifacts go (s3://bucket/prefix), when dpra.yaml does not set it.
+   */
+  @func({ cache: "never" })
+  async canary(
+    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    endpoint: string,
+    region: string,
+    awsAccessKeyId: Secret,
+    awsSecretAccessKey: Secret,
+    awsSessionToken?: Secret,
+    executionRoleArn?: string,
+    artifactS3Location?: string,
+  ): Promise<string> {
+    const config = await loadSourceConfig(source);
+    return canaryFunction(source, config.synthetics, {
+      endpoint,
+      region,
+      accessKeyId: awsAccessKeyId,
+      secretAccessKey: awsSecretAccessKey,
+      sessionToken: awsSessionToken,
+      executionRoleArn,
+      artifactS3Location,
+    });
   }
 }

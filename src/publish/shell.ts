@@ -1,0 +1,157 @@
+// The Dagger side of publish, promote and ensureRepository: read config and credentials, hand the
+// registry login to the engine as a Secret, and delegate every decision to src/aws/ecr.
+import { createHash } from "node:crypto";
+import { dag, type Container, type Directory, type File } from "@dagger.io/dagger";
+import type { DpraConfig } from "../config/schema.js";
+import type { ArtifactConfig } from "../config/sections/artifact.js";
+import { ecrRegistry, registryHost, type Registry } from "../aws/ecr/client.js";
+import { digestOfReference, getManifest, registryLogin } from "../aws/ecr/images.js";
+import { promoteImage, type PromotionOutcome } from "../aws/ecr/promote.js";
+import { publishImage } from "../aws/ecr/publish.js";
+import { desiredRepository, describeDrift, ensureRepository, type RepositoryReport } from "../aws/ecr/repository.js";
+import { waitForScanFindings } from "../aws/ecr/scan.js";
+import { loadSourceConfig } from "../shell/source.js";
+import { runIdentity, type CredentialSecrets } from "./credentials.js";
+import { provenanceStatement } from "./provenance.js";
+import { PublishResult } from "./result.js";
+
+const BUILDER_ID = "https://github.com/dpra/dpra#publish (dagger v0.21.9)";
+
+function artifactOf(config: DpraConfig): ArtifactConfig {
+  if (!config.artifact) {
+    throw new Error(
+      "dpra.yaml has no artifact section: set artifact.ecr.repository, account and region to publish (see docs/aws-credentials.md).",
+    );
+  }
+  return config.artifact;
+}
+
+async function artifactRegistry(source: Directory, secrets: CredentialSecrets, runId: string | undefined) {
+  const config = await loadSourceConfig(source);
+  const artifact = artifactOf(config);
+  const identity = await runIdentity(secrets, { app: config.name ?? artifact.ecr.repository, region: artifact.ecr.region, ...(runId ? { runId } : {}) });
+  const registry = ecrRegistry(identity.forRole("artifact", artifact.ecr.roleArn, artifact.ecr.region), artifact.ecr.account, artifact.ecr.region);
+  return { config, artifact, identity, registry };
+}
+
+export async function ensureRepositoryShell(source: Directory, apply: boolean, secrets: CredentialSecrets): Promise<string> {
+  const { artifact, registry } = await artifactRegistry(source, secrets, undefined);
+  const report = await ensureRepository(registry, desiredRepository(artifact.ecr), { apply });
+  return JSON.stringify({ ...report, summary: describeDrift(report) }, null, 2);
+}
+
+/** Pushes with a login fetched just before the push; the password reaches the engine only as a Secret. */
+function pushWith(registry: Registry, image: Container) {
+  return async (ref: string): Promise<string> => {
+    const login = await registryLogin(registry);
+    const password = dag.setSecret(`dpra-ecr-login-${registry.accountId}-${registry.region}`, login.password);
+    const published = await image.withRegistryAuth(login.host, login.username, password).publish(ref);
+    return digestOfReference(published);
+  };
+}
+
+export interface PublishArgs {
+  image: Container;
+  gitRevision: string;
+  source: Directory;
+  releaseTag?: string;
+  runId?: string;
+  sbom?: File;
+  waitForScan: boolean;
+  secrets: CredentialSecrets;
+}
+
+export async function publishShell(args: PublishArgs): Promise<PublishResult> {
+  const startedOn = new Date();
+  const { artifact, identity, registry } = await artifactRegistry(args.source, args.secrets, args.runId);
+  const repository: RepositoryReport = await ensureRepository(registry, desiredRepository(artifact.ecr), { apply: false });
+  const outcome = await publishImage(
+    registry,
+    { repository: artifact.ecr.repository, gitRevision: args.gitRevision, runId: identity.runId, ...(args.releaseTag ? { releaseTag: args.releaseTag } : {}) },
+    pushWith(registry, args.image),
+  );
+  const scan = args.waitForScan
+    ? await waitForScanFindings(registry, { repository: artifact.ecr.repository, digest: outcome.digest }, { timeoutSeconds: artifact.ecr.scanWaitSeconds })
+    : undefined;
+  const sbom = args.sbom ? await args.sbom.contents() : "";
+  const provenance = provenanceStatement({
+    repositoryUri: outcome.repositoryUri,
+    digest: outcome.digest,
+    gitRevision: args.gitRevision,
+    runId: identity.runId,
+    builderId: BUILDER_ID,
+    startedOn,
+    finishedOn: new Date(),
+    ...(args.releaseTag ? { releaseTag: args.releaseTag } : {}),
+    ...(sbom !== "" ? { sbomSha256: createHash("sha256").update(sbom).digest("hex") } : {}),
+  });
+  const findings = scan?.findings ?? { tool: "ecr", format: "ecr-image-scan-findings", findings: [], toolErrors: ["ECR scan results were not awaited (--wait-for-scan=false)."] };
+  const scanState = scan?.state ?? "skipped";
+  const report = {
+    reference: outcome.reference,
+    digest: outcome.digest,
+    revision: outcome.revision,
+    gitRevision: args.gitRevision,
+    ...(outcome.releaseTag ? { releaseTag: outcome.releaseTag } : {}),
+    runId: identity.runId,
+    repository: { ...repository, summary: describeDrift(repository) },
+    scan: scan ? { state: scan.state, status: scan.status, waitedSeconds: scan.waitedSeconds, findings: scan.findings.findings.length } : { state: scanState },
+  };
+  return new PublishResult(
+    outcome.reference,
+    outcome.digest,
+    outcome.revision,
+    scanState,
+    JSON.stringify(report, null, 2),
+    JSON.stringify(provenance, null, 2),
+    JSON.stringify(findings, null, 2),
+    sbom,
+  );
+}
+
+/** `host/repository@sha256:...` split into its parts. */
+export function parseReference(reference: string): { host: string; repository: string; digest: string } {
+  const digest = digestOfReference(reference);
+  const name = reference.trim().slice(0, -(digest.length + 1)).replace(/:[^/:]+$/, "");
+  const slash = name.indexOf("/");
+  if (slash <= 0) throw new Error(`Expected <registry host>/<repository>@sha256:..., got "${reference}".`);
+  return { host: name.slice(0, slash), repository: name.slice(slash + 1), digest };
+}
+
+export interface PromoteArgs {
+  reference: string;
+  env: "gamma" | "prod";
+  source: Directory;
+  tag?: string;
+  runId?: string;
+  secrets: CredentialSecrets;
+}
+
+export async function promoteShell(args: PromoteArgs): Promise<string> {
+  const { config, artifact, identity, registry } = await artifactRegistry(args.source, args.secrets, args.runId);
+  const ref = parseReference(args.reference);
+  const expectedHost = registryHost(artifact.ecr.account, artifact.ecr.region);
+  if (ref.host !== expectedHost || ref.repository !== artifact.ecr.repository) {
+    throw new Error(`promote: ${args.reference} is not in the configured repository ${expectedHost}/${artifact.ecr.repository}; promote only what publish stored.`);
+  }
+  const target = artifact.promote[args.env];
+  const environment = config.environments[args.env];
+  const outcome: PromotionOutcome | { route: "central-repository"; reference: string } = target
+    ? await promoteImage(
+        { registry, repository: ref.repository },
+        {
+          registry: ecrRegistry(identity.forRole(args.env, environment?.roleArn, target.region), target.account, target.region),
+          repository: target.repository ?? ref.repository,
+        },
+        { digest: ref.digest, ...(args.tag ? { tag: args.tag } : {}) },
+      )
+    : await centralRepository(registry, ref, args.reference);
+  return JSON.stringify(outcome, null, 2);
+}
+
+/** No copy configured: the environment pulls from the central repository; only check that the digest is there. */
+async function centralRepository(registry: Registry, ref: { repository: string; digest: string }, reference: string) {
+  await getManifest(registry, ref.repository, ref.digest);
+  return { route: "central-repository" as const, reference };
+}
+

@@ -179,16 +179,11 @@ function errorMessage(err: unknown): string {
 }
 
 /**
- * Access key IDs and long mixed-case base64 runs (secret keys, session tokens, signatures) never make it
- * into a message. Hex digests (lowercase) and ARNs (short path segments) are left readable.
+ * Access key IDs and long mixed-case base64 runs with digits (secret keys, session tokens, signatures)
+ * never make it into a message. Hex digests (lowercase only) and ARNs (split by : and -) stay readable.
  */
 export function redactCredentials(text: string): string {
   return text
     .replace(/\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g, "[redacted-key-id]")
-    .replace(/[A-Za-z0-9+/=]{40,}/g, (run) => (looksLikeSecret(run) ? "[redacted]" : run));
-}
-
-function looksLikeSecret(run: string): boolean {
-  const longestSegment = Math.max(...run.split("/").map((s) => s.length));
-  return /[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run) && longestSegment >= 20;
+    .replace(/[A-Za-z0-9+/=]{40,}/g, (run) => (/[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run) ? "[redacted]" : run));
 }

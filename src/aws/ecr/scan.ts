@@ -32,10 +32,9 @@ export async function waitForScanFindings(registry: Registry, image: { repositor
   const sleep = opts.sleep ?? realSleep;
   const limitMs = opts.timeoutSeconds * 1000;
   let waitedMs = 0;
-  let status = "SCAN_NOT_FOUND";
   for (let attempt = 0; ; attempt++) {
     const first = await describe(registry, image, undefined);
-    status = first?.imageScanStatus?.status ?? "SCAN_NOT_FOUND";
+    const status = first?.imageScanStatus?.status ?? "SCAN_NOT_FOUND";
     if (first && DONE.has(status)) {
       const pages = [first];
       for (let next = first.nextToken; next; ) {

@@ -121,7 +121,7 @@ export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions
   }
 }
 
-/** An AWS failure rewritten to say who was denied what, and what to do. Keeps the original as `cause`. */
+/** An AWS failure rewritten to say who was denied what, and what to do. `cause` is a redacted copy of the original. */
 export class AwsActionError extends Error {
   constructor(
     message: string,
@@ -160,7 +160,10 @@ export function explainAwsError(err: unknown, context: AwsCallContext): AwsActio
   } else {
     message = `${code}: ${context.action}${on} failed (called as ${context.role}).${detail}`;
   }
-  return new AwsActionError(message, code, context, { cause: err });
+  // The cause is a redacted copy: printers (Node's inspect, CI logs) show causes, and an AWS
+  // message can echo a key ID or a signature.
+  const cause = Object.assign(new Error(original), { name: code, ...(requestId ? { requestId } : {}) });
+  return new AwsActionError(message, code, context, { cause });
 }
 
 /** One AWS call: retried when transient, explained when it finally fails. */

@@ -14,7 +14,7 @@ import {
   type Repository,
 } from "@aws-sdk/client-ecr";
 import type { ArtifactConfig } from "../../config/sections/artifact.js";
-import { awsErrorCode } from "../retry.js";
+import { AwsActionError, awsErrorCode } from "../retry.js";
 import { ecrCall, type Registry } from "./client.js";
 import { canonicalJson, lifecyclePolicy, pullPolicy, samePolicy } from "./policies.js";
 
@@ -253,8 +253,7 @@ export async function optional<T>(notFoundCode: string, call: () => Promise<T>):
 
 /** The AWS code of an error, looking through the explanation wrapper. */
 export function codeOf(err: unknown): string {
-  const cause = (err as { cause?: unknown } | undefined)?.cause;
-  return cause !== undefined && (err as { name?: string }).name === "AwsActionError" ? awsErrorCode(cause) : awsErrorCode(err);
+  return err instanceof AwsActionError ? err.code : awsErrorCode(err);
 }
 
 /** A one-line summary per drift, for logs and reports. */

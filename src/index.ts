@@ -8,6 +8,7 @@ import { loadSourceConfig } from "./shell/source.js";
 import { ensureRepositoryShell, promoteShell, publishShell } from "./publish/shell.js";
 import { PublishResult } from "./publish/result.js";
 
+/** The dpra pipeline: each DPRA stage and action as a function, composed by build and release. */
 @object()
 export class Dpra {
   /**

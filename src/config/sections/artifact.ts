@@ -48,11 +48,5 @@ export const ArtifactConfig = z.strictObject({
    * when configured, else a manifest and layer copy). Environments not listed pull from the repository above.
    */
   promote: z.strictObject({ gamma: PromotionTarget.optional(), prod: PromotionTarget.optional() }).default({}),
-  /** Attach SBOM and provenance as OCI referrers; sign with AWS Signer when a profile is given. */
-  signing: z
-    .strictObject({
-      signerProfile: z.string().min(1),
-    })
-    .optional(),
 });
 export type ArtifactConfig = z.infer<typeof ArtifactConfig>;

@@ -10,7 +10,7 @@ export interface ProvenanceInput {
   sourceRepository?: string;
   releaseTag?: string;
   runId: string;
-  /** e.g. `dpra@0.1.0 (dagger v0.21.9)`. */
+  /** A URI naming the builder, e.g. `https://dpra.dev/builders/dagger-module/v0.21.9`. */
   builderId: string;
   /** Pinned inputs of the build: base images, tool images (name -> `sha256:...`). */
   resolvedDependencies?: Record<string, string>;
@@ -28,7 +28,7 @@ export function provenanceStatement(p: ProvenanceInput): Record<string, unknown>
     predicateType: "https://slsa.dev/provenance/v1",
     predicate: {
       buildDefinition: {
-        buildType: "https://github.com/dpra/dpra/publish@v1",
+        buildType: "https://dpra.dev/buildtypes/publish/v1",
         externalParameters: {
           source: { revision: p.gitRevision, ...(p.sourceRepository ? { repository: p.sourceRepository } : {}) },
           ...(p.releaseTag ? { releaseTag: p.releaseTag } : {}),

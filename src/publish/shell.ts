@@ -15,7 +15,7 @@ import { runIdentity, type CredentialSecrets } from "./credentials.js";
 import { provenanceStatement } from "./provenance.js";
 import { PublishResult } from "./result.js";
 
-const BUILDER_ID = "https://github.com/dpra/dpra#publish (dagger v0.21.9)";
+const BUILDER_ID = "https://dpra.dev/builders/dagger-module/v0.21.9";
 
 function artifactOf(config: DpraConfig): ArtifactConfig {
   if (!config.artifact) {
@@ -73,6 +73,7 @@ export async function publishShell(args: PublishArgs): Promise<PublishResult> {
   const scan = args.waitForScan
     ? await waitForScanFindings(registry, { repository: artifact.ecr.repository, digest: outcome.digest }, { timeoutSeconds: artifact.ecr.scanWaitSeconds })
     : undefined;
+  if (scan && scan.state !== "complete") console.warn(`dpra publish: ${scan.findings.toolErrors.join(" ")}`);
   const sbom = args.sbom ? await args.sbom.contents() : "";
   const provenance = provenanceStatement({
     repositoryUri: outcome.repositoryUri,

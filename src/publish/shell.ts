@@ -137,11 +137,16 @@ export async function promoteShell(args: PromoteArgs): Promise<string> {
   }
   const target = artifact.promote[args.env];
   const environment = config.environments[args.env];
+  if (target && !environment) {
+    throw new Error(
+      `dpra.yaml: artifact.promote.${args.env} is set, but environments.${args.env} is not: the copy is made as environments.${args.env}.roleArn; add the environment.`,
+    );
+  }
   const outcome: PromotionOutcome | { route: "central-repository"; reference: string } = target
     ? await promoteImage(
         { registry, repository: ref.repository },
         {
-          registry: ecrRegistry(identity.forRole(args.env, environment?.roleArn, target.region), target.account, target.region),
+          registry: ecrRegistry(identity.forRole(args.env, environment!.roleArn, target.region), target.account, target.region),
           repository: target.repository ?? ref.repository,
         },
         { digest: ref.digest, ...(args.tag ? { tag: args.tag } : {}) },

@@ -138,6 +138,14 @@ describe("promote (plan test)", () => {
     );
   });
 
+  it("refuses a copy target whose environment (and so its role) is not configured", async () => {
+    const config = `name: fruit-api\nartifact:\n  ecr: { repository: fruit-api, account: "${ACCOUNT}", region: ${REGION} }\n  promote:\n    gamma: { account: "${PROD}", region: ${REGION} }\n`;
+    engine = await FakeEngine.start({ answer: answer(config) });
+    await expect(engine.run(() => new Dpra().promote(`${HOST}/fruit-api@${DIGEST_A}`, "gamma", dag.directory(), undefined, "r", ...creds()))).rejects.toThrow(
+      "dpra.yaml: artifact.promote.gamma is set, but environments.gamma is not: the copy is made as environments.gamma.roleArn; add the environment.",
+    );
+  });
+
   it("parses references with and without a tag", () => {
     expect(parseReference(`${HOST}/team/fruit-api:v1@${DIGEST_A}`)).toEqual({ host: HOST, repository: "team/fruit-api", digest: DIGEST_A });
     expect(parseReference(`${HOST}/fruit-api@${DIGEST_A}`)).toEqual({ host: HOST, repository: "fruit-api", digest: DIGEST_A });

@@ -135,9 +135,9 @@ describe("publish (plan test: records requests, pushes nothing)", () => {
     );
     expect(result.revision).toBe("unchanged");
     expect(result.scanState).toBe("skipped");
-    // Login comes after the repository and tag checks, right before the push; the temporary tag is removed after.
+    // Login comes after the repository and tag checks, right before the push; the temporary tag is cleared before and removed after.
     const sequence = ecr.calls().map((c) => c.args[0].constructor.name.replace(/Command$/, ""));
-    expect(sequence.slice(-3)).toEqual(["DescribeImages", "GetAuthorizationToken", "BatchDeleteImage"]);
+    expect(sequence.slice(-4)).toEqual(["DescribeImages", "BatchDeleteImage", "GetAuthorizationToken", "BatchDeleteImage"]);
     const plan = new Plan(engine);
     expect(engine.leaves().filter((l) => l.field === "publish").map((l) => l.args.address)).toEqual([`${HOST}/fruit-api:dpra-verify-run-43`]);
     expect(plan.secretLeaks([PASSWORD, KEY_ID, SECRET_KEY])).toEqual([]);

@@ -78,15 +78,19 @@ async function compareWithStored(
   push: PushImage,
 ): Promise<string> {
   const tag = verificationTag(req.runId);
-  let local: string;
-  try {
-    local = await push(`${uri}:${tag}`);
-  } finally {
-    await ecrCall(registry, "BatchDeleteImage", req.repository, () =>
+  const removeTag = () =>
+    ecrCall(registry, "BatchDeleteImage", req.repository, () =>
       registry.client.send(
         new BatchDeleteImageCommand({ repositoryName: req.repository, registryId: registry.accountId, imageIds: [{ imageTag: tag }] }),
       ),
     );
+  // A retried CI run keeps its run ID: clear what an interrupted attempt may have left (immutable tags).
+  await removeTag();
+  let local: string;
+  try {
+    local = await push(`${uri}:${tag}`);
+  } finally {
+    await removeTag();
   }
   const decision = decideTag(stored, local, { repository: req.repository, tag: req.gitRevision });
   if (decision.kind === "conflict") throw new TagConflictError(decision.message);

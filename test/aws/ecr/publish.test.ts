@@ -42,9 +42,24 @@ describe("publishImage", () => {
     const out = await publishImage(registry(), { repository: "fruit-api", gitRevision: REV, runId: "r2" }, pusher(DIGEST_A));
     expect(out).toMatchObject({ digest: DIGEST_A, revision: "unchanged" });
     expect(pushes).toEqual([`${URI}:${verificationTag("r2")}`]);
-    expect(ecr.commandCalls(BatchDeleteImageCommand)[0]!.args[0].input.imageIds).toEqual([{ imageTag: "dpra-verify-r2" }]);
+    expect(ecr.commandCalls(BatchDeleteImageCommand).map((c) => c.args[0].input.imageIds)).toEqual([[{ imageTag: "dpra-verify-r2" }], [{ imageTag: "dpra-verify-r2" }]]);
     expect([...store.tags]).toEqual([[REV, DIGEST_A]]);
     expect(store.manifests.has(DIGEST_A)).toBe(true);
+  });
+
+  it("clears a comparison tag left by an interrupted attempt of the same run before pushing", async () => {
+    store.tags.set(REV, DIGEST_A);
+    store.tags.set("dpra-verify-r9", DIGEST_B);
+    store.manifests.set(DIGEST_A, { manifest: MANIFEST, mediaType: OCI_MANIFEST });
+    store.manifests.set(DIGEST_B, { manifest: MANIFEST, mediaType: OCI_MANIFEST });
+    const immutablePush = async (ref: string) => {
+      const tag = ref.slice(ref.lastIndexOf(":") + 1);
+      if (store.tags.has(tag)) throw new Error(`tag invalid: The image tag '${tag}' already exists and cannot be overwritten because the repository is immutable.`);
+      return pusher(DIGEST_A)(ref);
+    };
+    const out = await publishImage(registry(), { repository: "fruit-api", gitRevision: REV, runId: "r9" }, immutablePush);
+    expect(out.revision).toBe("unchanged");
+    expect(store.manifests.has(DIGEST_B)).toBe(false);
   });
 
   it("fails clearly when the revision tag holds another digest, and never overwrites it", async () => {

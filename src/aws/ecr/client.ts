@@ -1,6 +1,6 @@
 import { ECRClient } from "@aws-sdk/client-ecr";
 import type { AwsIdentity } from "../credentials/providers.js";
-import { callAws, type RetryOptions } from "../retry.js";
+import { AwsActionError, awsErrorCode, callAws, type RetryOptions } from "../retry.js";
 
 /** One registry (account + region) reached with one identity. Every call goes through `call`. */
 export interface Registry {
@@ -30,4 +30,19 @@ export function registryHost(accountId: string, region: string): string {
 
 export function repositoryUri(accountId: string, region: string, repository: string): string {
   return `${registryHost(accountId, region)}/${repository}`;
+}
+
+/** Runs `call`; a `notFoundCode` error (the AWS way of saying "none") becomes undefined. */
+export async function optional<T>(notFoundCode: string, call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (err) {
+    if (codeOf(err) === notFoundCode) return undefined;
+    throw err;
+  }
+}
+
+/** The AWS code of an error, looking through the explanation wrapper. */
+export function codeOf(err: unknown): string {
+  return err instanceof AwsActionError ? err.code : awsErrorCode(err);
 }

@@ -7,8 +7,7 @@ import {
   PutImageCommand,
   type Image,
 } from "@aws-sdk/client-ecr";
-import { ecrCall, type Registry } from "./client.js";
-import { codeOf, optional } from "./repository.js";
+import { codeOf, ecrCall, optional, type Registry } from "./client.js";
 
 export const DIGEST = /^sha256:[a-f0-9]{64}$/;
 

@@ -14,8 +14,7 @@ import {
   type Repository,
 } from "@aws-sdk/client-ecr";
 import type { ArtifactConfig } from "../../config/sections/artifact.js";
-import { AwsActionError, awsErrorCode } from "../retry.js";
-import { ecrCall, type Registry } from "./client.js";
+import { ecrCall, optional, type Registry } from "./client.js";
 import { canonicalJson, lifecyclePolicy, pullPolicy, samePolicy } from "./policies.js";
 
 export interface DesiredRepository {
@@ -239,21 +238,6 @@ async function setRepositoryPolicy(registry: Registry, desired: DesiredRepositor
       }),
     ),
   );
-}
-
-/** Runs `call`; a `notFoundCode` error (the AWS way of saying "none") becomes undefined. */
-export async function optional<T>(notFoundCode: string, call: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (err) {
-    if (codeOf(err) === notFoundCode) return undefined;
-    throw err;
-  }
-}
-
-/** The AWS code of an error, looking through the explanation wrapper. */
-export function codeOf(err: unknown): string {
-  return err instanceof AwsActionError ? err.code : awsErrorCode(err);
 }
 
 /** A one-line summary per drift, for logs and reports. */

@@ -4,8 +4,7 @@
 import { DescribeImageScanFindingsCommand, type DescribeImageScanFindingsCommandOutput, type EnhancedImageScanFinding, type ImageScanFinding } from "@aws-sdk/client-ecr";
 import type { Finding, FindingSet, Severity } from "../../findings/model.js";
 import { realSleep } from "../retry.js";
-import { ecrCall, type Registry } from "./client.js";
-import { codeOf } from "./repository.js";
+import { codeOf, ecrCall, type Registry } from "./client.js";
 
 export type ScanState = "complete" | "timeout" | "failed";
 

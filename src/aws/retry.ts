@@ -1,4 +1,7 @@
 // Shared retry/backoff and error explanation for every AWS call the pipeline makes.
+// Usage: `await callAws({ role: roleArn, action: "cloudformation:CreateChangeSet", resource: stackName }, () => client.send(cmd))`
+// retries throttling/5xx with backoff and turns a final failure into one actionable sentence, e.g.
+// "AccessDenied: role arn:aws:iam::111111111111:role/dpra-gamma may not call cloudformation:CreateChangeSet on fruit-api. ...".
 // The SDK clients are built with maxAttempts 1 (see src/aws/ecr/client.ts) so that retries
 // happen here, once, with one policy that tests can observe and that logs nothing secret.
 
@@ -142,6 +145,7 @@ export class AwsActionError extends Error {
 export function explainAwsError(err: unknown, context: AwsCallContext): AwsActionError {
   if (err instanceof AwsActionError) return err;
   const code = awsErrorCode(err);
+  const who = context.role.startsWith("arn:") ? `role ${context.role}` : context.role;
   const on = context.resource ? ` on ${context.resource}` : "";
   const original = redactCredentials(errorMessage(err));
   const requestId = (err as AwsLikeError | undefined)?.$metadata?.requestId;
@@ -149,16 +153,16 @@ export function explainAwsError(err: unknown, context: AwsCallContext): AwsActio
   let message: string;
   if (code === "ExpiredToken" || code === "ExpiredTokenException") {
     message =
-      `${code}: the credentials of ${context.role} expired before ${context.action}${on}.` +
+      `${code}: the credentials of ${who} expired before ${context.action}${on}.` +
       ` Pass fresh credentials (a new OIDC token or session) and rerun.${detail}`;
   } else if (isAccessDenied(err)) {
     message =
-      `${code}: ${context.role} may not call ${context.action}${on}.` +
+      `${code}: ${who} may not call ${context.action}${on}.` +
       ` Add ${context.action} to that role's policy (see docs/iam.md and docs/iam-policies.json).${detail}`;
   } else if (isRetryable(err)) {
-    message = `${code}: ${context.action}${on} kept failing after retries with backoff (called as ${context.role}).${detail}`;
+    message = `${code}: ${context.action}${on} kept failing after retries with backoff (called as ${who}).${detail}`;
   } else {
-    message = `${code}: ${context.action}${on} failed (called as ${context.role}).${detail}`;
+    message = `${code}: ${context.action}${on} failed (called as ${who}).${detail}`;
   }
   // The cause is a redacted copy: printers (Node's inspect, CI logs) show causes, and an AWS
   // message can echo a key ID or a signature.

@@ -86,6 +86,11 @@ describe("explainAwsError", () => {
     expect(err.message).toMatch(/^ExpiredTokenException: the credentials of role arn:aws:iam::1:role\/x expired before ecr:DescribeImages\. Pass fresh credentials/);
   });
 
+  it("names a bare role ARN as a role", () => {
+    const err = explainAwsError(awsError("AccessDenied", "denied", 403), { role: "arn:aws:iam::1:role/x", action: "cloudformation:CreateChangeSet", resource: "stack" });
+    expect(err.message).toMatch(/^AccessDenied: role arn:aws:iam::1:role\/x may not call cloudformation:CreateChangeSet on stack\./);
+  });
+
   it("never repeats a credential that appears in an AWS message", () => {
     const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
     const err = explainAwsError(awsError("InvalidSignatureException", `signature for AKIAIOSFODNN7EXAMPLE with ${secret} does not match`, 403), {

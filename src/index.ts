@@ -57,7 +57,8 @@ export class Dpra {
   /**
    * Push the packaged image to Amazon ECR once, tagged with the git revision (and a release tag), and return
    * the digest-pinned reference. A rerun with the same image succeeds; a tag that holds another digest fails,
-   * never overwritten. Then waits for the ECR scan and keeps its findings, the provenance and the SBOM.
+   * never overwritten. Then waits for the ECR scan, puts its findings through the policy gate, and keeps
+   * the findings, the gate result, the provenance and the SBOM with the reports.
    *
    * @param image The packaged image from the build stage.
    * @param gitRevision Git revision of the source; the image tag.
@@ -65,7 +66,8 @@ export class Dpra {
    * @param releaseTag Additional tag, e.g. a version; set by digest, never moved.
    * @param runId Identifier of the pipeline run (CI run ID); names the AWS role sessions. Default: a time-based ID.
    * @param sbom CycloneDX SBOM of the image from the build stage, kept with the reports.
-   * @param waitForScan Wait for the ECR scan on push and report its findings.
+   * @param waitForScan Wait for the ECR scan on push and put its findings through the policy gate.
+   * @param enforceGate Fail when the ECR scan findings fail the policy gate (the image stays stored; nothing is promoted).
    * @param awsAccessKeyId AWS access key ID (e.g. env:AWS_ACCESS_KEY_ID). Pass with --aws-secret-access-key.
    * @param awsSecretAccessKey AWS secret access key (e.g. env:AWS_SECRET_ACCESS_KEY).
    * @param awsSessionToken AWS session token of temporary keys (e.g. env:AWS_SESSION_TOKEN).
@@ -83,6 +85,7 @@ export class Dpra {
     runId?: string,
     sbom?: File,
     waitForScan = true,
+    enforceGate = true,
     awsAccessKeyId?: Secret,
     awsSecretAccessKey?: Secret,
     awsSessionToken?: Secret,
@@ -96,6 +99,7 @@ export class Dpra {
       gitRevision,
       source,
       waitForScan,
+      enforceGate,
       secrets: { awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsProfileFile, awsProfile },
       ...(releaseTag ? { releaseTag } : {}),
       ...(runId ? { runId } : {}),

@@ -1,5 +1,19 @@
 import { dag, Directory, func, object } from "@dagger.io/dagger";
 
+export interface PublishResultFields {
+  reference: string;
+  digest: string;
+  revision: string;
+  scanState: string;
+  gatePassed: boolean;
+  gate: string;
+  report: string;
+  provenance: string;
+  findings: string;
+  gateReport: string;
+  sbom: string;
+}
+
 /** What `publish` stored: the digest-pinned reference every later stage deploys, and the run's reports. */
 @object()
 export class PublishResult {
@@ -15,11 +29,19 @@ export class PublishResult {
   @func()
   revision: string;
 
-  /** ECR scan state after the push: complete, timeout or failed. Timeout and failed mean the findings are unknown. */
+  /** ECR scan state after the push: complete, timeout, failed, or skipped (not awaited). Timeout and failed block the gate. */
   @func()
   scanState: string;
 
-  /** The publish report as JSON: repository drift, tags, scan findings and provenance. */
+  /** Whether the ECR scan findings pass the policy gate (dpra.yaml `policy`). False when the scan was not awaited. */
+  @func()
+  gatePassed: boolean;
+
+  /** The policy gate's verdict on the ECR scan findings, as Markdown. */
+  @func()
+  gate: string;
+
+  /** The publish report as JSON: reference, tags, repository drift, scan state. */
   @func()
   report: string;
 
@@ -31,22 +53,32 @@ export class PublishResult {
   @func()
   findings: string;
 
+  /** The policy gate's result as JSON (readable back as a baseline). Empty when the scan was not awaited. */
+  @func()
+  gateReport: string;
+
   /** The CycloneDX SBOM passed to publish, kept with the reports (empty when none was passed). */
   @func()
   sbom: string;
 
-  constructor(reference: string, digest: string, revision: string, scanState: string, report: string, provenance: string, findings: string, sbom: string) {
-    this.reference = reference;
-    this.digest = digest;
-    this.revision = revision;
-    this.scanState = scanState;
-    this.report = report;
-    this.provenance = provenance;
-    this.findings = findings;
-    this.sbom = sbom;
+  constructor(fields: PublishResultFields) {
+    this.reference = fields.reference;
+    this.digest = fields.digest;
+    this.revision = fields.revision;
+    this.scanState = fields.scanState;
+    this.gatePassed = fields.gatePassed;
+    this.gate = fields.gate;
+    this.report = fields.report;
+    this.provenance = fields.provenance;
+    this.findings = fields.findings;
+    this.gateReport = fields.gateReport;
+    this.sbom = fields.sbom;
   }
 
-  /** The reports as files: publish.json, provenance.intoto.json, ecr-findings.json and, when given, sbom.cdx.json. */
+  /**
+   * The reports as files: publish.json, provenance.intoto.json, ecr-findings.json, ecr-gate.json and
+   * ecr-gate.md (when the scan was awaited) and sbom.cdx.json (when an SBOM was given).
+   */
   @func()
   reports(): Directory {
     let dir = dag
@@ -54,6 +86,7 @@ export class PublishResult {
       .withNewFile("publish.json", this.report)
       .withNewFile("provenance.intoto.json", this.provenance)
       .withNewFile("ecr-findings.json", this.findings);
+    if (this.gateReport !== "") dir = dir.withNewFile("ecr-gate.json", this.gateReport).withNewFile("ecr-gate.md", this.gate);
     if (this.sbom !== "") dir = dir.withNewFile("sbom.cdx.json", this.sbom);
     return dir;
   }

@@ -10,6 +10,10 @@ import { promoteImage, type PromotionOutcome } from "../aws/ecr/promote.js";
 import { publishImage } from "../aws/ecr/publish.js";
 import { desiredRepository, describeDrift, ensureRepository, type RepositoryReport } from "../aws/ecr/repository.js";
 import { waitForScanFindings } from "../aws/ecr/scan.js";
+import { parseDpraReport } from "../findings/dpra-report.js";
+import type { Finding, FindingSet } from "../findings/model.js";
+import { evaluateGate } from "../policy/gate.js";
+import { renderJson, renderMarkdown } from "../policy/render.js";
 import { loadSourceConfig } from "../shell/source.js";
 import { runIdentity, type CredentialSecrets } from "./credentials.js";
 import { provenanceStatement } from "./provenance.js";
@@ -58,12 +62,14 @@ export interface PublishArgs {
   runId?: string;
   sbom?: File;
   waitForScan: boolean;
+  /** Throw when the ECR findings fail the policy gate (after pushing and building the reports). */
+  enforceGate: boolean;
   secrets: CredentialSecrets;
 }
 
 export async function publishShell(args: PublishArgs): Promise<PublishResult> {
   const startedOn = new Date();
-  const { artifact, identity, registry } = await artifactRegistry(args.source, args.secrets, args.runId);
+  const { config, artifact, identity, registry } = await artifactRegistry(args.source, args.secrets, args.runId);
   const repository: RepositoryReport = await ensureRepository(registry, desiredRepository(artifact.ecr), { apply: false });
   const outcome = await publishImage(
     registry,
@@ -86,8 +92,9 @@ export async function publishShell(args: PublishArgs): Promise<PublishResult> {
     ...(args.releaseTag ? { releaseTag: args.releaseTag } : {}),
     ...(sbom !== "" ? { sbomSha256: createHash("sha256").update(sbom).digest("hex") } : {}),
   });
-  const findings = scan?.findings ?? { tool: "ecr", format: "ecr-image-scan-findings", findings: [], toolErrors: ["ECR scan results were not awaited (--wait-for-scan=false)."] };
+  const findings: FindingSet = scan?.findings ?? { tool: "ecr", format: "ecr-image-scan-findings", findings: [], toolErrors: ["ECR scan results were not awaited (--wait-for-scan=false)."] };
   const scanState = scan?.state ?? "skipped";
+  const gate = scan ? evaluateGate([findings], config.policy, { today: new Date(), ...(await loadBaseline(args.source, config)) }) : undefined;
   const report = {
     reference: outcome.reference,
     digest: outcome.digest,
@@ -97,17 +104,44 @@ export async function publishShell(args: PublishArgs): Promise<PublishResult> {
     runId: identity.runId,
     repository: { ...repository, summary: describeDrift(repository) },
     scan: scan ? { state: scan.state, status: scan.status, waitedSeconds: scan.waitedSeconds, findings: scan.findings.findings.length } : { state: scanState },
+    gate: gate ? { passed: gate.passed, verdict: gate.verdict } : { passed: false, verdict: "not evaluated: the ECR scan was not awaited" },
   };
-  return new PublishResult(
-    outcome.reference,
-    outcome.digest,
-    outcome.revision,
+  const result = new PublishResult({
+    reference: outcome.reference,
+    digest: outcome.digest,
+    revision: outcome.revision,
     scanState,
-    JSON.stringify(report, null, 2),
-    JSON.stringify(provenance, null, 2),
-    JSON.stringify(findings, null, 2),
+    gatePassed: gate?.passed ?? false,
+    gate: gate ? renderMarkdown(gate) : "Not evaluated: the ECR scan was not awaited (--wait-for-scan=false).",
+    report: JSON.stringify(report, null, 2),
+    provenance: JSON.stringify(provenance, null, 2),
+    findings: JSON.stringify(findings, null, 2),
+    gateReport: gate ? renderJson(gate) : "",
     sbom,
-  );
+  });
+  if (gate && !gate.passed && args.enforceGate) {
+    throw new Error(
+      `publish: ${outcome.reference} is stored, but its ECR scan fails the policy gate: ${gate.verdict}. ` +
+        "Do not promote it. Fix or allowlist the findings (dpra.yaml policy), or rerun with --enforce-gate=false to get the reports.",
+    );
+  }
+  return result;
+}
+
+/** The baseline report named by `policy.baseline`, read from the source, as gate options. */
+async function loadBaseline(source: Directory, config: DpraConfig): Promise<{ baseline?: Finding[] }> {
+  const file = config.policy.baseline;
+  if (!file) return {};
+  const text = await source.file(file).contents();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`dpra.yaml policy.baseline: ${file} is not JSON (${(err as Error).message}); point it at a gate report written by dpra.`, {
+      cause: err,
+    });
+  }
+  return { baseline: parseDpraReport(value, file).findings };
 }
 
 /** `host/repository@sha256:...` split into its parts. */

@@ -92,6 +92,7 @@ describe("publish (plan test: records requests, pushes nothing)", () => {
         "run-42",
         undefined,
         true,
+        true,
         dag.setSecret("aws-access-key-id", KEY_ID),
         dag.setSecret("aws-secret-access-key", SECRET_KEY),
       );
@@ -118,7 +119,8 @@ describe("publish (plan test: records requests, pushes nothing)", () => {
 
     // The reports directory carries the publish report, provenance and findings, none with a secret.
     const files = plan.callsNamed("withNewFile").map(({ call }) => String(call.args.path));
-    expect(files).toEqual(["publish.json", "provenance.intoto.json", "ecr-findings.json"]);
+    expect(files).toEqual(["publish.json", "provenance.intoto.json", "ecr-findings.json", "ecr-gate.json", "ecr-gate.md"]);
+    expect(result.gatePassed).toBe(true);
     const provenance = JSON.parse(result.provenance);
     expect(provenance.subject).toEqual([{ name: `${HOST}/fruit-api`, digest: { sha256: "a".repeat(64) } }]);
     expect(provenance.predicate.buildDefinition.externalParameters).toEqual({ source: { revision: REV }, releaseTag: "v1.0.0" });
@@ -131,16 +133,49 @@ describe("publish (plan test: records requests, pushes nothing)", () => {
     store.manifests.set(DIGEST_A, { manifest: MANIFEST, mediaType: OCI_MANIFEST });
     engine = await FakeEngine.start({ answer });
     const result = await engine.run(() =>
-      new Dpra().publish(dag.container(), REV, dag.directory(), undefined, "run-43", undefined, false, dag.setSecret("k", KEY_ID), dag.setSecret("s", SECRET_KEY)),
+      new Dpra().publish(dag.container(), REV, dag.directory(), undefined, "run-43", undefined, false, true, dag.setSecret("k", KEY_ID), dag.setSecret("s", SECRET_KEY)),
     );
     expect(result.revision).toBe("unchanged");
     expect(result.scanState).toBe("skipped");
+    expect(result.gatePassed).toBe(false);
+    expect(result.gate).toContain("Not evaluated");
     // Login comes after the repository and tag checks, right before the push; the temporary tag is cleared before and removed after.
     const sequence = ecr.calls().map((c) => c.args[0].constructor.name.replace(/Command$/, ""));
     expect(sequence.slice(-4)).toEqual(["DescribeImages", "BatchDeleteImage", "GetAuthorizationToken", "BatchDeleteImage"]);
     const plan = new Plan(engine);
     expect(engine.leaves().filter((l) => l.field === "publish").map((l) => l.args.address)).toEqual([`${HOST}/fruit-api:dpra-verify-run-43`]);
     expect(plan.secretLeaks([PASSWORD, KEY_ID, SECRET_KEY])).toEqual([]);
+  });
+});
+
+describe("publish: ECR scan findings through the policy gate (plan test)", () => {
+  const critical = {
+    name: "CVE-2023-0464",
+    severity: "CRITICAL" as const,
+    attributes: [
+      { key: "package_name", value: "openssl" },
+      { key: "package_version", value: "3.0.8-r0" },
+    ],
+  };
+  const run = (enforceGate: boolean) =>
+    new Dpra().publish(dag.container(), REV, dag.directory(), undefined, "run-44", undefined, true, enforceGate, dag.setSecret("k", KEY_ID), dag.setSecret("s", SECRET_KEY));
+
+  it("fails after pushing when a finding blocks, naming the stored reference and the verdict", async () => {
+    ecr.on(DescribeImageScanFindingsCommand).resolves({ imageScanStatus: { status: "COMPLETE" }, imageScanFindings: { findings: [critical] } });
+    engine = await FakeEngine.start({ answer });
+    await expect(engine.run(() => run(true))).rejects.toThrow(
+      new RegExp(`^publish: ${HOST}/fruit-api@${DIGEST_A} is stored, but its ECR scan fails the policy gate: .*Do not promote it`),
+    );
+    expect(store.tags.get(REV)).toBe(DIGEST_A);
+  });
+
+  it("with enforcement off, returns the failed gate and its reports", async () => {
+    ecr.on(DescribeImageScanFindingsCommand).resolves({ imageScanStatus: { status: "COMPLETE" }, imageScanFindings: { findings: [critical] } });
+    engine = await FakeEngine.start({ answer });
+    const result = await engine.run(() => run(false));
+    expect(result.gatePassed).toBe(false);
+    expect(JSON.parse(result.gateReport)).toMatchObject({ passed: false, findings: [{ disposition: "blocking", finding: { rule: "CVE-2023-0464", tool: "ecr" } }] });
+    expect(result.gate).toContain("CVE-2023-0464");
   });
 });
 

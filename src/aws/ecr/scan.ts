@@ -1,8 +1,11 @@
 // ECR scan results after a push: wait (bounded, with backoff) for the scan, then map basic and
 // enhanced (Amazon Inspector) findings to the pipeline's findings model, so the policy gate decides.
-// A scan that does not finish in time, or fails, is reported as a tool error: never as "no findings".
+// A scan that does not finish in time, or fails, becomes the project's tool-failure finding (critical,
+// category vulnerability): it blocks the gate unless allowlisted, and is never read as "no findings".
 import { DescribeImageScanFindingsCommand, type DescribeImageScanFindingsCommandOutput, type EnhancedImageScanFinding, type ImageScanFinding } from "@aws-sdk/client-ecr";
 import type { Finding, FindingSet, Severity } from "../../findings/model.js";
+import { fingerprintOf } from "../../findings/normalize.js";
+import { toolFailureSet } from "../../findings/tool-failure.js";
 import { realSleep } from "../retry.js";
 import { codeOf, ecrCall, type Registry } from "./client.js";
 
@@ -47,13 +50,13 @@ export async function waitForScanFindings(registry: Registry, image: { repositor
     if (first && !WAITING.has(status)) {
       const description = first.imageScanStatus?.description;
       const message = `ECR scan of ${image.repository}@${image.digest} ended with ${status}${description ? `: ${description}` : ""}; the image has no ECR scan result.`;
-      return { state: "failed", status, ...(description ? { description } : {}), waitedSeconds: Math.round(waitedMs / 1000), findings: toFindingSet([], [message]) };
+      return { state: "failed", status, ...(description ? { description } : {}), waitedSeconds: Math.round(waitedMs / 1000), findings: scanFailure(message) };
     }
     if (waitedMs >= limitMs) {
       const message =
         `ECR scan of ${image.repository}@${image.digest} did not finish within ${opts.timeoutSeconds} s (last status ${status}). ` +
         "Its findings are unknown: raise artifact.ecr.scanWaitSeconds or check the registry's scanning configuration.";
-      return { state: "timeout", status, waitedSeconds: Math.round(waitedMs / 1000), findings: toFindingSet([], [message]) };
+      return { state: "timeout", status, waitedSeconds: Math.round(waitedMs / 1000), findings: scanFailure(message) };
     }
     const delay = Math.min(opts.maxDelayMs ?? 30_000, (opts.initialDelayMs ?? 5_000) * 2 ** attempt, limitMs - waitedMs);
     await sleep(delay);
@@ -83,6 +86,10 @@ async function describe(
     if (codeOf(err) === "ScanNotFoundException") return undefined;
     throw err;
   }
+}
+
+function scanFailure(message: string): FindingSet {
+  return toolFailureSet("ecr", "vulnerability", message);
 }
 
 const SEVERITY: Record<string, Severity> = {
@@ -125,7 +132,7 @@ export function fromBasic(f: ImageScanFinding): Finding {
     severity: severityOf(f.severity),
     message: f.description ?? `${rule}${pkg ? ` in ${pkg}${version ? ` ${version}` : ""}` : ""}`,
     location: { ...(pkg ? { package: pkg } : {}), ...(version ? { version } : {}) },
-    fingerprint: fingerprint(rule, pkg, version),
+    fingerprint: fingerprintOf("ecr", "vulnerability", pkg, version, rule),
     ...(f.uri ? { helpUri: f.uri } : {}),
   };
 }
@@ -149,14 +156,11 @@ export function fromEnhanced(f: EnhancedImageScanFinding): Finding | undefined {
       ...(pkg?.name ? { package: pkg.name } : {}),
       ...(pkg?.version ? { version: pkg.version } : {}),
     },
-    fingerprint: fingerprint(rule, pkg?.name, pkg?.version),
+    fingerprint: fingerprintOf("ecr", "vulnerability", pkg?.name, pkg?.version, rule),
+    ...(f.title ? { title: f.title } : {}),
     ...(fix !== undefined ? { fixAvailable: fix } : {}),
     ...(fixed ? { fixedVersion: fixed } : {}),
     ...(f.status === "SUPPRESSED" ? { suppressed: { kind: "inspector-suppression-rule" } } : {}),
     ...(details?.sourceUrl ? { helpUri: details.sourceUrl } : {}),
   };
-}
-
-function fingerprint(rule: string, pkg: string | undefined, version: string | undefined): string {
-  return `ecr:${rule}:${pkg ?? "-"}@${version ?? "-"}`;
 }

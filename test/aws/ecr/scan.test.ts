@@ -1,6 +1,9 @@
 import { DescribeImageScanFindingsCommand, ScanNotFoundException } from "@aws-sdk/client-ecr";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fromBasic, fromEnhanced, waitForScanFindings } from "../../../src/aws/ecr/scan.js";
+import { fingerprintOf } from "../../../src/findings/normalize.js";
+import { evaluateGate } from "../../../src/policy/gate.js";
+import { PolicyConfig } from "../../../src/config/sections/policy.js";
 import { DIGEST_A, ecrMock, registry } from "./support.js";
 
 let ecr: ReturnType<typeof ecrMock>;
@@ -61,7 +64,7 @@ describe("waitForScanFindings", () => {
     expect(ecr.commandCalls(DescribeImageScanFindingsCommand)[3]!.args[0].input).toMatchObject({ nextToken: "p2", imageId: { imageDigest: DIGEST_A } });
   });
 
-  it("reports a timeout as a tool error, not as a clean result (fake timers)", async () => {
+  it("reports a timeout as a blocking tool failure, not as a clean result (fake timers)", async () => {
     vi.useFakeTimers();
     ecr.on(DescribeImageScanFindingsCommand).resolves({ imageScanStatus: { status: "IN_PROGRESS" } });
     const pending = waitForScanFindings(registry(), image, { timeoutSeconds: 60 });
@@ -70,11 +73,12 @@ describe("waitForScanFindings", () => {
     expect(out.state).toBe("timeout");
     expect(out.status).toBe("IN_PROGRESS");
     expect(out.waitedSeconds).toBe(60);
-    expect(out.findings.findings).toEqual([]);
-    expect(out.findings.toolErrors).toEqual([
+    const message =
       `ECR scan of fruit-api@${DIGEST_A} did not finish within 60 s (last status IN_PROGRESS). ` +
-        "Its findings are unknown: raise artifact.ecr.scanWaitSeconds or check the registry's scanning configuration.",
-    ]);
+      "Its findings are unknown: raise artifact.ecr.scanWaitSeconds or check the registry's scanning configuration.";
+    expect(out.findings.findings).toMatchObject([{ tool: "ecr", category: "vulnerability", rule: "dpra/tool-failed", severity: "critical" }]);
+    expect(out.findings.findings[0]!.message).toBe(`ecr did not complete its scan: ${message}`);
+    expect(out.findings.toolErrors).toEqual([`ecr did not complete its scan: ${message}`]);
     // 5 s, 10 s, 20 s, then the remaining 25 s: bounded by the timeout.
     expect(ecr.commandCalls(DescribeImageScanFindingsCommand)).toHaveLength(5);
   });
@@ -96,7 +100,7 @@ describe("finding mapping", () => {
       severity: "high",
       message: basicFinding.description,
       location: { package: "openssl", version: "3.0.8-r0" },
-      fingerprint: "ecr:CVE-2023-0464:openssl@3.0.8-r0",
+      fingerprint: fingerprintOf("ecr", "vulnerability", "openssl", "3.0.8-r0", "CVE-2023-0464"),
       helpUri: basicFinding.uri,
     });
   });
@@ -109,7 +113,8 @@ describe("finding mapping", () => {
       severity: "critical",
       message: "CVE-2024-21538 - cross-spawn",
       location: { path: "app/node_modules/cross-spawn/package.json", package: "cross-spawn", version: "7.0.3" },
-      fingerprint: "ecr:CVE-2024-21538:cross-spawn@7.0.3",
+      fingerprint: fingerprintOf("ecr", "vulnerability", "cross-spawn", "7.0.3", "CVE-2024-21538"),
+      title: "CVE-2024-21538 - cross-spawn",
       fixAvailable: true,
       fixedVersion: "7.0.5",
       helpUri: "https://nvd.nist.gov/vuln/detail/CVE-2024-21538",
@@ -124,5 +129,23 @@ describe("finding mapping", () => {
     expect(fromEnhanced({ ...enhancedFinding, fixAvailable: "NO", packageVulnerabilityDetails: { ...enhancedFinding.packageVulnerabilityDetails, vulnerablePackages: [{ name: "x", version: "1", fixedInVersion: "NotAvailable" }] } })).toMatchObject({
       fixAvailable: false,
     });
+  });
+});
+
+describe("policy gate on ECR findings", () => {
+  const today = new Date("2026-11-26T00:00:00Z");
+  it("blocks on a timeout by default, and lets an allowlisted timeout pass with its reason", async () => {
+    ecr.on(DescribeImageScanFindingsCommand).resolves({ imageScanStatus: { status: "IN_PROGRESS" } });
+    const out = await waitForScanFindings(registry(), image, { timeoutSeconds: 10, sleep: async () => {} });
+    expect(evaluateGate([out.findings], PolicyConfig.parse({}), { today }).passed).toBe(false);
+    const allow = PolicyConfig.parse({ allowlist: [{ rule: "dpra/tool-failed", reason: "ECR scanning is being enabled for this registry", expires: "2026-12-31" }] });
+    expect(evaluateGate([out.findings], allow, { today }).passed).toBe(true);
+  });
+
+  it("blocks on a high basic finding under the default threshold, passes a medium one", () => {
+    const high = { tool: "ecr" as const, format: "ecr-image-scan-findings", findings: [fromBasic(basicFinding)], toolErrors: [] };
+    const medium = { ...high, findings: [fromBasic({ ...basicFinding, severity: "MEDIUM" })] };
+    expect(evaluateGate([high], PolicyConfig.parse({}), { today }).passed).toBe(false);
+    expect(evaluateGate([medium], PolicyConfig.parse({}), { today }).passed).toBe(true);
   });
 });

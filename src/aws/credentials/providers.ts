@@ -48,13 +48,23 @@ export function credentialInputs(p: CredentialPlaintext): CredentialInputs {
   const hasWeb = p.webIdentityToken !== undefined;
   const hasProfile = p.profileFile !== undefined;
   const given = [hasKeys && "access keys", hasWeb && "a web-identity token", hasProfile && "a profile file"].filter(Boolean);
+  if (given.length > 1) throw new Error(`AWS credentials: pass one kind only, got ${given.join(" and ")}.`);
+  if (p.sessionToken !== undefined && !hasKeys) {
+    throw new Error("AWS credentials: --aws-session-token belongs to access keys; pass --aws-access-key-id and --aws-secret-access-key with it.");
+  }
+  if (p.webIdentityRoleArn !== undefined && !hasWeb) {
+    throw new Error(
+      "AWS credentials: --aws-role-arn is the role a web-identity token is exchanged for. To reach an account's role, " +
+        "set artifact.ecr.roleArn or environments.<env>.roleArn in dpra.yaml instead.",
+    );
+  }
+  if (p.profile !== undefined && !hasProfile) throw new Error("AWS credentials: --aws-profile selects a profile of --aws-profile-file; pass the file too.");
   if (given.length === 0) {
     throw new Error(
       "No AWS credentials given. Pass --aws-access-key-id and --aws-secret-access-key (and --aws-session-token), " +
         "or --aws-web-identity-token with --aws-role-arn, or --aws-profile-file; see docs/aws-credentials.md.",
     );
   }
-  if (given.length > 1) throw new Error(`AWS credentials: pass one kind only, got ${given.join(" and ")}.`);
   if (hasKeys) {
     if (!p.accessKeyId || !p.secretAccessKey) {
       throw new Error("AWS credentials: --aws-access-key-id and --aws-secret-access-key must be passed together.");

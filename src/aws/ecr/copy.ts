@@ -28,7 +28,12 @@ interface Descriptor {
 
 /** The blobs a single-platform manifest references: its config and layers. */
 export function manifestBlobs(manifestText: string, mediaType: string | undefined): Descriptor[] {
-  const parsed = JSON.parse(manifestText) as { mediaType?: string; manifests?: unknown; config?: Descriptor; layers?: Descriptor[] };
+  let parsed: { mediaType?: string; manifests?: unknown; config?: Descriptor; layers?: Descriptor[] };
+  try {
+    parsed = JSON.parse(manifestText) as typeof parsed;
+  } catch (err) {
+    throw new Error(`Promotion copy: the source manifest is not JSON (${(err as Error).message}).`, { cause: err });
+  }
   const type = mediaType ?? parsed.mediaType ?? "";
   if (parsed.manifests !== undefined || type.includes("index") || type.includes("manifest.list")) {
     throw new Error(

@@ -28,6 +28,11 @@ describe("credential inputs", () => {
     );
     expect(() => credentialInputs({ accessKeyId: "AKIAEXAMPLEVALUE0001" })).toThrow(/must be passed together/);
     expect(() => credentialInputs({ webIdentityToken: "tok" })).toThrow(/needs --aws-role-arn/);
+    expect(() => credentialInputs({ sessionToken: "t" })).toThrow(/--aws-session-token belongs to access keys/);
+    expect(() => credentialInputs({ accessKeyId: "a", secretAccessKey: "s", webIdentityRoleArn: "arn:aws:iam::1:role/r" })).toThrow(
+      /set artifact\.ecr\.roleArn or environments\.<env>\.roleArn in dpra\.yaml instead/,
+    );
+    expect(() => credentialInputs({ profile: "dev" })).toThrow(/--aws-profile selects a profile of --aws-profile-file/);
     expect(credentialInputs({ accessKeyId: " AKIDX \n", secretAccessKey: "s\n" })).toEqual({ kind: "keys", accessKeyId: "AKIDX", secretAccessKey: "s" });
     expect(credentialInputs({ profileFile: "[default]" })).toEqual({ kind: "profile", file: "[default]", profile: "default" });
   });

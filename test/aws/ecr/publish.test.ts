@@ -1,8 +1,8 @@
-import { BatchDeleteImageCommand, GetAuthorizationTokenCommand, PutImageCommand } from "@aws-sdk/client-ecr";
+import { BatchDeleteImageCommand, DescribeImagesCommand, GetAuthorizationTokenCommand, PutImageCommand } from "@aws-sdk/client-ecr";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { digestOfReference, registryLogin, TagConflictError } from "../../../src/aws/ecr/images.js";
 import { publishImage, verificationTag } from "../../../src/aws/ecr/publish.js";
-import { ACCOUNT, DIGEST_A, DIGEST_B, ecrMock, emptyStore, MANIFEST, OCI_MANIFEST, REGION, registry, storeFor, type FakeStore } from "./support.js";
+import { ACCOUNT, ARTIFACT_ROLE, awsError, DIGEST_A, DIGEST_B, ecrMock, emptyStore, MANIFEST, OCI_MANIFEST, REGION, registry, storeFor, type FakeStore } from "./support.js";
 
 const URI = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/fruit-api`;
 const REV = "3f2c1e0d9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e";
@@ -107,6 +107,14 @@ describe("publishImage", () => {
     );
     expect(err).toBeInstanceOf(TagConflictError);
     expect(store.tags.get("v1.2.0")).toBe(DIGEST_B);
+  });
+
+  it("stops on AccessDenied with the role and the missing action, without retrying", async () => {
+    ecr.on(DescribeImagesCommand).rejects(awsError("AccessDeniedException", "not authorized to perform: ecr:DescribeImages", 403));
+    const err = await publishImage(registry(), { repository: "fruit-api", gitRevision: REV, runId: "r8" }, pusher(DIGEST_A)).catch((e) => e);
+    expect(err.message).toMatch(new RegExp(`^AccessDeniedException: role ${ARTIFACT_ROLE} may not call ecr:DescribeImages on fruit-api\\.`));
+    expect(ecr.commandCalls(DescribeImagesCommand)).toHaveLength(1);
+    expect(pushes).toEqual([]);
   });
 
   it("rejects tags ECR would reject, before any call", async () => {

@@ -85,6 +85,18 @@ describe("ensureRepository", () => {
     expect(ecr.commandCalls(CreateRepositoryCommand)[0]!.args[0].input.encryptionConfiguration).toEqual({ encryptionType: "KMS", kmsKey: "alias/ecr" });
   });
 
+  it("rides out throttling of DescribeRepositories and still reports correctly", async () => {
+    ecr
+      .on(DescribeRepositoriesCommand)
+      .rejectsOnce(awsError("ThrottlingException", "Rate exceeded"))
+      .resolves({ repositories: [compliant] });
+    ecr.on(GetLifecyclePolicyCommand).resolves({ lifecyclePolicyText: JSON.stringify(desired.lifecyclePolicy) });
+    ecr.on(GetRepositoryPolicyCommand).resolves({ policyText: JSON.stringify(desired.repositoryPolicy) });
+    const report = await ensureRepository(registry(), desired, { apply: false });
+    expect(report).toMatchObject({ created: false, drift: [] });
+    expect(ecr.commandCalls(DescribeRepositoriesCommand)).toHaveLength(2);
+  });
+
   it("treats a repository created concurrently by another run as existing", async () => {
     ecr
       .on(DescribeRepositoriesCommand)

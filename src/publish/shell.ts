@@ -49,7 +49,9 @@ function pushWith(registry: Registry, image: Container) {
   return async (ref: string): Promise<string> => {
     const login = await registryLogin(registry);
     const password = dag.setSecret(`dpra-ecr-login-${registry.accountId}-${registry.region}`, login.password);
-    const published = await image.withRegistryAuth(login.host, login.username, password).publish(ref);
+    // The credentials are for the registry the reference names (the token's proxy endpoint is the same registry).
+    const host = ref.slice(0, ref.indexOf("/"));
+    const published = await image.withRegistryAuth(host, login.username, password).publish(ref);
     return digestOfReference(published);
   };
 }

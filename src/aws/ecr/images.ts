@@ -9,8 +9,6 @@ import {
 } from "@aws-sdk/client-ecr";
 import { codeOf, ecrCall, optional, type Registry } from "./client.js";
 
-export const DIGEST = /^sha256:[a-f0-9]{64}$/;
-
 export type TagState = { kind: "absent" } | { kind: "present"; digest: string };
 
 /** What `tag` points to in the repository. */

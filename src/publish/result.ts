@@ -1,4 +1,4 @@
-import { dag, Directory, func, object } from "@dagger.io/dagger";
+import { Directory, func, object } from "@dagger.io/dagger";
 
 export interface PublishResultFields {
   reference: string;
@@ -11,7 +11,7 @@ export interface PublishResultFields {
   provenance: string;
   findings: string;
   gateReport: string;
-  sbom: string;
+  reports: Directory;
 }
 
 /** What `publish` stored: the digest-pinned reference every later stage deploys, and the run's reports. */
@@ -57,9 +57,12 @@ export class PublishResult {
   @func()
   gateReport: string;
 
-  /** The CycloneDX SBOM passed to publish, kept with the reports (empty when none was passed). */
+  /**
+   * The reports as files: publish.json, provenance.intoto.json, ecr-findings.json, ecr-gate.json and
+   * ecr-gate.md (when the scan was awaited) and sbom.cdx.json (when an SBOM was given).
+   */
   @func()
-  sbom: string;
+  reports: Directory;
 
   constructor(fields: PublishResultFields) {
     this.reference = fields.reference;
@@ -72,22 +75,6 @@ export class PublishResult {
     this.provenance = fields.provenance;
     this.findings = fields.findings;
     this.gateReport = fields.gateReport;
-    this.sbom = fields.sbom;
-  }
-
-  /**
-   * The reports as files: publish.json, provenance.intoto.json, ecr-findings.json, ecr-gate.json and
-   * ecr-gate.md (when the scan was awaited) and sbom.cdx.json (when an SBOM was given).
-   */
-  @func()
-  reports(): Directory {
-    let dir = dag
-      .directory()
-      .withNewFile("publish.json", this.report)
-      .withNewFile("provenance.intoto.json", this.provenance)
-      .withNewFile("ecr-findings.json", this.findings);
-    if (this.gateReport !== "") dir = dir.withNewFile("ecr-gate.json", this.gateReport).withNewFile("ecr-gate.md", this.gate);
-    if (this.sbom !== "") dir = dir.withNewFile("sbom.cdx.json", this.sbom);
-    return dir;
+    this.reports = fields.reports;
   }
 }

@@ -82,6 +82,7 @@ export async function publishShell(args: PublishArgs): Promise<PublishResult> {
     ? await waitForScanFindings(registry, { repository: artifact.ecr.repository, digest: outcome.digest }, { timeoutSeconds: artifact.ecr.scanWaitSeconds })
     : undefined;
   if (scan && scan.state !== "complete") console.warn(`dpra publish: ${scan.findings.toolErrors.join(" ")}`);
+  // Read once to record its digest in the provenance; the file itself goes into the reports as is.
   const sbom = args.sbom ? await args.sbom.contents() : "";
   const provenance = provenanceStatement({
     repositoryUri: outcome.repositoryUri,
@@ -108,18 +109,28 @@ export async function publishShell(args: PublishArgs): Promise<PublishResult> {
     scan: scan ? { state: scan.state, status: scan.status, waitedSeconds: scan.waitedSeconds, findings: scan.findings.findings.length } : { state: scanState },
     gate: gate ? { passed: gate.passed, verdict: gate.verdict } : { passed: false, verdict: "not evaluated: the ECR scan was not awaited" },
   };
+  const texts = {
+    report: JSON.stringify(report, null, 2),
+    provenance: JSON.stringify(provenance, null, 2),
+    findings: JSON.stringify(findings, null, 2),
+    gateReport: gate ? renderJson(gate) : "",
+    gate: gate ? renderMarkdown(gate) : "Not evaluated: the ECR scan was not awaited (--wait-for-scan=false).",
+  };
+  let reports = dag
+    .directory()
+    .withNewFile("publish.json", texts.report)
+    .withNewFile("provenance.intoto.json", texts.provenance)
+    .withNewFile("ecr-findings.json", texts.findings);
+  if (gate) reports = reports.withNewFile("ecr-gate.json", texts.gateReport).withNewFile("ecr-gate.md", texts.gate);
+  if (args.sbom) reports = reports.withFile("sbom.cdx.json", args.sbom);
   const result = new PublishResult({
     reference: outcome.reference,
     digest: outcome.digest,
     revision: outcome.revision,
     scanState,
     gatePassed: gate?.passed ?? false,
-    gate: gate ? renderMarkdown(gate) : "Not evaluated: the ECR scan was not awaited (--wait-for-scan=false).",
-    report: JSON.stringify(report, null, 2),
-    provenance: JSON.stringify(provenance, null, 2),
-    findings: JSON.stringify(findings, null, 2),
-    gateReport: gate ? renderJson(gate) : "",
-    sbom,
+    ...texts,
+    reports,
   });
   if (gate && !gate.passed && args.enforceGate) {
     throw new Error(

@@ -8,6 +8,7 @@ import {
   GetLifecyclePolicyCommand,
   GetRegistryScanningConfigurationCommand,
 } from "@aws-sdk/client-ecr";
+import { createHash } from "node:crypto";
 import { dag } from "@dagger.io/dagger";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Dpra } from "../../src/index.js";
@@ -22,6 +23,8 @@ const REV = "0123456789abcdef0123456789abcdef01234567";
 const PASSWORD = "eyJwYXlsb2FkIjoicGxhbi10ZXN0LXJlZ2lzdHJ5LXBhc3N3b3JkIn0";
 const KEY_ID = "AKIAPLANTESTKEY00001";
 const SECRET_KEY = "pLanTestSecretAccessKey/0123456789+ABCdef";
+
+const SBOM = JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.6", components: [] });
 
 const DPRA_YAML = `
 name: fruit-api
@@ -41,6 +44,7 @@ let store: FakeStore;
 function answer(leaf: Leaf): unknown {
   if (leaf.field === "entries") return ["dpra.yaml", "package.json"];
   if (leaf.field === "contents" && leaf.calls.some((c) => c.field === "file" && c.args.path === "dpra.yaml")) return DPRA_YAML;
+  if (leaf.field === "contents" && leaf.calls.some((c) => c.field === "file" && c.args.path === "sbom.json")) return SBOM;
   if (leaf.field === "plaintext") return leaf.calls.find((c) => c.field === "setSecret")?.args.plaintext;
   if (leaf.field === "publish") {
     const address = String(leaf.args.address);
@@ -90,13 +94,13 @@ describe("publish (plan test: records requests, pushes nothing)", () => {
         dag.directory(),
         "v1.0.0",
         "run-42",
-        undefined,
+        dag.directory().withNewFile("sbom.json", SBOM).file("sbom.json"),
         true,
         true,
         dag.setSecret("aws-access-key-id", KEY_ID),
         dag.setSecret("aws-secret-access-key", SECRET_KEY),
       );
-      await out.reports().entries();
+      await out.reports.entries();
       return out;
     });
     expect(result.reference).toBe(`${HOST}/fruit-api@${DIGEST_A}`);
@@ -118,13 +122,18 @@ describe("publish (plan test: records requests, pushes nothing)", () => {
     expect(chain.at(-1)).toBe("withRegistryAuth");
 
     // The reports directory carries the publish report, provenance and findings, none with a secret.
-    const files = plan.callsNamed("withNewFile").map(({ call }) => String(call.args.path));
+    const files = plan
+      .callsNamed("withNewFile")
+      .map(({ call }) => String(call.args.path))
+      .filter((f) => f !== "sbom.json"); // the test's own input file
     expect(files).toEqual(["publish.json", "provenance.intoto.json", "ecr-findings.json", "ecr-gate.json", "ecr-gate.md"]);
     expect(result.gatePassed).toBe(true);
     const provenance = JSON.parse(result.provenance);
     expect(provenance.subject).toEqual([{ name: `${HOST}/fruit-api`, digest: { sha256: "a".repeat(64) } }]);
     expect(provenance.predicate.buildDefinition.externalParameters).toEqual({ source: { revision: REV }, releaseTag: "v1.0.0" });
     expect(provenance.predicate.runDetails.metadata.invocationId).toBe("run-42");
+    expect(provenance.predicate.runDetails.byproducts[0].digest.sha256).toBe(createHash("sha256").update(SBOM).digest("hex"));
+    expect(plan.callsNamed("withFile").map(({ call }) => call.args.path)).toEqual(["sbom.cdx.json"]);
     expect(store.tags.get("v1.0.0")).toBe(DIGEST_A);
   });
 

@@ -103,3 +103,14 @@ describe("npx dpra plan", () => {
     expect(h.out.join("")).toMatch(/^Usage: dpra plan/);
   });
 });
+
+describe("plan as a dpra CLI command", () => {
+  it("has the dispatcher's command shape", async () => {
+    const { planCliCommand } = await import("../../src/cli/commands/plan.js");
+    const out: string[] = [];
+    const code = await planCliCommand.run(["--help"], { stdout: (t) => out.push(t), stderr: () => {}, cwd: "/", now: () => new Date() });
+    expect(planCliCommand.name).toBe("plan");
+    expect(code).toBe(0);
+    expect(out.join("")).toMatch(/^Usage: dpra plan/);
+  });
+});

@@ -4,13 +4,10 @@ import path from "node:path";
 import { CONFIG_FILE, resolveConfig } from "../../config/load.js";
 import { buildRunPlan, TARGET_ENVIRONMENTS, type TargetEnvironment } from "../../pipeline/plan.js";
 import { parsePlanFormat, renderPlan, type PlanFormat } from "../../pipeline/render.js";
+import type { CliCommand, CliIO } from "../io.js";
 
-/** Where a command writes, and the directory it runs in. */
-export interface CommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  cwd: string;
-}
+/** What `plan` needs of the CLI's IO: where to write and the directory it runs in. */
+export type CommandIo = Pick<CliIO, "stdout" | "stderr" | "cwd">;
 
 export const PLAN_USAGE = `Usage: dpra plan [--env beta|gamma|prod] [--format text|mermaid|dot] [--source <dir>]
 
@@ -103,3 +100,10 @@ export function planCommand(argv: readonly string[], io: CommandIo): number {
     return 1;
   }
 }
+
+/** The `plan` subcommand, for the CLI dispatcher's command list. */
+export const planCliCommand: CliCommand = {
+  name: "plan",
+  summary: "Print the DPRA run plan (text, Mermaid or Graphviz) of the application",
+  run: async (args, io) => planCommand(args, io),
+};

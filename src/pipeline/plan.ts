@@ -248,3 +248,23 @@ export function missingRequired(plan: RunPlan): string[] {
     .filter((a) => a.kind === "run" && a.mark === "required" && a.state === "not-configured")
     .map((a) => `${a.id} (${a.title}, required by the DPRA): ${a.detail}`);
 }
+
+/**
+ * The plan with one stage's actions marked as provided from outside the run (e.g. the Beta stage
+ * run on an image the caller built earlier), so that the executor does not run them.
+ */
+export function withStageProvided(plan: RunPlan, stage: StageId, detail: string): RunPlan {
+  const stages = plan.stages.map((s) => {
+    if (s.id !== stage) return s;
+    const actions = s.actions.map((a) => (a.kind === "run" && a.state !== "beyond-target" ? { ...a, state: "provided" as const, detail, dependsOn: [] } : a));
+    return { ...s, runs: false, actions };
+  });
+  return { ...plan, stages };
+}
+
+/** Parses a user-given environment name, failing with the accepted values. */
+export function parseTargetEnvironment(value: string): TargetEnvironment {
+  const v = value.trim().toLowerCase();
+  if ((TARGET_ENVIRONMENTS as readonly string[]).includes(v)) return v as TargetEnvironment;
+  throw new Error(`unknown environment "${value}": expected beta, gamma or prod`);
+}

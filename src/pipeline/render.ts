@@ -88,7 +88,7 @@ function edges(plan: RunPlan): Array<[string, string]> {
 }
 
 function escapeMermaid(text: string): string {
-  return text.replace(/"/g, "#quot;");
+  return text.replace(/&/g, "#amp;").replace(/"/g, "#quot;");
 }
 
 function renderMermaid(plan: RunPlan): string {

@@ -114,3 +114,10 @@ describe("plan as a dpra CLI command", () => {
     expect(out.join("")).toMatch(/^Usage: dpra plan/);
   });
 });
+
+describe("mermaid escaping", () => {
+  it("escapes & and quotes in labels", () => {
+    const out = renderPlan(buildRunPlan(resolveConfig("name: x\n", ["package.json"]), "gamma"), "mermaid");
+    expect(out).toContain('gamma_monitoring["Application Monitoring #amp; Logging (not configured)"]');
+  });
+});

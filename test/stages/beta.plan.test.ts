@@ -86,12 +86,12 @@ function buildOutputs(): { image: Container; testImage: Container } {
   return { image, testImage };
 }
 
-async function runBeta(s: Scenario = {}): Promise<{ result: ReleaseResult; plan: Plan; engine: FakeEngine }> {
+async function runBeta(s: Scenario = {}, withTestImage = true): Promise<{ result: ReleaseResult; plan: Plan; engine: FakeEngine }> {
   engine = await FakeEngine.start({ answer: answers(s) });
   const result = await engine.run(async () => {
     const { image, testImage } = buildOutputs();
     const source = dag.directory().withNewFile("dpra.yaml", YAML);
-    return new Dpra().beta(source, image, testImage, false);
+    return new Dpra().beta(source, image, withTestImage ? testImage : undefined, false);
   });
   return { result, plan: new Plan(engine), engine };
 }
@@ -218,5 +218,14 @@ describe("Beta stage plan", () => {
     expect(result.failure).toBe(
       "beta.deploy-software failed: the app did not become healthy on http://app:3000/health/ready within 60s (no HTTP answer). Last 2 log line(s) of the app:\nlistening on 3000\nError: connect ECONNREFUSED db:5432",
     );
+  });
+
+  it("a failing integration suite does not cancel the independent E2E suite, and names itself", async () => {
+    const { result } = await runBeta({}, false);
+    expect(result.failure).toBe("beta.integration-tests failed: no test image to run the integration tests in: the build hands on its test container (with `beta`, pass --test-image)");
+    const beta = result.stages.find((s) => s.id === "beta")!;
+    expect(beta.actions.map((a) => [a.name, a.status])).toEqual([
+      ["launch-env", "succeeded"], ["db-deploy", "succeeded"], ["deploy-software", "succeeded"], ["integration-tests", "failed"], ["e2e-tests", "succeeded"],
+    ]);
   });
 });

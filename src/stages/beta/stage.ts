@@ -68,7 +68,7 @@ export function betaRunners(ctx: DaggerReleaseContext): Record<string, ActionRun
     const suite = ctx.config.tests.integration;
     const testImage = ctx.build?.testImage;
     if (!suite) return { ok: false, summary: "tests.integration is not configured" };
-    if (!testImage) return { ok: false, summary: "the build stage handed on no test image to run the integration tests in" };
+    if (!testImage) return { ok: false, summary: "no test image to run the integration tests in: the build hands on its test container (with `beta`, pass --test-image)" };
     const run = await runSuite({
       suite: "integration",
       container: testImage,
@@ -92,7 +92,7 @@ export function betaRunners(ctx: DaggerReleaseContext): Record<string, ActionRun
       command = `${pw.install} && ${suite.command}`;
     } else {
       const testImage = ctx.build?.testImage;
-      if (!testImage) return { ok: false, summary: "the build stage handed on no test image to run the E2E tests in" };
+      if (!testImage) return { ok: false, summary: "no test image to run the E2E tests in: set tests.e2e.playwright, or give the build's test container (with `beta`, --test-image)" };
       container = testImage;
     }
     const run = await runSuite({

@@ -27,3 +27,13 @@ export function lineColumn(text: string, offset: number): { line: number; column
   }
   return { line, column: end - lineStart + 1 };
 }
+
+/** Formats a JSON path as `Results[0].Vulnerabilities[3].Severity`, after an optional prefix. */
+export function formatJsonPath(prefix: string, path: readonly PropertyKey[]): string {
+  let out = prefix;
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? String(key) : `.${String(key)}`;
+  }
+  return out === "" ? "(root)" : out;
+}

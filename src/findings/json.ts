@@ -1,30 +1,40 @@
 import type { z } from "zod";
-import { ReportError, lineColumn } from "./errors.js";
+import { ReportError, formatJsonPath, lineColumn } from "./errors.js";
+import { JsonStreamParser } from "./stream-json.js";
 
-/** JSON.parse with an error that names the file, line and column. */
+export { formatJsonPath };
+
+/** JSON.parse with an error that names the file, line, column and JSON path of the failure. */
 export function parseJsonText(text: string, file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    const pos = /position (\d+)/.exec(message);
-    const at = pos ? lineColumn(text, Number(pos[1])) : undefined;
-    throw new ReportError(
-      file,
-      at ? `line ${at.line}, column ${at.column}` : "",
-      `not valid JSON (${message.replace(/\s*\(line \d+ column \d+\)$/, "")}); check that the tool finished writing the report`,
-    );
+    const where = locateJsonError(text);
+    const reason = where?.problem ?? message.replace(/\s*\(line \d+ column \d+\)$/, "");
+    throw new ReportError(file, where ? `line ${where.line}, column ${where.column} (${where.path})` : "", `not valid JSON: ${reason}; check that the tool finished writing the report`);
   }
 }
 
-/** Formats a zod path as `Results[0].Vulnerabilities[3].Severity`, prefixed by where the value came from. */
-export function formatJsonPath(prefix: string, path: readonly PropertyKey[]): string {
-  let out = prefix;
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else out += out === "" ? String(key) : `.${String(key)}`;
+/**
+ * Node 20's JSON.parse errors give no position for most problems. On the (rare) failure path the
+ * streaming parser walks the text again to find the line, column and JSON path.
+ */
+function locateJsonError(text: string): { line: number; column: number; path: string; problem: string } | undefined {
+  const bytes = Buffer.from(text, "utf8");
+  const parser = new JsonStreamParser({ select: (_p, kind) => (kind === "scalar" ? "skip" : "descend"), value: () => undefined }, "");
+  try {
+    parser.write(bytes);
+    parser.end();
+  } catch (err) {
+    if (!(err instanceof ReportError)) return undefined;
+    const m = /^(.*) \(byte (\d+)\)$/.exec(err.at);
+    if (!m) return undefined;
+    const offset = Buffer.from(bytes.subarray(0, Number(m[2]))).toString("utf8").length;
+    const { line, column } = lineColumn(text, offset);
+    return { line, column, path: m[1]!, problem: err.problem.replace(/^not valid JSON: /, "") };
   }
-  return out === "" ? "(root)" : out;
+  return undefined;
 }
 
 /** Validates with zod; the error names the file, the JSON path of the first problem and what was expected. */

@@ -4,6 +4,7 @@ import type { ActionOutcome } from "../pipeline/execute.js";
 
 /** Which DPRA build action each build-stage action (src/build) implements. */
 export const BUILD_ACTION_MAP: Readonly<Record<string, string>> = {
+  install: "build.build-code",
   compile: "build.build-code",
   "unit-tests": "build.unit-tests",
   quality: "build.code-quality",

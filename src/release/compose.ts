@@ -67,8 +67,8 @@ export interface BuildStageOutput<TImage> {
   imageDigest?: string;
 }
 
-/** Anything that runs the whole build stage once. */
-export type BuildStageRunner<TImage> = (signal: AbortSignal) => Promise<BuildStageOutput<TImage>>;
+/** Anything that runs the whole build stage once; it gets the release context (source, config, ...). */
+export type BuildStageRunner<TImage, C = unknown> = (signal: AbortSignal, ctx: C) => Promise<BuildStageOutput<TImage>>;
 
 /** The release context every stage reads from and writes to. */
 export interface ReleaseContext<TImage> {
@@ -79,13 +79,13 @@ export interface ReleaseContext<TImage> {
  * Adapts a build that runs as one call into per-action runners: the call runs once, each build
  * action reports its own outcome from it, and the output is kept in the context for later stages.
  */
-export function buildStageProvider<TImage, C extends ReleaseContext<TImage>>(runBuild: BuildStageRunner<TImage>): StageProvider<C> {
+export function buildStageProvider<TImage, C extends ReleaseContext<TImage>>(runBuild: BuildStageRunner<TImage, C>): StageProvider<C> {
   return {
     stage: "build",
     runners(ctx) {
       let once: Promise<BuildStageOutput<TImage>> | undefined;
       const output = (signal: AbortSignal) => {
-        once ??= runBuild(signal).then((out) => {
+        once ??= runBuild(signal, ctx).then((out) => {
           ctx.build = out;
           return out;
         });

@@ -20,7 +20,7 @@ export interface ReleaseInput {
   source: Directory;
   env: TargetEnvironment;
   /** Runs the build stage once and hands on its image. */
-  build: BuildStageRunner<Container>;
+  build: BuildStageRunner<Container, DaggerReleaseContext>;
   /** Throw (failing `dagger call`) when the verdict is not `passed`. */
   failOnError: boolean;
   /** Extra stages (Gamma, Prod) registered by their modules. */

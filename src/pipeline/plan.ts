@@ -184,7 +184,10 @@ export function buildRunPlan(config: DpraConfig, target: TargetEnvironment = "be
     else if (action.kind === "local") state = "local";
     else if (beyond) state = "beyond-target";
     else state = setup.configured ? "run" : "not-configured";
-    const detail = beyond && action.kind === "run" ? `after ${target}: run release --env ${nextTargetFor(action.stage)}` : setup.detail;
+    const detail =
+      beyond && action.kind === "run"
+        ? `after ${target}: run release --env ${nextTargetFor(action.stage)}${setup.configured ? "" : `; not configured yet: ${setup.detail}`}`
+        : setup.detail;
     planned.set(action.id, {
       id: action.id,
       stage: action.stage,

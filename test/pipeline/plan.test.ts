@@ -95,3 +95,11 @@ describe("run plan", () => {
     expect(byId(plan, "prod.approval").markNote).toMatch(/prose marks it required, its diagram recommended/);
   });
 });
+
+describe("actions beyond the target", () => {
+  it("say how to run them, and whether they are configured yet", () => {
+    const plan = buildRunPlan(config("name: bare\n"), "beta");
+    expect(byId(plan, "gamma.launch-env").detail).toBe("after beta: run release --env gamma; not configured yet: set environments.gamma in dpra.yaml");
+    expect(buildRunPlan(config(FULL), "beta").stages.find((s) => s.id === "gamma")!.actions[0]!.detail).toBe("after beta: run release --env gamma");
+  });
+});

@@ -245,9 +245,7 @@ export function runnableActions(plan: RunPlan): PlannedAction[] {
  * target would skip something the DPRA requires. Each entry names the action and what to set.
  */
 export function missingRequired(plan: RunPlan): string[] {
-  return plan.stages
-    .filter((s) => s.runs || s.actions.some((a) => a.kind === "run" && a.state === "not-configured"))
-    .flatMap((s) => s.actions)
+  return planActions(plan)
     .filter((a) => a.kind === "run" && a.mark === "required" && a.state === "not-configured")
     .map((a) => `${a.id} (${a.title}, required by the DPRA): ${a.detail}`);
 }

@@ -163,3 +163,14 @@ describe("deployMigrations with scripted tool output", () => {
     );
   });
 });
+
+describe("tool messages", () => {
+  it("mask URL passwords a tool echoes in an error", async () => {
+    const { toolMessage, redactUrlCredentials } = await import("../../src/actions/db-deploy/tools.js");
+    expect(toolMessage({ exitCode: 1, stdout: "", stderr: 'Error: parse "postgres://app:s3cr%2Ft@db:5432/app": invalid port' })).toBe(
+      'Error: parse "postgres://app:***@db:5432/app": invalid port',
+    );
+    expect(redactUrlCredentials("jdbc:postgresql://db/app?user=app&password=hunter2&ssl=true")).toBe("jdbc:postgresql://db/app?user=app&password=***&ssl=true");
+    expect(redactUrlCredentials("relation \"x\" does not exist")).toBe("relation \"x\" does not exist");
+  });
+});

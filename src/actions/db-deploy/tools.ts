@@ -73,7 +73,15 @@ export class MigrationToolError extends Error {
 /** The tool's own words for a failed run: stderr first, stdout when stderr is empty, last lines only. */
 export function toolMessage(result: CommandResult, maxLines = 20): string {
   const text = (result.stderr.trim() || result.stdout.trim() || `exit code ${result.exitCode}, no output`).split("\n");
-  return text.slice(-maxLines).join("\n");
+  return redactUrlCredentials(text.slice(-maxLines).join("\n"));
+}
+
+/**
+ * Masks passwords of URLs a tool may echo in an error (`postgres://app:<password>@db/...`). Dagger
+ * already scrubs secret values from exec output; this also catches re-encoded forms of them.
+ */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, "$1***@").replace(/(password=)[^\s&;]+/gi, "$1***");
 }
 
 export function postgresUrl(endpoint: DbEndpoint, password: string): string {

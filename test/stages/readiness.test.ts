@@ -63,4 +63,9 @@ describe("readiness probe", () => {
   it("fails clearly when the probe did not run at all", () => {
     expect(() => parseProbeOutput("sh: curl: not found", 127)).toThrow("the readiness probe did not run (exit code 127): sh: curl: not found");
   });
+
+  it("masks connection passwords the app wrote to its log", () => {
+    const r = parseProbeOutput("DPRA_NOT_READY 503 60s\nDPRA_APP_LOG_BEGIN\nconnecting to postgres://app:abc123@db:5432/app\nDPRA_APP_LOG_END\n", 1);
+    expect(r).toMatchObject({ ready: false, logLines: ["connecting to postgres://app:***@db:5432/app"] });
+  });
 });

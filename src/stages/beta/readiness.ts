@@ -2,6 +2,8 @@
 // timeout passes, then prints the app's last log lines. The script and the parsing of its output
 // are pure, so both are unit-tested; the Dagger side only runs the script.
 
+import { redactUrlCredentials } from "../../actions/db-deploy/tools.js";
+
 export const READY_MARK = "DPRA_READY";
 export const NOT_READY_MARK = "DPRA_NOT_READY";
 export const LOG_BEGIN = "DPRA_APP_LOG_BEGIN";
@@ -40,7 +42,8 @@ export function parseProbeOutput(stdout: string, exitCode: number): Readiness {
   }
   const begin = lines.findIndex((l) => l.trim() === LOG_BEGIN);
   const end = lines.findIndex((l) => l.trim() === LOG_END);
-  const logLines = begin >= 0 && end > begin ? lines.slice(begin + 1, end) : [];
+  // The app's own log may echo a connection URL: mask its password before it reaches a report.
+  const logLines = begin >= 0 && end > begin ? lines.slice(begin + 1, end).map(redactUrlCredentials) : [];
   return { ready: false, lastStatus: notReady[1]!, seconds: Number(notReady[2]), logLines };
 }
 

@@ -8,6 +8,10 @@ import { CapacityTestResult, capacityTestFunction } from "./actions/capacity/dag
 import { canaryFunction } from "./aws/synthetics/dagger.js";
 import { DeployResult } from "./deploy/result.js";
 import { runDeploy } from "./deploy/shell.js";
+import { buildRunPlan, parseTargetEnvironment } from "./pipeline/plan.js";
+import { parsePlanFormat, renderPlan } from "./pipeline/render.js";
+import { betaOnly } from "./release/release.js";
+import { ReleaseResult } from "./release/result.js";
 import { loadSourceConfig } from "./shell/source.js";
 import { ensureRepositoryShell, promoteShell, publishShell } from "./publish/shell.js";
 import { PublishResult } from "./publish/result.js";
@@ -284,5 +288,45 @@ export class Dpra {
       ...(tag ? { tag } : {}),
       ...(runId ? { runId } : {}),
     });
+  }
+
+  // --- pipeline plan, Beta stage, release ---
+
+  /**
+   * Print the DPRA run plan of the application: every stage and action, marked required or
+   * recommended as the DPRA states it, what runs in which order, and which actions are not
+   * configured in dpra.yaml.
+   *
+   * @param source Application source directory (defaults to the bundled fruit-api example).
+   * @param env Target environment of the release: beta, gamma or prod.
+   * @param format Output format: text, mermaid, or dot (Graphviz).
+   */
+  @func()
+  async plan(
+    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    env = "beta",
+    format = "text",
+  ): Promise<string> {
+    return renderPlan(buildRunPlan(await loadSourceConfig(source), parseTargetEnvironment(env)), parsePlanFormat(format));
+  }
+
+  /**
+   * Run the DPRA Test (Beta) stage on an image built earlier, on ephemeral Dagger services:
+   * PostgreSQL with a generated password, the DB deploy, the app from the given image (not rebuilt),
+   * readiness on its health endpoint, then the integration and E2E tests against it.
+   *
+   * @param source Application source directory (dpra.yaml, migrations, E2E tests).
+   * @param image The packaged application image from the build stage.
+   * @param testImage The build's test container (app dependencies and tests), for the integration suite.
+   * @param failOnError Fail the call when the stage fails (set false to get the result and reports anyway).
+   */
+  @func({ cache: "never" })
+  async beta(
+    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    image: Container,
+    testImage?: Container,
+    failOnError = true,
+  ): Promise<ReleaseResult> {
+    return betaOnly({ source, image, ...(testImage ? { testImage } : {}), failOnError });
   }
 }

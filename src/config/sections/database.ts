@@ -7,7 +7,9 @@ export const DatabaseConfig = z
     tool: z.enum(["dbmate", "flyway", "liquibase", "custom"]),
     /** Folder of migration files, relative to the source. */
     migrations: RelativePath.default("db/migrations"),
-    /** For `custom`: the command run in the application image. */
+    /** For `liquibase`: the root changelog, relative to `migrations` (default `changelog.xml`). */
+    changelog: RelativePath.optional(),
+    /** For `custom`: the command run in the application image, with DATABASE_URL and PG* set. */
     command: Command.optional(),
     /** PostgreSQL database name. */
     name: z.string().min(1).default("app"),

@@ -101,10 +101,25 @@ export const AwsEnvironment = z
 export type AwsEnvironment = z.infer<typeof AwsEnvironment>;
 export type AwsEnvironmentInput = z.input<typeof AwsEnvironment>;
 
+/** Variables the Beta stage gives the app as Secrets; plain `env` may not set them. */
+export const BETA_SECRET_VARIABLES: readonly string[] = ["DATABASE_URL", "PGPASSWORD"];
+
 /** Beta runs on ephemeral Dagger services by default; `aws` deploys it like gamma. */
 export const BetaEnvironment = z.strictObject({
   /** Env vars given to the app service (plain values only: secrets come from the database or aws+sm providers). */
-  env: z.record(z.string(), z.string()).default({}),
+  env: z
+    .record(z.string(), z.string())
+    // Reported on the mapping, not the entry, so that the error never echoes a value that may be a secret.
+    .superRefine((env, ctx) => {
+      for (const name of Object.keys(env)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+          ctx.addIssue({ code: "custom", message: `"${name}" is not an environment variable name: use letters, digits and _, not starting with a digit` });
+        } else if (BETA_SECRET_VARIABLES.includes(name)) {
+          ctx.addIssue({ code: "custom", message: `dpra sets ${name} itself, as a secret, from the Beta database; remove it from environments.beta.env` });
+        }
+      }
+    })
+    .default({}),
   /** Health endpoint waited on before tests run. */
   healthPath: z.string().startsWith("/").default("/health/ready"),
   port: z.number().int().min(1).max(65535).default(8080),

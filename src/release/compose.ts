@@ -1,0 +1,111 @@
+// Release composition: a registry of stage providers, each giving the runners of its stage's
+// actions, and the run of a plan through them. Stages plug in by registering a provider; a
+// release to an environment whose stage has no provider fails before anything runs, naming the
+// stage. Engine-free and generic over the shared context the stages pass along (the image, etc.).
+import { executePlan, type ActionOutcome, type ActionRunner, type ExecuteOptions, type PlanRun } from "../pipeline/execute.js";
+import { missingRequired, type RunPlan } from "../pipeline/plan.js";
+import { stageDef, type StageId } from "../pipeline/model.js";
+
+export type ReleaseStageId = Extract<StageId, "build" | "beta" | "gamma" | "prod">;
+
+export interface StageProvider<C> {
+  stage: ReleaseStageId;
+  /** Runners for the actions of this stage (keyed by action ID); only those the plan runs are used. */
+  runners(ctx: C): Record<string, ActionRunner>;
+}
+
+export type StageRegistry<C> = Partial<Record<ReleaseStageId, StageProvider<C>>>;
+
+/** Thrown before anything runs when a release cannot be composed. */
+export class ReleaseSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ReleaseSetupError";
+  }
+}
+
+/** Fails, naming the stage, when the plan runs a stage nobody provides, or skips a required action. */
+export function checkRelease<C>(plan: RunPlan, registry: StageRegistry<C>): void {
+  const available = Object.keys(registry).join(", ") || "none";
+  for (const stage of plan.stages) {
+    const needed = stage.actions.some((a) => a.kind === "run" && (a.state === "run" || a.state === "not-configured"));
+    if (!needed || registry[stage.id as ReleaseStageId]) continue;
+    throw new ReleaseSetupError(
+      `release --env ${plan.target} needs the ${stageDef(stage.id).proseHeading} stage, which this version of dpra does not provide yet ` +
+        `(stages available: ${available}). Run release --env beta until it lands.`,
+    );
+  }
+  const missing = missingRequired(plan);
+  if (missing.length > 0) {
+    throw new ReleaseSetupError(`release --env ${plan.target}: required DPRA actions are not configured:\n  - ${missing.join("\n  - ")}`);
+  }
+}
+
+/** Checks the release, then executes the plan with the providers' runners. */
+export async function runRelease<C>(plan: RunPlan, registry: StageRegistry<C>, ctx: C, options: ExecuteOptions = {}): Promise<PlanRun> {
+  checkRelease(plan, registry);
+  const runners: Record<string, ActionRunner> = {};
+  for (const stage of plan.stages) {
+    const provider = registry[stage.id as ReleaseStageId];
+    if (!provider || !stage.runs) continue;
+    const provided = provider.runners(ctx);
+    for (const action of stage.actions.filter((a) => a.state === "run")) {
+      const runner = provided[action.id];
+      if (runner) runners[action.id] = runner;
+    }
+  }
+  return executePlan(plan, runners, options);
+}
+
+/** What the build stage hands on: per-action outcomes, the image it packaged once, its test image. */
+export interface BuildStageOutput<TImage> {
+  /** Outcome per build action ID (`build.unit-tests`, ...). */
+  actions: Partial<Record<string, ActionOutcome>>;
+  image?: TImage;
+  testImage?: TImage;
+  /** Digest of the packaged image (`sha256:...`), when the build knows it. */
+  imageDigest?: string;
+}
+
+/** Anything that runs the whole build stage once; it gets the release context (source, config, ...). */
+export type BuildStageRunner<TImage, C = unknown> = (signal: AbortSignal, ctx: C) => Promise<BuildStageOutput<TImage>>;
+
+/** The release context every stage reads from and writes to. */
+export interface ReleaseContext<TImage> {
+  build?: BuildStageOutput<TImage>;
+}
+
+/**
+ * Adapts a build that runs as one call into per-action runners: the call runs once, each build
+ * action reports its own outcome from it, and the output is kept in the context for later stages.
+ */
+export function buildStageProvider<TImage, C extends ReleaseContext<TImage>>(runBuild: BuildStageRunner<TImage, C>): StageProvider<C> {
+  return {
+    stage: "build",
+    runners(ctx) {
+      let once: Promise<BuildStageOutput<TImage>> | undefined;
+      const output = (signal: AbortSignal) => {
+        once ??= runBuild(signal, ctx).then((out) => {
+          ctx.build = out;
+          return out;
+        });
+        return once;
+      };
+      const ids = ["build.build-code", "build.unit-tests", "build.code-quality", "build.secrets-detection", "build.sast", "build.package-artifacts", "build.sca"];
+      return Object.fromEntries(
+        ids.map((id) => [
+          id,
+          async ({ signal }: { signal: AbortSignal }) => {
+            const out = await output(signal);
+            const outcome = out.actions[id];
+            if (!outcome) return { ok: false, summary: `the build stage reported no outcome for ${id}` };
+            if (id === "build.package-artifacts" && outcome.ok && out.image === undefined) {
+              return { ok: false, summary: "the build stage reported a package but handed on no image" };
+            }
+            return outcome;
+          },
+        ]),
+      );
+    },
+  };
+}

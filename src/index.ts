@@ -6,6 +6,7 @@
 import { argument, Directory, func, object } from "@dagger.io/dagger";
 import { loadSourceConfig } from "./shell/source.js";
 
+/** The dpra pipeline: each DPRA stage and action as a function, composed by build and release. */
 @object()
 export class Dpra {
   /**

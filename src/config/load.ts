@@ -17,8 +17,8 @@ export function parseConfig(text: string, file = CONFIG_FILE): DpraConfig {
     throw new ConfigError(
       file,
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        return { path: "(yaml)", message: `not valid YAML: ${e.message.split("\n")[0]}`, line: pos?.line, column: pos?.col };
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        return { path: "(yaml)", message: `not valid YAML: ${e.message.split("\n")[0]}`, line, column: col };
       }),
     );
   }
@@ -30,7 +30,9 @@ export function parseConfig(text: string, file = CONFIG_FILE): DpraConfig {
 export function validateConfig(raw: unknown, file = CONFIG_FILE, doc?: Document, lineCounter?: LineCounter): DpraConfig {
   const result = DpraConfig.safeParse(raw);
   if (result.success) return result.data;
-  const problems = result.error.issues.flatMap((issue) => toProblems(issue, raw, doc, lineCounter));
+  const problems = result.error.issues
+    .flatMap((issue) => toProblems(issue, raw, doc, lineCounter))
+    .sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
   throw new ConfigError(file, problems);
 }
 

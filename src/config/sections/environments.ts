@@ -56,6 +56,8 @@ export const AwsEnvironment = z
   .refine((e) => (e.region === undefined) !== (e.waves === undefined), {
     error: "set either `region` or `waves`, not both and not neither",
     path: ["region"],
+    // Report this even when other fields of the environment are invalid, so every problem is listed at once.
+    when: (payload) => typeof payload.value === "object" && payload.value !== null,
   });
 export type AwsEnvironment = z.infer<typeof AwsEnvironment>;
 

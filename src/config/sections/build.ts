@@ -24,7 +24,11 @@ export const BuildConfig = z.strictObject({
       typecheck: Command.optional(),
     })
     .default({}),
-  /** Dockerfile used to package the runnable image, relative to the source. */
+  /**
+   * Dockerfile used to package the runnable image, relative to the application directory (`workdir`),
+   * which is also the build context. When it does not exist, the preset's default Dockerfile is used
+   * (node and java-maven; the generic preset needs one).
+   */
   dockerfile: RelativePath.default("Dockerfile"),
 });
 export type BuildConfig = z.infer<typeof BuildConfig>;

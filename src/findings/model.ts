@@ -21,6 +21,8 @@ export interface Location {
   version?: string;
   /** Commit, for findings from git history. */
   commit?: string;
+  startColumn?: number;
+  endColumn?: number;
 }
 
 export interface Finding {
@@ -40,6 +42,10 @@ export interface Finding {
   suppressed?: { kind: string; justification?: string };
   /** Link to the rule or advisory. */
   helpUri?: string;
+  /** Short title of the rule or advisory, when the tool gives one. */
+  title?: string;
+  /** Other IDs of the same rule (e.g. trivy's old `DS002`/`AVD-DS-0002` for `DS-0002`); allowlists match them too. */
+  aliases?: string[];
 }
 
 /** What one report yields: its findings, plus problems the tool itself reported (partial parses, errors). */
@@ -50,4 +56,15 @@ export interface FindingSet {
   findings: Finding[];
   /** Errors the tool recorded inside the report (e.g. semgrep `errors[]`, SARIF notifications). */
   toolErrors: string[];
+  /** Test counts, for JUnit reports. */
+  tests?: TestCounts;
+}
+
+/** Test outcomes counted from a JUnit report's test cases. */
+export interface TestCounts {
+  passed: number;
+  failed: number;
+  skipped: number;
+  errors: number;
+  total: number;
 }

@@ -14,6 +14,7 @@ export type FindingCategory = z.infer<typeof FindingCategory>;
 
 /** The lowest severity that blocks, per category; `never` turns blocking off for that category. */
 export const Threshold = z.union([Severity, z.literal("never")]);
+export type Threshold = z.infer<typeof Threshold>;
 
 const isoDate = z.iso.date({ error: "expected a date as YYYY-MM-DD" });
 
@@ -25,6 +26,8 @@ export const AllowlistEntry = z
     fingerprint: z.string().min(1).optional(),
     /** Restrict the entry to paths starting with this prefix. */
     path: z.string().min(1).optional(),
+    /** Restrict the entry to one tool (e.g. `trivy`). */
+    tool: z.string().min(1).optional(),
     /** Why this is accepted. Mandatory: accountability. */
     reason: z.string().min(10, { error: "expected a reason of at least 10 characters that explains the acceptance" }),
     /** Last day the entry applies; after it, the finding blocks again and the report says the entry expired. */
@@ -54,6 +57,8 @@ export const PolicyConfig = z.strictObject({
   allowlist: z.array(AllowlistEntry).default([]),
   /** A previous findings JSON report: only findings not in it block. */
   baseline: RelativePath.optional(),
+  /** Fail when a tool reports errors of its own (e.g. files semgrep could not parse), even without blocking findings. */
+  failOnToolErrors: z.boolean().default(false),
 });
 export type PolicyConfig = z.infer<typeof PolicyConfig>;
 

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Entry point of the engine-free CLI. The TypeScript sources compile to dist/ (npm run build, run by prepack).
+let cli;
+try {
+  cli = await import("../dist/cli/main.js");
+} catch (err) {
+  if (err && err.code === "ERR_MODULE_NOT_FOUND" && String(err.message).includes("dist/cli/main.js")) {
+    process.stderr.write('dpra: the CLI is not built; run "npm run build" in the dpra package first\n');
+    process.exit(2);
+  }
+  throw err;
+}
+process.exitCode = await cli.main(process.argv.slice(2));

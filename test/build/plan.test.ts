@@ -1,0 +1,199 @@
+// Plan tests of `dpra build`: the real module code drives the SDK against the loopback fake engine,
+// which records every request and answers tool reports from genuine fixtures. This proves what the
+// build ASKS the engine to do (images, caches, commands, which container derives from which) and how
+// it reads the answers. It is not an engine run: nothing is pulled, built or executed.
+import { readFileSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { dag } from "@dagger.io/dagger";
+import { FakeEngine, type Leaf } from "../support/fake-engine.js";
+import { isPinned, Plan, type Chain } from "../support/plan.js";
+import { fixturePath } from "../support/fixtures.js";
+import { Dpra } from "../../src/index.js";
+
+let engine: FakeEngine | undefined;
+afterEach(async () => {
+  await engine?.close();
+  engine = undefined;
+});
+
+const fixture = (...parts: string[]) => readFileSync(fixturePath(...parts), "utf8");
+
+const DPRA_YAML = ["name: fruit-api", "security:", "  semgrep:", "    rules: [semgrep]", "quality:", "  iac:", "    paths: [infra]", ""].join("\n");
+const PACKAGE_JSON = JSON.stringify({
+  name: "fruit-api",
+  scripts: { build: "tsc -p .", start: "node dist/server.js" },
+  devDependencies: { vitest: "4.1.12", eslint: "10.0.0", typescript: "6.0.3" },
+});
+const TEMPLATE = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n";
+
+const filePath = (leaf: Leaf) => [...leaf.calls].reverse().find((c) => c.field === "file")?.args.path as string | undefined;
+const execArgs = (leaf: Leaf) => leaf.calls.filter((c) => c.field === "withExec").map((c) => (c.args.args as string[]).join(" "));
+const ran = (leaf: Leaf, needle: string) => execArgs(leaf).some((a) => a.includes(needle));
+
+interface Script {
+  /** Exit code of the exec whose command line contains the key. */
+  exitCodes?: Record<string, number>;
+  /** Paths that do not exist. */
+  missing?: string[];
+}
+
+/** The engine's answers: the application's files, and each tool's report from a genuine fixture. */
+function answers(script: Script = {}) {
+  return (leaf: Leaf): unknown => {
+    const path = filePath(leaf);
+    switch (leaf.field) {
+      case "entries":
+        return ["dpra.yaml", "package.json", "package-lock.json", "tsconfig.json", "Dockerfile", "infra/", "src/"];
+      case "glob":
+        return String(leaf.args.pattern).startsWith("infra/") ? ["infra/stack.yaml", "infra/README.md"] : [];
+      case "exists":
+        return !(script.missing ?? []).includes(String(leaf.args.path));
+      case "exitCode": {
+        const hit = Object.entries(script.exitCodes ?? {}).find(([needle]) => ran(leaf, needle));
+        return hit ? hit[1] : 0;
+      }
+      case "contents":
+        switch (path) {
+          case "dpra.yaml":
+            return DPRA_YAML;
+          case "package.json":
+            return PACKAGE_JSON;
+          case "infra/stack.yaml":
+            return TEMPLATE;
+          case "/reports/gitleaks.json":
+            return fixture("gitleaks", "pygoat-gitleaks-git-report.json");
+          case "/reports/semgrep.json":
+            return fixture("semgrep", "semgrep-e2e-output-format-json.json");
+          case "/reports/trivy.json":
+            return ran(leaf, "misconfig")
+              ? fixture("trivy", "trivy-repo-misconfig-dockerfile.json")
+              : fixture("trivy", "trivy-repo-npm.json");
+          case "/reports/cfn-lint.sarif":
+            return fixture("sarif", "sarif-spec-appendix-k1-minimal-valid.sarif");
+          case "/src/reports/junit.xml":
+            return fixture("junit", "vitest-4.1.12-junit-pass.xml");
+          case "/src/reports/eslint.json":
+            return "[]";
+        }
+        return undefined;
+    }
+    return undefined;
+  };
+}
+
+async function build(script: Script = {}, noFail = true) {
+  engine = await FakeEngine.start({ answer: answers(script) });
+  return engine.run(async () => {
+    const result = await new Dpra().build(dag.directory(), "0123456789abcdef", "https://github.com/acme/fruit-api", noFail);
+    return { passed: result.passed, summary: result.summary };
+  });
+}
+
+/** The one container chain whose execs contain `needle`. */
+function action(plan: Plan, needle: string): Chain {
+  const found = plan.containersRunning(needle);
+  expect(found.length, `a container running ${needle}`).toBeGreaterThan(0);
+  return found[0]!;
+}
+
+describe("dpra build plan", () => {
+  it("pins every image it runs by digest", async () => {
+    await build();
+    const images = new Plan(engine!).images();
+    expect(images.length).toBeGreaterThanOrEqual(4);
+    expect(images.filter((i) => !isPinned(i))).toEqual([]);
+  });
+
+  it("mounts the package-manager and scanner caches at fixed paths", async () => {
+    await build();
+    const mounts = new Set(new Plan(engine!).cacheMounts().map((m) => `${m.path}=${m.key}`));
+    expect([...mounts].sort()).toEqual([
+      "/root/.cache/pip=dpra-pip",
+      "/root/.cache/trivy=trivy-cache",
+      "/root/.npm=dpra-npm",
+      "/root/.semgrep=semgrep-user-data",
+    ]);
+  });
+
+  it("puts no secret in args, plain env or files", async () => {
+    await build();
+    const plan = new Plan(engine!);
+    expect(plan.secretLeaks()).toEqual([]);
+    const suspicious = plan.envVariables().filter((e) => /token|secret|password|passwd|api_?key|access_?key/i.test(e.name));
+    expect(suspicious).toEqual([]);
+  });
+
+  it("runs the build-service actions independently: no action's container derives from another's", async () => {
+    await build();
+    const plan = new Plan(engine!);
+    const actions: Record<string, Chain> = {
+      compile: action(plan, "npm run build"),
+      unitTests: action(plan, "npx --no-install vitest run --reporter=default --reporter=junit --outputFile.junit=reports/junit.xml"),
+      lint: action(plan, "npx --no-install eslint . --format json --output-file reports/eslint.json"),
+      typecheck: action(plan, "npx --no-install tsc --noEmit --pretty false"),
+      secrets: action(plan, "gitleaks"),
+      sast: action(plan, "semgrep"),
+      sca: action(plan, "vuln,secret,license"),
+      iacMisconfig: action(plan, "misconfig"),
+      cfnLint: action(plan, "cfn-lint"),
+      sbom: action(plan, "cyclonedx"),
+    };
+    for (const [a, chainA] of Object.entries(actions)) {
+      for (const [b, chainB] of Object.entries(actions)) {
+        if (a !== b) expect(plan.derivesFrom(chainA, chainB), `${a} derives from ${b}`).toBe(false);
+      }
+    }
+    // The toolchain actions share the dependency install as a common base, and nothing else.
+    const install = plan.containersRunning("npm ci --no-audit --no-fund");
+    expect(install.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("packages once from the Dockerfile with OCI labels, and scans that image (the one action that needs another's output)", async () => {
+    await build();
+    const plan = new Plan(engine!);
+    const builds = plan.callsNamed("dockerBuild");
+    expect(new Set(builds.map(({ call }) => JSON.stringify(call.args))).size).toBe(1);
+    expect(builds[0]!.call.args).toMatchObject({ dockerfile: "Dockerfile" });
+    const labels = Object.fromEntries(plan.callsNamed("withLabel").map(({ call }) => [call.args.name, call.args.value]));
+    expect(labels).toMatchObject({
+      "org.opencontainers.image.revision": "0123456789abcdef",
+      "org.opencontainers.image.source": "https://github.com/acme/fruit-api",
+      "org.opencontainers.image.title": "fruit-api",
+    });
+    expect(labels["org.opencontainers.image.created"]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(plan.callsNamed("withAnnotation").map(({ call }) => call.args.name)).toContain("org.opencontainers.image.revision");
+    const imageScan = action(plan, "/input/image.tar");
+    const tarball = plan.callsNamed("withMountedFile").find(({ call }) => call.args.path === "/input/image.tar")!;
+    expect(plan.origin(tarball.call.args.source)?.map((c) => c.field)).toContain("dockerBuild");
+    expect(imageScan.calls.some((c) => c.field === "withMountedFile")).toBe(true);
+  });
+
+  it("turns a scanner's non-zero exit into findings, not a crash: gitleaks exit 1 with its report blocks the build", async () => {
+    const { passed, summary } = await build({ exitCodes: { "gitleaks git": 1, "gitleaks dir": 1 } });
+    expect(passed).toBe(false);
+    expect(summary).toContain("| secrets | gitleaks | 11 | ran |");
+    expect(summary).toMatch(/Blocking findings \(\d+\)/);
+    expect(summary).not.toContain("did not complete");
+  });
+
+  it("fails with every blocking finding listed unless --no-fail", async () => {
+    const run = build({ exitCodes: { "gitleaks dir": 1 } }, false);
+    await expect(run).rejects.toThrow(/dpra build failed/);
+    await expect(run).rejects.toThrow(/\[secret \w+\] [\w-]+ at .+ \(gitleaks\)/);
+    await expect(run).rejects.toThrow(/--no-fail/);
+  });
+
+  it("reports a scanner that crashed without a report as an action that did not complete", async () => {
+    const { passed, summary } = await build({ exitCodes: { "vuln,secret,license": 1 }, missing: ["/reports/trivy.json"] });
+    expect(passed).toBe(false);
+    expect(summary).toContain("## Actions that did not complete");
+    expect(summary).toMatch(/- sca: trivy exited 1 without writing \/reports\/trivy.json/);
+  });
+
+  it("lints only CloudFormation templates under the IaC folders with cfn-lint", async () => {
+    await build();
+    const cfn = action(new Plan(engine!), "cfn-lint");
+    const exec = cfn.calls.filter((c) => c.field === "withExec").map((c) => c.args.args as string[]);
+    expect(exec).toContainEqual(["cfn-lint", "--format", "sarif", "--output-file", "/reports/cfn-lint.sarif", "--", "infra/stack.yaml"]);
+  });
+});

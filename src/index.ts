@@ -8,6 +8,9 @@ import { loadSourceConfig } from "./shell/source.js";
 import { actionCheck, actionReport, buildStage, packageOnly, sbomFile } from "./build/api.js";
 import { ActionReport, BuildResult } from "./build/objects.js";
 
+/** Build stage: locally installed dependencies are never part of the source; the build installs its own. */
+const SOURCE_IGNORE = ["**/node_modules"];
+
 /** The dpra pipeline: each DPRA stage and action as a function, composed by build and release. */
 @object()
 export class Dpra {
@@ -36,7 +39,7 @@ export class Dpra {
    */
   @func()
   async build(
-    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    @argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory,
     revision: string = "",
     sourceUrl: string = "",
     noFail: boolean = false,
@@ -50,7 +53,7 @@ export class Dpra {
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
   @func()
-  async unitTests(@argument({ defaultPath: "/examples/fruit-api" }) source: Directory): Promise<ActionReport> {
+  async unitTests(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
     return actionReport("unit-tests", source);
   }
 
@@ -60,7 +63,7 @@ export class Dpra {
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
   @func()
-  async lint(@argument({ defaultPath: "/examples/fruit-api" }) source: Directory): Promise<ActionReport> {
+  async lint(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
     return actionReport("lint", source);
   }
 
@@ -70,7 +73,7 @@ export class Dpra {
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
   @func()
-  async iac(@argument({ defaultPath: "/examples/fruit-api" }) source: Directory): Promise<ActionReport> {
+  async iac(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
     return actionReport("iac", source);
   }
 
@@ -80,7 +83,7 @@ export class Dpra {
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
   @func()
-  async secrets(@argument({ defaultPath: "/examples/fruit-api" }) source: Directory): Promise<ActionReport> {
+  async secrets(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
     return actionReport("secrets", source);
   }
 
@@ -90,7 +93,7 @@ export class Dpra {
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
   @func()
-  async sast(@argument({ defaultPath: "/examples/fruit-api" }) source: Directory): Promise<ActionReport> {
+  async sast(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
     return actionReport("sast", source);
   }
 
@@ -100,7 +103,7 @@ export class Dpra {
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
   @func()
-  async sca(@argument({ defaultPath: "/examples/fruit-api" }) source: Directory): Promise<ActionReport> {
+  async sca(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
     return actionReport("sca", source);
   }
 
@@ -110,7 +113,7 @@ export class Dpra {
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
   @func()
-  async sbom(@argument({ defaultPath: "/examples/fruit-api" }) source: Directory): Promise<File> {
+  async sbom(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<File> {
     return sbomFile(source);
   }
 
@@ -123,7 +126,7 @@ export class Dpra {
    */
   @func()
   async packageImage(
-    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    @argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory,
     revision: string = "",
     sourceUrl: string = "",
   ): Promise<Container> {
@@ -136,7 +139,7 @@ export class Dpra {
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
   @func()
-  async scanImage(@argument({ defaultPath: "/examples/fruit-api" }) source: Directory): Promise<ActionReport> {
+  async scanImage(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
     return actionReport("image-scan", source);
   }
 
@@ -147,7 +150,7 @@ export class Dpra {
    */
   @func()
   @check()
-  async unitTestsCheck(@argument({ defaultPath: "/examples/fruit-api" }) source: Directory): Promise<void> {
+  async unitTestsCheck(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<void> {
     return actionCheck("unit-tests", source);
   }
 
@@ -158,7 +161,7 @@ export class Dpra {
    */
   @func()
   @check()
-  async lintCheck(@argument({ defaultPath: "/examples/fruit-api" }) source: Directory): Promise<void> {
+  async lintCheck(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<void> {
     return actionCheck("lint", source);
   }
 
@@ -169,7 +172,7 @@ export class Dpra {
    */
   @func()
   @check()
-  async iacCheck(@argument({ defaultPath: "/examples/fruit-api" }) source: Directory): Promise<void> {
+  async iacCheck(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<void> {
     return actionCheck("iac", source);
   }
 
@@ -180,7 +183,7 @@ export class Dpra {
    */
   @func()
   @check()
-  async secretsCheck(@argument({ defaultPath: "/examples/fruit-api" }) source: Directory): Promise<void> {
+  async secretsCheck(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<void> {
     return actionCheck("secrets", source);
   }
 
@@ -191,7 +194,7 @@ export class Dpra {
    */
   @func()
   @check()
-  async sastCheck(@argument({ defaultPath: "/examples/fruit-api" }) source: Directory): Promise<void> {
+  async sastCheck(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<void> {
     return actionCheck("sast", source);
   }
 
@@ -202,7 +205,7 @@ export class Dpra {
    */
   @func()
   @check()
-  async scaCheck(@argument({ defaultPath: "/examples/fruit-api" }) source: Directory): Promise<void> {
+  async scaCheck(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<void> {
     return actionCheck("sca", source);
   }
 }

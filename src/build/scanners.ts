@@ -40,8 +40,8 @@ interface ReadSpec {
   /** File name under `raw/`. */
   name: string;
   category?: Category;
-  /** Exit codes that mean "scan completed"; others are failures even with a report. Default: any with a report. */
-  okExitCodes?: number[];
+  /** Whether an exit code means "the scan completed"; otherwise it is a failure even with a report. Default: any, given a report. */
+  completed?: (exitCode: number) => boolean;
   /** A missing report with exit code 0 means "nothing found" (older gitleaks writes none then). */
   missingMeansEmpty?: boolean;
 }
@@ -64,7 +64,7 @@ export async function readScan(ran: Container, spec: ReadSpec): Promise<ActionOu
     }
     return outcome;
   }
-  if (spec.okExitCodes && !spec.okExitCodes.includes(exitCode)) {
+  if (spec.completed && !spec.completed(exitCode)) {
     outcome.failures.push(`${spec.action}: ${spec.tool} exited ${exitCode}: ${await why()}`);
   }
   const file = ran.file(spec.path);
@@ -96,7 +96,8 @@ export async function runSecrets(source: Directory, config: DpraConfig): Promise
     format: "gitleaks-json",
     path: gitleaksReportPath("json"),
     name: "gitleaks.json",
-    okExitCodes: [0, 1],
+    // 1 is "leaks found"; gitleaks also exits 1 on a fatal error, but then it writes no report.
+    completed: (code) => code === 0 || code === 1,
     missingMeansEmpty: true,
   });
 }
@@ -109,9 +110,17 @@ export async function runSast(source: Directory, config: DpraConfig): Promise<Ac
   const s = config.security.semgrep;
   const rulesets = s.rules.length === 0 && s.rulesets.length === 0 ? DEFAULT_SEMGREP_RULESETS : s.rulesets;
   const ran = semgrepScan(semgrepContainer(), source, { rules: s.rules, rulesets, exclude: s.exclude });
-  // Exit 1 is "findings with --error" (not passed here); 2 and up are semgrep failures. Partial
-  // failures still come with a report whose errors[] the parser keeps as tool errors.
-  return readScan(ran, { action: "sast", tool: "semgrep", format: "semgrep-json", path: SEMGREP_JSON_REPORT, name: "semgrep.json" });
+  // 1 is "findings with --error" (not passed here) and 3 "some targets could not be parsed": the
+  // report holds the results and errors[] (kept as tool errors). 2 is fatal, 4 and up are rule or
+  // config errors: the scan did not run as configured, so the action did not complete (fail closed).
+  return readScan(ran, {
+    action: "sast",
+    tool: "semgrep",
+    format: "semgrep-json",
+    path: SEMGREP_JSON_REPORT,
+    name: "semgrep.json",
+    completed: (code) => code === 0 || code === 1 || code === 3,
+  });
 }
 
 /** The trivy scanners the SCA action runs: misconfigurations are left to the IaC check, so that each is reported once. */
@@ -129,14 +138,14 @@ export async function runSca(source: Directory, config: DpraConfig): Promise<Act
     severities: t.severity,
     ignoreFile: sourceFile(source, t.ignoreFile),
   });
-  return readScan(ran, { action: "sca", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-fs.json", okExitCodes: [0] });
+  return readScan(ran, { action: "sca", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-fs.json", completed: (c) => c === 0 });
 }
 
 /** Vulnerabilities and secrets in the packaged image (OS and language packages). */
 export async function runImageScan(image: Container, source: Directory, config: DpraConfig): Promise<ActionOutcome> {
   const t = config.security.trivy;
   const ran = trivyImageScan(trivyContainer(), image, { severities: t.severity, ignoreFile: sourceFile(source, t.ignoreFile) });
-  return readScan(ran, { action: "image-scan", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-image.json", okExitCodes: [0] });
+  return readScan(ran, { action: "image-scan", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-image.json", completed: (c) => c === 0 });
 }
 
 /** A CycloneDX SBOM of the source's dependencies. */
@@ -187,7 +196,7 @@ export async function runIac(source: Directory, config: DpraConfig): Promise<Act
   const misconfig = (async () => {
     if (!t.scanners.includes("misconfig")) return emptyOutcome("iac");
     const ran = trivyFsScan(trivyContainer(), source, { scanners: ["misconfig"], severities: t.severity, ignoreFile: sourceFile(source, t.ignoreFile) });
-    return readScan(ran, { action: "iac", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-misconfig.json", okExitCodes: [0] });
+    return readScan(ran, { action: "iac", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-misconfig.json", completed: (c) => c === 0 });
   })();
   const cfnLint = (async () => {
     if (!iac.cfnLint) return emptyOutcome("iac");
@@ -198,7 +207,8 @@ export async function runIac(source: Directory, config: DpraConfig): Promise<Act
       .withWorkdir("/src")
       .withDirectory("/reports", dag.directory())
       .withExec(["cfn-lint", "--format", "sarif", "--output-file", CFN_LINT_REPORT, "--", ...templates], { expect: ReturnType.Any });
-    // cfn-lint's exit code is a bit mask of the levels found (2 error, 4 warning, 8 info); 1 is a crash.
+    // cfn-lint's exit code is a bit mask of the levels it found (2 error, 4 warning, 8 info); an odd
+    // code is cfn-lint failing itself.
     return readScan(ran, {
       action: "iac",
       tool: "cfn-lint",
@@ -206,7 +216,7 @@ export async function runIac(source: Directory, config: DpraConfig): Promise<Act
       path: CFN_LINT_REPORT,
       name: "cfn-lint.sarif",
       category: "quality",
-      okExitCodes: [0, 2, 4, 6, 8, 10, 12, 14],
+      completed: (code) => code % 2 === 0,
     });
   })();
   return mergeOutcomes("iac", await Promise.all([misconfig, cfnLint]));

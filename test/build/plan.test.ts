@@ -190,6 +190,18 @@ describe("dpra build plan", () => {
     expect(summary).toMatch(/- sca: trivy exited 1 without writing \/reports\/trivy.json/);
   });
 
+  it("fails closed on a fatal semgrep exit, and still reads what its report holds", async () => {
+    const { passed, summary } = await build({ exitCodes: { "semgrep scan": 2 } });
+    expect(passed).toBe(false);
+    expect(summary).toMatch(/- sast: semgrep exited 2: /);
+    expect(summary).toContain("| sast | semgrep | 1 | did not complete |");
+  });
+
+  it("reads a gitleaks run that found nothing and wrote no report (older gitleaks) as no findings", async () => {
+    const { summary } = await build({ missing: ["/reports/gitleaks.json"] });
+    expect(summary).toContain("| secrets | gitleaks | 0 | ran |");
+  });
+
   it("lints only CloudFormation templates under the IaC folders with cfn-lint", async () => {
     await build();
     const cfn = action(new Plan(engine!), "cfn-lint");

@@ -5,7 +5,7 @@ import type { DpraConfig } from "../config/schema.js";
 import { compileAction, packageAction, qualityAction, unitTestAction } from "./actions.js";
 import type { ImageMetadata } from "./oci.js";
 import { loadBuildPlan, toolchain } from "./toolchain.js";
-import { emptyOutcome, runImageScan, runSast, runSbom, runSca, runSecrets, type ActionOutcome } from "./scanners.js";
+import { emptyOutcome, runImageSbom, runImageScan, runSast, runSbom, runSca, runSecrets, type ActionOutcome } from "./scanners.js";
 import { judgeStage, type StageVerdict } from "./stage.js";
 
 export interface BuildStage extends StageVerdict {
@@ -18,10 +18,10 @@ export async function runBuildStage(source: Directory, config: DpraConfig, meta:
   const tc = toolchain(source, config, plan);
 
   const packaged = packageAction(source, config, plan, meta);
-  const imageScan = packaged.then(({ image }) =>
-    image ? runImageScan(image, source, config) : emptyOutcome("image-scan"),
-  );
-  const [compiled, tests, quality, secrets, sast, sca, sbom, pkg, scannedImage] = await Promise.all([
+  // The only actions that need another's output: they scan and inventory the packaged image.
+  const imageScan = packaged.then(({ image }) => (image ? runImageScan(image, source, config) : emptyOutcome("image-scan")));
+  const imageSbom = packaged.then(({ image }) => (image ? runImageSbom(image) : emptyOutcome("image-sbom")));
+  const [compiled, tests, quality, secrets, sast, sca, sbom, pkg, scannedImage, imageInventory] = await Promise.all([
     compileAction(tc, plan),
     unitTestAction(tc, plan),
     qualityAction(tc, plan, source, config),
@@ -31,8 +31,9 @@ export async function runBuildStage(source: Directory, config: DpraConfig, meta:
     runSbom(source),
     packaged,
     imageScan,
+    imageSbom,
   ]);
-  const outcomes: ActionOutcome[] = [compiled, tests, quality, secrets, sast, sca, sbom, pkg.outcome, scannedImage];
+  const outcomes: ActionOutcome[] = [compiled, tests, quality, secrets, sast, sca, sbom, pkg.outcome, scannedImage, imageInventory];
   const testCounts = tests.tests
     ? { passed: tests.tests.passed, failed: tests.tests.failed, skipped: tests.tests.skipped, errors: tests.tests.errors, total: tests.tests.total }
     : undefined;

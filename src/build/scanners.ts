@@ -9,6 +9,7 @@ import {
   TRIVY_SBOM_REPORT,
   trivyContainer,
   trivyFsScan,
+  trivyImageSbom,
   trivyImageScan,
   trivySourceSbom,
 } from "../../modules/trivy/src/trivy.js";
@@ -148,17 +149,26 @@ export async function runImageScan(image: Container, source: Directory, config: 
   return readScan(ran, { action: "image-scan", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-image.json", completed: (c) => c === 0 });
 }
 
-/** A CycloneDX SBOM of the source's dependencies. */
-export async function runSbom(source: Directory): Promise<ActionOutcome> {
-  const ran = trivySourceSbom(trivyContainer(), source);
-  const outcome = emptyOutcome("sbom");
+/** Reads an SBOM run: the CycloneDX file, or a failure when trivy wrote none. */
+async function readSbom(action: string, ran: Container, name: string): Promise<ActionOutcome> {
+  const outcome = emptyOutcome(action);
   const exitCode = await ran.exitCode();
   if (exitCode !== 0 || !(await ran.exists(TRIVY_SBOM_REPORT))) {
-    outcome.failures.push(`sbom: trivy exited ${exitCode} without a CycloneDX SBOM: ${lastLines(await ran.stderr()) || "no output"}`);
+    outcome.failures.push(`${action}: trivy exited ${exitCode} without a CycloneDX SBOM: ${lastLines(await ran.stderr()) || "no output"}`);
     return outcome;
   }
-  outcome.files.push({ name: "sbom.cdx.json", file: ran.file(TRIVY_SBOM_REPORT) });
+  outcome.files.push({ name, file: ran.file(TRIVY_SBOM_REPORT) });
   return outcome;
+}
+
+/** A CycloneDX SBOM of the source's dependencies (lockfiles, manifests). */
+export async function runSbom(source: Directory): Promise<ActionOutcome> {
+  return readSbom("sbom", trivySourceSbom(trivyContainer(), source), "sbom.cdx.json");
+}
+
+/** A CycloneDX SBOM of the packaged image: what is deployed, OS packages included. */
+export async function runImageSbom(image: Container): Promise<ActionOutcome> {
+  return readSbom("image-sbom", trivyImageSbom(trivyContainer(), image), "sbom-image.cdx.json");
 }
 
 const TEMPLATE_EXTENSIONS = [".yaml", ".yml", ".json", ".template"];

@@ -85,6 +85,8 @@ async function build(script: Script = {}, noFail = true) {
   engine = await FakeEngine.start({ answer: answers(script) });
   return engine.run(async () => {
     const result = await new Dpra().build(dag.directory(), "0123456789abcdef", "https://github.com/acme/fruit-api", noFail);
+    // The module runtime returns objects to the engine by ID, as here.
+    await Promise.all([result.reports.id(), result.image.id()]);
     return { passed: result.passed, summary: result.summary };
   });
 }
@@ -166,6 +168,16 @@ describe("dpra build plan", () => {
     const tarball = plan.callsNamed("withMountedFile").find(({ call }) => call.args.path === "/input/image.tar")!;
     expect(plan.origin(tarball.call.args.source)?.map((c) => c.field)).toContain("dockerBuild");
     expect(imageScan.calls.some((c) => c.field === "withMountedFile")).toBe(true);
+  });
+
+  it("collects the merged reports, both SBOMs (source and packaged image) and the raw tool reports", async () => {
+    await build();
+    const files = new Set(new Plan(engine!).callsNamed("withFile").map(({ call }) => String(call.args.path)));
+    for (const name of ["sbom.cdx.json", "sbom-image.cdx.json", "raw/gitleaks.json", "raw/semgrep.json", "raw/trivy-fs.json", "raw/trivy-image.json", "raw/cfn-lint.sarif"]) {
+      expect(files, name).toContain(name);
+    }
+    const written = new Set(new Plan(engine!).callsNamed("withNewFile").map(({ call }) => String(call.args.path)));
+    for (const name of ["summary.md", "findings.json", "findings.sarif"]) expect(written, name).toContain(name);
   });
 
   it("turns a scanner's non-zero exit into findings, not a crash: gitleaks exit 1 with its report blocks the build", async () => {

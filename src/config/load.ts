@@ -53,11 +53,12 @@ function toProblems(issue: z.core.$ZodIssue, raw: unknown, doc?: Document, lc?: 
     if (best.length > 0) return best.flatMap((sub) => toProblems({ ...sub, path: [...issue.path, ...sub.path] }, raw, doc, lc));
   }
   const value = valueAt(raw, issue.path);
+  const missing = value === MISSING && issue.code === "invalid_type";
   return [
     {
       path: formatPath(issue.path),
-      message: issue.message,
-      found: value === MISSING ? "nothing" : describe(value),
+      message: missing ? `required field is missing (expected ${issue.expected})` : issue.message,
+      found: value === MISSING ? undefined : describe(value),
       ...position(doc, lc, issue.path, false),
     },
   ];

@@ -64,6 +64,13 @@ describe("dpra.yaml validation", () => {
     expect(err.problems.find((p) => p.path === "environments.prod.region")!.message).toMatch(/either `region` or `waves`/);
   });
 
+  it("says which required field is missing", () => {
+    const err = problemsOf("environments:\n  prod:\n    account: \"222222222222\"\n    region: eu-west-1\n    stackName: app-prod\n");
+    expect(err.problems).toEqual([
+      expect.objectContaining({ path: "environments.prod.roleArn", message: "required field is missing (expected string)", found: undefined }),
+    ]);
+  });
+
   it("requires a reason, a date and a rule or fingerprint on allowlist entries", () => {
     const err = problemsOf(invalid("allowlist.yaml"));
     const messages = err.problems.map((p) => `${p.path}: ${p.message}`);

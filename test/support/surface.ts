@@ -50,9 +50,12 @@ export interface ModuleDir {
   srcDir: string;
 }
 
-/** The root module and every module under modules/. */
+/** The root module, the repository's own CI module (dagger/) and every module under modules/. */
 export function listModules(): ModuleDir[] {
-  const modules: ModuleDir[] = [{ name: "dpra", dir: repoRoot, srcDir: path.join(repoRoot, "src") }];
+  const modules: ModuleDir[] = [
+    { name: "dpra", dir: repoRoot, srcDir: path.join(repoRoot, "src") },
+    { name: "dpra-ci", dir: path.join(repoRoot, "dagger"), srcDir: path.join(repoRoot, "dagger", "src") },
+  ];
   const modulesDir = path.join(repoRoot, "modules");
   if (existsSync(modulesDir)) {
     for (const entry of readdirSync(modulesDir).sort()) {

@@ -1,0 +1,24 @@
+import { dag, type Container, type Directory } from "@dagger.io/dagger";
+
+/**
+ * Node 20 on Debian bookworm: the same major version and libc as the project's own CI machines,
+ * which the embedded PostgreSQL binaries of the example's integration tests need.
+ */
+export const NODE_IMAGE = "node:20-bookworm@sha256:8f693eaa7e0a8e71560c9a82b55fd54c2ae920a2ba5d2cde28bac7d1c01c9ba5";
+
+/** Where the repository and the shared fixtures sit: fixtures are found as `<repo>/../shared/fixtures`. */
+export const REPO_PATH = "/work/repo";
+export const FIXTURES_PATH = "/work/shared/fixtures";
+
+/** The repository with its dependencies installed from the lockfile, npm's cache mounted. */
+export function installed(source: Directory, fixtures?: Directory): Container {
+  let ctr = dag
+    .container()
+    .from(NODE_IMAGE)
+    .withMountedCache("/root/.npm", dag.cacheVolume("dpra-ci-npm"))
+    .withEnvVariable("CI", "true")
+    .withDirectory(REPO_PATH, source, { exclude: ["node_modules/", "**/node_modules/", "sdk/", ".git/"] })
+    .withWorkdir(REPO_PATH);
+  if (fixtures) ctr = ctr.withDirectory(FIXTURES_PATH, fixtures);
+  return ctr.withExec(["npm", "ci", "--no-audit", "--no-fund"]);
+}

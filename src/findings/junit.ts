@@ -116,7 +116,7 @@ export function junitFindings(report: TestReport): Finding[] {
       message: `${f.suite && f.suite !== f.name ? `${f.suite} › ` : ""}${f.name}: ${f.message}`,
       location: path ? { path } : {},
       fingerprint: fingerprintOf("junit", f.suite, f.classname, f.name),
-      title: f.name,
+      title: f.kind === "error" ? "A test or test suite could not run" : "A test failed",
     };
   });
 }

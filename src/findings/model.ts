@@ -58,6 +58,8 @@ export interface FindingSet {
   toolErrors: string[];
   /** Test counts, for JUnit reports. */
   tests?: TestCounts;
+  /** The report file it came from, when known. */
+  source?: string;
 }
 
 /** Test outcomes counted from a JUnit report's test cases. */

@@ -78,6 +78,11 @@ function byFormat(format: string, value: unknown, file: string, hint: ParseHint)
  * Throws a ReportError naming the file and where it failed when the content is malformed.
  */
 export function parseReport(content: string, hint: ParseHint = {}): FindingSet {
+  const set = detectAndParse(content, hint);
+  return hint.file ? { ...set, source: hint.file } : set;
+}
+
+function detectAndParse(content: string, hint: ParseHint): FindingSet {
   const file = fileLabel(hint.file);
   const text = content.charCodeAt(0) === 0xfeff ? content.slice(1) : content;
   const trimmed = text.trimStart();
@@ -130,7 +135,7 @@ export async function parseReportFile(path: string, hint: ParseHint = {}): Promi
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {
-      if (hint.tool === "gitleaks") return emptySet("gitleaks", "gitleaks-json");
+      if (hint.tool === "gitleaks") return { ...emptySet("gitleaks", "gitleaks-json"), source: file };
       throw new ReportError(file, "", "the report file does not exist; check the path and that the tool ran and wrote it");
     }
     throw new ReportError(file, "", `cannot read the report file: ${(err as Error).message}`);
@@ -138,7 +143,7 @@ export async function parseReportFile(path: string, hint: ParseHint = {}): Promi
   const mode = hint.stream ?? "auto";
   const trivyFormat = hint.format === undefined || hint.format === "trivy-json" || hint.format === "trivy";
   if (trivyFormat && mode !== "never" && (mode === "always" || size >= STREAM_THRESHOLD_BYTES) && (hint.format !== undefined || (await looksLikeTrivyJson(path)))) {
-    return parseTrivyStream(createReadStream(path, { highWaterMark: 1024 * 1024 }), file);
+    return { ...(await parseTrivyStream(createReadStream(path, { highWaterMark: 1024 * 1024 }), file)), source: file };
   }
   let content: string;
   try {

@@ -239,12 +239,27 @@ export class JsonStreamParser {
     let inString = r.inString;
     let escape = r.escape;
     for (let i = from; i < n; i++) {
-      const c = chunk[i]!;
       if (inString) {
-        if (escape) escape = false;
-        else if (c === BACKSLASH) escape = true;
-        else if (c === QUOTE) inString = false;
-      } else if (c === QUOTE) inString = true;
+        // Strings are most of a report's bytes: jump to the next quote natively, then check
+        // whether an odd run of backslashes escapes it.
+        if (escape) {
+          escape = false;
+          continue;
+        }
+        const q = chunk.indexOf(QUOTE, i);
+        const stop = q === -1 ? n : q;
+        let backslashes = 0;
+        for (let k = stop - 1; k >= i && chunk[k] === BACKSLASH; k--) backslashes++;
+        if (q === -1) {
+          escape = backslashes % 2 === 1;
+          break;
+        }
+        i = q;
+        if (backslashes % 2 === 0) inString = false;
+        continue;
+      }
+      const c = chunk[i]!;
+      if (c === QUOTE) inString = true;
       else if (c === LBRACE || c === LBRACKET) depth++;
       else if (c === RBRACE || c === RBRACKET) {
         depth--;

@@ -45,6 +45,8 @@ export interface GateCounts {
 }
 
 export interface ReportSummary {
+  /** The report file, when known. */
+  source?: string;
   tool: ToolName;
   format: string;
   findings: number;
@@ -232,6 +234,7 @@ export function evaluateGate(sets: FindingSet[], policy: PolicyConfig, opts: Gat
     toolErrors,
     toolErrorsBlock,
     reports: sets.map((s) => ({
+      ...(s.source ? { source: s.source } : {}),
       tool: s.tool,
       format: s.format,
       findings: s.findings.length,

@@ -32,6 +32,11 @@ function cell(text: string, max = 200): string {
   return cut.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/`/g, "'");
 }
 
+// Keeps an already encoded URL as it is; only characters that would end the Markdown link are escaped.
+function linkTarget(url: string): string {
+  return url.replace(/[\s()<>|]/g, (c) => encodeURIComponent(c));
+}
+
 const SEVERITY_ICON: Record<Severity, string> = { critical: "🟥 critical", high: "🟧 high", medium: "🟨 medium", low: "🟦 low", info: "⬜ info" };
 
 function findingRows(list: GatedFinding[], limit: number, withReason: boolean): string[] {
@@ -42,7 +47,7 @@ function findingRows(list: GatedFinding[], limit: number, withReason: boolean): 
     .slice(0, limit)
     .map(
       (g) =>
-        `| ${SEVERITY_ICON[g.finding.severity]} | ${g.finding.category} | ${cell(g.finding.tool)} | ${g.finding.helpUri ? `[${cell(g.finding.rule, 80)}](${encodeURI(g.finding.helpUri)})` : cell(g.finding.rule, 80)} | ${cell(locationText(g), 120)} | ${cell(`${g.finding.message} — ${g.reason}`, 400)} |`,
+        `| ${SEVERITY_ICON[g.finding.severity]} | ${g.finding.category} | ${cell(g.finding.tool)} | ${g.finding.helpUri ? `[${cell(g.finding.rule, 80)}](${linkTarget(g.finding.helpUri)})` : cell(g.finding.rule, 80)} | ${cell(locationText(g), 120)} | ${cell(`${g.finding.message} — ${g.reason}`, 400)} |`,
     );
   const more = list.length > limit ? [``, `…and ${list.length - limit} more; the JSON and SARIF reports list them all.`] : [];
   return [...header, ...rows, ...more];
@@ -67,7 +72,7 @@ export function renderMarkdown(result: GateResult, opts: { limit?: number } = {}
   const tests = result.reports.filter((r) => r.tests);
   if (tests.length > 0) {
     out.push("### Tests", "", "| Report | Passed | Failed | Errors | Skipped | Total |", "|---|---|---|---|---|---|");
-    for (const r of tests) out.push(`| ${cell(r.tool)} | ${r.tests!.passed} | ${r.tests!.failed} | ${r.tests!.errors} | ${r.tests!.skipped} | ${r.tests!.total} |`);
+    for (const r of tests) out.push(`| ${cell(r.source ?? r.tool)} | ${r.tests!.passed} | ${r.tests!.failed} | ${r.tests!.errors} | ${r.tests!.skipped} | ${r.tests!.total} |`);
     out.push("");
   }
   if (result.blocking.length > 0) {

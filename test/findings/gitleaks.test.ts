@@ -25,7 +25,7 @@ describe("gitleaks JSON", () => {
 
   it("parses [] as an empty gitleaks set", async () => {
     const set = await parseFixture("gitleaks", "gitleaks-empty.json");
-    expect(set).toEqual({ tool: "gitleaks", format: "gitleaks-json", findings: [], toolErrors: [] });
+    expect(set).toEqual({ tool: "gitleaks", format: "gitleaks-json", findings: [], toolErrors: [], source: fixturePath("gitleaks", "gitleaks-empty.json") });
   });
 
   it("keeps gitleaks' own fingerprints from a redacted baseline report", async () => {
@@ -99,7 +99,7 @@ describe("gitleaks JSON", () => {
 
   it("treats a missing report file as no leaks only for gitleaks", async () => {
     const missing = fixturePath("gitleaks", "does-not-exist.json");
-    await expect(parseReportFile(missing, { tool: "gitleaks" })).resolves.toEqual({ tool: "gitleaks", format: "gitleaks-json", findings: [], toolErrors: [] });
+    await expect(parseReportFile(missing, { tool: "gitleaks" })).resolves.toEqual({ tool: "gitleaks", format: "gitleaks-json", findings: [], toolErrors: [], source: missing });
     const err = await parseReportFile(missing).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReportError);
     expect((err as Error).message).toContain("does-not-exist.json");

@@ -112,7 +112,7 @@ describe("trivy JSON", () => {
 
   it("passes a clean image: a result without a Vulnerabilities key", async () => {
     const set = await parseFixture("trivy", "defectdojo-trivy-image-no-vulns.json");
-    expect(set).toEqual({ tool: "trivy", format: "trivy-json", findings: [], toolErrors: [] });
+    expect(set).toEqual({ tool: "trivy", format: "trivy-json", findings: [], toolErrors: [], source: fixturePath("trivy", "defectdojo-trivy-image-no-vulns.json") });
   });
 
   it("reads licenses", () => {
@@ -165,6 +165,31 @@ describe("trivy streaming", () => {
       const chunks: Buffer[] = [];
       for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
       expect(await parseTrivyStream(Readable.from(chunks), "chunked.json")).toEqual(expected);
+    }
+  });
+
+  it("handles escaped quotes and backslashes at every chunk boundary, in read and skipped values", async () => {
+    const tricky = 'say \\"hi\\" \\\\ C:\\\\path\\\\ \\\\"';
+    const report = {
+      SchemaVersion: 2,
+      Results: [
+        {
+          Target: "a\\\"b",
+          Packages: [{ Name: tricky, Notes: ["]}", "{[", tricky] }],
+          Vulnerabilities: [{ VulnerabilityID: "CVE-1", PkgName: tricky, Severity: "LOW", Title: `${tricky}}]` }],
+        },
+      ],
+    };
+    const text = JSON.stringify(report);
+    const expected = parseReport(text);
+    expect(expected.findings[0]!.location.package).toBe(tricky);
+    const bytes = Buffer.from(text);
+    for (const size of [1, 2, 3, 4, 5]) {
+      for (let offset = 0; offset < size; offset++) {
+        const chunks = [bytes.subarray(0, offset)];
+        for (let i = offset; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+        expect(await parseTrivyStream(Readable.from(chunks.filter((c) => c.length > 0)), "escapes.json")).toEqual(expected);
+      }
     }
   });
 

@@ -35,6 +35,8 @@ interface Script {
   exitCodes?: Record<string, number>;
   /** Paths that do not exist. */
   missing?: string[];
+  /** File contents that replace the default answers, by path. */
+  files?: Record<string, string>;
 }
 
 /** The engine's answers: the application's files, and each tool's report from a genuine fixture. */
@@ -53,6 +55,7 @@ function answers(script: Script = {}) {
         return hit ? hit[1] : 0;
       }
       case "contents":
+        if (path !== undefined && script.files?.[path] !== undefined) return script.files[path];
         switch (path) {
           case "dpra.yaml":
             return DPRA_YAML;
@@ -219,5 +222,35 @@ describe("dpra build plan", () => {
     const cfn = action(new Plan(engine!), "cfn-lint");
     const exec = cfn.calls.filter((c) => c.field === "withExec").map((c) => c.args.args as string[]);
     expect(exec).toContainEqual(["cfn-lint", "--format", "sarif", "--output-file", "/reports/cfn-lint.sarif", "--", "infra/stack.yaml"]);
+  });
+});
+
+describe("single build actions", () => {
+  it("packages with the preset's Dockerfile when the application has none", async () => {
+    engine = await FakeEngine.start({ answer: answers({ missing: ["Dockerfile"] }) });
+    await engine.run(async () => (await new Dpra().packageImage(dag.directory(), "", "")).id());
+    const plan = new Plan(engine);
+    const generated = plan.callsNamed("withNewFile").find(({ call }) => call.args.path === ".dpra.Dockerfile");
+    expect(String(generated?.call.args.contents)).toMatch(/^FROM node:22-bookworm-slim@sha256:[a-f0-9]{64} AS build$/m);
+    expect(plan.callsNamed("dockerBuild")[0]!.call.args).toMatchObject({ dockerfile: ".dpra.Dockerfile" });
+  });
+
+  it("secretsCheck fails listing the blocking secrets, and passes on a clean report", async () => {
+    engine = await FakeEngine.start({ answer: answers({ exitCodes: { "gitleaks dir": 1 } }) });
+    await expect(engine.run(() => new Dpra().secretsCheck(dag.directory()))).rejects.toThrow(/dpra secrets failed: .*\n(.*\n)*.*\(gitleaks\)/);
+    await engine.close();
+    engine = await FakeEngine.start({ answer: answers({ files: { "/reports/gitleaks.json": fixture("gitleaks", "gitleaks-empty.json") } }) });
+    await expect(engine.run(() => new Dpra().secretsCheck(dag.directory()))).resolves.toBeUndefined();
+  });
+
+  it("unitTests reports failing test names and counts from the JUnit XML", async () => {
+    engine = await FakeEngine.start({ answer: answers({ exitCodes: { vitest: 1 }, files: { "/src/reports/junit.xml": fixture("junit", "vitest-4.1.12-junit-failures.xml") } }) });
+    const report = await engine.run(async () => {
+      const r = await new Dpra().unitTests(dag.directory());
+      return { passed: r.passed, summary: r.summary };
+    });
+    expect(report.passed).toBe(false);
+    expect(report.summary).toContain("Unit tests: 2 passed, 3 failed, 0 errors, 2 skipped (7 total).");
+    expect(report.summary).toMatch(/math (>|&gt;) subtracts: AssertionError/);
   });
 });

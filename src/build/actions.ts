@@ -1,13 +1,13 @@
 // The build-service actions that run in the application's toolchain: compile, unit tests, lint and
-// type check, and package. Each returns an ActionOutcome; none derives from another's container.
+// type check (all from the installed toolchain, none from another's container), and package.
 import type { Container, Directory } from "@dagger.io/dagger";
 import type { DpraConfig } from "../config/schema.js";
 import type { TestReport } from "../findings/junit.js";
 import type { ImageMetadata } from "./oci.js";
 import { packageImage } from "./package.js";
 import type { BuildPlan } from "./preset.js";
-import { emptyOutcome, mergeOutcomes, runIac, type ActionOutcome } from "./scanners.js";
-import { compile, lint, tail, typecheck, unitTests } from "./toolchain.js";
+import { emptyOutcome, type ActionOutcome } from "./scanners.js";
+import { compile, installToolchain, lint, tail, typecheck, unitTests } from "./toolchain.js";
 
 export async function compileAction(tc: Container, plan: BuildPlan): Promise<ActionOutcome> {
   const outcome = emptyOutcome("compile");
@@ -34,9 +34,38 @@ export async function lintAction(tc: Container, plan: BuildPlan): Promise<Action
   return outcome;
 }
 
-/** Code quality: lint, type check and IaC checks together. */
-export async function qualityAction(tc: Container, plan: BuildPlan, source: Directory, config: DpraConfig): Promise<ActionOutcome> {
-  return mergeOutcomes("quality", await Promise.all([lintAction(tc, plan), runIac(source, config)]));
+/**
+ * Runs an action so that whatever goes wrong in it (an engine error, an unexpected exit) is reported
+ * as that action not completing, next to every other action's result, instead of aborting the stage.
+ */
+export async function guarded<T extends ActionOutcome>(action: string, run: () => Promise<T>): Promise<T | ActionOutcome> {
+  try {
+    return await run();
+  } catch (err) {
+    const outcome = emptyOutcome(action);
+    outcome.failures.push(`${action}: ${(err as Error).message.trim()}`);
+    return outcome;
+  }
+}
+
+/** The actions that run in the installed toolchain; when the install fails, that failure stands for all of them. */
+export async function toolchainActions(
+  source: Directory,
+  config: DpraConfig,
+  plan: BuildPlan,
+): Promise<{ outcomes: ActionOutcome[]; tests?: TestReport }> {
+  const installed = await guarded("install", async () => {
+    const result = await installToolchain(source, config, plan);
+    return { ...emptyOutcome("install"), failures: result.failure ? [result.failure] : [], tc: result.tc };
+  });
+  const tc = "tc" in installed ? installed.tc : undefined;
+  if (!tc) return { outcomes: [installed] };
+  const [compiled, tests, linted] = await Promise.all([
+    guarded("compile", () => compileAction(tc, plan)),
+    guarded("unit-tests", () => unitTestAction(tc, plan)),
+    guarded("lint", () => lintAction(tc, plan)),
+  ]);
+  return { outcomes: [compiled, tests, linted], tests: "tests" in tests ? tests.tests : undefined };
 }
 
 /** Builds the image and forces the build, so that a broken Dockerfile is reported with the rest. */

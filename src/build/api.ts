@@ -2,13 +2,13 @@
 import type { Container, Directory, File } from "@dagger.io/dagger";
 import type { DpraConfig } from "../config/schema.js";
 import { loadSourceConfig } from "../shell/source.js";
-import { lintAction, packageAction, unitTestAction } from "./actions.js";
+import { guarded, lintAction, packageAction, unitTestAction } from "./actions.js";
 import { runBuildStage } from "./compose.js";
 import { ActionReport, BuildResult } from "./objects.js";
 import type { ImageMetadata } from "./oci.js";
-import { runIac, runImageScan, runSast, runSbom, runSca, runSecrets, type ActionOutcome } from "./scanners.js";
+import { emptyOutcome, runIac, runImageScan, runSast, runSbom, runSca, runSecrets, type ActionOutcome } from "./scanners.js";
 import { judgeStage } from "./stage.js";
-import { loadBuildPlan, toolchain } from "./toolchain.js";
+import { installToolchain, loadBuildPlan } from "./toolchain.js";
 
 /** Image metadata for this build; `created` is now, to the second. */
 export function imageMetadata(config: DpraConfig, revision: string, sourceUrl: string): ImageMetadata {
@@ -36,8 +36,9 @@ async function runAction(action: ActionName, source: Directory, config: DpraConf
     case "unit-tests":
     case "lint": {
       const plan = await loadBuildPlan(source, config);
-      const tc = toolchain(source, config, plan);
-      return action === "lint" ? lintAction(tc, plan) : unitTestAction(tc, plan);
+      const installed = await installToolchain(source, config, plan);
+      if (!installed.tc) return { ...emptyOutcome(action), failures: [installed.failure] };
+      return action === "lint" ? lintAction(installed.tc, plan) : unitTestAction(installed.tc, plan);
     }
     case "iac":
       return runIac(source, config);
@@ -58,7 +59,7 @@ type ActionOutcomeTests = { passed: number; failed: number; skipped: number; err
 
 export async function actionReport(action: ActionName, source: Directory): Promise<ActionReport> {
   const config = await loadSourceConfig(source);
-  const outcome = await runAction(action, source, config);
+  const outcome: ActionOutcome & { tests?: ActionOutcomeTests } = await guarded(action, () => runAction(action, source, config));
   const tests = outcome.tests
     ? { passed: outcome.tests.passed, failed: outcome.tests.failed, skipped: outcome.tests.skipped, errors: outcome.tests.errors, total: outcome.tests.total }
     : undefined;
@@ -69,7 +70,7 @@ export async function actionReport(action: ActionName, source: Directory): Promi
 /** A check for `dagger check`: passes silently, or fails with every blocking finding. */
 export async function actionCheck(action: ActionName, source: Directory): Promise<void> {
   const config = await loadSourceConfig(source);
-  const verdict = await judgeStage(`dpra ${action}`, [await runAction(action, source, config)], source, config);
+  const verdict = await judgeStage(`dpra ${action}`, [await guarded(action, () => runAction(action, source, config))], source, config);
   if (!verdict.passed) throw new Error(verdict.failure);
 }
 

@@ -2,10 +2,10 @@
 // a scanner image, or the source); only the image scan waits for the package it scans.
 import type { Container, Directory } from "@dagger.io/dagger";
 import type { DpraConfig } from "../config/schema.js";
-import { compileAction, packageAction, qualityAction, unitTestAction } from "./actions.js";
+import { guarded, packageAction, toolchainActions } from "./actions.js";
 import type { ImageMetadata } from "./oci.js";
-import { loadBuildPlan, toolchain } from "./toolchain.js";
-import { emptyOutcome, runImageSbom, runImageScan, runSast, runSbom, runSca, runSecrets, type ActionOutcome } from "./scanners.js";
+import { loadBuildPlan } from "./toolchain.js";
+import { emptyOutcome, runIac, runImageSbom, runImageScan, runSast, runSbom, runSca, runSecrets, type ActionOutcome } from "./scanners.js";
 import { judgeStage, type StageVerdict } from "./stage.js";
 
 export interface BuildStage extends StageVerdict {
@@ -15,27 +15,26 @@ export interface BuildStage extends StageVerdict {
 
 export async function runBuildStage(source: Directory, config: DpraConfig, meta: ImageMetadata): Promise<BuildStage> {
   const plan = await loadBuildPlan(source, config);
-  const tc = toolchain(source, config, plan);
 
   const packaged = packageAction(source, config, plan, meta);
   // The only actions that need another's output: they scan and inventory the packaged image.
-  const imageScan = packaged.then(({ image }) => (image ? runImageScan(image, source, config) : emptyOutcome("image-scan")));
-  const imageSbom = packaged.then(({ image }) => (image ? runImageSbom(image) : emptyOutcome("image-sbom")));
-  const [compiled, tests, quality, secrets, sast, sca, sbom, pkg, scannedImage, imageInventory] = await Promise.all([
-    compileAction(tc, plan),
-    unitTestAction(tc, plan),
-    qualityAction(tc, plan, source, config),
-    runSecrets(source, config),
-    runSast(source, config),
-    runSca(source, config),
-    runSbom(source),
+  const imageScan = packaged.then(({ image }) => (image ? guarded("image-scan", () => runImageScan(image, source, config)) : emptyOutcome("image-scan")));
+  const imageSbom = packaged.then(({ image }) => (image ? guarded("image-sbom", () => runImageSbom(image)) : emptyOutcome("image-sbom")));
+  const [toolchain, iac, secrets, sast, sca, sbom, pkg, scannedImage, imageInventory] = await Promise.all([
+    toolchainActions(source, config, plan),
+    guarded("iac", () => runIac(source, config)),
+    guarded("secrets", () => runSecrets(source, config)),
+    guarded("sast", () => runSast(source, config)),
+    guarded("sca", () => runSca(source, config)),
+    guarded("sbom", () => runSbom(source)),
     packaged,
     imageScan,
     imageSbom,
   ]);
-  const outcomes: ActionOutcome[] = [compiled, tests, quality, secrets, sast, sca, sbom, pkg.outcome, scannedImage, imageInventory];
-  const testCounts = tests.tests
-    ? { passed: tests.tests.passed, failed: tests.tests.failed, skipped: tests.tests.skipped, errors: tests.tests.errors, total: tests.tests.total }
+  const outcomes: ActionOutcome[] = [...toolchain.outcomes, iac, secrets, sast, sca, sbom, pkg.outcome, scannedImage, imageInventory];
+  const tests = toolchain.tests;
+  const testCounts = tests
+    ? { passed: tests.passed, failed: tests.failed, skipped: tests.skipped, errors: tests.errors, total: tests.total }
     : undefined;
   const verdict = await judgeStage("dpra build", outcomes, source, config, { tests: testCounts });
   return { ...verdict, image: pkg.image };

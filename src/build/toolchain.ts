@@ -28,13 +28,30 @@ export async function loadBuildPlan(source: Directory, config: DpraConfig): Prom
   return buildPlan(config, { listing, packageJson });
 }
 
-/** The build image with caches and env, the application copied in, and dependencies installed. */
-export function toolchain(source: Directory, config: DpraConfig, plan: BuildPlan): Container {
+/** The build image with caches and env, and the application copied in. */
+export function toolchainBase(source: Directory, config: DpraConfig, plan: BuildPlan): Container {
   let ctr = dag.container().from(plan.image);
   for (const cache of plan.caches) ctr = ctr.withMountedCache(cache.path, dag.cacheVolume(cache.key));
   for (const [name, value] of Object.entries(plan.env)) ctr = ctr.withEnvVariable(name, value);
-  ctr = ctr.withDirectory(APP_PATH, appDirectory(source, config)).withWorkdir(APP_PATH);
-  return plan.install ? ctr.withExec(["sh", "-c", plan.install]) : ctr;
+  return ctr.withDirectory(APP_PATH, appDirectory(source, config)).withWorkdir(APP_PATH);
+}
+
+/**
+ * The toolchain with dependencies installed, which compile, tests, lint and type check start from.
+ * A failed install is reported with its log instead of surfacing as four identical exec errors.
+ */
+export async function installToolchain(
+  source: Directory,
+  config: DpraConfig,
+  plan: BuildPlan,
+): Promise<{ tc: Container; failure?: undefined } | { tc?: undefined; failure: string }> {
+  const base = toolchainBase(source, config, plan);
+  if (!plan.install) return { tc: base };
+  const { ran, outcome } = await runTolerant(base, plan.install);
+  if (outcome.exitCode !== 0) {
+    return { failure: `install: \`${outcome.command}\` exited ${outcome.exitCode}:\n${tail(outcome.output, 15)}` };
+  }
+  return { tc: ran };
 }
 
 /** The outcome of a command whose failure is a result: exit code and the end of its output. */

@@ -217,6 +217,40 @@ describe("dpra build plan", () => {
     expect(summary).toContain("| secrets | gitleaks | 0 | ran |");
   });
 
+  it("reports a failed dependency install once, with its log, and still runs every scanner", async () => {
+    engine = await FakeEngine.start({
+      answer: (leaf) => {
+        if (leaf.field === "stderr" && ran(leaf, "npm ci")) return "npm ERR! code ERESOLVE\nnpm ERR! could not resolve";
+        return answers({ exitCodes: { "npm ci": 1 } })(leaf);
+      },
+    });
+    const { passed, summary } = await engine.run(async () => {
+      const r = await new Dpra().build(dag.directory(), "", "", true);
+      return { passed: r.passed, summary: r.summary };
+    });
+    expect(passed).toBe(false);
+    expect(summary).toContain("- install: `npm ci --no-audit --no-fund` exited 1:");
+    expect(summary).toContain("npm ERR! could not resolve");
+    expect(summary).toContain("| install | - | 0 | did not complete |");
+    expect(summary).toContain("| secrets | gitleaks | 11 | ran |");
+    expect(new Plan(engine).containersRunning("vitest")).toEqual([]);
+  });
+
+  it("keeps the other actions' results when the engine fails one action", async () => {
+    engine = await FakeEngine.start({
+      answer: (leaf) => {
+        if (leaf.field === "exitCode" && ran(leaf, "semgrep scan")) throw new Error("engine lost the semgrep container");
+        return answers()(leaf);
+      },
+    });
+    const { summary } = await engine.run(async () => {
+      const r = await new Dpra().build(dag.directory(), "", "", true);
+      return { summary: r.summary };
+    });
+    expect(summary).toMatch(/- sast: .*engine lost the semgrep container/);
+    expect(summary).toContain("| secrets | gitleaks | 11 | ran |");
+  });
+
   it("lints only CloudFormation templates under the IaC folders with cfn-lint", async () => {
     await build();
     const cfn = action(new Plan(engine!), "cfn-lint");

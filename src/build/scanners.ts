@@ -88,7 +88,7 @@ export async function runSecrets(source: Directory, config: DpraConfig): Promise
   const ran = gitleaksScan(
     gitleaksContainer(),
     source,
-    { mode: g.mode, config: sourceFile(source, g.config), ignoreFile: sourceFile(source, g.ignoreFile) },
+    { mode: g.mode, logOpts: g.logOpts, config: sourceFile(source, g.config), ignoreFile: sourceFile(source, g.ignoreFile) },
     "json",
   );
   return readScan(ran, {
@@ -138,6 +138,7 @@ export async function runSca(source: Directory, config: DpraConfig): Promise<Act
     scanners,
     severities: t.severity,
     ignoreFile: sourceFile(source, t.ignoreFile),
+    skipDirs: t.skipDirs,
   });
   return readScan(ran, { action: "sca", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-fs.json", completed: (c) => c === 0 });
 }
@@ -205,7 +206,12 @@ export async function runIac(source: Directory, config: DpraConfig): Promise<Act
   const t = config.security.trivy;
   const misconfig = (async () => {
     if (!t.scanners.includes("misconfig")) return emptyOutcome("iac");
-    const ran = trivyFsScan(trivyContainer(), source, { scanners: ["misconfig"], severities: t.severity, ignoreFile: sourceFile(source, t.ignoreFile) });
+    const ran = trivyFsScan(trivyContainer(), source, {
+      scanners: ["misconfig"],
+      severities: t.severity,
+      ignoreFile: sourceFile(source, t.ignoreFile),
+      skipDirs: t.skipDirs,
+    });
     return readScan(ran, { action: "iac", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-misconfig.json", completed: (c) => c === 0 });
   })();
   const cfnLint = (async () => {

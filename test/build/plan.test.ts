@@ -287,4 +287,24 @@ describe("single build actions", () => {
     expect(report.summary).toContain("Unit tests: 2 passed, 3 failed, 0 errors, 2 skipped (7 total).");
     expect(report.summary).toMatch(/math (>|&gt;) subtracts: AssertionError/);
   });
+
+  it("passes the dpra.yaml security settings to the scanners: git history, log options, config files, skipped dirs", async () => {
+    const yaml = [
+      "security:",
+      "  gitleaks: { mode: git, logOpts: origin/main..HEAD, config: ci/gitleaks.toml }",
+      "  semgrep: { rules: [semgrep], exclude: [vendor/] }",
+      "  trivy: { severity: [HIGH, CRITICAL], skipDirs: [test/fixtures], ignoreFile: ci/.trivyignore }",
+      "",
+    ].join("\n");
+    engine = await FakeEngine.start({ answer: answers({ files: { "dpra.yaml": yaml } }) });
+    await engine.run(() => new Dpra().build(dag.directory(), "", "", true));
+    const plan = new Plan(engine);
+    const args = (needle: string) => action(plan, needle).calls.filter((c) => c.field === "withExec").map((c) => (c.args.args as string[]).join(" "));
+    expect(args("gitleaks").at(-1)).toContain("gitleaks git --no-banner --no-color --redact --report-format json --report-path /reports/gitleaks.json --config /etc/gitleaks/gitleaks.toml --log-opts=origin/main..HEAD .");
+    expect(args("semgrep").at(-1)).toContain("--config semgrep --exclude vendor/");
+    expect(args("vuln,secret,license").at(-1)).toContain("--severity HIGH,CRITICAL --ignorefile /etc/trivy/.trivyignore --skip-dirs test/fixtures");
+    const mounted = plan.callsNamed("withMountedFile").map(({ call }) => [call.args.path, plan.origin(call.args.source)?.at(-1)?.args.path]);
+    expect(mounted).toContainEqual(["/etc/gitleaks/gitleaks.toml", "ci/gitleaks.toml"]);
+    expect(mounted).toContainEqual(["/etc/trivy/.trivyignore", "ci/.trivyignore"]);
+  });
 });

@@ -26,6 +26,8 @@ export class Dpra {
   }
 
   // --- build stage ---
+  // Verdicts depend on the day (allowlist expiry) and on vulnerability data, so the functions that
+  // judge are cached for one session only; the image and SBOM functions keep the engine's cache.
 
   /**
    * The build stage: compile, unit tests, lint and type check, IaC checks, secrets (gitleaks), SAST
@@ -37,7 +39,7 @@ export class Dpra {
    * @param sourceUrl Repository URL, recorded as the image's org.opencontainers.image.source.
    * @param noFail Return the result even when the policy blocks, instead of failing.
    */
-  @func()
+  @func({ cache: "session" })
   async build(
     @argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory,
     revision: string = "",
@@ -52,7 +54,7 @@ export class Dpra {
    *
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
-  @func()
+  @func({ cache: "session" })
   async unitTests(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
     return actionReport("unit-tests", source);
   }
@@ -62,7 +64,7 @@ export class Dpra {
    *
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
-  @func()
+  @func({ cache: "session" })
   async lint(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
     return actionReport("lint", source);
   }
@@ -72,7 +74,7 @@ export class Dpra {
    *
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
-  @func()
+  @func({ cache: "session" })
   async iac(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
     return actionReport("iac", source);
   }
@@ -82,7 +84,7 @@ export class Dpra {
    *
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
-  @func()
+  @func({ cache: "session" })
   async secrets(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
     return actionReport("secrets", source);
   }
@@ -92,7 +94,7 @@ export class Dpra {
    *
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
-  @func()
+  @func({ cache: "session" })
   async sast(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
     return actionReport("sast", source);
   }
@@ -102,7 +104,7 @@ export class Dpra {
    *
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
-  @func()
+  @func({ cache: "session" })
   async sca(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
     return actionReport("sca", source);
   }
@@ -138,7 +140,7 @@ export class Dpra {
    *
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
-  @func()
+  @func({ cache: "session" })
   async scanImage(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
     return actionReport("image-scan", source);
   }
@@ -148,7 +150,7 @@ export class Dpra {
    *
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
-  @func()
+  @func({ cache: "session" })
   @check()
   async unitTestsCheck(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<void> {
     return actionCheck("unit-tests", source);
@@ -159,7 +161,7 @@ export class Dpra {
    *
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
-  @func()
+  @func({ cache: "session" })
   @check()
   async lintCheck(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<void> {
     return actionCheck("lint", source);
@@ -170,7 +172,7 @@ export class Dpra {
    *
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
-  @func()
+  @func({ cache: "session" })
   @check()
   async iacCheck(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<void> {
     return actionCheck("iac", source);
@@ -181,7 +183,7 @@ export class Dpra {
    *
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
-  @func()
+  @func({ cache: "session" })
   @check()
   async secretsCheck(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<void> {
     return actionCheck("secrets", source);
@@ -192,7 +194,7 @@ export class Dpra {
    *
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
-  @func()
+  @func({ cache: "session" })
   @check()
   async sastCheck(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<void> {
     return actionCheck("sast", source);
@@ -203,7 +205,7 @@ export class Dpra {
    *
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
-  @func()
+  @func({ cache: "session" })
   @check()
   async scaCheck(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<void> {
     return actionCheck("sca", source);

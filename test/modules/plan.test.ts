@@ -80,6 +80,15 @@ describe("semgrep module", () => {
     const [exec] = plan.execs();
     expect(exec!.expect).toBe("ANY");
     expect(exec!.args).toEqual(expect.arrayContaining(["--metrics=off", "--disable-version-check", "--config", "rules/"]));
+    // Local rules are inputs of the exec: nothing else needs to invalidate its cache.
+    expect(plan.envVariables().map((e) => e.name)).not.toContain("SCAN_DAY");
+  });
+
+  it("makes the day an input when registry rulesets are used, so cached results are at most a day old", async () => {
+    engine = await FakeEngine.start();
+    await engine.run(() => new Semgrep().scan(dag.directory(), [], undefined, ["p/default"]).report().contents());
+    const day = new Plan(engine).envVariables().find((e) => e.name === "SCAN_DAY");
+    expect(day?.value).toBe(new Date().toISOString().slice(0, 10));
   });
 });
 
@@ -93,6 +102,8 @@ describe("trivy module", () => {
     });
     const plan = new Plan(engine);
     expect(distinct(plan.cacheMounts())).toEqual([{ path: "/root/.cache/trivy", key: "trivy-cache" }]);
+    // A DB update is not an input of the exec: the day is, so vulnerability data is at most a day old.
+    expect(distinct(plan.envVariables())).toContainEqual({ name: "SCAN_DAY", value: new Date().toISOString().slice(0, 10) });
     expect(plan.images().every(isPinned)).toBe(true);
     const convert = plan.containersRunning("convert")[0]!;
     expect(execsOf(convert).map((e) => e.args.slice(0, 2))).toEqual([["trivy", "fs"], ["trivy", "convert"]]);

@@ -94,7 +94,7 @@ export function semgrepArgs(opts: Omit<SemgrepOptions, "rulesDir"> & { rulesDir?
  * Runs semgrep once, writing the JSON and the SARIF report. Any exit code is accepted: errors are in
  * the JSON report's `errors[]` and in the exit code, not a crash of the pipeline.
  */
-export function semgrepScan(base: Container, source: Directory, opts: SemgrepOptions): Container {
+export function semgrepScan(base: Container, source: Directory, opts: SemgrepOptions, day: string = new Date().toISOString().slice(0, 10)): Container {
   let ctr = base
     .withMountedCache(SEMGREP_CACHE_PATH, dag.cacheVolume(SEMGREP_CACHE_KEY))
     .withEnvVariable("SEMGREP_SEND_METRICS", "off")
@@ -102,6 +102,9 @@ export function semgrepScan(base: Container, source: Directory, opts: SemgrepOpt
     .withWorkdir(SEMGREP_SOURCE_PATH)
     .withDirectory(SEMGREP_REPORT_DIR, dag.directory());
   if (opts.rulesDir) ctr = ctr.withMountedDirectory(SEMGREP_RULES_PATH, opts.rulesDir);
+  // Registry rulesets change without any input of the exec changing: make the day an input, so
+  // that Dagger's cache never serves results of rules more than a day old. Local rules are inputs.
+  if ((opts.rulesets ?? []).length > 0) ctr = ctr.withEnvVariable("SCAN_DAY", day);
   const args = semgrepArgs({ ...opts, rulesDir: opts.rulesDir !== undefined });
   return ctr.withExec(args, { expect: ReturnType.Any });
 }

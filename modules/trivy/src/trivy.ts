@@ -56,10 +56,20 @@ export function trivyImageRef(version: string = TRIVY_DEFAULT_VERSION): string {
   return `${TRIVY_REPOSITORY}:${version}@${digest}`;
 }
 
-/** The container trivy runs in (the caller's, else the pinned image), with the DB cache mounted. */
-export function trivyContainer(version?: string, container?: Container): Container {
+/** Today (UTC) as YYYY-MM-DD. */
+export function scanDay(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/**
+ * The container trivy runs in (the caller's, else the pinned image), with the DB cache mounted.
+ * Dagger caches an exec by its inputs, and a vulnerability DB update is not one: the day is made an
+ * input (SCAN_DAY), so that a scan's vulnerability data is at most a day old.
+ */
+export function trivyContainer(version?: string, container?: Container, day: string = scanDay()): Container {
   return (container ?? dag.container().from(trivyImageRef(version)))
     .withMountedCache(TRIVY_CACHE_PATH, dag.cacheVolume(TRIVY_CACHE_KEY))
+    .withEnvVariable("SCAN_DAY", day)
     .withDirectory(TRIVY_REPORT_DIR, dag.directory());
 }
 

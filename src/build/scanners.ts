@@ -78,6 +78,23 @@ export async function readScan(ran: Container, spec: ReadSpec): Promise<ActionOu
   return outcome;
 }
 
+/**
+ * Which exit codes mean "the scan completed" for each tool (a report is still required). Anything
+ * else means the tool did not run as configured, and the action did not complete (fail closed).
+ */
+export const scanCompleted = {
+  // 1 is "leaks found"; gitleaks also exits 1 on a fatal error, but then it writes no report.
+  gitleaks: (code: number) => code === 0 || code === 1,
+  // 1 is "findings with --error" (not passed here) and 3 "some targets could not be parsed": the
+  // report holds the results and errors[] (kept as tool errors). 2 is fatal, 4 and up are rule or
+  // config errors.
+  semgrep: (code: number) => code === 0 || code === 1 || code === 3,
+  trivy: (code: number) => code === 0,
+  // A bit mask of the levels found (2 error, 4 warning, 8 info); an odd code is cfn-lint failing
+  // itself (e.g. 1 for "Missing optional dependencies sarif").
+  cfnLint: (code: number) => code % 2 === 0,
+};
+
 function sourceFile(source: Directory, path: string | undefined): File | undefined {
   return path ? source.file(path) : undefined;
 }
@@ -97,8 +114,7 @@ export async function runSecrets(source: Directory, config: DpraConfig): Promise
     format: "gitleaks-json",
     path: gitleaksReportPath("json"),
     name: "gitleaks.json",
-    // 1 is "leaks found"; gitleaks also exits 1 on a fatal error, but then it writes no report.
-    completed: (code) => code === 0 || code === 1,
+    completed: scanCompleted.gitleaks,
     missingMeansEmpty: true,
   });
 }
@@ -111,16 +127,13 @@ export async function runSast(source: Directory, config: DpraConfig): Promise<Ac
   const s = config.security.semgrep;
   const rulesets = s.rules.length === 0 && s.rulesets.length === 0 ? DEFAULT_SEMGREP_RULESETS : s.rulesets;
   const ran = semgrepScan(semgrepContainer(), source, { rules: s.rules, rulesets, exclude: s.exclude });
-  // 1 is "findings with --error" (not passed here) and 3 "some targets could not be parsed": the
-  // report holds the results and errors[] (kept as tool errors). 2 is fatal, 4 and up are rule or
-  // config errors: the scan did not run as configured, so the action did not complete (fail closed).
   return readScan(ran, {
     action: "sast",
     tool: "semgrep",
     format: "semgrep-json",
     path: SEMGREP_JSON_REPORT,
     name: "semgrep.json",
-    completed: (code) => code === 0 || code === 1 || code === 3,
+    completed: scanCompleted.semgrep,
   });
 }
 
@@ -140,14 +153,14 @@ export async function runSca(source: Directory, config: DpraConfig): Promise<Act
     ignoreFile: sourceFile(source, t.ignoreFile),
     skipDirs: t.skipDirs,
   });
-  return readScan(ran, { action: "sca", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-fs.json", completed: (c) => c === 0 });
+  return readScan(ran, { action: "sca", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-fs.json", completed: scanCompleted.trivy });
 }
 
 /** Vulnerabilities and secrets in the packaged image (OS and language packages). */
 export async function runImageScan(image: Container, source: Directory, config: DpraConfig): Promise<ActionOutcome> {
   const t = config.security.trivy;
   const ran = trivyImageScan(trivyContainer(), image, { severities: t.severity, ignoreFile: sourceFile(source, t.ignoreFile) });
-  return readScan(ran, { action: "image-scan", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-image.json", completed: (c) => c === 0 });
+  return readScan(ran, { action: "image-scan", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-image.json", completed: scanCompleted.trivy });
 }
 
 /** Reads an SBOM run: the CycloneDX file, or a failure when trivy wrote none. */
@@ -212,7 +225,7 @@ export async function runIac(source: Directory, config: DpraConfig): Promise<Act
       ignoreFile: sourceFile(source, t.ignoreFile),
       skipDirs: t.skipDirs,
     });
-    return readScan(ran, { action: "iac", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-misconfig.json", completed: (c) => c === 0 });
+    return readScan(ran, { action: "iac", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-misconfig.json", completed: scanCompleted.trivy });
   })();
   const cfnLint = (async () => {
     if (!iac.cfnLint) return emptyOutcome("iac");
@@ -223,8 +236,6 @@ export async function runIac(source: Directory, config: DpraConfig): Promise<Act
       .withWorkdir("/src")
       .withDirectory("/reports", dag.directory())
       .withExec(["cfn-lint", "--format", "sarif", "--output-file", CFN_LINT_REPORT, "--", ...templates], { expect: ReturnType.Any });
-    // cfn-lint's exit code is a bit mask of the levels it found (2 error, 4 warning, 8 info); an odd
-    // code is cfn-lint failing itself.
     return readScan(ran, {
       action: "iac",
       tool: "cfn-lint",
@@ -232,7 +243,7 @@ export async function runIac(source: Directory, config: DpraConfig): Promise<Act
       path: CFN_LINT_REPORT,
       name: "cfn-lint.sarif",
       category: "quality",
-      completed: (code) => code % 2 === 0,
+      completed: scanCompleted.cfnLint,
     });
   })();
   return mergeOutcomes("iac", await Promise.all([misconfig, cfnLint]));

@@ -72,7 +72,7 @@ function answers(script: Script = {}) {
               ? fixture("trivy", "trivy-repo-misconfig-dockerfile.json")
               : fixture("trivy", "trivy-repo-npm.json");
           case "/reports/cfn-lint.sarif":
-            return fixture("sarif", "sarif-spec-appendix-k1-minimal-valid.sarif");
+            return readFileSync(new URL("./fixtures/cfn-lint-1.51.0-errors.sarif", import.meta.url), "utf8");
           case "/src/reports/junit.xml":
             return fixture("junit", "vitest-4.1.12-junit-pass.xml");
           case "/src/reports/eslint.json":

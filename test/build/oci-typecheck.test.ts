@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ociLabels } from "../../src/build/oci.js";
 import { typecheckFindings } from "../../src/build/typecheck.js";
@@ -19,22 +20,30 @@ describe("OCI labels", () => {
   });
 });
 
-describe("type check findings", () => {
-  it("reads plain and pretty tsc diagnostics, with and without colours", () => {
-    const out = [
-      "src/a.ts(12,5): error TS2322: Type 'string' is not assignable to type 'number'.",
-      "\u001b[96msrc/b.ts\u001b[0m:\u001b[93m3\u001b[0m:\u001b[93m1\u001b[0m - \u001b[91merror\u001b[0m\u001b[90m TS2304: \u001b[0mCannot find name 'x'.",
-      "",
-      "error TS5083: Cannot read file '/src/tsconfig.base.json'.",
-      "Found 3 errors.",
-    ].join("\n");
-    const set = typecheckFindings(out, 2, "tsc --noEmit");
-    expect(set.findings.map((f) => [f.rule, f.location.path, f.location.startLine, f.severity, f.category])).toEqual([
-      ["TS2322", "src/a.ts", 12, "high", "quality"],
-      ["TS2304", "src/b.ts", 3, "high", "quality"],
-      ["TS5083", undefined, undefined, "high", "quality"],
-    ]);
-    expect(new Set(set.findings.map((f) => f.fingerprint)).size).toBe(3);
+const tscOutput = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
+
+describe("type check findings (real tsc 6.0.3 output)", () => {
+  const expected = [
+    ["TS2322", "src/app.ts", 1, "high", "quality"],
+    ["TS2339", "src/app.ts", 3, "high", "quality"],
+    ["TS2304", "src/app.ts", 5, "high", "quality"],
+  ];
+  const rows = (out: string, code: number) =>
+    typecheckFindings(out, code, "tsc --noEmit").findings.map((f) => [f.rule, f.location.path, f.location.startLine, f.severity, f.category]);
+
+  it("reads the plain diagnostics", () => {
+    expect(rows(tscOutput("tsc-6.0.3-plain.txt"), 2)).toEqual(expected);
+  });
+
+  it("reads the pretty, coloured diagnostics a typecheck script prints, with the same fingerprints", () => {
+    expect(rows(tscOutput("tsc-6.0.3-pretty.txt"), 2)).toEqual(expected);
+    const fp = (name: string) => typecheckFindings(tscOutput(name), 2, "tsc").findings.map((f) => f.fingerprint);
+    expect(fp("tsc-6.0.3-pretty.txt")).toEqual(fp("tsc-6.0.3-plain.txt"));
+    expect(new Set(fp("tsc-6.0.3-plain.txt")).size).toBe(3);
+  });
+
+  it("reads a diagnostic without a location", () => {
+    expect(rows(tscOutput("tsc-6.0.3-missing-project.txt"), 1)).toEqual([["TS5058", undefined, undefined, "high", "quality"]]);
   });
 
   it("turns a failed type check without readable diagnostics into one blocking finding", () => {

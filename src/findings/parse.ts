@@ -10,6 +10,7 @@ import { parseTrivyStream } from "./trivy-stream.js";
 import { isSarif, parseSarif } from "./sarif.js";
 import { isCycloneDx, parseCycloneDx } from "./cyclonedx.js";
 import { isEslintJson, parseEslintJson } from "./eslint.js";
+import { isCfnLintJson, parseCfnLintJson } from "./cfn-lint.js";
 import { parseJUnitReport } from "./junit.js";
 import { isDpraReport, parseDpraReport } from "./dpra-report.js";
 
@@ -20,7 +21,7 @@ export interface ParseHint {
   tool?: ToolName;
   /**
    * Forces a format instead of detecting it from the content: `gitleaks-json`, `semgrep-json`,
-   * `trivy-json`, `cyclonedx`, `eslint-json`, `junit`, `dpra-json`, or any `*sarif*`.
+   * `trivy-json`, `cyclonedx`, `eslint-json`, `cfn-lint-json`, `junit`, `dpra-json`, or any `*sarif*`.
    */
   format?: string;
   /** Scanned root, cut off absolute paths (ESLint, SARIF) so fingerprints do not depend on the machine. */
@@ -35,11 +36,11 @@ export interface ParseHint {
 export const STREAM_THRESHOLD_BYTES = 8 * 1024 * 1024;
 
 export const SUPPORTED_FORMATS =
-  "gitleaks JSON (v7 and v8) or SARIF, semgrep JSON or SARIF, trivy JSON, SARIF or CycloneDX, generic SARIF 2.1.0, ESLint JSON, JUnit XML, dpra gate JSON";
+  "gitleaks JSON (v7 and v8) or SARIF, semgrep JSON or SARIF, trivy JSON, SARIF or CycloneDX, generic SARIF 2.1.0, ESLint JSON, cfn-lint JSON, JUnit XML, dpra gate JSON";
 
 function guessToolFromName(file: string | undefined): ToolName | undefined {
   const name = (file ?? "").toLowerCase();
-  for (const tool of ["gitleaks", "semgrep", "trivy", "eslint"] as const) if (name.includes(tool)) return tool;
+  for (const tool of ["gitleaks", "semgrep", "trivy", "eslint", "cfn-lint"] as const) if (name.includes(tool)) return tool;
   return undefined;
 }
 
@@ -66,6 +67,9 @@ function byFormat(format: string, value: unknown, file: string, hint: ParseHint)
     case "eslint-json":
     case "eslint":
       return Array.isArray(value) && value.length === 0 ? emptySet("eslint", "eslint-json") : parseEslintJson(value, file, hint.root);
+    case "cfn-lint-json":
+    case "cfn-lint":
+      return Array.isArray(value) && value.length === 0 ? emptySet("cfn-lint", "cfn-lint-json") : parseCfnLintJson(value, file, hint.root);
     case "dpra-json":
       return parseDpraReport(value, file);
     default:
@@ -97,11 +101,12 @@ function detectAndParse(content: string, hint: ParseHint): FindingSet {
   if (Array.isArray(value)) {
     if (value.length === 0) {
       const tool = hint.tool ?? guessToolFromName(hint.file) ?? "gitleaks";
-      return emptySet(tool, tool === "eslint" ? "eslint-json" : tool === "gitleaks" ? "gitleaks-json" : "json");
+      return emptySet(tool, ["eslint", "gitleaks", "cfn-lint"].includes(tool) ? `${tool}-json` : "json");
     }
     if (isGitleaksV8(value) || isGitleaksV7(value)) return parseGitleaksJson(value, file);
     if (isEslintJson(value)) return parseEslintJson(value, file, hint.root);
-    throw new ReportError(file, "[0]", `unrecognised report: a JSON array that is neither gitleaks nor ESLint output; supported: ${SUPPORTED_FORMATS}`);
+    if (isCfnLintJson(value)) return parseCfnLintJson(value, file, hint.root);
+    throw new ReportError(file, "[0]", `unrecognised report: a JSON array that is not gitleaks, ESLint or cfn-lint output; supported: ${SUPPORTED_FORMATS}`);
   }
   if (isSarif(value)) return parseSarif(value, file, hint);
   if (isDpraReport(value)) return parseDpraReport(value, file);

@@ -90,3 +90,45 @@ describe("format detection and errors", () => {
     expect(parseReport("[]", { file: "reports/leaks.json" }).tool).toBe("gitleaks");
   });
 });
+
+describe("cfn-lint JSON", () => {
+  // The shape of `cfn-lint --format json` (v1): Rule, Location with Start/End/Path, Level, Message.
+  const matches = [
+    {
+      Filename: "infra/app.yaml",
+      Id: "0b6a1c4e-0000-4000-8000-000000000001",
+      Level: "Error",
+      Location: { Start: { ColumnNumber: 7, LineNumber: 40 }, End: { ColumnNumber: 14, LineNumber: 40 }, Path: ["Resources", "ApiFunction", "Properties", "Runtime"] },
+      Message: "Deprecated runtime 'nodejs16.x' specified.",
+      ParentId: null,
+      Rule: { Id: "E2531", ShortDescription: "Check if EOL Lambda Function Runtimes are used", Description: "", Source: "https://docs.aws.amazon.com/lambda/latest/dg/runtime-support-policy.html" },
+    },
+    {
+      Filename: "infra/app.yaml",
+      Level: "Warning",
+      Location: { Start: { ColumnNumber: 3, LineNumber: 12 }, End: { ColumnNumber: 9, LineNumber: 12 }, Path: ["Parameters", "Stage"] },
+      Message: "Parameter Stage not used.",
+      Rule: { Id: "W2001", ShortDescription: "Check if Parameters are Used" },
+    },
+    {
+      Filename: "infra/app.yaml",
+      Level: "Informational",
+      Location: { Start: { ColumnNumber: 3, LineNumber: 50 }, Path: ["Resources", "Table"] },
+      Message: "The default action on deletion is Delete.",
+      Rule: { Id: "I3011", ShortDescription: "Check stateful resources have a set UpdateReplacePolicy/DeletionPolicy" },
+    },
+  ];
+
+  it("maps Error, Warning and Informational and keeps the template path in the identity", () => {
+    const set = parseReport(JSON.stringify(matches), { file: "cfn-lint.json" });
+    expect(set).toMatchObject({ tool: "cfn-lint", format: "cfn-lint-json" });
+    expect(set.findings.map((f) => [f.rule, f.category, f.severity, f.location.startLine])).toEqual([
+      ["E2531", "misconfiguration", "high", 40],
+      ["W2001", "misconfiguration", "medium", 12],
+      ["I3011", "misconfiguration", "info", 50],
+    ]);
+    const moved = structuredClone(matches);
+    moved[0]!.Location.Start.LineNumber = 90;
+    expect(parseReport(JSON.stringify(moved)).findings[0]!.fingerprint).toBe(set.findings[0]!.fingerprint);
+  });
+});

@@ -11,7 +11,35 @@ export const Wave = z.strictObject({
 
 export const DeploymentStrategy = z.enum(["ecs-blue-green", "ecs-canary", "ecs-linear", "codedeploy", "rolling"]);
 
-/** An AWS environment (gamma, prod, or a Beta in AWS), deployed with CloudFormation in its own account. */
+/**
+ * Protection of an environment's stack. Defaults depend on the environment: `terminationProtection`
+ * and `stackPolicy` are on for prod and off elsewhere unless set.
+ */
+export const StackProtection = z.strictObject({
+  /** Turn on termination protection (default: on for prod). */
+  terminationProtection: z.boolean().optional(),
+  /** Set a stack policy that denies replacing or deleting stateful resources (default: on for prod). */
+  stackPolicy: z.boolean().optional(),
+  /** Refuse change sets that replace stateful resources (databases, buckets, tables, file systems). */
+  guardStatefulReplacement: z.boolean().default(true),
+  /** More resource types to treat as stateful, besides the built-in list. */
+  statefulTypes: z.array(z.string().regex(/^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$/, { error: "expected a resource type such as AWS::RDS::DBInstance" })).default([]),
+  /** Logical IDs of stateful resources that may be replaced. */
+  allowReplacement: z.array(z.string()).default([]),
+  /** Refuse to deploy when stack drift is detected. */
+  detectDrift: z.boolean().default(false),
+  /** Allow ContinueUpdateRollback on a stack in UPDATE_ROLLBACK_FAILED. */
+  continueUpdateRollback: z.boolean().default(false),
+});
+export type StackProtection = z.infer<typeof StackProtection>;
+
+/** CloudFormation accepts at most five rollback triggers per stack. */
+export const MAX_ROLLBACK_TRIGGERS = 5;
+
+/**
+ * An AWS environment (gamma, prod, or a Beta in AWS), deployed with CloudFormation in its own account.
+ * Other stages (synthetics, capacity) may add their own per-environment fields here.
+ */
 export const AwsEnvironment = z
   .strictObject({
     account: AccountId,
@@ -25,41 +53,53 @@ export const AwsEnvironment = z
       .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { error: "expected a CloudFormation stack name: a letter, then letters, digits and -" }),
     /** CloudFormation template, relative to the source. */
     template: RelativePath.default("infra/template.yaml"),
+    /** Template parameter that receives the image reference pinned by digest. */
+    imageParameter: z.string().regex(/^[A-Za-z0-9]+$/, { error: "expected a template parameter name (letters and digits)" }).default("ImageUri"),
     parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
     tags: z.record(z.string(), z.string()).default({}),
     capabilities: z
       .array(z.enum(["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]))
       .default(["CAPABILITY_IAM"]),
-    /** Alarm names or ARNs to watch, in addition to those the stack outputs. */
-    alarms: z.array(z.string().min(1)).default([]),
-    /** Minutes CloudFormation watches the rollback triggers after a deploy. */
-    monitoringMinutes: Minutes.default(10),
+    /**
+     * CloudWatch alarm names or ARNs. They are the stack's rollback triggers during the monitoring
+     * time and are watched with DescribeAlarms during deploys and bake times. A name applies to every
+     * region; an ARN only to its own region.
+     */
+    alarms: z
+      .array(z.string().min(1))
+      .max(MAX_ROLLBACK_TRIGGERS, {
+        error: `CloudFormation accepts at most ${MAX_ROLLBACK_TRIGGERS} rollback triggers: combine alarms into a composite alarm`,
+      })
+      .default([]),
+    /** Minutes CloudFormation watches the rollback triggers after a deploy (CloudFormation allows 0 to 180). */
+    monitoringMinutes: z.number().int().min(0).max(180).default(10),
     /** Default bake time for waves that set none. */
     bakeMinutes: Minutes.default(5),
+    /** Seconds between polls of stack events and alarms (2 to 5 is the sweet spot). */
+    pollSeconds: z.number().int().min(1).max(60).default(5),
+    /** Minutes to wait for another operation in progress on the stack before stopping. */
+    waitInProgressMinutes: Minutes.default(15),
+    /** Minutes a stack operation may take before the deploy stops watching it. */
+    timeoutMinutes: z.number().int().min(1).max(24 * 60).default(60),
     deployment: z
       .strictObject({
         strategy: DeploymentStrategy.default("ecs-blue-green"),
       })
       .prefault({}),
-    protection: z
-      .strictObject({
-        terminationProtection: z.boolean().optional(),
-        /** Logical IDs of stateful resources that may be replaced. */
-        allowReplacement: z.array(z.string()).default([]),
-        /** Refuse to deploy when stack drift is detected. */
-        detectDrift: z.boolean().default(false),
-        /** Allow ContinueUpdateRollback on a stack in UPDATE_ROLLBACK_FAILED. */
-        continueUpdateRollback: z.boolean().default(false),
-      })
-      .prefault({}),
+    protection: StackProtection.prefault({}),
   })
   .refine((e) => (e.region === undefined) !== (e.waves === undefined), {
     error: "set either `region` or `waves`, not both and not neither",
     path: ["region"],
     // Report this even when other fields of the environment are invalid, so every problem is listed at once.
     when: (payload) => typeof payload.value === "object" && payload.value !== null,
+  })
+  .refine((e) => new Set(e.waves?.flatMap((w) => w.regions) ?? []).size === (e.waves?.flatMap((w) => w.regions).length ?? 0), {
+    error: "a region may appear in only one wave",
+    path: ["waves"],
   });
 export type AwsEnvironment = z.infer<typeof AwsEnvironment>;
+export type AwsEnvironmentInput = z.input<typeof AwsEnvironment>;
 
 /** Beta runs on ephemeral Dagger services by default; `aws` deploys it like gamma. */
 export const BetaEnvironment = z.strictObject({
@@ -80,6 +120,9 @@ export const EnvironmentsConfig = z.strictObject({
 export type EnvironmentsConfig = z.infer<typeof EnvironmentsConfig>;
 
 export const EnvironmentName = z.enum(["beta", "gamma", "prod"]);
+/** Environments deployed to AWS with CloudFormation. */
+export const AwsEnvironmentName = z.enum(["gamma", "prod"]);
+export type AwsEnvironmentName = z.infer<typeof AwsEnvironmentName>;
 export type EnvironmentName = z.infer<typeof EnvironmentName>;
 
 export { RelativePath };

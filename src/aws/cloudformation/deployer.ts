@@ -1,0 +1,359 @@
+import {
+  ContinueUpdateRollbackCommand,
+  DeleteStackCommand,
+  ExecuteChangeSetCommand,
+  type Capability,
+  type CloudFormationClient,
+  type Stack,
+} from "@aws-sdk/client-cloudformation";
+import { changeSetName, createChangeSet, deleteChangeSet, findChangeSet, waitForChangeSet } from "./changeset.js";
+import { describeChangeSetDiff, formatDiff, type ChangeSetDiff } from "./diff.js";
+import { StackEventStream, findRootCause, findStackFailureReason, formatRootCause, refineNestedRootCause, type RootCause } from "./events.js";
+import { stackOutputs, type StackOutputView } from "./outputs.js";
+import { errorText, sleep } from "./poll.js";
+import {
+  applyStackPolicy,
+  detectDrift,
+  enableTerminationProtection,
+  findStatefulReplacements,
+  formatDriftRefusal,
+  formatReplacementRefusal,
+  statefulStackPolicy,
+} from "./protection.js";
+import { captureSnapshot, type StackSnapshot } from "./rollback.js";
+import { countStackResources, describeStack, isRolledBackOrFailed } from "./stack.js";
+import { classifyStack } from "./state.js";
+import { waitUntilSettled, watchStackOperation } from "./watch.js";
+
+export interface StackProtectionOptions {
+  terminationProtection: boolean;
+  stackPolicy: boolean;
+  guardStatefulReplacement: boolean;
+  statefulTypes: string[];
+  allowReplacement: string[];
+  detectDrift: boolean;
+  continueUpdateRollback: boolean;
+}
+
+export interface StackDeployRequest {
+  client: CloudFormationClient;
+  region: string;
+  stackName: string;
+  templateBody: string;
+  parameters: Record<string, string>;
+  tags: Record<string, string>;
+  capabilities: Capability[];
+  /** Alarm ARNs that CloudFormation watches as rollback triggers. */
+  rollbackAlarmArns: string[];
+  monitoringMinutes: number;
+  /** Identifies the pipeline run; names the change set so that a rerun finds it. */
+  runId: string;
+  /** Stop after describing the change set. */
+  preview: boolean;
+  protection: StackProtectionOptions;
+  pollMs: number;
+  /** Bounded wait for an operation someone else started. */
+  waitInProgressMs: number;
+  timeoutMs: number;
+  log: (line: string) => void;
+  /** Called once the change set is executing (or found executing), before events are watched. */
+  onExecuting?: () => void;
+}
+
+export type StackOutcome =
+  | "created"
+  | "updated"
+  | "no-change"
+  | "preview"
+  /** The operation failed; CloudFormation rolled it back. */
+  | "failed"
+  /** The stack needs a human, or the deploy timed out while watching. */
+  | "stopped"
+  /** A protection refused the change set. */
+  | "refused";
+
+export interface StackDeployResult {
+  region: string;
+  stackName: string;
+  outcome: StackOutcome;
+  stackStatus: string;
+  changeSetName: string;
+  diff?: ChangeSetDiff;
+  diffText: string;
+  outputs: StackOutputView[];
+  rootCause?: RootCause;
+  /** What happened, in one or two sentences; what to do when it failed. */
+  message: string;
+  durationMs: number;
+  /** The state before our change, kept for an explicit rollback. */
+  snapshot?: StackSnapshot;
+  createdInThisRun: boolean;
+  /** True when this run picked up a change set or operation left by an earlier run. */
+  resumed: boolean;
+}
+
+/** The TemplateBody limit of CreateChangeSet; larger templates need TemplateURL. */
+export const MAX_TEMPLATE_BODY_BYTES = 51_200;
+
+class Stop extends Error {
+  constructor(
+    readonly outcome: StackOutcome,
+    message: string,
+    readonly status?: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Deploys one stack in one region through a change set, following the documented order:
+ * classify the stack, create the change set, describe it, stop for preview, execute, watch,
+ * report. Never throws for an AWS-side failure: the result says what happened.
+ */
+export async function deployStack(req: StackDeployRequest): Promise<StackDeployResult> {
+  const started = Date.now();
+  const name = changeSetName(req.runId);
+  const label = `[${req.region} ${req.stackName}]`;
+  const log = (line: string) => req.log(`${label} ${line}`);
+  const base = {
+    region: req.region,
+    stackName: req.stackName,
+    changeSetName: name,
+    outputs: [] as StackOutputView[],
+    diffText: "",
+    createdInThisRun: false,
+    resumed: false,
+  };
+  const state: { diff?: ChangeSetDiff; diffText: string; snapshot?: StackSnapshot; created: boolean; resumed: boolean } = {
+    diffText: "",
+    created: false,
+    resumed: false,
+  };
+  const finish = (outcome: StackOutcome, stackStatus: string, message: string, extra: Partial<StackDeployResult> = {}): StackDeployResult => {
+    log(message);
+    return {
+      ...base,
+      diff: state.diff,
+      diffText: state.diffText,
+      snapshot: state.snapshot,
+      createdInThisRun: state.created,
+      resumed: state.resumed,
+      outcome,
+      stackStatus,
+      message,
+      durationMs: Date.now() - started,
+      ...extra,
+    };
+  };
+
+  try {
+    const bytes = Buffer.byteLength(req.templateBody, "utf8");
+    if (bytes > MAX_TEMPLATE_BODY_BYTES) {
+      throw new Stop(
+        "stopped",
+        `the template is ${bytes} bytes; CloudFormation takes at most ${MAX_TEMPLATE_BODY_BYTES} bytes inline. ` +
+          "Split it into nested stacks or shorten it (uploading templates to S3 is not supported by this deployer).",
+      );
+    }
+    let stack = await describeStack(req.client, req.stackName);
+
+    // Resume: an earlier run of the same pipeline run may have left our change set behind.
+    let ready: { id: string } | undefined;
+    let attach = false;
+    if (stack) {
+      const existing = await findChangeSet(req.client, req.stackName, name);
+      if (existing) {
+        const exec = existing.ExecutionStatus;
+        if (exec === "EXECUTE_IN_PROGRESS" || exec === "EXECUTE_COMPLETE" || exec === "EXECUTE_FAILED") {
+          log(`resuming: change set ${name} is ${exec}; following the stack operation`);
+          state.resumed = true;
+          state.created = existing.ChangeSetId !== undefined && stack.StackStatus?.startsWith("CREATE") === true;
+          attach = true;
+        } else if (
+          (existing.Status === "CREATE_COMPLETE" && exec === "AVAILABLE") ||
+          existing.Status === "CREATE_PENDING" ||
+          existing.Status === "CREATE_IN_PROGRESS"
+        ) {
+          log(`resuming: change set ${name} already exists (${existing.Status})`);
+          state.resumed = true;
+          state.created = stack.StackStatus === "REVIEW_IN_PROGRESS";
+          // Not executed yet: the stack is still as it was, so its state can still be captured.
+          if (!state.created) state.snapshot = await captureSnapshot(req.client, stack);
+          const w = await waitForChangeSet(req.client, req.stackName, name, { pollMs: req.pollMs, timeoutMs: req.timeoutMs });
+          if (w.status === "empty") return finish("no-change", stack.StackStatus ?? "?", `no changes (${w.reason})`, { outputs: stackOutputs(stack) });
+          if (w.status === "failed") throw new Stop("failed", `change set ${name} failed: ${w.reason}`, stack.StackStatus);
+          ready = { id: w.id };
+        } else {
+          // FAILED (even "no changes": the stack may have changed since), OBSOLETE or UNAVAILABLE.
+          log(`change set ${name} is ${existing.Status}/${exec}; deleting it to create it again`);
+          await deleteChangeSet(req.client, req.stackName, name);
+        }
+      }
+    }
+
+    if (!attach && !ready) {
+      stack = await prepareStack(req, stack, name, log);
+      if (stack && req.protection.detectDrift && stack.StackStatus !== "REVIEW_IN_PROGRESS") {
+        log("detecting drift");
+        const drift = await detectDrift(req.client, req.stackName, { pollMs: req.pollMs, timeoutMs: req.timeoutMs });
+        if (drift.drifted) throw new Stop("refused", formatDriftRefusal(req.stackName, drift), stack.StackStatus);
+      }
+      const type = stack ? "UPDATE" : "CREATE";
+      state.created = type === "CREATE";
+      if (stack) state.snapshot = await captureSnapshot(req.client, stack);
+      await createChangeSet(req.client, {
+        stackName: req.stackName,
+        name,
+        type,
+        templateBody: req.templateBody,
+        parameters: Object.entries(req.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+        tags: Object.entries(req.tags).map(([Key, Value]) => ({ Key, Value })),
+        capabilities: req.capabilities,
+        rollbackConfiguration: {
+          RollbackTriggers: req.rollbackAlarmArns.map((Arn) => ({ Arn, Type: "AWS::CloudWatch::Alarm" })),
+          MonitoringTimeInMinutes: req.monitoringMinutes,
+        },
+        description: `dpra run ${req.runId}`,
+      });
+      log(`created change set ${name} (${type})`);
+      const w = await waitForChangeSet(req.client, req.stackName, name, { pollMs: req.pollMs, timeoutMs: req.timeoutMs });
+      if (w.status === "empty") {
+        return finish("no-change", stack?.StackStatus ?? "?", `no changes: ${w.reason}`, { outputs: stackOutputs(stack) });
+      }
+      if (w.status === "failed") throw new Stop("failed", `change set ${name} failed: ${w.reason}`, stack?.StackStatus ?? "REVIEW_IN_PROGRESS");
+      ready = { id: w.id };
+    }
+
+    let expected: number | undefined;
+    if (ready) {
+      state.diff = await describeChangeSetDiff(req.client, req.stackName, name);
+      state.diffText = formatDiff(state.diff, req.region);
+      for (const line of state.diffText.split("\n")) log(line);
+      expected = state.diff.changes.length;
+      if (req.protection.guardStatefulReplacement) {
+        const findings = findStatefulReplacements(state.diff, req.protection.allowReplacement, req.protection.statefulTypes);
+        if (findings.length > 0) {
+          await deleteChangeSet(req.client, req.stackName, name);
+          throw new Stop("refused", formatReplacementRefusal(req.stackName, findings), stack?.StackStatus);
+        }
+      }
+      if (req.preview) {
+        return finish("preview", stack?.StackStatus ?? "REVIEW_IN_PROGRESS", `preview only: change set ${name} is ready and was not executed`);
+      }
+      if (stack && stack.StackStatus !== "REVIEW_IN_PROGRESS") {
+        if (req.protection.stackPolicy) {
+          await applyStackPolicy(req.client, req.stackName, statefulStackPolicy(req.protection.allowReplacement, req.protection.statefulTypes));
+        }
+        if (req.protection.terminationProtection && !stack.EnableTerminationProtection) {
+          await enableTerminationProtection(req.client, req.stackName);
+          log("termination protection on");
+        }
+      }
+    }
+
+    const token = `${name}-exec`.slice(0, 128);
+    let baseline: string | undefined;
+    if (ready) {
+      baseline = await StackEventStream.newestEventId(req.client, req.stackName).catch(() => undefined);
+      await req.client.send(new ExecuteChangeSetCommand({ StackName: req.stackName, ChangeSetName: name, ClientRequestToken: token }));
+      log(`executing change set ${name}`);
+    }
+    req.onExecuting?.();
+    const stream = new StackEventStream(req.client, req.stackName, { baselineEventId: baseline, clientRequestToken: token });
+    const watched = await watchStackOperation({
+      client: req.client,
+      stackName: req.stackName,
+      label,
+      pollMs: req.pollMs,
+      timeoutMs: req.timeoutMs,
+      log: req.log,
+      stream,
+      expectedResources: expected,
+    });
+    const status = watched.stack?.StackStatus ?? "DELETE_COMPLETE";
+    if (!watched.settled) {
+      throw new Stop("stopped", `the stack is still ${status} after ${Math.round(req.timeoutMs / 60000)} min; it goes on in AWS. Run the deploy again with the same run ID to follow it.`, status);
+    }
+    if (isRolledBackOrFailed(status) || status === "DELETE_COMPLETE") {
+      const first = findRootCause(watched.events);
+      const since = watched.events[0]?.Timestamp;
+      const cause = first ? await refineNestedRootCause(req.client, first, since) : undefined;
+      const stackReason = findStackFailureReason(watched.events) ?? watched.stack?.StackStatusReason ?? "none given";
+      const why = cause ? `root cause: ${formatRootCause(cause)}` : `no resource failed; the stack says: ${stackReason}`;
+      const after = status.endsWith("ROLLBACK_COMPLETE") ? "CloudFormation rolled it back" : `the stack ended in ${status}; see the stack state section of docs/deploy.md`;
+      return finish("failed", status, `deploy failed (${why}); ${after}`, { rootCause: cause, outputs: stackOutputs(watched.stack) });
+    }
+    if (state.created) await protectNewStack(req, log);
+    const outcome: StackOutcome = state.created ? "created" : "updated";
+    return finish(outcome, status, `${outcome}: ${status}`, { outputs: stackOutputs(watched.stack) });
+  } catch (err) {
+    if (err instanceof Stop) return finish(err.outcome, err.status ?? "?", err.message);
+    return finish(
+      "stopped",
+      "?",
+      `deploy stopped: ${errorText(err)}. If a change set was executing, the operation goes on in AWS: run the deploy again with the same run ID to pick it up.`,
+    );
+  }
+}
+
+/** Brings the stack into a state where a change set can be created; returns it (undefined = create). */
+async function prepareStack(req: StackDeployRequest, initial: Stack | undefined, name: string, log: (l: string) => void): Promise<Stack | undefined> {
+  let stack = initial;
+  const waitUntil = Date.now() + req.waitInProgressMs;
+  for (;;) {
+    const resourceCount = stack?.StackStatus === "CREATE_FAILED" ? await countStackResources(req.client, req.stackName) : undefined;
+    const plan = classifyStack({ stack, resourceCount, allowContinueUpdateRollback: req.protection.continueUpdateRollback });
+    switch (plan.kind) {
+      case "create":
+      case "update":
+        return stack;
+      case "stop":
+        throw new Stop("stopped", plan.message, plan.status);
+      case "wait": {
+        if (Date.now() >= waitUntil) {
+          throw new Stop(
+            "stopped",
+            `${req.stackName} is still ${plan.status} after waiting ${Math.round(req.waitInProgressMs / 60000)} min for another operation. ` +
+              "Let it finish (or cancel it in the console) and deploy again.",
+            plan.status,
+          );
+        }
+        log(`${plan.status}: another operation is running; waiting for it`);
+        await sleep(req.pollMs);
+        stack = await describeStack(req.client, req.stackName);
+        continue;
+      }
+      case "recreate": {
+        log(`${plan.reason}: deleting it, then creating it`);
+        await req.client.send(new DeleteStackCommand({ StackName: req.stackName, ClientRequestToken: `${name}-clear`.slice(0, 128) }));
+        stack = await waitUntilSettled(req.client, req.stackName, { pollMs: req.pollMs, timeoutMs: req.timeoutMs });
+        if (stack) throw new Stop("stopped", `deleting ${req.stackName} ended in ${stack.StackStatus}; see the stack events, fix, and deploy again`, stack.StackStatus);
+        return undefined;
+      }
+      case "continue-rollback": {
+        log("UPDATE_ROLLBACK_FAILED: continuing the rollback (protection.continueUpdateRollback)");
+        await req.client.send(new ContinueUpdateRollbackCommand({ StackName: req.stackName, ClientRequestToken: `${name}-continue`.slice(0, 128) }));
+        stack = await waitUntilSettled(req.client, req.stackName, { pollMs: req.pollMs, timeoutMs: req.timeoutMs });
+        if (stack?.StackStatus !== "UPDATE_ROLLBACK_COMPLETE") {
+          throw new Stop(
+            "stopped",
+            `ContinueUpdateRollback ended in ${stack?.StackStatus ?? "nothing"}; fix the resource named in the events, or skip it with --resources-to-skip, then deploy again`,
+            stack?.StackStatus,
+          );
+        }
+        continue;
+      }
+    }
+  }
+}
+
+async function protectNewStack(req: StackDeployRequest, log: (l: string) => void): Promise<void> {
+  if (req.protection.terminationProtection) {
+    await enableTerminationProtection(req.client, req.stackName);
+    log("termination protection on");
+  }
+  if (req.protection.stackPolicy) {
+    await applyStackPolicy(req.client, req.stackName, statefulStackPolicy(req.protection.allowReplacement, req.protection.statefulTypes));
+    log("stack policy set");
+  }
+}

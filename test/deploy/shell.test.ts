@@ -1,0 +1,180 @@
+// Plan test of the deploy shell: the real Dagger SDK talks to the loopback fake engine (no engine
+// run), and the AWS side is the aws-sdk-client-mock simulation. It proves what the shell reads from
+// the engine (config, template, secrets) and what it returns, not that AWS accepts it.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { dag } from "@dagger.io/dagger";
+import { runDeploy } from "../../src/deploy/shell.js";
+import { environmentCredentials } from "../../src/deploy/credentials.js";
+import { FakeEngine, type Leaf } from "../support/fake-engine.js";
+import { Plan } from "../support/plan.js";
+import { FakeRegion, type RegionScenario } from "../aws/support/fake-aws.js";
+
+const IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/fruit-api@sha256:" + "c".repeat(64);
+const KEY_ID = "AKIAPLANTESTKEYID000";
+const SECRET_KEY = "plan/test/secret/access/key/value/0000000";
+const TEMPLATE = "Parameters:\n  ImageUri:\n    Type: String\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n";
+const DPRA_YAML = `
+name: fruit-api
+environments:
+  prod:
+    account: "123456789012"
+    roleArn: arn:aws:iam::123456789012:role/dpra-deploy
+    stackName: fruit-api-prod
+    template: infra/stack.yaml
+    pollSeconds: 1
+    monitoringMinutes: 0
+    alarms: [fruit-api-5xx]
+    waves:
+      - regions: [eu-west-1]
+        bakeMinutes: 0
+`;
+
+function answer(leaf: Leaf): unknown {
+  const fileCall = leaf.calls.find((c) => c.field === "file");
+  if (leaf.field === "entries") return ["dpra.yaml", "infra", "package.json"];
+  if (leaf.field === "contents" && fileCall?.args.path === "dpra.yaml") return DPRA_YAML;
+  if (leaf.field === "contents" && fileCall?.args.path === "infra/stack.yaml") return TEMPLATE;
+  if (leaf.field === "contents" && fileCall?.args.path === "package.json") return "{}";
+  if (leaf.field === "plaintext") return leaf.calls.find((c) => c.field === "setSecret")?.args.plaintext;
+  return undefined;
+}
+
+let engine: FakeEngine | undefined;
+beforeEach(() => {
+  // The shell prints the event stream; keep the test output readable.
+  vi.spyOn(console, "log").mockImplementation(() => undefined);
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await engine?.close();
+  engine = undefined;
+});
+
+const quick: RegionScenario = {
+  stack: { status: "UPDATE_COMPLETE", outputs: [{ OutputKey: "Url", OutputValue: "https://old" }] },
+  outputsAfter: [{ OutputKey: "Url", OutputValue: "https://fruit.example", Description: "API endpoint", ExportName: "fruit-url" }],
+  alarms: { "fruit-api-5xx": [{ at: 0, state: "OK" }] },
+  execution: () => [
+    { afterMs: 0, status: "UPDATE_IN_PROGRESS" },
+    { afterMs: 200, status: "UPDATE_COMPLETE" },
+  ],
+};
+
+describe("deploy shell (plan test with the fake engine; not an engine run)", () => {
+  it("reads dpra.yaml, the configured template and the secrets, deploys, and returns a DeployResult without secret values", async () => {
+    engine = await FakeEngine.start({ answer });
+    const fake = new FakeRegion("eu-west-1", "fruit-api-prod", quick);
+    const seenProviders: unknown[] = [];
+    const result = await engine.run(() =>
+      runDeploy({
+        source: dag.directory(),
+        env: "prod",
+        image: IMAGE,
+        preview: false,
+        secrets: { awsAccessKeyId: dag.setSecret("aws-key-id", KEY_ID), awsSecretAccessKey: dag.setSecret("aws-secret", SECRET_KEY) },
+        makeClients: (region, credentials) => {
+          expect(region).toBe("eu-west-1");
+          seenProviders.push(credentials);
+          return { cloudFormation: fake.cfn, cloudWatch: fake.cw };
+        },
+      }),
+    );
+    expect(result.status).toBe("succeeded");
+    expect(result.environment).toBe("prod");
+    expect(result.runId).toMatch(/^[0-9a-f]{20}$/);
+    expect(result.regions).toHaveLength(1);
+    const [region] = result.regions;
+    expect(region).toMatchObject({ region: "eu-west-1", wave: "wave 1", status: "updated", stackStatus: "UPDATE_COMPLETE", changeSet: `dpra-${result.runId}` });
+    expect(region!.outputs.map((o) => ({ ...o }))).toEqual([{ key: "Url", value: "https://fruit.example", description: "API endpoint", exportName: "fruit-url" }]);
+    expect(region!.diff).toContain("~ TaskDefinition");
+    expect(result.diff()).toBe(region!.diff);
+    expect(result.summary()).toContain("eu-west-1 (wave 1): updated [UPDATE_COMPLETE]");
+    // The template came from environments.prod.template, and went to CloudFormation as is.
+    expect(fake.callsOf("CreateChangeSet")[0]?.input.TemplateBody).toBe(TEMPLATE);
+    expect(seenProviders).toHaveLength(1);
+    expect(typeof seenProviders[0]).toBe("function");
+
+    const everything = JSON.stringify({ ...result, regions: result.regions.map((r) => ({ ...r, outputs: r.outputs.map((o) => ({ ...o })) })) });
+    expect(everything).toContain("UPDATE_COMPLETE");
+    for (const s of [KEY_ID, SECRET_KEY]) {
+      expect(everything).not.toContain(s);
+      expect(result.log).not.toContain(s);
+    }
+    const plan = new Plan(engine);
+    expect(plan.secretLeaks()).toEqual([]);
+    const read = engine.leaves().filter((l) => l.field === "plaintext").length;
+    expect(read).toBe(2);
+  });
+
+  it("a preview (diff) executes nothing and returns the diff", async () => {
+    engine = await FakeEngine.start({ answer });
+    const fake = new FakeRegion("eu-west-1", "fruit-api-prod", quick);
+    const result = await engine.run(() =>
+      runDeploy({
+        source: dag.directory(),
+        env: "prod",
+        image: IMAGE,
+        preview: true,
+        runId: "plan-1",
+        secrets: { awsWebIdentityToken: dag.setSecret("oidc", "eyJ.plan.token") },
+        makeClients: () => ({ cloudFormation: fake.cfn, cloudWatch: fake.cw }),
+      }),
+    );
+    expect(result.status).toBe("preview");
+    expect(result.diff()).toMatch(/^Stack fruit-api-prod \(eu-west-1\), change set dpra-plan-1: 1 to add, 2 to modify, 0 to remove/);
+    expect(fake.callsOf("ExecuteChangeSet")).toEqual([]);
+  });
+
+  it("fails the call with the summary when the deploy fails, so CI fails", async () => {
+    engine = await FakeEngine.start({ answer });
+    const fake = new FakeRegion("eu-west-1", "fruit-api-prod", {
+      ...quick,
+      execution: () => [
+        { afterMs: 0, status: "UPDATE_IN_PROGRESS" },
+        { afterMs: 50, event: { LogicalResourceId: "TaskDefinition", ResourceType: "AWS::ECS::TaskDefinition", ResourceStatus: "UPDATE_FAILED", ResourceStatusReason: "image not found" } },
+        { afterMs: 60, event: { LogicalResourceId: "Service", ResourceType: "AWS::ECS::Service", ResourceStatus: "UPDATE_FAILED", ResourceStatusReason: "Resource update cancelled" } },
+        { afterMs: 100, status: "UPDATE_ROLLBACK_IN_PROGRESS" },
+        { afterMs: 300, status: "UPDATE_ROLLBACK_COMPLETE" },
+      ],
+    });
+    await expect(
+      engine.run(() =>
+        runDeploy({
+          source: dag.directory(),
+          env: "prod",
+          image: IMAGE,
+          preview: false,
+          secrets: { awsAccessKeyId: dag.setSecret("k", KEY_ID), awsSecretAccessKey: dag.setSecret("s", SECRET_KEY) },
+          makeClients: () => ({ cloudFormation: fake.cfn, cloudWatch: fake.cw }),
+        }),
+      ),
+    ).rejects.toThrow(/prod fruit-api-prod: rolled-back .*\n {2}eu-west-1 \(wave 1\): failed \[UPDATE_ROLLBACK_COMPLETE\] - root cause: TaskDefinition \(AWS::ECS::TaskDefinition\) UPDATE_FAILED: image not found/);
+  });
+
+  it.each([
+    [{ env: "beta" }, /--env "beta": expected gamma or prod/],
+    [{ env: "gamma" }, /dpra.yaml has no environments.gamma/],
+    [{ image: "fruit-api:latest" }, /--image "fruit-api:latest": expected an image pinned by digest/],
+  ])("refuses bad arguments with a clear message: %o", async (override, message) => {
+    engine = await FakeEngine.start({ answer });
+    await expect(
+      engine.run(() => runDeploy({ source: dag.directory(), env: "prod", image: IMAGE, preview: true, secrets: {}, ...override })),
+    ).rejects.toThrow(message);
+  });
+});
+
+describe("environment credentials", () => {
+  const opts = { roleArn: "arn:aws:iam::123456789012:role/dpra-deploy", sessionName: "dpra-prod", region: "eu-west-1" };
+  it("needs exactly one kind of credentials, and names arguments, never values", () => {
+    expect(() => environmentCredentials({}, opts)).toThrow(/No AWS credentials given/);
+    expect(() => environmentCredentials({ accessKeyId: KEY_ID }, opts)).toThrow(/go together/);
+    expect(() => environmentCredentials({ accessKeyId: KEY_ID, secretAccessKey: SECRET_KEY, webIdentityToken: "t" }, opts)).toThrow(/not both/);
+    try {
+      environmentCredentials({ accessKeyId: KEY_ID }, opts);
+    } catch (err) {
+      expect(String(err)).not.toContain(KEY_ID);
+    }
+    expect(typeof environmentCredentials({ accessKeyId: KEY_ID, secretAccessKey: SECRET_KEY }, opts)).toBe("function");
+    expect(typeof environmentCredentials({ webIdentityToken: "t" }, { ...opts, entryRoleArn: "arn:aws:iam::999999999999:role/ci" })).toBe("function");
+  });
+});

@@ -6,7 +6,7 @@ import type { TestReport } from "../findings/junit.js";
 import type { ImageMetadata } from "./oci.js";
 import { packageImage } from "./package.js";
 import type { BuildPlan } from "./preset.js";
-import { emptyOutcome, type ActionOutcome } from "./scanners.js";
+import { emptyOutcome, scanIncomplete, type ActionOutcome } from "./scanners.js";
 import { compile, installToolchain, lint, tail, typecheck, unitTests } from "./toolchain.js";
 
 export async function compileAction(tc: Container, plan: BuildPlan): Promise<ActionOutcome> {
@@ -29,7 +29,7 @@ export async function lintAction(tc: Container, plan: BuildPlan): Promise<Action
   const [linted, checked] = await Promise.all([lint(tc, plan), typecheck(tc, plan)]);
   const outcome = emptyOutcome("lint");
   if (linted.set) outcome.sets.push(linted.set);
-  if (linted.failure) outcome.failures.push(linted.failure);
+  if (linted.incomplete) scanIncomplete(outcome, plan.lint?.format === "eslint-json" ? "eslint" : "lint", "quality", linted.incomplete);
   if (checked) outcome.sets.push(checked);
   return outcome;
 }

@@ -16,20 +16,33 @@ import {
 import type { DpraConfig } from "../config/schema.js";
 import type { Category, FindingSet, ToolName } from "../findings/model.js";
 import { parseReport } from "../findings/parse.js";
+import { toolFailureSet } from "../findings/tool-failure.js";
 import { CFN_LINT_PYTHON_IMAGE, CFN_LINT_VERSION } from "./images.js";
 
-/** What one action produced: finding sets, failures that block on their own, and raw reports to keep. */
+/** What one action produced: finding sets, what did not complete, and raw reports to keep. */
 export interface ActionOutcome {
   action: string;
   sets: FindingSet[];
-  /** The action could not do its job (scanner crashed, no report, build broke): the stage fails. */
+  /** A build step broke (install, compile, package, SBOM, an engine error): the stage fails, whatever the policy says. */
   failures: string[];
+  /**
+   * A scanner did not complete its scan. Each one also has a tool-failure finding set in `sets`, a
+   * critical finding in the tool's category, so the policy blocks on it (and an allowlist entry with
+   * a reason and an expiry can accept it, like any finding).
+   */
+  incomplete: string[];
   /** Raw reports, kept under `raw/` in the reports directory. */
   files: Array<{ name: string; file: File }>;
 }
 
 export function emptyOutcome(action: string): ActionOutcome {
-  return { action, sets: [], failures: [], files: [] };
+  return { action, sets: [], failures: [], incomplete: [], files: [] };
+}
+
+/** Records a scan that did not complete: a message for the summary and a blocking tool-failure finding set. */
+export function scanIncomplete(outcome: ActionOutcome, tool: ToolName, category: Category, detail: string): void {
+  outcome.incomplete.push(`${outcome.action}: ${detail}`);
+  outcome.sets.push(toolFailureSet(tool, category, detail));
 }
 
 interface ReadSpec {
@@ -40,7 +53,8 @@ interface ReadSpec {
   path: string;
   /** File name under `raw/`. */
   name: string;
-  category?: Category;
+  /** The category of the tool's findings here; a scan that did not complete blocks in it. */
+  category: Category;
   /** Whether an exit code means "the scan completed"; otherwise it is a failure even with a report. Default: any, given a report. */
   completed?: (exitCode: number) => boolean;
   /** A missing report with exit code 0 means "nothing found" (older gitleaks writes none then). */
@@ -61,19 +75,19 @@ export async function readScan(ran: Container, spec: ReadSpec): Promise<ActionOu
     if (exitCode === 0 && spec.missingMeansEmpty) {
       outcome.sets.push({ tool: spec.tool, format: spec.format, findings: [], toolErrors: [] });
     } else {
-      outcome.failures.push(`${spec.action}: ${spec.tool} exited ${exitCode} without writing ${spec.path}: ${await why()}`);
+      scanIncomplete(outcome, spec.tool, spec.category, `${spec.tool} exited ${exitCode} without writing ${spec.path}: ${await why()}`);
     }
     return outcome;
   }
   if (spec.completed && !spec.completed(exitCode)) {
-    outcome.failures.push(`${spec.action}: ${spec.tool} exited ${exitCode}: ${await why()}`);
+    scanIncomplete(outcome, spec.tool, spec.category, `${spec.tool} exited ${exitCode}: ${await why()}`);
   }
   const file = ran.file(spec.path);
   outcome.files.push({ name: spec.name, file });
   try {
     outcome.sets.push(parseReport(await file.contents(), { file: spec.name, tool: spec.tool, format: spec.format, category: spec.category }));
   } catch (err) {
-    outcome.failures.push(`${spec.action}: the ${spec.tool} report could not be read: ${(err as Error).message}`);
+    scanIncomplete(outcome, spec.tool, spec.category, `the ${spec.tool} report could not be read: ${(err as Error).message}`);
   }
   return outcome;
 }
@@ -114,6 +128,7 @@ export async function runSecrets(source: Directory, config: DpraConfig): Promise
     format: "gitleaks-json",
     path: gitleaksReportPath("json"),
     name: "gitleaks.json",
+    category: "secret",
     completed: scanCompleted.gitleaks,
     missingMeansEmpty: true,
   });
@@ -133,6 +148,7 @@ export async function runSast(source: Directory, config: DpraConfig): Promise<Ac
     format: "semgrep-json",
     path: SEMGREP_JSON_REPORT,
     name: "semgrep.json",
+    category: "sast",
     completed: scanCompleted.semgrep,
   });
 }
@@ -153,14 +169,14 @@ export async function runSca(source: Directory, config: DpraConfig): Promise<Act
     ignoreFile: sourceFile(source, t.ignoreFile),
     skipDirs: t.skipDirs,
   });
-  return readScan(ran, { action: "sca", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-fs.json", completed: scanCompleted.trivy });
+  return readScan(ran, { action: "sca", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-fs.json", category: "vulnerability", completed: scanCompleted.trivy });
 }
 
 /** Vulnerabilities and secrets in the packaged image (OS and language packages). */
 export async function runImageScan(image: Container, source: Directory, config: DpraConfig): Promise<ActionOutcome> {
   const t = config.security.trivy;
   const ran = trivyImageScan(trivyContainer(), image, { severities: t.severity, ignoreFile: sourceFile(source, t.ignoreFile) });
-  return readScan(ran, { action: "image-scan", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-image.json", completed: scanCompleted.trivy });
+  return readScan(ran, { action: "image-scan", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-image.json", category: "vulnerability", completed: scanCompleted.trivy });
 }
 
 /** Reads an SBOM run: the CycloneDX file, or a failure when trivy wrote none. */
@@ -202,7 +218,7 @@ export async function findTemplates(source: Directory, paths: string[]): Promise
   return [...new Set(found)].sort();
 }
 
-export const CFN_LINT_REPORT = "/reports/cfn-lint.sarif";
+export const CFN_LINT_REPORT = "/reports/cfn-lint.json";
 
 /** cfn-lint from PyPI at a pinned version, in a pinned Python image, with the pip cache mounted. */
 export function cfnLintContainer(): Container {
@@ -210,7 +226,7 @@ export function cfnLintContainer(): Container {
     .container()
     .from(CFN_LINT_PYTHON_IMAGE)
     .withMountedCache("/root/.cache/pip", dag.cacheVolume("dpra-pip"))
-    .withExec(["pip", "install", "--no-input", "--disable-pip-version-check", `cfn-lint[sarif]==${CFN_LINT_VERSION}`]);
+    .withExec(["pip", "install", "--no-input", "--disable-pip-version-check", `cfn-lint==${CFN_LINT_VERSION}`]);
 }
 
 /** IaC checks: trivy misconfiguration over the source (IaC and Dockerfiles), cfn-lint over CloudFormation templates. */
@@ -225,7 +241,7 @@ export async function runIac(source: Directory, config: DpraConfig): Promise<Act
       ignoreFile: sourceFile(source, t.ignoreFile),
       skipDirs: t.skipDirs,
     });
-    return readScan(ran, { action: "iac", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-misconfig.json", completed: scanCompleted.trivy });
+    return readScan(ran, { action: "iac", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-misconfig.json", category: "misconfiguration", completed: scanCompleted.trivy });
   })();
   const cfnLint = (async () => {
     if (!iac.cfnLint) return emptyOutcome("iac");
@@ -235,14 +251,15 @@ export async function runIac(source: Directory, config: DpraConfig): Promise<Act
       .withMountedDirectory("/src", source)
       .withWorkdir("/src")
       .withDirectory("/reports", dag.directory())
-      .withExec(["cfn-lint", "--format", "sarif", "--output-file", CFN_LINT_REPORT, "--", ...templates], { expect: ReturnType.Any });
+      .withExec(["cfn-lint", "--format", "json", "--output-file", CFN_LINT_REPORT, "--", ...templates], { expect: ReturnType.Any });
     return readScan(ran, {
       action: "iac",
       tool: "cfn-lint",
-      format: "sarif",
+      // JSON needs no optional dependency (SARIF output needs cfn-lint[sarif]).
+      format: "cfn-lint-json",
       path: CFN_LINT_REPORT,
-      name: "cfn-lint.sarif",
-      category: "quality",
+      name: "cfn-lint.json",
+      category: "misconfiguration",
       completed: scanCompleted.cfnLint,
     });
   })();
@@ -254,6 +271,7 @@ export function mergeOutcomes(action: string, outcomes: ActionOutcome[]): Action
     action,
     sets: outcomes.flatMap((o) => o.sets),
     failures: outcomes.flatMap((o) => o.failures),
+    incomplete: outcomes.flatMap((o) => o.incomplete),
     files: outcomes.flatMap((o) => o.files),
   };
 }

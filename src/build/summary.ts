@@ -12,7 +12,7 @@ export function actionsTable(outcomes: ActionOutcome[]): string {
   const rows = outcomes.map((o) => {
     const findings = o.sets.reduce((n, s) => n + s.findings.length, 0);
     const tools = [...new Set(o.sets.map((s) => s.tool))].join(", ") || "-";
-    const status = o.failures.length > 0 ? "did not complete" : "ran";
+    const status = o.failures.length + o.incomplete.length > 0 ? "did not complete" : "ran";
     return `| ${o.action} | ${tools} | ${findings} | ${status} |`;
   });
   return ["| Action | Tools | Findings | Status |", "| --- | --- | --- | --- |", ...rows].join("\n");
@@ -26,7 +26,7 @@ export function stageSummary(opts: {
   tests?: TestCounts;
   gateMarkdown: string;
 }): string {
-  const failures = opts.outcomes.flatMap((o) => o.failures);
+  const failures = opts.outcomes.flatMap((o) => [...o.failures, ...o.incomplete]);
   const parts = [`# ${opts.title}: ${opts.passed ? "PASSED" : "FAILED"}`, "", actionsTable(opts.outcomes), "", testsLine(opts.tests)];
   if (failures.length > 0) {
     parts.push("", "## Actions that did not complete", "", ...failures.map((f) => `- ${f.replace(/\n/g, "\n  ")}`));

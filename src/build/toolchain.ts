@@ -84,12 +84,12 @@ export async function typecheck(tc: Container, plan: BuildPlan): Promise<Finding
 }
 
 /** Runs the project's linter and parses its ESLint JSON or SARIF report. */
-export async function lint(tc: Container, plan: BuildPlan): Promise<{ set?: FindingSet; failure?: string; report?: string }> {
+export async function lint(tc: Container, plan: BuildPlan): Promise<{ set?: FindingSet; incomplete?: string; report?: string }> {
   if (!plan.lint) return {};
   const { ran, outcome } = await runTolerant(tc, plan.lint.command);
   const path = `${APP_PATH}/${plan.lint.report}`;
   if (!(await ran.exists(path))) {
-    return { failure: `lint: \`${outcome.command}\` exited ${outcome.exitCode} and wrote no report at ${plan.lint.report}: ${tail(outcome.output)}` };
+    return { incomplete: `\`${outcome.command}\` exited ${outcome.exitCode} and wrote no report at ${plan.lint.report}: ${tail(outcome.output)}` };
   }
   const content = await ran.file(path).contents();
   const set = parseReport(content, { file: plan.lint.report, format: plan.lint.format, root: APP_PATH, category: "quality" });

@@ -5,16 +5,16 @@ import { validateConfig } from "../../src/config/load.js";
 import { parseReport } from "../../src/findings/parse.js";
 import { evaluateGate } from "../../src/policy/gate.js";
 
-const sarif = readFileSync(new URL("./fixtures/cfn-lint-1.51.0-errors.sarif", import.meta.url), "utf8");
+const report = readFileSync(new URL("./fixtures/cfn-lint-1.51.0-errors.json", import.meta.url), "utf8");
 
 describe("cfn-lint output as the IaC check reads it", () => {
-  it("parses real cfn-lint SARIF into blocking quality findings at the template lines", () => {
-    const set = parseReport(sarif, { file: "cfn-lint.sarif", tool: "cfn-lint", format: "sarif", category: "quality" });
+  it("parses real cfn-lint JSON into blocking misconfiguration findings at the template lines", () => {
+    const set = parseReport(report, { file: "cfn-lint.json", tool: "cfn-lint", format: "cfn-lint-json" });
     expect(set.tool).toBe("cfn-lint");
     expect(set.findings.map((f) => [f.rule, f.severity, f.category, f.location.path, f.location.startLine])).toEqual([
-      ["E3012", "high", "quality", "infra/bad.yaml", 6],
-      ["E3002", "high", "quality", "infra/bad.yaml", 7],
-      ["E6101", "high", "quality", "infra/bad.yaml", 12],
+      ["E3012", "high", "misconfiguration", "infra/bad.yaml", 6],
+      ["E3002", "high", "misconfiguration", "infra/bad.yaml", 7],
+      ["E6101", "high", "misconfiguration", "infra/bad.yaml", 12],
     ]);
     const gate = evaluateGate([set], validateConfig({}).policy, { today: new Date("2026-01-01") });
     expect(gate.passed).toBe(false);
@@ -23,7 +23,7 @@ describe("cfn-lint output as the IaC check reads it", () => {
 });
 
 describe("scanner exit codes", () => {
-  it("cfn-lint: even codes are a bit mask of what it found (observed 2 for errors, 4 for warnings); odd codes are cfn-lint failing", () => {
+  it("cfn-lint: even codes are a bit mask of what it found (observed 2 for errors, 4 for warnings); odd codes are cfn-lint failing (observed 1)", () => {
     expect([0, 2, 4, 6, 8, 14].every(scanCompleted.cfnLint)).toBe(true);
     expect([1, 3, 33].some(scanCompleted.cfnLint)).toBe(false);
   });

@@ -71,8 +71,8 @@ function answers(script: Script = {}) {
             return ran(leaf, "misconfig")
               ? fixture("trivy", "trivy-repo-misconfig-dockerfile.json")
               : fixture("trivy", "trivy-repo-npm.json");
-          case "/reports/cfn-lint.sarif":
-            return readFileSync(new URL("./fixtures/cfn-lint-1.51.0-errors.sarif", import.meta.url), "utf8");
+          case "/reports/cfn-lint.json":
+            return readFileSync(new URL("./fixtures/cfn-lint-1.51.0-errors.json", import.meta.url), "utf8");
           case "/src/reports/junit.xml":
             return fixture("junit", "vitest-4.1.12-junit-pass.xml");
           case "/src/reports/eslint.json":
@@ -176,7 +176,7 @@ describe("dpra build plan", () => {
   it("collects the merged reports, both SBOMs (source and packaged image) and the raw tool reports", async () => {
     await build();
     const files = new Set(new Plan(engine!).callsNamed("withFile").map(({ call }) => String(call.args.path)));
-    for (const name of ["sbom.cdx.json", "sbom-image.cdx.json", "raw/gitleaks.json", "raw/semgrep.json", "raw/trivy-fs.json", "raw/trivy-image.json", "raw/cfn-lint.sarif"]) {
+    for (const name of ["sbom.cdx.json", "sbom-image.cdx.json", "raw/gitleaks.json", "raw/semgrep.json", "raw/trivy-fs.json", "raw/trivy-image.json", "raw/cfn-lint.json"]) {
       expect(files, name).toContain(name);
     }
     const written = new Set(new Plan(engine!).callsNamed("withNewFile").map(({ call }) => String(call.args.path)));
@@ -203,13 +203,31 @@ describe("dpra build plan", () => {
     expect(passed).toBe(false);
     expect(summary).toContain("## Actions that did not complete");
     expect(summary).toMatch(/- sca: trivy exited 1 without writing \/reports\/trivy.json/);
+    expect(summary).toContain("dpra/tool-failed");
   });
 
   it("fails closed on a fatal semgrep exit, and still reads what its report holds", async () => {
     const { passed, summary } = await build({ exitCodes: { "semgrep scan": 2 } });
     expect(passed).toBe(false);
     expect(summary).toMatch(/- sast: semgrep exited 2: /);
-    expect(summary).toContain("| sast | semgrep | 1 | did not complete |");
+    // The report's one result, plus the critical tool-failure finding that makes the policy block.
+    expect(summary).toContain("| sast | semgrep | 2 | did not complete |");
+    expect(summary).toMatch(/\| 🟥 critical \| sast \| semgrep \| dpra\/tool-failed \|/);
+  });
+
+  it("lets an allowlist entry with a reason and an expiry accept a scanner that did not complete", async () => {
+    const yaml = [
+      DPRA_YAML.trimEnd(),
+      "policy:",
+      "  allowlist:",
+      "    - { rule: dpra/tool-failed, tool: semgrep, reason: semgrep registry outage tracked in OPS-1234, expires: 2999-12-31 }",
+      "",
+    ].join("\n");
+    engine = await FakeEngine.start({ answer: answers({ exitCodes: { "semgrep scan": 2 }, files: { "dpra.yaml": yaml } }) });
+    const summary = await engine.run(async () => (await new Dpra().build(dag.directory(), "", "", true)).summary);
+    const blockingSection = summary.slice(summary.indexOf("### Blocking findings"), summary.indexOf("Allowlisted"));
+    expect(blockingSection).not.toContain("dpra/tool-failed");
+    expect(summary).toMatch(/Allowlisted \(1\)[\s\S]*dpra\/tool-failed/);
   });
 
   it("reads a gitleaks run that found nothing and wrote no report (older gitleaks) as no findings", async () => {
@@ -255,7 +273,7 @@ describe("dpra build plan", () => {
     await build();
     const cfn = action(new Plan(engine!), "cfn-lint");
     const exec = cfn.calls.filter((c) => c.field === "withExec").map((c) => c.args.args as string[]);
-    expect(exec).toContainEqual(["cfn-lint", "--format", "sarif", "--output-file", "/reports/cfn-lint.sarif", "--", "infra/stack.yaml"]);
+    expect(exec).toContainEqual(["cfn-lint", "--format", "json", "--output-file", "/reports/cfn-lint.json", "--", "infra/stack.yaml"]);
   });
 });
 

@@ -8,6 +8,7 @@ const outcome = (action: string, findings: number, failures: string[] = []): Act
     tool: "gitleaks", category: "secret", rule: "r", severity: "high", message: "m", location: {}, fingerprint: String(i),
   })) }],
   failures,
+  incomplete: [],
   files: [],
 });
 

@@ -2,7 +2,6 @@
 // type check (all from the installed toolchain, none from another's container), and package.
 import type { Container, Directory } from "@dagger.io/dagger";
 import type { DpraConfig } from "../config/schema.js";
-import type { TestReport } from "../findings/junit.js";
 import type { ImageMetadata } from "./oci.js";
 import { packageImage } from "./package.js";
 import type { BuildPlan } from "./preset.js";
@@ -16,12 +15,12 @@ export async function compileAction(tc: Container, plan: BuildPlan): Promise<Act
   return outcome;
 }
 
-export async function unitTestAction(tc: Container, plan: BuildPlan): Promise<ActionOutcome & { tests?: TestReport }> {
+/** Unit tests: one JUnit finding set, carrying the test counts. */
+export async function unitTestAction(tc: Container, plan: BuildPlan): Promise<ActionOutcome> {
   const outcome = emptyOutcome("unit-tests");
   const result = await unitTests(tc, plan);
-  if (!result) return outcome;
-  outcome.sets.push(result.set);
-  return { ...outcome, tests: result.tests };
+  if (result) outcome.sets.push(result.set);
+  return outcome;
 }
 
 /** The project's linter and type check. */
@@ -53,19 +52,18 @@ export async function toolchainActions(
   source: Directory,
   config: DpraConfig,
   plan: BuildPlan,
-): Promise<{ outcomes: ActionOutcome[]; tests?: TestReport }> {
+): Promise<ActionOutcome[]> {
   const installed = await guarded("install", async () => {
     const result = await installToolchain(source, config, plan);
     return { ...emptyOutcome("install"), failures: result.failure ? [result.failure] : [], tc: result.tc };
   });
   const tc = "tc" in installed ? installed.tc : undefined;
-  if (!tc) return { outcomes: [installed] };
-  const [compiled, tests, linted] = await Promise.all([
+  if (!tc) return [installed];
+  return Promise.all([
     guarded("compile", () => compileAction(tc, plan)),
     guarded("unit-tests", () => unitTestAction(tc, plan)),
     guarded("lint", () => lintAction(tc, plan)),
   ]);
-  return { outcomes: [compiled, tests, linted], tests: "tests" in tests ? tests.tests : undefined };
 }
 
 /** Builds the image and forces the build, so that a broken Dockerfile is reported with the rest. */

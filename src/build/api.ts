@@ -31,7 +31,7 @@ export async function buildStage(source: Directory, revision: string, sourceUrl:
 /** The build actions that have their own function, each judged by the policy on its own. */
 export type ActionName = "unit-tests" | "lint" | "iac" | "secrets" | "sast" | "sca" | "image-scan";
 
-async function runAction(action: ActionName, source: Directory, config: DpraConfig): Promise<ActionOutcome & { tests?: ActionOutcomeTests }> {
+async function runAction(action: ActionName, source: Directory, config: DpraConfig): Promise<ActionOutcome> {
   switch (action) {
     case "unit-tests":
     case "lint": {
@@ -55,15 +55,10 @@ async function runAction(action: ActionName, source: Directory, config: DpraConf
   }
 }
 
-type ActionOutcomeTests = { passed: number; failed: number; skipped: number; errors: number; total: number };
-
 export async function actionReport(action: ActionName, source: Directory): Promise<ActionReport> {
   const config = await loadSourceConfig(source);
-  const outcome: ActionOutcome & { tests?: ActionOutcomeTests } = await guarded(action, () => runAction(action, source, config));
-  const tests = outcome.tests
-    ? { passed: outcome.tests.passed, failed: outcome.tests.failed, skipped: outcome.tests.skipped, errors: outcome.tests.errors, total: outcome.tests.total }
-    : undefined;
-  const verdict = await judgeStage(`dpra ${action}`, [outcome], source, config, { tests });
+  const outcome = await guarded(action, () => runAction(action, source, config));
+  const verdict = await judgeStage(`dpra ${action}`, [outcome], source, config);
   return new ActionReport(action, verdict.passed, verdict.summary, verdict.reports);
 }
 

@@ -1,5 +1,5 @@
 // `build`: every build-service action at once. Each action starts from its own base (the toolchain,
-// a scanner image, or the source); only the image scan waits for the package it scans.
+// a scanner image, or the source); only the image scan and image SBOM wait for the package they read.
 import type { Container, Directory } from "@dagger.io/dagger";
 import type { DpraConfig } from "../config/schema.js";
 import { guarded, packageAction, toolchainActions } from "./actions.js";
@@ -31,11 +31,7 @@ export async function runBuildStage(source: Directory, config: DpraConfig, meta:
     imageScan,
     imageSbom,
   ]);
-  const outcomes: ActionOutcome[] = [...toolchain.outcomes, iac, secrets, sast, sca, sbom, pkg.outcome, scannedImage, imageInventory];
-  const tests = toolchain.tests;
-  const testCounts = tests
-    ? { passed: tests.passed, failed: tests.failed, skipped: tests.skipped, errors: tests.errors, total: tests.total }
-    : undefined;
-  const verdict = await judgeStage("dpra build", outcomes, source, config, { tests: testCounts });
+  const outcomes: ActionOutcome[] = [...toolchain, iac, secrets, sast, sca, sbom, pkg.outcome, scannedImage, imageInventory];
+  const verdict = await judgeStage("dpra build", outcomes, source, config);
   return { ...verdict, image: pkg.image };
 }

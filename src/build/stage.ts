@@ -1,14 +1,14 @@
 // Turns action outcomes into a verdict: the policy gate over every finding set, the build's own
 // failures, the reports directory (merged SARIF, Markdown, JSON, raw reports).
-import { dag, type Directory, type File } from "@dagger.io/dagger";
+import { dag, type Directory } from "@dagger.io/dagger";
 import type { DpraConfig } from "../config/schema.js";
-import type { Finding, TestCounts } from "../findings/model.js";
+import type { Finding } from "../findings/model.js";
 import { parseReport } from "../findings/parse.js";
 import { evaluateGate, type GatedFinding } from "../policy/gate.js";
 import { locationText } from "../policy/order.js";
 import { renderJson, renderMarkdown, renderSarif } from "../policy/render.js";
 import type { ActionOutcome } from "./scanners.js";
-import { failureMessage, stageSummary } from "./summary.js";
+import { failureMessage, stageSummary, testCounts } from "./summary.js";
 
 export interface StageVerdict {
   passed: boolean;
@@ -34,19 +34,18 @@ export async function judgeStage(
   outcomes: ActionOutcome[],
   source: Directory,
   config: DpraConfig,
-  extra: { tests?: TestCounts; files?: Array<{ name: string; file: File }> } = {},
 ): Promise<StageVerdict> {
   const sets = outcomes.flatMap((o) => o.sets);
   const failures = outcomes.flatMap((o) => o.failures);
   const gate = evaluateGate(sets, config.policy, { today: new Date(), baseline: await loadBaseline(source, config) });
   const passed = gate.passed && failures.length === 0;
-  const summary = stageSummary({ title, passed, outcomes, tests: extra.tests, gateMarkdown: renderMarkdown(gate) });
+  const summary = stageSummary({ title, passed, outcomes, tests: testCounts(sets), gateMarkdown: renderMarkdown(gate) });
   let reports = dag
     .directory()
     .withNewFile("summary.md", summary)
     .withNewFile("findings.json", renderJson(gate))
     .withNewFile("findings.sarif", renderSarif(gate));
-  for (const { name, file } of [...outcomes.flatMap((o) => o.files), ...(extra.files ?? [])]) {
+  for (const { name, file } of outcomes.flatMap((o) => o.files)) {
     reports = reports.withFile(name.endsWith(".cdx.json") ? name : `raw/${name}`, file);
   }
   const blocking = gate.blocking.map(describeBlocking);

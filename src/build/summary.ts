@@ -1,6 +1,15 @@
 // The build stage's own summary lines: what ran, what failed to run, how the tests went. Pure.
-import type { TestCounts } from "../findings/model.js";
+import type { FindingSet, TestCounts } from "../findings/model.js";
 import type { ActionOutcome } from "./scanners.js";
+
+/** The unit test counts of every JUnit set, summed; undefined when no tests ran. */
+export function testCounts(sets: FindingSet[]): TestCounts | undefined {
+  const withTests = sets.filter((s) => s.tests);
+  if (withTests.length === 0) return undefined;
+  const sum: TestCounts = { passed: 0, failed: 0, skipped: 0, errors: 0, total: 0 };
+  for (const { tests } of withTests) for (const key of Object.keys(sum) as Array<keyof TestCounts>) sum[key] += tests![key];
+  return sum;
+}
 
 export function testsLine(tests: TestCounts | undefined): string {
   if (!tests) return "Unit tests: none configured (set tests.unit in dpra.yaml, or add vitest, or jest with jest-junit).";

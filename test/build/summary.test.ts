@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionsTable, failureMessage, stageSummary, testsLine } from "../../src/build/summary.js";
+import { actionsTable, failureMessage, stageSummary, testCounts, testsLine } from "../../src/build/summary.js";
 import type { ActionOutcome } from "../../src/build/scanners.js";
 
 const outcome = (action: string, findings: number, failures: string[] = []): ActionOutcome => ({
@@ -37,5 +37,13 @@ describe("build summary", () => {
     expect(msg).not.toContain("more");
     expect(msg).toContain("  - [secret high] aws-access-token at app.js:3 (gitleaks): blocks");
     expect(msg).toContain("--no-fail");
+  });
+});
+
+describe("test counts", () => {
+  it("sums the counts of every JUnit set and ignores the others", () => {
+    const junit = (passed: number, failed: number) => ({ tool: "junit", format: "junit", findings: [], toolErrors: [], tests: { passed, failed, skipped: 1, errors: 0, total: passed + failed + 1 } });
+    expect(testCounts([junit(3, 1), { tool: "gitleaks", format: "x", findings: [], toolErrors: [] }, junit(2, 0)])).toEqual({ passed: 5, failed: 1, skipped: 2, errors: 0, total: 8 });
+    expect(testCounts([{ tool: "gitleaks", format: "x", findings: [], toolErrors: [] }])).toBeUndefined();
   });
 });

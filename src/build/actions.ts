@@ -5,7 +5,7 @@ import type { DpraConfig } from "../config/schema.js";
 import type { ImageMetadata } from "./oci.js";
 import { packageImage } from "./package.js";
 import type { BuildPlan } from "./preset.js";
-import { emptyOutcome, scanIncomplete, type ActionOutcome } from "./scanners.js";
+import { emptyOutcome, scanIncomplete, type ActionOutcome } from "./outcome.js";
 import { compile, installToolchain, lint, tail, typecheck, unitTests } from "./toolchain.js";
 
 export async function compileAction(tc: Container, plan: BuildPlan): Promise<ActionOutcome> {

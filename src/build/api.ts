@@ -6,7 +6,9 @@ import { guarded, lintAction, packageAction, unitTestAction } from "./actions.js
 import { runBuildStage } from "./compose.js";
 import { ActionReport, BuildResult } from "./objects.js";
 import type { ImageMetadata } from "./oci.js";
-import { emptyOutcome, runIac, runImageScan, runSast, runSbom, runSca, runSecrets, type ActionOutcome } from "./scanners.js";
+import { runIac } from "./iac.js";
+import { emptyOutcome, type ActionOutcome } from "./outcome.js";
+import { runImageScan, runSast, runSbom, runSca, runSecrets } from "./scanners.js";
 import { judgeStage } from "./stage.js";
 import { installToolchain, loadBuildPlan } from "./toolchain.js";
 

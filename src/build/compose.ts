@@ -5,7 +5,9 @@ import type { DpraConfig } from "../config/schema.js";
 import { guarded, packageAction, toolchainActions } from "./actions.js";
 import type { ImageMetadata } from "./oci.js";
 import { loadBuildPlan } from "./toolchain.js";
-import { emptyOutcome, runIac, runImageSbom, runImageScan, runSast, runSbom, runSca, runSecrets, type ActionOutcome } from "./scanners.js";
+import { runIac } from "./iac.js";
+import { emptyOutcome, type ActionOutcome } from "./outcome.js";
+import { runImageSbom, runImageScan, runSast, runSbom, runSca, runSecrets } from "./scanners.js";
 import { judgeStage, type StageVerdict } from "./stage.js";
 
 export interface BuildStage extends StageVerdict {

@@ -1,6 +1,6 @@
 // The build stage's own summary lines: what ran, what failed to run, how the tests went. Pure.
 import type { FindingSet, TestCounts } from "../findings/model.js";
-import type { ActionOutcome } from "./scanners.js";
+import type { ActionOutcome } from "./outcome.js";
 
 /** The unit test counts of every JUnit set, summed; undefined when no tests ran. */
 export function testCounts(sets: FindingSet[]): TestCounts | undefined {

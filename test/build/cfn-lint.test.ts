@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { scanCompleted } from "../../src/build/scanners.js";
+import { scanCompleted } from "../../src/build/outcome.js";
 import { validateConfig } from "../../src/config/load.js";
 import { parseReport } from "../../src/findings/parse.js";
 import { evaluateGate } from "../../src/policy/gate.js";

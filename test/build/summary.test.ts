@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { actionsTable, failureMessage, stageSummary, testCounts, testsLine } from "../../src/build/summary.js";
-import type { ActionOutcome } from "../../src/build/scanners.js";
+import type { ActionOutcome } from "../../src/build/outcome.js";
 
 const outcome = (action: string, findings: number, failures: string[] = []): ActionOutcome => ({
   action,

@@ -4,9 +4,13 @@
  * Build, test, scan, package once, and promote the same image digest through Beta, Gamma and Prod.
  */
 import { argument, check, Container, Directory, File, func, object, Secret } from "@dagger.io/dagger";
+import { CapacityTestResult, capacityTestFunction } from "./actions/capacity/dagger.js";
+import { canaryFunction } from "./aws/synthetics/dagger.js";
 import { DeployResult } from "./deploy/result.js";
 import { runDeploy } from "./deploy/shell.js";
 import { loadSourceConfig } from "./shell/source.js";
+import { ensureRepositoryShell, promoteShell, publishShell } from "./publish/shell.js";
+import { PublishResult } from "./publish/result.js";
 import { actionCheck, actionReport, buildStage, packageOnly, sbomFile } from "./build/api.js";
 import { ActionReport, BuildResult } from "./build/objects.js";
 
@@ -277,5 +281,199 @@ export class Dpra {
   ): Promise<string> {
     const result = await runDeploy({ source, env, image, preview: true, runId, awsRoleArn, secrets: { awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken } });
     return result.diff();
+  }
+
+  // --- gamma: capacity ---
+
+  /**
+   * Run the application's k6 capacity test (the `capacity` section of dpra.yaml) against an endpoint,
+   * in a pinned grafana/k6 container. Checks p95 latency, error rate and throughput against the
+   * thresholds, and against the last baseline when one is given. The script reads the endpoint as
+   * `__ENV.BASE_URL`. The returned `baseline` is the JSON to keep for the next run.
+   *
+   * @param source Application source directory with dpra.yaml and the k6 script.
+   * @param endpoint Base URL of the environment under test, e.g. the Gamma stack's endpoint output.
+   * @param baseline The baseline JSON a previous passing run returned; without it only the thresholds apply.
+   * @param failOnRegression Fail the call when a threshold or the baseline comparison fails (default true).
+   */
+  @func({ cache: "never" })
+  async capacityTest(
+    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    endpoint: string,
+    baseline?: File,
+    failOnRegression = true,
+  ): Promise<CapacityTestResult> {
+    const config = await loadSourceConfig(source);
+    return capacityTestFunction(source, config.capacity, endpoint, baseline, failOnRegression);
+  }
+
+  // --- gamma: synthetic canary ---
+
+  /**
+   * Create or update the application's CloudWatch Synthetics canary (the `synthetics` section of
+   * dpra.yaml) and run it against an endpoint: new code is tried in a dry run before it replaces a
+   * running canary, the runtime is the newest non-deprecated one, and one run newer than the start
+   * must pass. The canary keeps running on its schedule afterwards. Prints the run and its steps.
+   *
+   * @param source Application source directory with dpra.yaml and the canary script.
+   * @param endpoint Base URL the canary tests; the script reads it as `process.env.BASE_URL`.
+   * @param region AWS region of the canary, e.g. eu-west-1.
+   * @param awsAccessKeyId Access key ID of short-lived credentials (e.g. env:AWS_ACCESS_KEY_ID from OIDC).
+   * @param awsSecretAccessKey Secret access key of those credentials.
+   * @param awsSessionToken Session token of those credentials.
+   * @param executionRoleArn The canary's execution role, when dpra.yaml does not set synthetics.executionRoleArn.
+   * @param artifactS3Location Where run artifacts go (s3://bucket/prefix), when dpra.yaml does not set it.
+   */
+  @func({ cache: "never" })
+  async canary(
+    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    endpoint: string,
+    region: string,
+    awsAccessKeyId: Secret,
+    awsSecretAccessKey: Secret,
+    awsSessionToken?: Secret,
+    executionRoleArn?: string,
+    artifactS3Location?: string,
+  ): Promise<string> {
+    const config = await loadSourceConfig(source);
+    return canaryFunction(source, config.synthetics, {
+      endpoint,
+      region,
+      accessKeyId: awsAccessKeyId,
+      secretAccessKey: awsSecretAccessKey,
+      sessionToken: awsSessionToken,
+      executionRoleArn,
+      artifactS3Location,
+    });
+  }
+
+  // --- package and store (ECR) ---
+
+  /**
+   * Create the ECR repository from dpra.yaml `artifact.ecr` (immutable tags, scan on push, encryption,
+   * lifecycle policy, pull policy for the environment accounts), or check an existing one and report drift
+   * as JSON. Drift is only reconciled with --apply; encryption drift needs a new repository.
+   *
+   * @param source Application source directory holding dpra.yaml (defaults to the bundled fruit-api example).
+   * @param apply Reconcile drift on an existing repository instead of only reporting it.
+   * @param awsAccessKeyId AWS access key ID (e.g. env:AWS_ACCESS_KEY_ID). Pass with --aws-secret-access-key.
+   * @param awsSecretAccessKey AWS secret access key (e.g. env:AWS_SECRET_ACCESS_KEY).
+   * @param awsSessionToken AWS session token of temporary keys (e.g. env:AWS_SESSION_TOKEN).
+   * @param awsWebIdentityToken OIDC token of the CI (e.g. file:$AWS_WEB_IDENTITY_TOKEN_FILE); needs --aws-role-arn.
+   * @param awsRoleArn Role the web-identity token is exchanged for.
+   * @param awsProfileFile AWS shared credentials or config file (e.g. file:$HOME/.aws/credentials).
+   * @param awsProfile Profile to use from --aws-profile-file (default: default).
+   */
+  @func({ cache: "never" })
+  async ensureRepository(
+    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    apply = false,
+    awsAccessKeyId?: Secret,
+    awsSecretAccessKey?: Secret,
+    awsSessionToken?: Secret,
+    awsWebIdentityToken?: Secret,
+    awsRoleArn?: string,
+    awsProfileFile?: Secret,
+    awsProfile?: string,
+  ): Promise<string> {
+    return ensureRepositoryShell(source, apply, { awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsProfileFile, awsProfile });
+  }
+
+  /**
+   * Push the packaged image to Amazon ECR once, tagged with the git revision (and a release tag), and return
+   * the digest-pinned reference. A rerun with the same image succeeds; a tag that holds another digest fails,
+   * never overwritten. Then waits for the ECR scan, puts its findings through the policy gate, and keeps
+   * the findings, the gate result, the provenance and the SBOM with the reports.
+   *
+   * @param image The packaged image from the build stage.
+   * @param gitRevision Git revision of the source; the image tag.
+   * @param source Application source directory holding dpra.yaml (defaults to the bundled fruit-api example).
+   * @param releaseTag Additional tag, e.g. a version; set by digest, never moved.
+   * @param runId Identifier of the pipeline run (CI run ID); names the AWS role sessions. Default: a time-based ID.
+   * @param sbom CycloneDX SBOM of the image from the build stage, kept with the reports.
+   * @param waitForScan Wait for the ECR scan on push and put its findings through the policy gate.
+   * @param enforceGate Fail when the ECR scan findings fail the policy gate (the image stays stored; nothing is promoted).
+   * @param awsAccessKeyId AWS access key ID (e.g. env:AWS_ACCESS_KEY_ID). Pass with --aws-secret-access-key.
+   * @param awsSecretAccessKey AWS secret access key (e.g. env:AWS_SECRET_ACCESS_KEY).
+   * @param awsSessionToken AWS session token of temporary keys (e.g. env:AWS_SESSION_TOKEN).
+   * @param awsWebIdentityToken OIDC token of the CI (e.g. file:$AWS_WEB_IDENTITY_TOKEN_FILE); needs --aws-role-arn.
+   * @param awsRoleArn Role the web-identity token is exchanged for.
+   * @param awsProfileFile AWS shared credentials or config file (e.g. file:$HOME/.aws/credentials).
+   * @param awsProfile Profile to use from --aws-profile-file (default: default).
+   */
+  @func({ cache: "never" })
+  async publish(
+    image: Container,
+    gitRevision: string,
+    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    releaseTag?: string,
+    runId?: string,
+    sbom?: File,
+    waitForScan = true,
+    enforceGate = true,
+    awsAccessKeyId?: Secret,
+    awsSecretAccessKey?: Secret,
+    awsSessionToken?: Secret,
+    awsWebIdentityToken?: Secret,
+    awsRoleArn?: string,
+    awsProfileFile?: Secret,
+    awsProfile?: string,
+  ): Promise<PublishResult> {
+    return publishShell({
+      image,
+      gitRevision,
+      source,
+      waitForScan,
+      enforceGate,
+      secrets: { awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsProfileFile, awsProfile },
+      ...(releaseTag ? { releaseTag } : {}),
+      ...(runId ? { runId } : {}),
+      ...(sbom ? { sbom } : {}),
+    });
+  }
+
+  /**
+   * Promote a published image by digest to an environment: copy it to the environment's registry
+   * (`artifact.promote.<env>`; ECR replication when configured, else a digest-preserving copy), then verify
+   * the target digest equals the source digest. Environments without a copy pull from the central repository.
+   * Prints the outcome as JSON.
+   *
+   * @param reference The digest-pinned reference publish returned.
+   * @param env Environment to promote to: gamma or prod.
+   * @param source Application source directory holding dpra.yaml (defaults to the bundled fruit-api example).
+   * @param tag Tag to give the image in the target repository, e.g. the git revision.
+   * @param runId Identifier of the pipeline run (CI run ID); names the AWS role sessions.
+   * @param awsAccessKeyId AWS access key ID (e.g. env:AWS_ACCESS_KEY_ID). Pass with --aws-secret-access-key.
+   * @param awsSecretAccessKey AWS secret access key (e.g. env:AWS_SECRET_ACCESS_KEY).
+   * @param awsSessionToken AWS session token of temporary keys (e.g. env:AWS_SESSION_TOKEN).
+   * @param awsWebIdentityToken OIDC token of the CI (e.g. file:$AWS_WEB_IDENTITY_TOKEN_FILE); needs --aws-role-arn.
+   * @param awsRoleArn Role the web-identity token is exchanged for.
+   * @param awsProfileFile AWS shared credentials or config file (e.g. file:$HOME/.aws/credentials).
+   * @param awsProfile Profile to use from --aws-profile-file (default: default).
+   */
+  @func({ cache: "never" })
+  async promote(
+    reference: string,
+    env: string,
+    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    tag?: string,
+    runId?: string,
+    awsAccessKeyId?: Secret,
+    awsSecretAccessKey?: Secret,
+    awsSessionToken?: Secret,
+    awsWebIdentityToken?: Secret,
+    awsRoleArn?: string,
+    awsProfileFile?: Secret,
+    awsProfile?: string,
+  ): Promise<string> {
+    if (env !== "gamma" && env !== "prod") throw new Error(`promote: --env must be gamma or prod, got "${env}".`);
+    return promoteShell({
+      reference,
+      env,
+      source,
+      secrets: { awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsProfileFile, awsProfile },
+      ...(tag ? { tag } : {}),
+      ...(runId ? { runId } : {}),
+    });
   }
 }

@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { AccountId, Region } from "./common.js";
+import { AccountId, Region, RoleArn, Seconds } from "./common.js";
+
+/** A copy of the image in an environment's own registry (another account and/or region). */
+export const PromotionTarget = z.strictObject({
+  account: AccountId,
+  region: Region,
+  /** Repository in the target registry; defaults to the source repository's name. */
+  repository: z.string().min(1).optional(),
+});
+export type PromotionTarget = z.infer<typeof PromotionTarget>;
 
 /** Where the packaged image is stored: one Amazon ECR repository, promoted by digest. */
 export const ArtifactConfig = z.strictObject({
@@ -13,6 +22,8 @@ export const ArtifactConfig = z.strictObject({
     /** Account that owns the repository (the tooling/build account). */
     account: AccountId,
     region: Region,
+    /** Role assumed (chained) to reach the repository's account; without it the caller's credentials are used. */
+    roleArn: RoleArn.optional(),
     encryption: z
       .strictObject({
         type: z.enum(["AES256", "KMS"]).default("AES256"),
@@ -29,12 +40,13 @@ export const ArtifactConfig = z.strictObject({
       .prefault({}),
     /** Accounts (e.g. gamma and prod) allowed to pull from the repository. */
     pullAccounts: z.array(AccountId).default([]),
+    /** Seconds to wait for the scan on push to finish before reporting a timeout. */
+    scanWaitSeconds: Seconds.default(600),
   }),
-  /** Attach SBOM and provenance as OCI referrers; sign with AWS Signer when a profile is given. */
-  signing: z
-    .strictObject({
-      signerProfile: z.string().min(1),
-    })
-    .optional(),
+  /**
+   * Environments that deploy from their own registry: the image is copied there by digest (ECR replication
+   * when configured, else a manifest and layer copy). Environments not listed pull from the repository above.
+   */
+  promote: z.strictObject({ gamma: PromotionTarget.optional(), prod: PromotionTarget.optional() }).default({}),
 });
 export type ArtifactConfig = z.infer<typeof ArtifactConfig>;

@@ -1,0 +1,48 @@
+import { ECRClient } from "@aws-sdk/client-ecr";
+import type { AwsIdentity } from "../credentials/providers.js";
+import { AwsActionError, awsErrorCode, callAws, type RetryOptions } from "../retry.js";
+
+/** One registry (account + region) reached with one identity. Every call goes through `call`. */
+export interface Registry {
+  readonly client: ECRClient;
+  readonly accountId: string;
+  readonly region: string;
+  readonly identity: AwsIdentity;
+  readonly retry: RetryOptions;
+}
+
+/** Retries are done by `callAws` (one observable policy), so the SDK's own retry is off. */
+export function ecrRegistry(identity: AwsIdentity, accountId: string, region: string, retry: RetryOptions = {}): Registry {
+  const client = new ECRClient({ region, credentials: identity.credentials, maxAttempts: 1 });
+  return { client, accountId, region, identity, retry };
+}
+
+/** Calls ECR as this registry's identity: retried when throttled, explained (role + action) when it fails. */
+export function ecrCall<T>(registry: Registry, action: string, resource: string | undefined, call: () => Promise<T>): Promise<T> {
+  return callAws({ role: registry.identity.principal, action: `ecr:${action}`, ...(resource ? { resource } : {}) }, call, registry.retry);
+}
+
+/** `123456789012.dkr.ecr.eu-west-1.amazonaws.com` (other partitions: see `registryHost`). */
+export function registryHost(accountId: string, region: string): string {
+  const suffix = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+  return `${accountId}.dkr.ecr.${region}.${suffix}`;
+}
+
+export function repositoryUri(accountId: string, region: string, repository: string): string {
+  return `${registryHost(accountId, region)}/${repository}`;
+}
+
+/** Runs `call`; a `notFoundCode` error (the AWS way of saying "none") becomes undefined. */
+export async function optional<T>(notFoundCode: string, call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (err) {
+    if (codeOf(err) === notFoundCode) return undefined;
+    throw err;
+  }
+}
+
+/** The AWS code of an error, looking through the explanation wrapper. */
+export function codeOf(err: unknown): string {
+  return err instanceof AwsActionError ? err.code : awsErrorCode(err);
+}

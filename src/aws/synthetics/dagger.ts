@@ -1,0 +1,55 @@
+import type { Directory, Secret } from "@dagger.io/dagger";
+import type { SyntheticsConfig } from "../../config/sections/verification.js";
+import { describeRun, type CanaryReport } from "./canary.js";
+import type { Clock } from "./clock.js";
+import { environmentCanary } from "./gamma.js";
+import { loadSyntheticsSdk } from "./sdk.js";
+
+export interface CanaryCallArgs {
+  endpoint: string;
+  region: string;
+  accessKeyId: Secret;
+  secretAccessKey: Secret;
+  sessionToken?: Secret;
+  executionRoleArn?: string;
+  artifactS3Location?: string;
+}
+
+/** Renders a canary report for the CLI: the outcome, then each step. */
+export function formatCanaryReport(r: CanaryReport): string {
+  const dry = r.dryRun ? `\ndry run ${r.dryRun.id}: ${describeRun(r.dryRun.run)}` : "";
+  return [`canary ${r.name} (${r.runtimeVersion}, ${r.action}): ${describeRun(r.run)}${dry}`, ...r.steps.map((s) => `- ${s}`)].join("\n");
+}
+
+/**
+ * The `canary` function: deploys and runs the dpra.yaml canary against an endpoint with the given
+ * (short-lived) credentials. The credentials stay in the module's memory: they are not passed to
+ * any container.
+ */
+export async function canaryFunction(
+  source: Directory,
+  config: SyntheticsConfig | undefined,
+  args: CanaryCallArgs,
+  clock?: Clock,
+): Promise<string> {
+  if (!config) throw new Error("dpra.yaml has no synthetics section: add `synthetics: { name: ..., script: ... }` to run a canary");
+  if (!/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(args.region)) throw new Error(`--region "${args.region}" is not an AWS region name`);
+  const merged: SyntheticsConfig = {
+    ...config,
+    executionRoleArn: args.executionRoleArn ?? config.executionRoleArn,
+    artifactS3Location: args.artifactS3Location ?? config.artifactS3Location,
+  };
+  const { SyntheticsClient } = await loadSyntheticsSdk();
+  const client = new SyntheticsClient({
+    region: args.region,
+    credentials: {
+      accessKeyId: await args.accessKeyId.plaintext(),
+      secretAccessKey: await args.secretAccessKey.plaintext(),
+      sessionToken: args.sessionToken ? await args.sessionToken.plaintext() : undefined,
+    },
+  });
+  const report = await environmentCanary(source, merged, { name: "(given endpoint)", outputs: { [config.endpointOutput]: args.endpoint } }, client, clock);
+  const text = formatCanaryReport(report);
+  if (!report.passed) throw new Error(text);
+  return text;
+}

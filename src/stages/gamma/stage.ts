@@ -1,0 +1,157 @@
+import type { CapacityResult } from "../../actions/capacity/run.js";
+import type { ChaosReport } from "../../aws/fis/experiment.js";
+import { describeRun, type CanaryReport } from "../../aws/synthetics/canary.js";
+import { ActionLog, type StageAction } from "./actions.js";
+import { expectedAlarms, summariseWatch, type WatchObservations, type WatchSummary } from "./monitoring.js";
+import { endpointFromOutputs, verifyDeployedDigest } from "./stack-facts.js";
+
+/** What the CloudFormation deployer (with its alarm watcher and bake) reports for the Gamma stack. */
+export interface StackDeployment {
+  stackName: string;
+  region: string;
+  outputs: Record<string, string>;
+  parameters: Record<string, string>;
+  /** The watcher's observations during the deploy and the bake. */
+  watches: WatchObservations[];
+}
+
+/** The Gamma stage's collaborators, injected: the lead wires the cfn deployer, the canary, k6 and FIS. */
+export interface GammaPorts {
+  deploy(digest: string): Promise<StackDeployment>;
+  canary(endpoint: string, deployment: StackDeployment): Promise<CanaryReport>;
+  capacity?(endpoint: string): Promise<CapacityResult>;
+  chaos?(endpoint: string, experimentTemplateId: string): Promise<ChaosReport>;
+  now(): Date;
+}
+
+export interface GammaSettings {
+  digest: string;
+  /** Stack output holding the endpoint under test. */
+  endpointOutput: string;
+  /** Stack parameter holding the image URI (`repo@sha256:...`). */
+  imageParameter: string;
+  /** Alarms from dpra.yaml, watched next to those the stack outputs. */
+  configuredAlarms: readonly string[];
+  bakeMinutes: number;
+  /** Chaos test: template ID, or the stack output that holds it. Absent: no chaos test. */
+  chaos?: { experimentTemplateId?: string; experimentTemplateOutput?: string };
+}
+
+export interface GammaResult {
+  passed: boolean;
+  digest: string;
+  endpoint?: string;
+  deployment?: StackDeployment;
+  monitoring: WatchSummary[];
+  canary?: CanaryReport;
+  capacity?: CapacityResult;
+  chaos?: ChaosReport;
+  actions: StageAction[];
+}
+
+/**
+ * Gamma: deploy the digest through IaC, check the deployed digest and the alarms, run the synthetic
+ * canary, then (when configured) the capacity and chaos tests. The first failure stops the stage;
+ * later actions are recorded as skipped.
+ */
+export async function runGammaStage(ports: GammaPorts, s: GammaSettings): Promise<GammaResult> {
+  const log = new ActionLog("gamma", ports.now);
+  const result: GammaResult = { passed: false, digest: s.digest, monitoring: [], actions: log.actions };
+  const later = ["deploy", "verify digest", "alarms", "synthetic canary", ...(ports.capacity ? ["capacity test"] : []), ...(s.chaos && ports.chaos ? ["chaos test"] : [])];
+  const skipAfter = (step: string, why: string) => {
+    for (const name of later.slice(later.indexOf(step) + 1)) log.skip(name, why);
+  };
+
+  const deployed = await log.run("deploy", () => ports.deploy(s.digest), (d) => ({ status: "passed", detail: `stack ${d.stackName} in ${d.region}` }));
+  if (!deployed.ok || !deployed.value) {
+    skipAfter("deploy", "the Gamma deploy failed");
+    return result;
+  }
+  const d = deployed.value;
+  result.deployment = d;
+  const where = { stack: d.stackName, region: d.region };
+
+  const digestOk = await log.run(
+    "verify digest",
+    async () => verifyDeployedDigest(d.parameters, s.digest, where, s.imageParameter),
+    (uri) => ({ status: "passed", detail: `${s.imageParameter}=${uri}` }),
+    d.region,
+  );
+  if (!digestOk.ok) {
+    skipAfter("verify digest", "the deployed digest does not match");
+    return result;
+  }
+
+  const expected = expectedAlarms(d.outputs, s.configuredAlarms);
+  const alarmsOk = await log.run(
+    "alarms",
+    async () => d.watches.map((w) => summariseWatch(expected, w, s.bakeMinutes * 60_000)),
+    (summaries) => {
+      result.monitoring = summaries;
+      const lines = summaries.flatMap((m) => m.lines).join("\n");
+      if (expected.length === 0) return { status: "failed", detail: "no alarms in the stack outputs or in dpra.yaml: a breach could not be detected\n" + lines };
+      if (summaries.some((m) => !m.healthy)) return { status: "failed", detail: lines };
+      return { status: summaries.some((m) => m.insufficientTooLong.length > 0) ? "warning" : "passed", detail: lines };
+    },
+    d.region,
+  );
+  if (!alarmsOk.ok) {
+    skipAfter("alarms", "alarms are missing or breached");
+    return result;
+  }
+
+  const canary = await log.run(
+    "synthetic canary",
+    () => {
+      result.endpoint = endpointFromOutputs(d.outputs, s.endpointOutput, d.stackName);
+      return ports.canary(result.endpoint, d);
+    },
+    (r) => ({ status: r.passed ? "passed" : "failed", detail: `${r.name} (${r.runtimeVersion}, ${r.action}): ${describeRun(r.run)}` }),
+    d.region,
+  );
+  result.canary = canary.value;
+  if (!canary.ok) {
+    skipAfter("synthetic canary", result.endpoint ? "the synthetic canary failed" : "no endpoint to test");
+    return result;
+  }
+  const endpoint = result.endpoint as string;
+
+  if (ports.capacity) {
+    const capacity = ports.capacity;
+    const cap = await log.run("capacity test", () => capacity(endpoint), (r) => ({ status: r.verdict.passed ? "passed" : "failed", detail: r.report }), d.region);
+    result.capacity = cap.value;
+    if (!cap.ok) {
+      skipAfter("capacity test", "the capacity test failed");
+      return result;
+    }
+  }
+
+  if (s.chaos && ports.chaos) {
+    const chaos = ports.chaos;
+    const templateId =
+      s.chaos.experimentTemplateId ?? (s.chaos.experimentTemplateOutput ? d.outputs[s.chaos.experimentTemplateOutput] : undefined);
+    if (!templateId) {
+      log.record({
+        name: "chaos test",
+        status: "failed",
+        detail: `no FIS experiment template: set chaos.experimentTemplateId, or output "${s.chaos.experimentTemplateOutput ?? "?"}" from stack ${d.stackName}`,
+        region: d.region,
+      });
+      return result;
+    }
+    const ch = await log.run(
+      "chaos test",
+      () => chaos(endpoint, templateId),
+      (r) => ({
+        status: r.passed ? "passed" : "failed",
+        detail: `experiment ${r.experimentId} (${r.experimentStatus}, stopped: ${r.stopped.requested ? "yes" : "no"})\n${r.checks.map((c) => `${c.passed ? "ok  " : "FAIL"} ${c.name}: ${c.detail}`).join("\n")}`,
+      }),
+      d.region,
+    );
+    result.chaos = ch.value;
+    if (!ch.ok) return result;
+  }
+
+  result.passed = true;
+  return result;
+}

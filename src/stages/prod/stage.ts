@@ -1,0 +1,192 @@
+import { approvalReport, resolveApproval, type ApprovalRecord, type ApprovalRequest, type ChangeSetDiff } from "../../approval/approval.js";
+import { describeRun, type CanaryReport } from "../../aws/synthetics/canary.js";
+import { ActionLog, type StageAction } from "../gamma/actions.js";
+import { expectedAlarms, summariseWatch, type ExpectedAlarm, type WatchObservations, type WatchSummary } from "../gamma/monitoring.js";
+import type { StackDeployment } from "../gamma/stage.js";
+import { endpointFromOutputs, verifyDeployedDigest } from "../gamma/stack-facts.js";
+import { strategyPlan, type DeploymentStrategy } from "./strategy.js";
+
+export interface ProdWave {
+  name: string;
+  regions: string[];
+  bakeMinutes: number;
+}
+
+/**
+ * The wave orchestration of the CloudFormation deployer, injected. `deployWave` deploys every region of
+ * the wave (traffic shifting happens inside the stack update, per the template's strategy) while its
+ * alarm watcher records `watches`; `bakeWave` watches the alarms after it and resolves early on a breach.
+ */
+export interface WaveDeployer {
+  deployWave(wave: ProdWave, digest: string): Promise<StackDeployment[]>;
+  bakeWave(wave: ProdWave, alarmsByRegion: Record<string, string[]>, bakeMs: number): Promise<WatchObservations[]>;
+  /** Rolls the regions back to what they ran before this release, in the given order. */
+  rollback(regions: string[], reason: string): Promise<void>;
+}
+
+export interface ProdPorts {
+  waves: WaveDeployer;
+  /** Prod synthetic test in one region, after its wave. */
+  canary(region: string, endpoint: string): Promise<CanaryReport>;
+  now(): Date;
+}
+
+export interface ProdSettings {
+  /** The approval: required by type, so prod cannot run without one (see `approveAndRunProd`). */
+  approval: ApprovalRecord;
+  /** The digest Gamma deployed (read from the Gamma stack's parameters). */
+  digest: string;
+  waves: ProdWave[];
+  strategy: DeploymentStrategy;
+  endpointOutput: string;
+  imageParameter: string;
+  configuredAlarms: readonly string[];
+}
+
+export interface ProdResult {
+  passed: boolean;
+  digest: string;
+  strategy: ReturnType<typeof strategyPlan>;
+  deployedRegions: string[];
+  rolledBack: string[];
+  monitoring: WatchSummary[];
+  canaries: CanaryReport[];
+  actions: StageAction[];
+}
+
+/**
+ * Prod: wave after wave, deploy the Gamma digest, verify it in every stack, watch alarms during the
+ * traffic shift and the bake, run the prod canary in every region; any failure stops the rollout and
+ * rolls back every region this release touched, the failing wave first.
+ */
+export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<ProdResult> {
+  const log = new ActionLog("prod", ports.now);
+  const result: ProdResult = {
+    passed: false,
+    digest: s.digest,
+    strategy: strategyPlan(s.strategy),
+    deployedRegions: [],
+    rolledBack: [],
+    monitoring: [],
+    canaries: [],
+    actions: log.actions,
+  };
+  log.record({ name: "approval", status: "passed", detail: `${s.approval.approver} (${s.approval.source}${s.approval.runUrl ? `, ${s.approval.runUrl}` : ""})` });
+  log.record({ name: "strategy", status: "passed", detail: `${result.strategy.trafficShift}; during the shift: ${result.strategy.selfRollback}` });
+
+  const stop = async (wave: ProdWave, why: string): Promise<ProdResult> => {
+    const later = s.waves.slice(s.waves.indexOf(wave) + 1);
+    for (const w of later) log.skip(`wave ${w.name}`, `not started: ${why}`);
+    // Every region this release touched, the failing wave's first.
+    const regions = [...result.deployedRegions].reverse();
+    if (regions.length > 0) {
+      const startedAt = ports.now().toISOString();
+      try {
+        await ports.waves.rollback(regions, why);
+        result.rolledBack = regions;
+        log.record({ name: "rollback", status: "passed", detail: `rolled back ${regions.join(", ")}: ${why}`, startedAt, endedAt: ports.now().toISOString() });
+      } catch (e) {
+        const detail = `ROLLBACK FAILED (${e instanceof Error ? e.message : String(e)}): check ${regions.join(", ")} by hand`;
+        log.record({ name: "rollback", status: "failed", detail, startedAt, endedAt: ports.now().toISOString() });
+      }
+    }
+    return result;
+  };
+
+  for (const wave of s.waves) {
+    const bakeMs = wave.bakeMinutes * 60_000;
+    const deployed = await log.run(
+      `wave ${wave.name}: deploy`,
+      () => ports.waves.deployWave(wave, s.digest),
+      (ds) => ({ status: "passed", detail: ds.map((d) => `${d.stackName} in ${d.region}`).join(", ") }),
+    );
+    if (!deployed.ok || !deployed.value) {
+      // Which regions of the wave changed is unknown: roll them all back (a no-op where nothing changed).
+      result.deployedRegions.push(...wave.regions);
+      return stop(wave, `wave ${wave.name} deploy failed`);
+    }
+    result.deployedRegions.push(...deployed.value.map((d) => d.region));
+    const deployments = deployed.value;
+    const missingRegions = wave.regions.filter((r) => !deployments.some((d) => d.region === r));
+    if (missingRegions.length > 0) {
+      result.deployedRegions.push(...missingRegions);
+      log.record({ name: `wave ${wave.name}: deploy`, status: "failed", detail: `no deployment reported for ${missingRegions.join(", ")}` });
+      return stop(wave, `wave ${wave.name} did not report every region`);
+    }
+
+    for (const d of deployments) {
+      const ok = await log.run(
+        "verify digest",
+        async () => verifyDeployedDigest(d.parameters, s.digest, { stack: d.stackName, region: d.region }, s.imageParameter),
+        (uri) => ({ status: "passed", detail: `${s.imageParameter}=${uri}` }),
+        d.region,
+      );
+      if (!ok.ok) return stop(wave, `digest mismatch in ${d.region}`);
+    }
+
+    const alarmsByRegion: Record<string, string[]> = {};
+    const expectedByRegion = new Map<string, ExpectedAlarm[]>();
+    for (const d of deployments) {
+      const expected = expectedAlarms(d.outputs, s.configuredAlarms);
+      expectedByRegion.set(d.region, expected);
+      alarmsByRegion[d.region] = expected.map((e) => e.name);
+      const during = d.watches.map((w) => summariseWatch(expected, w, bakeMs));
+      result.monitoring.push(...during);
+      const ok = await log.run(
+        "alarms during traffic shift",
+        async () => during,
+        (sum) => {
+          const lines = sum.flatMap((m) => m.lines).join("\n");
+          if (expected.length === 0) return { status: "failed", detail: "no alarms in the stack outputs or in dpra.yaml: prod cannot roll back on its own" };
+          return { status: sum.every((m) => m.healthy) ? "passed" : "failed", detail: lines || "no watch reported" };
+        },
+        d.region,
+      );
+      if (!ok.ok) return stop(wave, `alarm during the traffic shift in ${d.region}`);
+    }
+
+    const baked = await log.run(
+      `wave ${wave.name}: bake ${wave.bakeMinutes} min`,
+      () => ports.waves.bakeWave(wave, alarmsByRegion, bakeMs),
+      (observations) => {
+        const sums = observations.map((o) => summariseWatch(expectedByRegion.get(o.region ?? "") ?? [], o, bakeMs));
+        result.monitoring.push(...sums);
+        const lines = sums.flatMap((m) => m.lines).join("\n");
+        if (sums.length < wave.regions.length) return { status: "failed", detail: `bake reported ${sums.length} of ${wave.regions.length} regions\n${lines}` };
+        return { status: sums.every((m) => m.healthy) ? (sums.some((m) => m.insufficientTooLong.length) ? "warning" : "passed") : "failed", detail: lines };
+      },
+    );
+    if (!baked.ok) return stop(wave, `alarm breached during the bake of wave ${wave.name}`);
+
+    const canaries = await Promise.all(
+      deployments.map((d) =>
+        log.run(
+          "prod synthetic test",
+          () => ports.canary(d.region, endpointFromOutputs(d.outputs, s.endpointOutput, d.stackName)),
+          (r) => ({ status: r.passed ? "passed" : "failed", detail: `${r.name}: ${describeRun(r.run)}` }),
+          d.region,
+        ),
+      ),
+    );
+    result.canaries.push(...canaries.flatMap((c) => (c.value ? [c.value] : [])));
+    if (canaries.some((c) => !c.ok)) return stop(wave, `prod synthetic test failed after wave ${wave.name}`);
+  }
+
+  result.passed = true;
+  return result;
+}
+
+/**
+ * Approval, then prod. Without an approval this throws an ApprovalError before the wave deployer is
+ * touched. The approval report (digest, change-set diffs, approval record) is returned for the release summary.
+ */
+export async function approveAndRunProd(
+  request: ApprovalRequest,
+  changeSets: readonly ChangeSetDiff[],
+  ports: ProdPorts,
+  settings: Omit<ProdSettings, "approval">,
+): Promise<{ approvalReport: string; prod: ProdResult }> {
+  const approval = resolveApproval(request);
+  const report = approvalReport({ digest: settings.digest, changeSets, approval });
+  return { approvalReport: report, prod: await runProdStage(ports, { ...settings, approval }) };
+}

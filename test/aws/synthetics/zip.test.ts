@@ -1,0 +1,95 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { crc32, zipStore } from "../../../src/aws/synthetics/zip.js";
+import { packageNodeCanary } from "../../../src/aws/synthetics/package.js";
+
+/** Minimal reader: walks the central directory and returns each entry's name and stored bytes. */
+function readZip(bytes: Uint8Array): { name: string; data: Buffer; crc: number; method: number }[] {
+  const buf = Buffer.from(bytes);
+  const eocd = buf.length - 22;
+  expect(buf.readUInt32LE(eocd)).toBe(0x06054b50);
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    expect(buf.readUInt32LE(p)).toBe(0x02014b50);
+    const method = buf.readUInt16LE(p + 10);
+    const crc = buf.readUInt32LE(p + 16);
+    const size = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.toString("utf8", p + 46, p + 46 + nameLen);
+    expect(buf.readUInt32LE(local)).toBe(0x04034b50);
+    const dataStart = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    out.push({ name, data: buf.subarray(dataStart, dataStart + size), crc, method });
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return out;
+}
+
+describe("crc32", () => {
+  it("matches the standard check value and known strings", () => {
+    expect(crc32(Buffer.from("123456789"))).toBe(0xcbf43926);
+    expect(crc32(Buffer.from(""))).toBe(0);
+    expect(crc32(Buffer.from("The quick brown fox jumps over the lazy dog"))).toBe(0x414fa339);
+  });
+});
+
+describe("zipStore", () => {
+  it("writes stored entries that read back byte for byte with matching CRCs", () => {
+    const script = "exports.handler = async () => 'ok';\n";
+    const binary = new Uint8Array([0, 1, 2, 255, 254]);
+    const zip = zipStore([
+      { path: "nodejs/node_modules/canary.js", data: script },
+      { path: "data.bin", data: binary },
+    ]);
+    const entries = readZip(zip);
+    expect(entries.map((e) => e.name)).toEqual(["nodejs/node_modules/canary.js", "data.bin"]);
+    expect(entries[0]?.data.toString("utf8")).toBe(script);
+    expect([...(entries[1]?.data ?? [])]).toEqual([0, 1, 2, 255, 254]);
+    for (const e of entries) {
+      expect(e.method).toBe(0);
+      expect(e.crc).toBe(crc32(e.data));
+    }
+  });
+
+  it("is reproducible", () => {
+    const a = zipStore([{ path: "a.js", data: "x" }]);
+    const b = zipStore([{ path: "a.js", data: "x" }]);
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+  });
+
+  it("refuses escaping or duplicate paths", () => {
+    expect(() => zipStore([{ path: "../a.js", data: "x" }])).toThrow(/relative/);
+    expect(() => zipStore([{ path: "/a.js", data: "x" }])).toThrow(/relative/);
+    expect(() => zipStore([{ path: "a.js", data: "x" }, { path: "a.js", data: "y" }])).toThrow(/twice/);
+  });
+
+  it.skipIf(!existsSync("/usr/bin/unzip"))("is accepted by Info-ZIP unzip -t and extracts the script", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "dpra-zip-"));
+    const file = path.join(dir, "canary.zip");
+    writeFileSync(file, packageNodeCanary("canaries/main.js", "exports.handler = 1;\n", "main.handler").zipFile);
+    expect(execFileSync("unzip", ["-t", file], { encoding: "utf8" })).toMatch(/No errors detected/);
+    expect(execFileSync("unzip", ["-p", file, "nodejs/node_modules/main.js"], { encoding: "utf8" })).toBe("exports.handler = 1;\n");
+  });
+});
+
+describe("packageNodeCanary", () => {
+  it("puts the script under nodejs/node_modules named after the handler file", () => {
+    const code = packageNodeCanary("synthetics/smoke.mjs", "export const handler = async () => {};", "canary.handler");
+    expect(code.entryPath).toBe("nodejs/node_modules/canary.mjs");
+    expect(code.handler).toBe("canary.handler");
+    expect(readZip(code.zipFile).map((e) => e.name)).toEqual(["nodejs/node_modules/canary.mjs"]);
+  });
+
+  it("rejects a handler without a function, a non-JS script and an empty script", () => {
+    expect(() => packageNodeCanary("c.js", "x", "canary")).toThrow(/<file>\.<function>/);
+    expect(() => packageNodeCanary("c.ts", "x", "canary.handler")).toThrow(/\.js or \.mjs/);
+    expect(() => packageNodeCanary("c.js", "", "canary.handler")).toThrow(/empty/);
+  });
+});

@@ -325,4 +325,29 @@ describe("single build actions", () => {
     expect(mounted).toContainEqual(["/etc/gitleaks/gitleaks.toml", "ci/gitleaks.toml"]);
     expect(mounted).toContainEqual(["/etc/trivy/.trivyignore", "ci/.trivyignore"]);
   });
+
+  it("java-maven: caches ~/.m2 and reads every Surefire report of the reports folder", async () => {
+    engine = await FakeEngine.start({
+      answer: (leaf) => {
+        const path = filePath(leaf);
+        if (leaf.field === "entries") return ["pom.xml", "src/", "Dockerfile"];
+        if (leaf.field === "glob" && String(leaf.args.pattern) === "**/*.xml") return ["TEST-a.xml", "TEST-b.xml"];
+        if (leaf.field === "contents" && path === "TEST-a.xml") return fixture("junit", "vitest-4.1.12-junit-failures.xml");
+        if (leaf.field === "contents" && path === "TEST-b.xml") return fixture("junit", "vitest-4.1.12-junit-pass.xml");
+        if (leaf.field === "contents" && path === "dpra.yaml") return undefined;
+        return answers()(leaf);
+      },
+    });
+    const report = await engine.run(async () => {
+      const r = await new Dpra().unitTests(dag.directory());
+      return { passed: r.passed, summary: r.summary };
+    });
+    expect(report.passed).toBe(false);
+    expect(report.summary).toContain("Unit tests: 3 passed, 3 failed, 0 errors, 2 skipped (8 total).");
+    const plan = new Plan(engine);
+    expect(plan.cacheMounts().map((m) => `${m.path}=${m.key}`)).toContain("/root/.m2=dpra-maven");
+    expect(plan.images().filter((i) => i.startsWith("maven:"))).toHaveLength(1);
+    expect(plan.images().every(isPinned)).toBe(true);
+    expect(plan.execs().map((e) => e.args.join(" "))).toContain("sh -c mvn -B -ntp -Dmaven.repo.local=/root/.m2/repository test");
+  });
 });

@@ -36,7 +36,7 @@ export type BuildConfig = z.infer<typeof BuildConfig>;
 export const TestSuite = z.strictObject({
   /** Command that runs the suite. */
   command: Command,
-  /** JUnit XML report(s) the command writes, relative to the workdir. */
+  /** JUnit XML reports the command writes, relative to the workdir: files, or folders of `*.xml` (e.g. target/surefire-reports). */
   reports: z.array(RelativePath).min(1).default(["reports/junit.xml"]),
 });
 

@@ -3,7 +3,7 @@
  *
  * Build, test, scan, package once, and promote the same image digest through Beta, Gamma and Prod.
  */
-import { argument, Container, Directory, File, func, object, Secret } from "@dagger.io/dagger";
+import { argument, check, Container, Directory, File, func, object, Secret } from "@dagger.io/dagger";
 import { CapacityTestResult, capacityTestFunction } from "./actions/capacity/dagger.js";
 import { canaryFunction } from "./aws/synthetics/dagger.js";
 import { DeployResult } from "./deploy/result.js";
@@ -15,6 +15,11 @@ import { ReleaseResult } from "./release/result.js";
 import { loadSourceConfig } from "./shell/source.js";
 import { ensureRepositoryShell, promoteShell, publishShell } from "./publish/shell.js";
 import { PublishResult } from "./publish/result.js";
+import { actionCheck, actionReport, buildStage, packageOnly, sbomFile } from "./build/api.js";
+import { ActionReport, BuildResult } from "./build/objects.js";
+
+/** Build stage: locally installed dependencies are never part of the source; the build installs its own. */
+const SOURCE_IGNORE = ["**/node_modules"];
 
 /** The dpra pipeline: each DPRA stage and action as a function, composed by build and release. */
 @object()
@@ -28,6 +33,192 @@ export class Dpra {
   @func()
   async config(@argument({ defaultPath: "/examples/fruit-api" }) source: Directory): Promise<string> {
     return JSON.stringify(await loadSourceConfig(source), null, 2);
+  }
+
+  // --- build stage ---
+  // Verdicts depend on the day (allowlist expiry) and on vulnerability data, so the functions that
+  // judge are cached for one session only; the image and SBOM functions keep the engine's cache.
+
+  /**
+   * The build stage: compile, unit tests, lint and type check, IaC checks, secrets (gitleaks), SAST
+   * (semgrep), SCA and SBOM (trivy), all at once, and the image packaged once and scanned. Fails
+   * listing every blocking finding unless --no-fail.
+   *
+   * @param source Application source directory (defaults to the bundled fruit-api example).
+   * @param revision Commit the source is at, recorded as the image's org.opencontainers.image.revision.
+   * @param sourceUrl Repository URL, recorded as the image's org.opencontainers.image.source.
+   * @param noFail Return the result even when the policy blocks, instead of failing.
+   */
+  @func({ cache: "session" })
+  async build(
+    @argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory,
+    revision: string = "",
+    sourceUrl: string = "",
+    noFail: boolean = false,
+  ): Promise<BuildResult> {
+    return buildStage(source, revision, sourceUrl, noFail);
+  }
+
+  /**
+   * Run the unit tests and read their JUnit XML: counts, failing test names. A failing test blocks.
+   *
+   * @param source Application source directory (defaults to the bundled fruit-api example).
+   */
+  @func({ cache: "session" })
+  async unitTests(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
+    return actionReport("unit-tests", source);
+  }
+
+  /**
+   * Run the project's linter (ESLint JSON or SARIF) and the type check, as findings.
+   *
+   * @param source Application source directory (defaults to the bundled fruit-api example).
+   */
+  @func({ cache: "session" })
+  async lint(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
+    return actionReport("lint", source);
+  }
+
+  /**
+   * Check infrastructure code: trivy misconfiguration over IaC and Dockerfiles, cfn-lint over CloudFormation templates.
+   *
+   * @param source Application source directory (defaults to the bundled fruit-api example).
+   */
+  @func({ cache: "session" })
+  async iac(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
+    return actionReport("iac", source);
+  }
+
+  /**
+   * Detect hardcoded secrets with gitleaks (redacted), using the source's .gitleaks.toml and .gitleaksignore.
+   *
+   * @param source Application source directory (defaults to the bundled fruit-api example).
+   */
+  @func({ cache: "session" })
+  async secrets(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
+    return actionReport("secrets", source);
+  }
+
+  /**
+   * Static application security testing with semgrep: local rules offline, or registry rulesets.
+   *
+   * @param source Application source directory (defaults to the bundled fruit-api example).
+   */
+  @func({ cache: "session" })
+  async sast(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
+    return actionReport("sast", source);
+  }
+
+  /**
+   * Software composition analysis with trivy: vulnerable dependencies and licenses in the source.
+   *
+   * @param source Application source directory (defaults to the bundled fruit-api example).
+   */
+  @func({ cache: "session" })
+  async sca(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
+    return actionReport("sca", source);
+  }
+
+  /**
+   * A CycloneDX SBOM of the source's dependencies, generated by trivy.
+   *
+   * @param source Application source directory (defaults to the bundled fruit-api example).
+   */
+  @func()
+  async sbom(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<File> {
+    return sbomFile(source);
+  }
+
+  /**
+   * Package the runnable image once, from the application's Dockerfile or the preset's, with OCI labels and annotations.
+   *
+   * @param source Application source directory (defaults to the bundled fruit-api example).
+   * @param revision Commit the source is at, recorded as org.opencontainers.image.revision.
+   * @param sourceUrl Repository URL, recorded as org.opencontainers.image.source.
+   */
+  @func()
+  async packageImage(
+    @argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory,
+    revision: string = "",
+    sourceUrl: string = "",
+  ): Promise<Container> {
+    return packageOnly(source, revision, sourceUrl);
+  }
+
+  /**
+   * Package the image and scan it with trivy: vulnerabilities and secrets in its OS and language packages.
+   *
+   * @param source Application source directory (defaults to the bundled fruit-api example).
+   */
+  @func({ cache: "session" })
+  async scanImage(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<ActionReport> {
+    return actionReport("image-scan", source);
+  }
+
+  /**
+   * Check for `dagger check`: unit tests pass.
+   *
+   * @param source Application source directory (defaults to the bundled fruit-api example).
+   */
+  @func({ cache: "session" })
+  @check()
+  async unitTestsCheck(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<void> {
+    return actionCheck("unit-tests", source);
+  }
+
+  /**
+   * Check for `dagger check`: no blocking lint or type-check finding.
+   *
+   * @param source Application source directory (defaults to the bundled fruit-api example).
+   */
+  @func({ cache: "session" })
+  @check()
+  async lintCheck(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<void> {
+    return actionCheck("lint", source);
+  }
+
+  /**
+   * Check for `dagger check`: no blocking IaC misconfiguration or cfn-lint finding.
+   *
+   * @param source Application source directory (defaults to the bundled fruit-api example).
+   */
+  @func({ cache: "session" })
+  @check()
+  async iacCheck(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<void> {
+    return actionCheck("iac", source);
+  }
+
+  /**
+   * Check for `dagger check`: no blocking secret.
+   *
+   * @param source Application source directory (defaults to the bundled fruit-api example).
+   */
+  @func({ cache: "session" })
+  @check()
+  async secretsCheck(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<void> {
+    return actionCheck("secrets", source);
+  }
+
+  /**
+   * Check for `dagger check`: no blocking SAST finding.
+   *
+   * @param source Application source directory (defaults to the bundled fruit-api example).
+   */
+  @func({ cache: "session" })
+  @check()
+  async sastCheck(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<void> {
+    return actionCheck("sast", source);
+  }
+
+  /**
+   * Check for `dagger check`: no blocking vulnerable dependency or license.
+   *
+   * @param source Application source directory (defaults to the bundled fruit-api example).
+   */
+  @func({ cache: "session" })
+  @check()
+  async scaCheck(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<void> {
+    return actionCheck("sca", source);
   }
 
   // --- deploy ---

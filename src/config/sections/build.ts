@@ -24,7 +24,11 @@ export const BuildConfig = z.strictObject({
       typecheck: Command.optional(),
     })
     .default({}),
-  /** Dockerfile used to package the runnable image, relative to the source. */
+  /**
+   * Dockerfile used to package the runnable image, relative to the application directory (`workdir`),
+   * which is also the build context. When it does not exist, the preset's default Dockerfile is used
+   * (node and java-maven; the generic preset needs one).
+   */
   dockerfile: RelativePath.default("Dockerfile"),
 });
 export type BuildConfig = z.infer<typeof BuildConfig>;
@@ -32,7 +36,7 @@ export type BuildConfig = z.infer<typeof BuildConfig>;
 export const TestSuite = z.strictObject({
   /** Command that runs the suite. */
   command: Command,
-  /** JUnit XML report(s) the command writes, relative to the workdir. */
+  /** JUnit XML reports the command writes, relative to the workdir: files, or folders of `*.xml` (e.g. target/surefire-reports). */
   reports: z.array(RelativePath).min(1).default(["reports/junit.xml"]),
 });
 

@@ -65,10 +65,14 @@ export type PolicyConfig = z.infer<typeof PolicyConfig>;
 export const SecurityConfig = z.strictObject({
   gitleaks: z
     .strictObject({
-      /** `dir` scans the working tree; `git` scans the history. */
+      /** `dir` scans the working tree; `git` scans the history (the source must then include `.git`). */
       mode: z.enum(["dir", "git"]).default("dir"),
+      /** gitleaks TOML config, relative to the source. Default: the source's `.gitleaks.toml`, else gitleaks' rules. */
       config: RelativePath.optional(),
+      /** `.gitleaksignore` file, relative to the source. Default: the source's `.gitleaksignore`. */
       ignoreFile: RelativePath.optional(),
+      /** `git log` options that select the commits in `git` mode, e.g. `origin/main..HEAD`. */
+      logOpts: z.string().min(1).optional(),
     })
     .prefault({}),
   semgrep: z
@@ -77,30 +81,41 @@ export const SecurityConfig = z.strictObject({
       rulesets: z.array(z.string().min(1)).default([]),
       /** Local rule files or folders, relative to the source: run offline. */
       rules: z.array(RelativePath).default([]),
+      /** Path patterns semgrep skips (`--exclude`). */
       exclude: z.array(z.string()).default([]),
     })
     .prefault({}),
   trivy: z
     .strictObject({
+      /** Report only these severities. Default: all; the policy decides what blocks. */
       severity: z.array(z.enum(["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"])).optional(),
+      /** `.trivyignore` file, relative to the source. Default: the source's `.trivyignore`. */
       ignoreFile: RelativePath.optional(),
+      /** Scanners over the source; `misconfig` runs in the IaC check, the others in SCA. */
       scanners: z.array(z.enum(["vuln", "secret", "misconfig", "license"])).default(["vuln", "secret", "misconfig", "license"]),
+      /** Directories trivy skips, relative to the source (e.g. test fixtures with deliberate vulnerabilities). */
+      skipDirs: z.array(RelativePath).default([]),
     })
     .prefault({}),
 });
 
 export const QualityConfig = z.strictObject({
+  /** The project's linter. Default for node: ESLint JSON when eslint is a dependency. */
   lint: z
     .strictObject({
+      /** Command that runs the linter and writes its report. */
       command: z.string().min(1),
       format: z.enum(["eslint-json", "sarif"]).default("eslint-json"),
+      /** The report file the command writes, relative to the application directory. */
       report: RelativePath,
     })
     .optional(),
   /** Infrastructure source folders to check with trivy misconfig and cfn-lint. */
   iac: z
     .strictObject({
+      /** Folders holding CloudFormation templates for cfn-lint. */
       paths: z.array(RelativePath).default(["infra"]),
+      /** Lint the CloudFormation templates found there with cfn-lint. */
       cfnLint: z.boolean().default(true),
     })
     .prefault({}),

@@ -1,0 +1,85 @@
+// The build-service actions that run in the application's toolchain: compile, unit tests, lint and
+// type check (all from the installed toolchain, none from another's container), and package.
+import type { Container, Directory } from "@dagger.io/dagger";
+import type { DpraConfig } from "../config/schema.js";
+import type { ImageMetadata } from "./oci.js";
+import { packageImage } from "./package.js";
+import type { BuildPlan } from "./preset.js";
+import { emptyOutcome, scanIncomplete, type ActionOutcome } from "./outcome.js";
+import { compile, installToolchain, lint, tail, typecheck, unitTests } from "./toolchain.js";
+
+export async function compileAction(tc: Container, plan: BuildPlan): Promise<ActionOutcome> {
+  const outcome = emptyOutcome("compile");
+  const run = await compile(tc, plan);
+  if (run && run.exitCode !== 0) outcome.failures.push(`compile: \`${run.command}\` exited ${run.exitCode}:\n${tail(run.output, 15)}`);
+  return outcome;
+}
+
+/** Unit tests: one JUnit finding set, carrying the test counts. */
+export async function unitTestAction(tc: Container, plan: BuildPlan): Promise<ActionOutcome> {
+  const outcome = emptyOutcome("unit-tests");
+  const result = await unitTests(tc, plan);
+  if (result) outcome.sets.push(result.set);
+  return outcome;
+}
+
+/** The project's linter and type check. */
+export async function lintAction(tc: Container, plan: BuildPlan): Promise<ActionOutcome> {
+  const [linted, checked] = await Promise.all([lint(tc, plan), typecheck(tc, plan)]);
+  const outcome = emptyOutcome("lint");
+  if (linted.set) outcome.sets.push(linted.set);
+  if (linted.incomplete) scanIncomplete(outcome, plan.lint?.format === "eslint-json" ? "eslint" : "lint", "quality", linted.incomplete);
+  if (checked) outcome.sets.push(checked);
+  return outcome;
+}
+
+/**
+ * Runs an action so that whatever goes wrong in it (an engine error, an unexpected exit) is reported
+ * as that action not completing, next to every other action's result, instead of aborting the stage.
+ */
+export async function guarded<T extends ActionOutcome>(action: string, run: () => Promise<T>): Promise<T | ActionOutcome> {
+  try {
+    return await run();
+  } catch (err) {
+    const outcome = emptyOutcome(action);
+    outcome.failures.push(`${action}: ${(err as Error).message.trim()}`);
+    return outcome;
+  }
+}
+
+/** The actions that run in the installed toolchain; when the install fails, that failure stands for all of them. */
+export async function toolchainActions(
+  source: Directory,
+  config: DpraConfig,
+  plan: BuildPlan,
+): Promise<ActionOutcome[]> {
+  const installed = await guarded("install", async () => {
+    const result = await installToolchain(source, config, plan);
+    return { ...emptyOutcome("install"), failures: result.failure ? [result.failure] : [], tc: result.tc };
+  });
+  const tc = "tc" in installed ? installed.tc : undefined;
+  if (!tc) return [installed];
+  return Promise.all([
+    guarded("compile", () => compileAction(tc, plan)),
+    guarded("unit-tests", () => unitTestAction(tc, plan)),
+    guarded("lint", () => lintAction(tc, plan)),
+  ]);
+}
+
+/** Builds the image and forces the build, so that a broken Dockerfile is reported with the rest. */
+export async function packageAction(
+  source: Directory,
+  config: DpraConfig,
+  plan: BuildPlan,
+  meta: ImageMetadata,
+): Promise<{ outcome: ActionOutcome; image?: Container }> {
+  const outcome = emptyOutcome("package");
+  try {
+    const image = await packageImage(source, config, plan, meta);
+    await image.sync();
+    return { outcome, image };
+  } catch (err) {
+    outcome.failures.push(`package: ${(err as Error).message}`);
+    return { outcome };
+  }
+}

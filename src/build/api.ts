@@ -1,0 +1,90 @@
+// What the root module's build functions do, so that src/index.ts stays a thin list of @funcs.
+import type { Container, Directory, File } from "@dagger.io/dagger";
+import type { DpraConfig } from "../config/schema.js";
+import { loadSourceConfig } from "../shell/source.js";
+import { guarded, lintAction, packageAction, unitTestAction } from "./actions.js";
+import { runBuildStage } from "./compose.js";
+import { ActionReport, BuildResult } from "./objects.js";
+import type { ImageMetadata } from "./oci.js";
+import { runIac } from "./iac.js";
+import { emptyOutcome, type ActionOutcome } from "./outcome.js";
+import { runImageScan, runSast, runSbom, runSca, runSecrets } from "./scanners.js";
+import { judgeStage } from "./stage.js";
+import { installToolchain, loadBuildPlan } from "./toolchain.js";
+
+/** Image metadata for this build; `created` is now, to the second. */
+export function imageMetadata(config: DpraConfig, revision: string, sourceUrl: string): ImageMetadata {
+  return {
+    created: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+    revision: revision || undefined,
+    source: sourceUrl || undefined,
+    title: config.name,
+  };
+}
+
+export async function buildStage(source: Directory, revision: string, sourceUrl: string, noFail: boolean): Promise<BuildResult> {
+  const config = await loadSourceConfig(source);
+  const stage = await runBuildStage(source, config, imageMetadata(config, revision, sourceUrl));
+  if (!stage.passed && !noFail) throw new Error(stage.failure);
+  if (!stage.image) throw new Error(`dpra build: no image was packaged, so there is nothing to return.\n${stage.failure ?? ""}`);
+  return new BuildResult(stage.image, stage.reports, stage.passed, stage.summary);
+}
+
+/** The build actions that have their own function, each judged by the policy on its own. */
+export type ActionName = "unit-tests" | "lint" | "iac" | "secrets" | "sast" | "sca" | "image-scan";
+
+async function runAction(action: ActionName, source: Directory, config: DpraConfig): Promise<ActionOutcome> {
+  switch (action) {
+    case "unit-tests":
+    case "lint": {
+      const plan = await loadBuildPlan(source, config);
+      const installed = await installToolchain(source, config, plan);
+      if (!installed.tc) return { ...emptyOutcome(action), failures: [installed.failure] };
+      return action === "lint" ? lintAction(installed.tc, plan) : unitTestAction(installed.tc, plan);
+    }
+    case "iac":
+      return runIac(source, config);
+    case "secrets":
+      return runSecrets(source, config);
+    case "sast":
+      return runSast(source, config);
+    case "sca":
+      return runSca(source, config);
+    case "image-scan": {
+      const image = await packagedImage(source, config, "", "");
+      return runImageScan(image, source, config);
+    }
+  }
+}
+
+export async function actionReport(action: ActionName, source: Directory): Promise<ActionReport> {
+  const config = await loadSourceConfig(source);
+  const outcome = await guarded(action, () => runAction(action, source, config));
+  const verdict = await judgeStage(`dpra ${action}`, [outcome], source, config);
+  return new ActionReport(action, verdict.passed, verdict.summary, verdict.reports);
+}
+
+/** A check for `dagger check`: passes silently, or fails with every blocking finding. */
+export async function actionCheck(action: ActionName, source: Directory): Promise<void> {
+  const config = await loadSourceConfig(source);
+  const verdict = await judgeStage(`dpra ${action}`, [await guarded(action, () => runAction(action, source, config))], source, config);
+  if (!verdict.passed) throw new Error(verdict.failure);
+}
+
+async function packagedImage(source: Directory, config: DpraConfig, revision: string, sourceUrl: string): Promise<Container> {
+  const plan = await loadBuildPlan(source, config);
+  const { outcome, image } = await packageAction(source, config, plan, imageMetadata(config, revision, sourceUrl));
+  if (!image) throw new Error(outcome.failures.join("\n"));
+  return image;
+}
+
+export async function packageOnly(source: Directory, revision: string, sourceUrl: string): Promise<Container> {
+  return packagedImage(source, await loadSourceConfig(source), revision, sourceUrl);
+}
+
+export async function sbomFile(source: Directory): Promise<File> {
+  const outcome = await runSbom(source);
+  const sbom = outcome.files[0];
+  if (!sbom) throw new Error(outcome.failures.join("\n"));
+  return sbom.file;
+}

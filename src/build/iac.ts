@@ -1,0 +1,73 @@
+// IaC checks: trivy misconfiguration over the source (IaC and Dockerfiles) and cfn-lint over the
+// CloudFormation templates in the IaC folders.
+import { dag, ReturnType, type Container, type Directory } from "@dagger.io/dagger";
+import { TRIVY_JSON_REPORT, trivyContainer, trivyFsScan } from "../../modules/trivy/src/trivy.js";
+import type { DpraConfig } from "../config/schema.js";
+import { CFN_LINT_PYTHON_IMAGE, CFN_LINT_VERSION } from "./images.js";
+import { emptyOutcome, mergeOutcomes, readScan, scanCompleted, type ActionOutcome } from "./outcome.js";
+import { sourceFile } from "./scanners.js";
+
+const TEMPLATE_EXTENSIONS = [".yaml", ".yml", ".json", ".template"];
+const CFN_MARKER = /AWSTemplateFormatVersion|\bAWS::[A-Za-z0-9]+::[A-Za-z0-9]+/;
+
+/** CloudFormation templates under the IaC folders: YAML/JSON files that declare AWS resources. */
+export async function findTemplates(source: Directory, paths: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const root of paths) {
+    if (!(await source.exists(root))) continue;
+    const candidates = (await source.glob(`${root.replace(/\/$/, "")}/**/*`)).filter((p) =>
+      TEMPLATE_EXTENSIONS.some((ext) => p.toLowerCase().endsWith(ext)),
+    );
+    const contents = await Promise.all(candidates.map(async (p) => [p, await source.file(p).contents()] as const));
+    found.push(...contents.filter(([, text]) => CFN_MARKER.test(text)).map(([p]) => p));
+  }
+  return [...new Set(found)].sort();
+}
+
+export const CFN_LINT_REPORT = "/reports/cfn-lint.json";
+
+/** cfn-lint from PyPI at a pinned version, in a pinned Python image, with the pip cache mounted. */
+export function cfnLintContainer(): Container {
+  return dag
+    .container()
+    .from(CFN_LINT_PYTHON_IMAGE)
+    .withMountedCache("/root/.cache/pip", dag.cacheVolume("dpra-pip"))
+    .withExec(["pip", "install", "--no-input", "--disable-pip-version-check", `cfn-lint==${CFN_LINT_VERSION}`]);
+}
+
+/** IaC checks: trivy misconfiguration over the source (IaC and Dockerfiles), cfn-lint over CloudFormation templates. */
+export async function runIac(source: Directory, config: DpraConfig): Promise<ActionOutcome> {
+  const iac = config.quality.iac;
+  const t = config.security.trivy;
+  const misconfig = (async () => {
+    if (!t.scanners.includes("misconfig")) return emptyOutcome("iac");
+    const ran = trivyFsScan(trivyContainer(), source, {
+      scanners: ["misconfig"],
+      severities: t.severity,
+      ignoreFile: sourceFile(source, t.ignoreFile),
+      skipDirs: t.skipDirs,
+    });
+    return readScan(ran, { action: "iac", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-misconfig.json", category: "misconfiguration", completed: scanCompleted.trivy });
+  })();
+  const cfnLint = (async () => {
+    if (!iac.cfnLint) return emptyOutcome("iac");
+    const templates = await findTemplates(source, iac.paths);
+    if (templates.length === 0) return emptyOutcome("iac");
+    const ran = cfnLintContainer()
+      .withMountedDirectory("/src", source)
+      .withWorkdir("/src")
+      .withDirectory("/reports", dag.directory())
+      .withExec(["cfn-lint", "--format", "json", "--output-file", CFN_LINT_REPORT, "--", ...templates], { expect: ReturnType.Any });
+    return readScan(ran, {
+      action: "iac",
+      tool: "cfn-lint",
+      // JSON needs no optional dependency (SARIF output needs cfn-lint[sarif]).
+      format: "cfn-lint-json",
+      path: CFN_LINT_REPORT,
+      name: "cfn-lint.json",
+      category: "misconfiguration",
+      completed: scanCompleted.cfnLint,
+    });
+  })();
+  return mergeOutcomes("iac", await Promise.all([misconfig, cfnLint]));
+}

@@ -1,0 +1,106 @@
+// What a build action produced, and how a scanner's run is read: the exit codes that mean "the
+// scan completed", the report parsed into findings, and a tool-failure finding set otherwise.
+import type { Container, File } from "@dagger.io/dagger";
+import type { Category, FindingSet, ToolName } from "../findings/model.js";
+import { parseReport } from "../findings/parse.js";
+import { toolFailureSet } from "../findings/tool-failure.js";
+
+/** What one action produced: finding sets, what did not complete, and raw reports to keep. */
+export interface ActionOutcome {
+  action: string;
+  sets: FindingSet[];
+  /** A build step broke (install, compile, package, SBOM, an engine error): the stage fails, whatever the policy says. */
+  failures: string[];
+  /**
+   * A scanner did not complete its scan. Each one also has a tool-failure finding set in `sets`, a
+   * critical finding in the tool's category, so the policy blocks on it (and an allowlist entry with
+   * a reason and an expiry can accept it, like any finding).
+   */
+  incomplete: string[];
+  /** Raw reports, kept under `raw/` in the reports directory. */
+  files: Array<{ name: string; file: File }>;
+}
+
+export function emptyOutcome(action: string): ActionOutcome {
+  return { action, sets: [], failures: [], incomplete: [], files: [] };
+}
+
+/** Records a scan that did not complete: a message for the summary and a blocking tool-failure finding set. */
+export function scanIncomplete(outcome: ActionOutcome, tool: ToolName, category: Category, detail: string): void {
+  outcome.incomplete.push(`${outcome.action}: ${detail}`);
+  outcome.sets.push(toolFailureSet(tool, category, detail));
+}
+
+interface ReadSpec {
+  action: string;
+  tool: ToolName;
+  /** Report format for the parser (`gitleaks-json`, `semgrep-json`, `trivy-json`, `sarif`, ...). */
+  format: string;
+  path: string;
+  /** File name under `raw/`. */
+  name: string;
+  /** The category of the tool's findings here; a scan that did not complete blocks in it. */
+  category: Category;
+  /** Whether an exit code means "the scan completed"; otherwise it is a failure even with a report. Default: any, given a report. */
+  completed?: (exitCode: number) => boolean;
+  /** A missing report with exit code 0 means "nothing found" (older gitleaks writes none then). */
+  missingMeansEmpty?: boolean;
+}
+
+export function lastLines(text: string, n = 5): string {
+  return text.trim().split(/\r?\n/).slice(-n).join("\n");
+}
+
+/** Reads a scan's report from the container it ran in and parses it. */
+export async function readScan(ran: Container, spec: ReadSpec): Promise<ActionOutcome> {
+  const outcome = emptyOutcome(spec.action);
+  const exitCode = await ran.exitCode();
+  const hasReport = await ran.exists(spec.path);
+  const why = async () => lastLines(await ran.stderr()) || "no output";
+  if (!hasReport) {
+    if (exitCode === 0 && spec.missingMeansEmpty) {
+      outcome.sets.push({ tool: spec.tool, format: spec.format, findings: [], toolErrors: [] });
+    } else {
+      scanIncomplete(outcome, spec.tool, spec.category, `${spec.tool} exited ${exitCode} without writing ${spec.path}: ${await why()}`);
+    }
+    return outcome;
+  }
+  if (spec.completed && !spec.completed(exitCode)) {
+    scanIncomplete(outcome, spec.tool, spec.category, `${spec.tool} exited ${exitCode}: ${await why()}`);
+  }
+  const file = ran.file(spec.path);
+  outcome.files.push({ name: spec.name, file });
+  try {
+    outcome.sets.push(parseReport(await file.contents(), { file: spec.name, tool: spec.tool, format: spec.format, category: spec.category }));
+  } catch (err) {
+    scanIncomplete(outcome, spec.tool, spec.category, `the ${spec.tool} report could not be read: ${(err as Error).message}`);
+  }
+  return outcome;
+}
+
+/**
+ * Which exit codes mean "the scan completed" for each tool (a report is still required). Anything
+ * else means the tool did not run as configured, and the action did not complete (fail closed).
+ */
+export const scanCompleted = {
+  // 1 is "leaks found"; gitleaks also exits 1 on a fatal error, but then it writes no report.
+  gitleaks: (code: number) => code === 0 || code === 1,
+  // 1 is "findings with --error" (not passed here) and 3 "some targets could not be parsed": the
+  // report holds the results and errors[] (kept as tool errors). 2 is fatal, 4 and up are rule or
+  // config errors.
+  semgrep: (code: number) => code === 0 || code === 1 || code === 3,
+  trivy: (code: number) => code === 0,
+  // A bit mask of the levels found (2 error, 4 warning, 8 info); an odd code is cfn-lint failing
+  // itself (e.g. 1 for "Missing optional dependencies sarif").
+  cfnLint: (code: number) => code % 2 === 0,
+};
+
+export function mergeOutcomes(action: string, outcomes: ActionOutcome[]): ActionOutcome {
+  return {
+    action,
+    sets: outcomes.flatMap((o) => o.sets),
+    failures: outcomes.flatMap((o) => o.failures),
+    incomplete: outcomes.flatMap((o) => o.incomplete),
+    files: outcomes.flatMap((o) => o.files),
+  };
+}

@@ -10,7 +10,8 @@ import { DeployResult } from "./deploy/result.js";
 import { runDeploy } from "./deploy/shell.js";
 import { buildRunPlan, parseTargetEnvironment } from "./pipeline/plan.js";
 import { parsePlanFormat, renderPlan } from "./pipeline/render.js";
-import { betaOnly } from "./release/release.js";
+import { betaOnly, release } from "./release/release.js";
+import { realBuild } from "./release/build-runner.js";
 import { ReleaseResult } from "./release/result.js";
 import { loadSourceConfig } from "./shell/source.js";
 import { ensureRepositoryShell, promoteShell, publishShell } from "./publish/shell.js";
@@ -31,7 +32,7 @@ export class Dpra {
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
   @func()
-  async config(@argument({ defaultPath: "/examples/fruit-api" }) source: Directory): Promise<string> {
+  async config(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<string> {
     return JSON.stringify(await loadSourceConfig(source), null, 2);
   }
 
@@ -244,7 +245,7 @@ export class Dpra {
   async deploy(
     env: string,
     image: string,
-    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    @argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory,
     preview = false,
     runId?: string,
     awsAccessKeyId?: Secret,
@@ -275,7 +276,7 @@ export class Dpra {
   async diff(
     env: string,
     image: string,
-    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    @argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory,
     runId?: string,
     awsAccessKeyId?: Secret,
     awsSecretAccessKey?: Secret,
@@ -302,7 +303,7 @@ export class Dpra {
    */
   @func({ cache: "never" })
   async capacityTest(
-    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    @argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory,
     endpoint: string,
     baseline?: File,
     failOnRegression = true,
@@ -330,7 +331,7 @@ export class Dpra {
    */
   @func({ cache: "never" })
   async canary(
-    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    @argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory,
     endpoint: string,
     region: string,
     awsAccessKeyId: Secret,
@@ -370,7 +371,7 @@ export class Dpra {
    */
   @func({ cache: "never" })
   async ensureRepository(
-    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    @argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory,
     apply = false,
     awsAccessKeyId?: Secret,
     awsSecretAccessKey?: Secret,
@@ -409,7 +410,7 @@ export class Dpra {
   async publish(
     image: Container,
     gitRevision: string,
-    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    @argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory,
     releaseTag?: string,
     runId?: string,
     sbom?: File,
@@ -459,7 +460,7 @@ export class Dpra {
   async promote(
     reference: string,
     env: string,
-    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    @argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory,
     tag?: string,
     runId?: string,
     awsAccessKeyId?: Secret,
@@ -494,11 +495,33 @@ export class Dpra {
    */
   @func()
   async plan(
-    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    @argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory,
     env = "beta",
     format = "text",
   ): Promise<string> {
     return renderPlan(buildRunPlan(await loadSourceConfig(source), parseTargetEnvironment(env)), parsePlanFormat(format));
+  }
+
+  /**
+   * Release: the build stage, then every later DPRA stage up to the target environment, promoting the
+   * image the build packaged once. Returns every stage and action with status, duration and reports;
+   * fails on a failed release unless --fail-on-error=false. A failing action stops the stages after it.
+   *
+   * @param source Application source directory (defaults to the bundled fruit-api example).
+   * @param env Target environment: beta (default), gamma or prod.
+   * @param revision Commit the source is at, recorded in the image's OCI labels.
+   * @param sourceUrl Repository URL, recorded in the image's OCI labels.
+   * @param failOnError Fail the call when the release does not pass (false: return the result and reports anyway).
+   */
+  @func({ cache: "never" })
+  async release(
+    @argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory,
+    env = "beta",
+    revision = "",
+    sourceUrl = "",
+    failOnError = true,
+  ): Promise<ReleaseResult> {
+    return release({ source, env: parseTargetEnvironment(env), build: realBuild(revision, sourceUrl), failOnError });
   }
 
   /**
@@ -513,7 +536,7 @@ export class Dpra {
    */
   @func({ cache: "never" })
   async beta(
-    @argument({ defaultPath: "/examples/fruit-api" }) source: Directory,
+    @argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory,
     image: Container,
     testImage?: Container,
     failOnError = true,

@@ -47,23 +47,27 @@ export async function guarded<T extends ActionOutcome>(action: string, run: () =
   }
 }
 
-/** The actions that run in the installed toolchain; when the install fails, that failure stands for all of them. */
+/**
+ * The actions that run in the installed toolchain; when the install fails, that failure stands for all
+ * of them. The toolchain itself is returned too: Beta runs the integration tests in it.
+ */
 export async function toolchainActions(
   source: Directory,
   config: DpraConfig,
   plan: BuildPlan,
-): Promise<ActionOutcome[]> {
+): Promise<{ outcomes: ActionOutcome[]; tc?: Container }> {
   const installed = await guarded("install", async () => {
     const result = await installToolchain(source, config, plan);
     return { ...emptyOutcome("install"), failures: result.failure ? [result.failure] : [], tc: result.tc };
   });
   const tc = "tc" in installed ? installed.tc : undefined;
-  if (!tc) return [installed];
-  return Promise.all([
+  if (!tc) return { outcomes: [installed] };
+  const outcomes = await Promise.all([
     guarded("compile", () => compileAction(tc, plan)),
     guarded("unit-tests", () => unitTestAction(tc, plan)),
     guarded("lint", () => lintAction(tc, plan)),
   ]);
+  return { outcomes, tc };
 }
 
 /** Builds the image and forces the build, so that a broken Dockerfile is reported with the rest. */

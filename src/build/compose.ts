@@ -13,6 +13,10 @@ import { judgeStage, type StageVerdict } from "./stage.js";
 export interface BuildStage extends StageVerdict {
   /** The packaged image; undefined when the Dockerfile build failed (see the verdict's failures). */
   image?: Container;
+  /** Every action's outcome, for per-action verdicts. */
+  outcomes: ActionOutcome[];
+  /** The installed toolchain (dependencies and tests), for Beta's integration tests. */
+  testImage?: Container;
 }
 
 export async function runBuildStage(source: Directory, config: DpraConfig, meta: ImageMetadata): Promise<BuildStage> {
@@ -33,7 +37,7 @@ export async function runBuildStage(source: Directory, config: DpraConfig, meta:
     imageScan,
     imageSbom,
   ]);
-  const outcomes: ActionOutcome[] = [...toolchain, iac, secrets, sast, sca, sbom, pkg.outcome, scannedImage, imageInventory];
+  const outcomes: ActionOutcome[] = [...toolchain.outcomes, iac, secrets, sast, sca, sbom, pkg.outcome, scannedImage, imageInventory];
   const verdict = await judgeStage("dpra build", outcomes, source, config);
-  return { ...verdict, image: pkg.image };
+  return { ...verdict, image: pkg.image, outcomes, testImage: toolchain.tc };
 }

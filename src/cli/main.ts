@@ -1,8 +1,9 @@
+import { planCliCommand } from "./commands/plan.js";
 import { gateCommand } from "./gate.js";
 import { EXIT, type CliCommand, type CliIO } from "./io.js";
 
 /** Subcommands by name. Add a command by adding its module here; nothing runs at import time. */
-export const COMMANDS: readonly CliCommand[] = [gateCommand];
+export const COMMANDS: readonly CliCommand[] = [gateCommand, planCliCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -122,9 +122,9 @@ describe("dpra gate", () => {
     expect((await dpra(["gate"])).stderr).toContain("give at least one report file");
     expect((await dpra(["gate", "--format", "html", "x.json"])).stderr).toContain('--format must be one of md, json, sarif, got "html"');
     expect((await dpra(["gate", "--frobnicate", "x.json"])).code).toBe(2);
-    const unknown = await dpra(["plan"]);
+    const unknown = await dpra(["frobnicate"]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('dpra: unknown command "plan"');
+    expect(unknown.stderr).toContain('dpra: unknown command "frobnicate"');
   });
 
   it("prints help with exit 0", async () => {

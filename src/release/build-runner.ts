@@ -1,0 +1,27 @@
+// The real build stage as the release's BuildStageRunner: it runs once, each build-stage action is
+// judged on its own against the policy, and the verdicts are mapped onto the DPRA build actions.
+import type { Container } from "@dagger.io/dagger";
+import { imageMetadata } from "../build/api.js";
+import { runBuildStage } from "../build/compose.js";
+import { judgeStage } from "../build/stage.js";
+import { dpraBuildOutcomes } from "./build-actions.js";
+import type { BuildStageRunner } from "./compose.js";
+import type { DaggerReleaseContext } from "./context.js";
+
+export function realBuild(revision: string, sourceUrl: string): BuildStageRunner<Container, DaggerReleaseContext> {
+  return async (_signal, ctx) => {
+    const stage = await runBuildStage(ctx.source, ctx.config, imageMetadata(ctx.config, revision, sourceUrl));
+    const verdicts = await Promise.all(
+      stage.outcomes.map(async (outcome) => {
+        const verdict = await judgeStage(`dpra ${outcome.action}`, [outcome], ctx.source, ctx.config);
+        return { action: outcome.action, passed: verdict.passed, summary: verdict.passed ? "passed" : (verdict.failure ?? "failed") };
+      }),
+    );
+    ctx.reports.addDirectory("build", stage.reports);
+    return {
+      actions: dpraBuildOutcomes(verdicts),
+      ...(stage.image ? { image: stage.image } : {}),
+      ...(stage.testImage ? { testImage: stage.testImage } : {}),
+    };
+  };
+}

@@ -7,7 +7,7 @@ import { argument, check, Container, Directory, File, func, object, Secret } fro
 import { CapacityTestResult, capacityTestFunction } from "./actions/capacity/dagger.js";
 import { canaryFunction } from "./aws/synthetics/dagger.js";
 import { DeployResult } from "./deploy/result.js";
-import { runDeploy } from "./deploy/shell.js";
+import { awsEnvironmentOf, runDeploy } from "./deploy/shell.js";
 import { buildRunPlan, parseTargetEnvironment } from "./pipeline/plan.js";
 import { parsePlanFormat, renderPlan } from "./pipeline/render.js";
 import { betaOnly, release } from "./release/release.js";
@@ -235,11 +235,13 @@ export class Dpra {
    * @param source Application source directory with dpra.yaml and the template (defaults to the bundled fruit-api example).
    * @param preview Create and describe the change sets only, without executing them (the input for approval).
    * @param runId Names the change sets (dpra-<runId>); defaults to a hash of environment, image, template and parameters, so a rerun resumes.
-   * @param awsAccessKeyId AWS access key ID (e.g. env:AWS_ACCESS_KEY_ID); it assumes the environment's roleArn.
+   * @param awsAccessKeyId AWS access key ID (e.g. env:AWS_ACCESS_KEY_ID). Pass with --aws-secret-access-key.
    * @param awsSecretAccessKey AWS secret access key (e.g. env:AWS_SECRET_ACCESS_KEY).
-   * @param awsSessionToken AWS session token, for temporary keys.
-   * @param awsWebIdentityToken OIDC token (e.g. from the CI) exchanged for a role instead of keys.
-   * @param awsRoleArn Role the web-identity token is exchanged for first (defaults to the environment's roleArn).
+   * @param awsSessionToken AWS session token of temporary keys (e.g. env:AWS_SESSION_TOKEN).
+   * @param awsWebIdentityToken OIDC token of the CI (e.g. file:$AWS_WEB_IDENTITY_TOKEN_FILE); needs --aws-role-arn.
+   * @param awsRoleArn Role the web-identity token is exchanged for.
+   * @param awsProfileFile AWS shared credentials or config file (e.g. file:$HOME/.aws/credentials).
+   * @param awsProfile Profile to use from --aws-profile-file (default: default).
    */
   @func({ cache: "never" })
   async deploy(
@@ -253,8 +255,10 @@ export class Dpra {
     awsSessionToken?: Secret,
     awsWebIdentityToken?: Secret,
     awsRoleArn?: string,
+    awsProfileFile?: Secret,
+    awsProfile?: string,
   ): Promise<DeployResult> {
-    return runDeploy({ source, env, image, preview, runId, awsRoleArn, secrets: { awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken } });
+    return runDeploy({ source, env, image, preview, runId, secrets: { awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsProfileFile, awsProfile } });
   }
 
   /**
@@ -266,11 +270,13 @@ export class Dpra {
    * @param image Image reference pinned by digest (repository@sha256:...).
    * @param source Application source directory with dpra.yaml and the template (defaults to the bundled fruit-api example).
    * @param runId Names the change sets; defaults to a hash of environment, image, template and parameters.
-   * @param awsAccessKeyId AWS access key ID (e.g. env:AWS_ACCESS_KEY_ID); it assumes the environment's roleArn.
+   * @param awsAccessKeyId AWS access key ID (e.g. env:AWS_ACCESS_KEY_ID). Pass with --aws-secret-access-key.
    * @param awsSecretAccessKey AWS secret access key (e.g. env:AWS_SECRET_ACCESS_KEY).
-   * @param awsSessionToken AWS session token, for temporary keys.
-   * @param awsWebIdentityToken OIDC token (e.g. from the CI) exchanged for a role instead of keys.
-   * @param awsRoleArn Role the web-identity token is exchanged for first (defaults to the environment's roleArn).
+   * @param awsSessionToken AWS session token of temporary keys (e.g. env:AWS_SESSION_TOKEN).
+   * @param awsWebIdentityToken OIDC token of the CI (e.g. file:$AWS_WEB_IDENTITY_TOKEN_FILE); needs --aws-role-arn.
+   * @param awsRoleArn Role the web-identity token is exchanged for.
+   * @param awsProfileFile AWS shared credentials or config file (e.g. file:$HOME/.aws/credentials).
+   * @param awsProfile Profile to use from --aws-profile-file (default: default).
    */
   @func({ cache: "never" })
   async diff(
@@ -283,8 +289,10 @@ export class Dpra {
     awsSessionToken?: Secret,
     awsWebIdentityToken?: Secret,
     awsRoleArn?: string,
+    awsProfileFile?: Secret,
+    awsProfile?: string,
   ): Promise<string> {
-    const result = await runDeploy({ source, env, image, preview: true, runId, awsRoleArn, secrets: { awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken } });
+    const result = await runDeploy({ source, env, image, preview: true, runId, secrets: { awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsProfileFile, awsProfile } });
     return result.diff();
   }
 
@@ -323,30 +331,40 @@ export class Dpra {
    * @param source Application source directory with dpra.yaml and the canary script.
    * @param endpoint Base URL the canary tests; the script reads it as `process.env.BASE_URL`.
    * @param region AWS region of the canary, e.g. eu-west-1.
-   * @param awsAccessKeyId Access key ID of short-lived credentials (e.g. env:AWS_ACCESS_KEY_ID from OIDC).
-   * @param awsSecretAccessKey Secret access key of those credentials.
-   * @param awsSessionToken Session token of those credentials.
+   * @param awsAccessKeyId AWS access key ID (e.g. env:AWS_ACCESS_KEY_ID). Pass with --aws-secret-access-key.
+   * @param awsSecretAccessKey AWS secret access key (e.g. env:AWS_SECRET_ACCESS_KEY).
+   * @param awsSessionToken AWS session token of temporary keys (e.g. env:AWS_SESSION_TOKEN).
+   * @param awsWebIdentityToken OIDC token of the CI (e.g. file:$AWS_WEB_IDENTITY_TOKEN_FILE); needs --aws-role-arn.
+   * @param awsRoleArn Role the web-identity token is exchanged for.
+   * @param awsProfileFile AWS shared credentials or config file (e.g. file:$HOME/.aws/credentials).
+   * @param awsProfile Profile to use from --aws-profile-file (default: default).
    * @param executionRoleArn The canary's execution role, when dpra.yaml does not set synthetics.executionRoleArn.
    * @param artifactS3Location Where run artifacts go (s3://bucket/prefix), when dpra.yaml does not set it.
+   * @param env Environment (gamma or prod) whose account the canary runs in: its roleArn from dpra.yaml is assumed. Default: the caller's own account.
    */
   @func({ cache: "never" })
   async canary(
     @argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory,
     endpoint: string,
     region: string,
-    awsAccessKeyId: Secret,
-    awsSecretAccessKey: Secret,
+    awsAccessKeyId?: Secret,
+    awsSecretAccessKey?: Secret,
     awsSessionToken?: Secret,
+    awsWebIdentityToken?: Secret,
+    awsRoleArn?: string,
+    awsProfileFile?: Secret,
+    awsProfile?: string,
     executionRoleArn?: string,
     artifactS3Location?: string,
+    env?: string,
   ): Promise<string> {
     const config = await loadSourceConfig(source);
     return canaryFunction(source, config.synthetics, {
       endpoint,
       region,
-      accessKeyId: awsAccessKeyId,
-      secretAccessKey: awsSecretAccessKey,
-      sessionToken: awsSessionToken,
+      secrets: { awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsProfileFile, awsProfile },
+      app: config.name ?? "app",
+      ...(env !== undefined ? { environment: awsEnvironmentOf(config, env) } : {}),
       executionRoleArn,
       artifactS3Location,
     });
@@ -504,14 +522,32 @@ export class Dpra {
 
   /**
    * Release: the build stage, then every later DPRA stage up to the target environment, promoting the
-   * image the build packaged once. Returns every stage and action with status, duration and reports;
-   * fails on a failed release unless --fail-on-error=false. A failing action stops the stages after it.
+   * image the build packaged once: Beta on ephemeral services; publish to ECR once after Beta; Gamma
+   * (CloudFormation deploy with alarms watched, synthetic canary, capacity and chaos tests when
+   * configured, the approval report); Prod (approval, waves with bake, prod canaries, rollback on a
+   * breach), one digest throughout. With --digest, only the target's own stage runs, on an image
+   * published earlier (split CI jobs). Returns every stage and action with status, duration and
+   * reports; fails on a failed release unless --fail-on-error=false. A failing action stops the stages after it.
    *
    * @param source Application source directory (defaults to the bundled fruit-api example).
    * @param env Target environment: beta (default), gamma or prod.
-   * @param revision Commit the source is at, recorded in the image's OCI labels.
+   * @param revision Commit the source is at, recorded in the image's OCI labels and used as the image tag when publishing.
    * @param sourceUrl Repository URL, recorded in the image's OCI labels.
    * @param failOnError Fail the call when the release does not pass (false: return the result and reports anyway).
+   * @param digest Image published earlier (registry/repository@sha256:...): run only the target's stage on it, nothing rebuilt. Prod checks that the Gamma stack runs it.
+   * @param publish With --env beta: publish the image to ECR (dpra.yaml artifact) after Beta passes; the result's digest is the reference. Gamma and prod without --digest always publish.
+   * @param releaseTag Additional image tag when publishing, e.g. a version.
+   * @param runId Identifier of the pipeline run (CI run ID); names the AWS role sessions. Default: time-based.
+   * @param ciEnvironment Prod approval: the protected CI environment the job runs in (GitHub: the job's environment:).
+   * @param ciVars Prod approval: the CI's variables as KEY=VALUE lines (GITHUB_ACTIONS, GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_ACTOR, ...).
+   * @param approvedBy Prod approval: who approved, recorded in the approval report.
+   * @param awsAccessKeyId AWS access key ID (e.g. env:AWS_ACCESS_KEY_ID). Pass with --aws-secret-access-key.
+   * @param awsSecretAccessKey AWS secret access key (e.g. env:AWS_SECRET_ACCESS_KEY).
+   * @param awsSessionToken AWS session token of temporary keys (e.g. env:AWS_SESSION_TOKEN).
+   * @param awsWebIdentityToken OIDC token of the CI (e.g. file:$AWS_WEB_IDENTITY_TOKEN_FILE); needs --aws-role-arn.
+   * @param awsRoleArn Role the web-identity token is exchanged for.
+   * @param awsProfileFile AWS shared credentials or config file (e.g. file:$HOME/.aws/credentials).
+   * @param awsProfile Profile to use from --aws-profile-file (default: default).
    */
   @func({ cache: "never" })
   async release(
@@ -520,8 +556,34 @@ export class Dpra {
     revision = "",
     sourceUrl = "",
     failOnError = true,
+    digest?: string,
+    publish = false,
+    releaseTag?: string,
+    runId?: string,
+    ciEnvironment?: string,
+    ciVars?: string,
+    approvedBy?: string,
+    awsAccessKeyId?: Secret,
+    awsSecretAccessKey?: Secret,
+    awsSessionToken?: Secret,
+    awsWebIdentityToken?: Secret,
+    awsRoleArn?: string,
+    awsProfileFile?: Secret,
+    awsProfile?: string,
   ): Promise<ReleaseResult> {
-    return release({ source, env: parseTargetEnvironment(env), build: realBuild(revision, sourceUrl), failOnError });
+    return release({
+      source,
+      env: parseTargetEnvironment(env),
+      build: realBuild(revision, sourceUrl),
+      failOnError,
+      publish,
+      revision,
+      aws: { secrets: { awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsProfileFile, awsProfile } },
+      approval: { ...(ciVars ? { ciVars } : {}), ...(ciEnvironment ? { ciEnvironment } : {}), ...(approvedBy ? { approvedBy } : {}) },
+      ...(digest ? { digest } : {}),
+      ...(releaseTag ? { releaseTag } : {}),
+      ...(runId ? { runId } : {}),
+    });
   }
 
   /**

@@ -34,6 +34,8 @@ export interface PlannedAction {
   dependsOn: string[];
   /** Actions of one group run concurrently (the DPRA Build Service). */
   group?: string;
+  /** Set when the action has nothing to act on for this application (a DB deploy without a database). */
+  notApplicable?: true;
 }
 
 export interface PlannedStage {
@@ -72,10 +74,12 @@ const DEPENDENCIES: Record<string, string[]> = {
 const STAGE_OF_TARGET: Record<TargetEnvironment, StageId> = { beta: "beta", gamma: "gamma", prod: "prod" };
 const STAGE_ORDER: readonly StageId[] = STAGES.map((s) => s.id);
 
-type Setup = { configured: true; detail: string } | { configured: false; detail: string };
+type Setup = { configured: true; detail: string } | { configured: false; detail: string; notApplicable?: true };
 
 const yes = (detail: string): Setup => ({ configured: true, detail });
 const no = (detail: string): Setup => ({ configured: false, detail });
+/** Nothing to do for this application: not a gap, even where the DPRA requires the action. */
+const none = (detail: string): Setup => ({ configured: false, detail, notApplicable: true });
 
 /** Whether dpra.yaml sets an action up, and with what. */
 function setupOf(action: ActionDef, config: DpraConfig): Setup {
@@ -145,7 +149,7 @@ function setupOf(action: ActionDef, config: DpraConfig): Setup {
       return gamma ? yes(`CloudFormation stack ${gamma.stackName} in ${gamma.account}`) : no("set environments.gamma in dpra.yaml");
     case "gamma.db-deploy":
       if (!gamma) return no("set environments.gamma in dpra.yaml");
-      return db ? yes(`${dbTool} with credentials from Secrets Manager`) : no("no database: add a `database` section to dpra.yaml");
+      return db ? yes(`${dbTool} with credentials from Secrets Manager`) : none("no database: nothing to deploy (add a `database` section to dpra.yaml if the app has one)");
     case "gamma.synthetic-tests":
       if (!gamma) return no("set environments.gamma in dpra.yaml");
       return config.synthetics ? yes(`CloudWatch Synthetics canary ${config.synthetics.name}`) : no("set `synthetics` in dpra.yaml");
@@ -159,7 +163,7 @@ function setupOf(action: ActionDef, config: DpraConfig): Setup {
       return prod ? yes(`approval from ${config.approval.sources.join(" or ")}`) : no("set environments.prod in dpra.yaml");
     case "prod.db-deploy":
       if (!prod) return no("set environments.prod in dpra.yaml");
-      return db ? yes(`${dbTool} with credentials from Secrets Manager`) : no("no database: add a `database` section to dpra.yaml");
+      return db ? yes(`${dbTool} with credentials from Secrets Manager`) : none("no database: nothing to deploy (add a `database` section to dpra.yaml if the app has one)");
     case "prod.progressive-deployment":
       return prod
         ? yes(`${prod.deployment.strategy} ${prod.waves ? `in ${prod.waves.length} wave(s)` : `in ${prod.region ?? ""}`}`)
@@ -200,6 +204,7 @@ export function buildRunPlan(config: DpraConfig, target: TargetEnvironment = "be
       detail,
       dependsOn: [],
       ...(action.group ? { group: action.group } : {}),
+      ...(!setup.configured && setup.notApplicable && !beyond ? { notApplicable: true as const } : {}),
     });
   }
   for (const action of planned.values()) {
@@ -246,7 +251,7 @@ export function runnableActions(plan: RunPlan): PlannedAction[] {
  */
 export function missingRequired(plan: RunPlan): string[] {
   return planActions(plan)
-    .filter((a) => a.kind === "run" && a.mark === "required" && a.state === "not-configured")
+    .filter((a) => a.kind === "run" && a.mark === "required" && a.state === "not-configured" && !a.notApplicable)
     .map((a) => `${a.id} (${a.title}, required by the DPRA): ${a.detail}`);
 }
 

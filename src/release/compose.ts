@@ -12,6 +12,8 @@ export interface StageProvider<C> {
   stage: ReleaseStageId;
   /** Runners for the actions of this stage (keyed by action ID); only those the plan runs are used. */
   runners(ctx: C): Record<string, ActionRunner>;
+  /** Actions of the stage this provider cannot run, and why: a plan that runs one stops before anything runs. */
+  unavailable?: Readonly<Record<string, string>>;
 }
 
 export type StageRegistry<C> = Partial<Record<ReleaseStageId, StageProvider<C>>>;
@@ -45,6 +47,7 @@ export function checkRelease<C>(plan: RunPlan, registry: StageRegistry<C>): void
 export async function runRelease<C>(plan: RunPlan, registry: StageRegistry<C>, ctx: C, options: ExecuteOptions = {}): Promise<PlanRun> {
   checkRelease(plan, registry);
   const runners: Record<string, ActionRunner> = {};
+  const unprovided: string[] = [];
   for (const stage of plan.stages) {
     const provider = registry[stage.id as ReleaseStageId];
     if (!provider || !stage.runs) continue;
@@ -52,7 +55,14 @@ export async function runRelease<C>(plan: RunPlan, registry: StageRegistry<C>, c
     for (const action of stage.actions.filter((a) => a.state === "run")) {
       const runner = provided[action.id];
       if (runner) runners[action.id] = runner;
+      else unprovided.push(`${action.id} (${action.title}, configured as ${action.detail}): ${provider.unavailable?.[action.id] ?? "no runner"}`);
     }
+  }
+  if (unprovided.length > 0) {
+    // Nothing has run yet: better to stop here than to deploy half a stage.
+    throw new ReleaseSetupError(
+      `release --env ${plan.target}: this version of dpra cannot run these configured actions:\n  - ${unprovided.join("\n  - ")}`,
+    );
   }
   return executePlan(plan, runners, options);
 }

@@ -1,9 +1,30 @@
 // The context a Dagger release passes from stage to stage.
 import { randomBytes } from "node:crypto";
 import type { Container, Directory } from "@dagger.io/dagger";
+import type { ApprovalRecord } from "../approval/approval.js";
 import type { DpraConfig } from "../config/schema.js";
+import type { RunIdentity } from "../publish/credentials.js";
+import type { GammaResult } from "../stages/gamma/stage.js";
+import type { ProdResult } from "../stages/prod/stage.js";
+import type { AwsWorld } from "./aws-world.js";
 import type { ReleaseContext } from "./compose.js";
 import { ReportSink } from "./reports.js";
+
+/** What the AWS stages (Gamma, Prod) and publishing need: credentials, clients, the image reference. */
+export interface ReleaseAws {
+  world: AwsWorld;
+  /** The caller's credentials, read once; roles are chained per environment from it. */
+  identity(): Promise<RunIdentity>;
+  /** The digest-pinned reference the AWS stages deploy: given with --digest, or published once after Beta. */
+  reference(): Promise<string>;
+}
+
+/** What the prod approval is resolved from (the release's --ci-vars, --ci-environment, --approved-by). */
+export interface ApprovalInput {
+  ciVars?: string;
+  ciEnvironment?: string;
+  approvedBy?: string;
+}
 
 export interface DaggerReleaseContext extends ReleaseContext<Container> {
   config: DpraConfig;
@@ -11,12 +32,23 @@ export interface DaggerReleaseContext extends ReleaseContext<Container> {
   /** Unique per run: names secrets and keeps side-effecting steps out of the cache. */
   runId: string;
   reports: ReportSink;
+  aws?: ReleaseAws;
+  approvalInput?: ApprovalInput;
+  /** The reference published or given, once known. */
+  reference?: string;
+  gamma?: GammaResult;
+  approval?: ApprovalRecord;
+  prod?: ProdResult;
+  /** The report the prod approver reads (written in Gamma, completed with the approval in Prod). */
+  approvalReport?: string;
+  /** Extra Markdown sections for the release report (stage details). */
+  details: string[];
 }
 
 export function newRunId(): string {
   return `${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
 }
 
-export function releaseContext(config: DpraConfig, source: Directory, build?: ReleaseContext<Container>["build"]): DaggerReleaseContext {
-  return { config, source, runId: newRunId(), reports: new ReportSink(), ...(build ? { build } : {}) };
+export function releaseContext(config: DpraConfig, source: Directory, build?: ReleaseContext<Container>["build"], runId?: string): DaggerReleaseContext {
+  return { config, source, runId: runId ?? newRunId(), reports: new ReportSink(), details: [], ...(build ? { build } : {}) };
 }

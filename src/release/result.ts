@@ -69,8 +69,15 @@ export class ReleaseResult {
   @func() reports!: Directory;
   /** The release report as Markdown. */
   @func() markdown = "";
+  /** The image reference pinned by digest (registry/repository@sha256:...) published or deployed; empty when nothing was published. */
+  @func() digest = "";
+  /** The report the prod approver reads: the digest, every prod stack's change-set diff, Gamma's steps, and the approval once given. */
+  @func() approvalReport = "";
+  /** The release report as Markdown, for a CI step summary (the same as markdown). */
+  @func() summary = "";
 
-  static from(run: PlanRun, imageDigest: string, reports: Directory): ReleaseResult {
+  static from(run: PlanRun, imageDigest: string, reports: Directory, extra: { markdown?: string; reference?: string; approvalReport?: string } = {}): ReleaseResult {
+    const markdown = extra.markdown ?? releaseMarkdown(run, imageDigest, extra.reference);
     return Object.assign(new ReleaseResult(), {
       env: run.target,
       verdict: run.verdict,
@@ -78,7 +85,10 @@ export class ReleaseResult {
       imageDigest,
       stages: run.stages.map((s) => ReleaseStageResult.from(s)),
       reports,
-      markdown: releaseMarkdown(run, imageDigest),
+      markdown,
+      digest: extra.reference ?? "",
+      approvalReport: extra.approvalReport ?? "",
+      summary: markdown,
     });
   }
 }

@@ -7,12 +7,13 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
-export function releaseMarkdown(run: PlanRun, imageDigest: string): string {
+export function releaseMarkdown(run: PlanRun, imageDigest: string, reference?: string): string {
   const lines = [
     `# dpra release --env ${run.target}: ${run.verdict.toUpperCase()}`,
     "",
     `Image: \`${imageDigest || "unknown"}\``,
   ];
+  if (reference) lines.push("", `Published as: \`${reference}\``);
   if (run.failure) lines.push("", `**Stopped by:** ${run.failure}`);
   for (const stage of run.stages) {
     if (stage.actions.every((a) => a.status === "skipped") && stage.id !== "beta" && stage.id !== "build") continue;
@@ -25,6 +26,6 @@ export function releaseMarkdown(run: PlanRun, imageDigest: string): string {
   return lines.join("\n") + "\n";
 }
 
-export function releaseJson(run: PlanRun, imageDigest: string): string {
-  return JSON.stringify({ ...run, imageDigest }, null, 2) + "\n";
+export function releaseJson(run: PlanRun, imageDigest: string, reference?: string): string {
+  return JSON.stringify({ ...run, imageDigest, ...(reference ? { reference } : {}) }, null, 2) + "\n";
 }

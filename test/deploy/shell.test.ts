@@ -4,7 +4,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { dag } from "@dagger.io/dagger";
 import { runDeploy } from "../../src/deploy/shell.js";
-import { environmentCredentials } from "../../src/deploy/credentials.js";
 import { FakeEngine, type Leaf } from "../support/fake-engine.js";
 import { Plan } from "../support/plan.js";
 import { FakeRegion, type RegionScenario } from "../aws/support/fake-aws.js";
@@ -116,7 +115,7 @@ describe("deploy shell (plan test with the fake engine; not an engine run)", () 
         image: IMAGE,
         preview: true,
         runId: "plan-1",
-        secrets: { awsWebIdentityToken: dag.setSecret("oidc", "eyJ.plan.token") },
+        secrets: { awsWebIdentityToken: dag.setSecret("oidc", "eyJ.plan.token"), awsRoleArn: "arn:aws:iam::999999999999:role/ci" },
         makeClients: () => ({ cloudFormation: fake.cfn, cloudWatch: fake.cw }),
       }),
     );
@@ -163,18 +162,18 @@ describe("deploy shell (plan test with the fake engine; not an engine run)", () 
   });
 });
 
-describe("environment credentials", () => {
-  const opts = { roleArn: "arn:aws:iam::123456789012:role/dpra-deploy", sessionName: "dpra-prod", region: "eu-west-1" };
-  it("needs exactly one kind of credentials, and names arguments, never values", () => {
-    expect(() => environmentCredentials({}, opts)).toThrow(/No AWS credentials given/);
-    expect(() => environmentCredentials({ accessKeyId: KEY_ID }, opts)).toThrow(/go together/);
-    expect(() => environmentCredentials({ accessKeyId: KEY_ID, secretAccessKey: SECRET_KEY, webIdentityToken: "t" }, opts)).toThrow(/not both/);
-    try {
-      environmentCredentials({ accessKeyId: KEY_ID }, opts);
-    } catch (err) {
-      expect(String(err)).not.toContain(KEY_ID);
-    }
-    expect(typeof environmentCredentials({ accessKeyId: KEY_ID, secretAccessKey: SECRET_KEY }, opts)).toBe("function");
-    expect(typeof environmentCredentials({ webIdentityToken: "t" }, { ...opts, entryRoleArn: "arn:aws:iam::999999999999:role/ci" })).toBe("function");
+describe("deploy credentials (the shared conversion of src/publish/credentials.ts)", () => {
+  it("refuses missing or mixed credentials before any AWS call, naming arguments, never values", async () => {
+    engine = await FakeEngine.start({ answer });
+    const fake = new FakeRegion("eu-west-1", "fruit-api-prod", quick);
+    const run = (secrets: Parameters<typeof runDeploy>[0]["secrets"]) =>
+      engine!.run(() => runDeploy({ source: dag.directory(), env: "prod", image: IMAGE, preview: true, secrets, makeClients: () => ({ cloudFormation: fake.cfn, cloudWatch: fake.cw }) }));
+    await expect(run({})).rejects.toThrow(/No AWS credentials given/);
+    await expect(run({ awsAccessKeyId: dag.setSecret("k1", KEY_ID) })).rejects.toThrow(/must be passed together/);
+    const mixed = await run({ awsAccessKeyId: dag.setSecret("k2", KEY_ID), awsSecretAccessKey: dag.setSecret("s2", SECRET_KEY), awsWebIdentityToken: dag.setSecret("t2", "eyJ.x") }).catch((e: Error) => e);
+    expect(String(mixed)).toMatch(/pass one kind only/);
+    expect(String(mixed)).not.toContain(KEY_ID);
+    await expect(run({ awsWebIdentityToken: dag.setSecret("t3", "eyJ.y") })).rejects.toThrow(/needs --aws-role-arn/);
+    expect(fake.calls).toEqual([]);
   });
 });

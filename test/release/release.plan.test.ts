@@ -76,7 +76,7 @@ describe("release plan", () => {
     expect(files).toEqual(expect.arrayContaining(["release.md", "release.json"]));
   });
 
-  it("release --env gamma fails at once, naming the missing Gamma stage", async () => {
+  it("release --env gamma without environments.gamma fails at once, naming what to configure; nothing is built", async () => {
     engine = await FakeEngine.start({ answer });
     let built = false;
     const build = async () => {
@@ -84,7 +84,7 @@ describe("release plan", () => {
       return fakeBuild()();
     };
     await expect(engine.run(() => release({ source: dag.directory(), env: "gamma", build, failOnError: true }))).rejects.toThrow(
-      /release --env gamma needs the Test \(Gamma\) stage, which this version of dpra does not provide yet/,
+      /release --env gamma: required DPRA actions are not configured:\n {2}- gamma\.launch-env \(Launch Environment, required by the DPRA\): set environments\.gamma in dpra\.yaml/,
     );
     expect(built).toBe(false);
   });

@@ -28,6 +28,18 @@ export interface DeployEnvironmentRequest {
   log: (line: string) => void;
   /** Poll interval override in ms (default: env.pollSeconds). */
   pollMs?: number;
+  /** Every successful alarm poll, during deploys and bakes (for the release's monitoring summary). */
+  onAlarmPoll?: (poll: AlarmPollEvent) => void;
+}
+
+/** One alarm poll of the rollout: which alarms were in which state, when, where. */
+export interface AlarmPollEvent {
+  region: string;
+  phase: "deploy" | "bake";
+  at: number;
+  inAlarm: string[];
+  insufficientData: string[];
+  ok: string[];
 }
 
 export type RegionStatus = "created" | "updated" | "no-change" | "preview" | "failed" | "refused" | "stopped" | "rolled-back" | "rollback-failed" | "not-started";
@@ -191,6 +203,7 @@ async function deployRegion(
       durationMs: env.timeoutMinutes * 60_000,
       pollMs,
       signal: stop.signal,
+      onPoll: (state) => req.onAlarmPoll?.({ region, phase: "deploy", at: Date.now(), ...state }),
     }).then(async (w) => {
       if (!w.breached) return undefined;
       waveStop.signal.removeEventListener("abort", onWaveStop);
@@ -245,7 +258,14 @@ async function bakeWave(
   const firstBreach = new Promise<void>((resolve) => (onBreach = resolve));
   const watches = Promise.all(
     perRegion.map(async ({ region, names }) => {
-      const w = await watchAlarms({ client: req.clientsFor(region).cloudWatch, alarmNames: names, durationMs: wave.bakeMs, pollMs, signal: stop.signal });
+      const w = await watchAlarms({
+        client: req.clientsFor(region).cloudWatch,
+        alarmNames: names,
+        durationMs: wave.bakeMs,
+        pollMs,
+        signal: stop.signal,
+        onPoll: (state) => req.onAlarmPoll?.({ region, phase: "bake", at: Date.now(), ...state }),
+      });
       if (w.breached && !breach) {
         breach = { ...w.breached, region, wave: wave.name, phase: "bake" };
         stop.abort();

@@ -7,5 +7,6 @@ export {
   type RegionReport,
   type WaveReport,
   type BreachReport,
+  type AlarmPollEvent,
 } from "./environment.js";
 export { planWaves, protectionFor, stackParameters, contentRunId } from "./plan.js";

@@ -1,5 +1,7 @@
-import type { Directory, Secret } from "@dagger.io/dagger";
+import type { Directory } from "@dagger.io/dagger";
 import type { SyntheticsConfig } from "../../config/sections/verification.js";
+import type { AwsEnvironment } from "../../config/sections/environments.js";
+import { runIdentity, type CredentialSecrets } from "../../publish/credentials.js";
 import { describeRun, type CanaryReport } from "./canary.js";
 import type { Clock } from "./clock.js";
 import { environmentCanary } from "./gamma.js";
@@ -8,9 +10,11 @@ import { loadSyntheticsSdk } from "./sdk.js";
 export interface CanaryCallArgs {
   endpoint: string;
   region: string;
-  accessKeyId: Secret;
-  secretAccessKey: Secret;
-  sessionToken?: Secret;
+  /** The shared credential arguments (see src/publish/credentials.ts). */
+  secrets: CredentialSecrets;
+  /** When set, the canary runs in this environment's account: its roleArn is assumed. */
+  environment?: { name: string; env: AwsEnvironment };
+  app: string;
   executionRoleArn?: string;
   artifactS3Location?: string;
 }
@@ -22,9 +26,9 @@ export function formatCanaryReport(r: CanaryReport): string {
 }
 
 /**
- * The `canary` function: deploys and runs the dpra.yaml canary against an endpoint with the given
- * (short-lived) credentials. The credentials stay in the module's memory: they are not passed to
- * any container.
+ * The `canary` function: deploys and runs the dpra.yaml canary against an endpoint with the caller's
+ * credentials (chained into the environment's role when one is named). The credentials stay in the
+ * module's memory: they are not passed to any container.
  */
 export async function canaryFunction(
   source: Directory,
@@ -40,14 +44,9 @@ export async function canaryFunction(
     artifactS3Location: args.artifactS3Location ?? config.artifactS3Location,
   };
   const { SyntheticsClient } = await loadSyntheticsSdk();
-  const client = new SyntheticsClient({
-    region: args.region,
-    credentials: {
-      accessKeyId: await args.accessKeyId.plaintext(),
-      secretAccessKey: await args.secretAccessKey.plaintext(),
-      sessionToken: args.sessionToken ? await args.sessionToken.plaintext() : undefined,
-    },
-  });
+  const identity = await runIdentity(args.secrets, { app: args.app, region: args.region });
+  const aws = args.environment ? identity.forRole(args.environment.name, args.environment.env.roleArn, args.region) : identity.base;
+  const client = new SyntheticsClient({ region: args.region, credentials: aws.credentials });
   const report = await environmentCanary(source, merged, { name: "(given endpoint)", outputs: { [config.endpointOutput]: args.endpoint } }, client, clock);
   const text = formatCanaryReport(report);
   if (!report.passed) throw new Error(text);

@@ -1,0 +1,46 @@
+// Shared by the Gamma and Prod providers: the environment's CloudFormation side, built from the
+// release context (template from the source, clients with the environment's chained role).
+import type { RegionClients } from "../aws/deploy/environment.js";
+import type { AwsEnvironment } from "../config/sections/environments.js";
+import { readTemplate } from "../deploy/shell.js";
+import type { CfnEnvironment } from "./cfn-waves.js";
+import type { DaggerReleaseContext, ReleaseAws } from "./context.js";
+
+export function releaseAws(ctx: DaggerReleaseContext): ReleaseAws {
+  if (!ctx.aws) throw new Error("this release was started without AWS access; Gamma and Prod need it");
+  return ctx.aws;
+}
+
+export function environmentOf(ctx: DaggerReleaseContext, name: "gamma" | "prod"): AwsEnvironment {
+  const env = ctx.config.environments[name];
+  if (!env) throw new Error(`dpra.yaml has no environments.${name}`);
+  return env;
+}
+
+/** Clients of one environment's regions, with its role assumed (chained from the caller's credentials). */
+export async function environmentClients(ctx: DaggerReleaseContext, name: "gamma" | "prod", env: AwsEnvironment): Promise<(region: string) => RegionClients> {
+  const aws = releaseAws(ctx);
+  const identity = await aws.identity();
+  const cache = new Map<string, RegionClients>();
+  return (region) => {
+    let c = cache.get(region);
+    if (!c) {
+      c = aws.world.regionClients(name, region, identity.forRole(name, env.roleArn, region).credentials);
+      cache.set(region, c);
+    }
+    return c;
+  };
+}
+
+export async function cfnEnvironment(ctx: DaggerReleaseContext, name: "gamma" | "prod", reference: string, pollMs?: number): Promise<CfnEnvironment> {
+  const env = environmentOf(ctx, name);
+  return {
+    envName: name,
+    env,
+    templateBody: await readTemplate(ctx.source, env),
+    reference,
+    clientsFor: await environmentClients(ctx, name, env),
+    log: (line) => console.log(line),
+    ...(pollMs !== undefined ? { pollMs } : {}),
+  };
+}

@@ -1,0 +1,27 @@
+// The AWS clients a release uses, built from the run's credentials. Production builds real SDK v3
+// clients; tests inject clients mocked with aws-sdk-client-mock. Synthetics and FIS load lazily.
+import type { FisClient } from "@aws-sdk/client-fis";
+import type { SyntheticsClient } from "@aws-sdk/client-synthetics";
+import type { CredentialProvider } from "../aws/credentials/providers.js";
+import type { RegionClients } from "../aws/deploy/environment.js";
+import { loadSyntheticsSdk } from "../aws/synthetics/sdk.js";
+import { sdkClients } from "../deploy/shell.js";
+
+export interface AwsWorld {
+  /** CloudFormation and CloudWatch of one region. */
+  regionClients(env: string, region: string, credentials: CredentialProvider): RegionClients;
+  synthetics(env: string, region: string, credentials: CredentialProvider): Promise<SyntheticsClient>;
+  fis(env: string, region: string, credentials: CredentialProvider): Promise<FisClient>;
+}
+
+export const sdkWorld: AwsWorld = {
+  regionClients: (_env, region, credentials) => sdkClients(region, credentials),
+  synthetics: async (_env, region, credentials) => {
+    const { SyntheticsClient } = await loadSyntheticsSdk();
+    return new SyntheticsClient({ region, credentials, maxAttempts: 5 });
+  },
+  fis: async (_env, region, credentials) => {
+    const { FisClient } = await import("@aws-sdk/client-fis");
+    return new FisClient({ region, credentials, maxAttempts: 5 });
+  },
+};

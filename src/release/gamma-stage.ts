@@ -1,0 +1,130 @@
+// The Gamma stage of a release: the engine-free core (src/stages/gamma) wired to CloudFormation with
+// alarms watched, the Synthetics canary, k6 and FIS. Runs once; each DPRA action of the plan reports
+// the steps that belong to it. Also writes the approval report the prod reviewer reads first.
+import { approvalReport, type ChangeSetDiff } from "../approval/approval.js";
+import { capacityTestAgainst } from "../actions/capacity/dagger.js";
+import { digestOfReference } from "../aws/ecr/images.js";
+import { gammaChaosTest } from "../aws/fis/gamma.js";
+import { chaosSettingsFrom } from "../aws/fis/settings.js";
+import { environmentCanary } from "../aws/synthetics/gamma.js";
+import { expectedAlarms } from "../stages/gamma/monitoring.js";
+import { runGammaStage, type GammaPorts, type GammaResult } from "../stages/gamma/stage.js";
+import { formatActions } from "../stages/gamma/summary.js";
+import type { StageProvider } from "./compose.js";
+import { cfnEnvironment, environmentOf, releaseAws } from "./aws-stage.js";
+import { CfnWaveDeployer, gammaRegion, previewChangeSets } from "./cfn-waves.js";
+import type { DaggerReleaseContext } from "./context.js";
+import { DB_DEPLOY_UNAVAILABLE, outcomeFromSteps } from "./stage-outcomes.js";
+
+async function runGamma(ctx: DaggerReleaseContext): Promise<GammaResult> {
+  const { config } = ctx;
+  const aws = releaseAws(ctx);
+  const env = environmentOf(ctx, "gamma");
+  const synthetics = config.synthetics;
+  if (!synthetics) throw new Error("dpra.yaml has no synthetics section: Gamma's synthetic tests need it");
+  const region = gammaRegion(env);
+  const reference = await aws.reference();
+  const digest = digestOfReference(reference);
+  const cfn = await cfnEnvironment(ctx, "gamma", reference);
+  const deployer = new CfnWaveDeployer(cfn);
+  const credentials = (await aws.identity()).forRole("gamma", env.roleArn, region).credentials;
+  const capacity = config.capacity;
+  const chaos = config.chaos;
+
+  const ports: GammaPorts = {
+    deploy: async (d) => {
+      const wave = { name: "gamma", regions: [region], bakeMinutes: env.bakeMinutes };
+      const [deployment] = await deployer.deployWave(wave, d);
+      if (!deployment) throw new Error(`the deployer reported no stack in ${region}`);
+      // Bake watching every expected alarm (dpra.yaml's and the stack outputs'), recording each poll.
+      const alarms = expectedAlarms(deployment.outputs, env.alarms).map((a) => a.name);
+      deployment.watches.push(...(await deployer.bakeWave(wave, { [region]: alarms }, env.bakeMinutes * 60_000)));
+      const breach = deployer.breaches[0];
+      if (breach) await deployer.rollback([region], `alarm ${breach.alarm} breached during the Gamma bake`);
+      return deployment;
+    },
+    canary: async (_endpoint, deployment) =>
+      environmentCanary(ctx.source, synthetics, { name: deployment.stackName, outputs: deployment.outputs }, await aws.world.synthetics("gamma", region, credentials)),
+    ...(capacity
+      ? {
+          capacity: async (endpoint: string) => {
+            const result = await capacityTestAgainst(ctx.source, capacity, endpoint, { digest, runId: ctx.runId, ...(await capacityBaseline(ctx)) });
+            if (result.newBaseline) ctx.reports.addText("gamma/capacity-baseline.json", JSON.stringify(result.newBaseline, null, 2));
+            return result;
+          },
+        }
+      : {}),
+    ...(chaos && capacity
+      ? {
+          chaos: async (endpoint: string, templateId: string) =>
+            gammaChaosTest(ctx.source, capacity.script, endpoint, await aws.world.fis("gamma", region, credentials), chaosSettingsFrom(chaos, templateId, ctx.runId), {
+              runId: ctx.runId,
+            }),
+        }
+      : {}),
+    now: () => new Date(),
+  };
+
+  const result = await runGammaStage(ports, {
+    digest,
+    endpointOutput: synthetics.endpointOutput,
+    imageParameter: env.imageParameter,
+    configuredAlarms: env.alarms,
+    bakeMinutes: env.bakeMinutes,
+    ...(chaos
+      ? { chaos: { ...(chaos.experimentTemplateId ? { experimentTemplateId: chaos.experimentTemplateId } : {}), ...(chaos.experimentTemplateOutput ? { experimentTemplateOutput: chaos.experimentTemplateOutput } : {}) } }
+      : {}),
+  });
+  ctx.gamma = result;
+  const summary = formatActions(result.actions);
+  ctx.details.push(`## Test (Gamma): steps\n\n${summary}\n`);
+  ctx.reports.addText("gamma/steps.md", summary + "\n");
+  if (result.passed && config.environments.prod) {
+    ctx.approvalReport = approvalReport({ digest, changeSets: await prodChangeSets(ctx, reference), gammaSummary: summary });
+    ctx.reports.addText("approval-report.md", ctx.approvalReport);
+  }
+  return result;
+}
+
+/**
+ * The prod change sets for the reviewer, created (not executed) now so that the prod deploy executes
+ * exactly these. The Gamma job's role may not reach prod: then the report says so, and the prod
+ * step shows the change sets next to the approval.
+ */
+async function prodChangeSets(ctx: DaggerReleaseContext, reference: string): Promise<ChangeSetDiff[]> {
+  try {
+    return await previewChangeSets(await cfnEnvironment(ctx, "prod", reference));
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return [{ stack: environmentOf(ctx, "prod").stackName, region: "all prod regions", diff: `(change sets not available from the Gamma step: ${why.split("\n")[0]})` }];
+  }
+}
+
+async function capacityBaseline(ctx: DaggerReleaseContext): Promise<{ baseline?: { text: string; file: string } }> {
+  const file = ctx.config.capacity?.baseline;
+  if (!file) return {};
+  return { baseline: { text: await ctx.source.file(file).contents(), file } };
+}
+
+/** Gamma as a release stage: the launch and deploy of the stack, monitoring, synthetics, capacity, chaos. */
+export const gammaStage: StageProvider<DaggerReleaseContext> = {
+  stage: "gamma",
+  unavailable: { "gamma.db-deploy": DB_DEPLOY_UNAVAILABLE },
+  runners(ctx) {
+    let once: Promise<GammaResult> | undefined;
+    const run = () => (once ??= runGamma(ctx));
+    const of = (...models: Parameters<typeof outcomeFromSteps>[1]) => async () => outcomeFromSteps((await run()).actions, models);
+    return {
+      // The CloudFormation stack launches the environment and deploys the software in one update.
+      "gamma.launch-env": of("deploy-software"),
+      "gamma.deploy-software": of("deploy-software"),
+      "gamma.monitoring": of("monitoring"),
+      "gamma.synthetic-tests": of("synthetic-tests"),
+      "gamma.capacity-tests": of("capacity-tests"),
+      "gamma.chaos-tests": async () => {
+        if (!ctx.config.capacity) return { ok: false, summary: "the chaos test runs the k6 load of `capacity.script`: set the capacity section too" };
+        return outcomeFromSteps((await run()).actions, ["chaos-tests"]);
+      },
+    };
+  },
+};

@@ -1,0 +1,133 @@
+// The Prod stage of a release: approval first (nothing touches prod without one), then the waves of
+// the engine-free core (src/stages/prod) over CloudFormation, with bake, prod canaries after each
+// wave and rollback of every touched region on a breach. The digest is the one Gamma deployed: from
+// this run's Gamma, or, in a prod-only run, read back from the Gamma stack's image parameter.
+import { approvalReport, parseCiVars, resolveApproval, type ApprovalRecord, type ChangeSetDiff } from "../approval/approval.js";
+import { digestOfReference } from "../aws/ecr/images.js";
+import { environmentCanary } from "../aws/synthetics/gamma.js";
+import { verifyDeployedDigest } from "../stages/gamma/stack-facts.js";
+import { digestForProd, formatActions } from "../stages/gamma/summary.js";
+import { runProdStage, type ProdPorts, type ProdResult } from "../stages/prod/stage.js";
+import { prodWavesFrom } from "../stages/prod/waves.js";
+import { cfnEnvironment, environmentClients, environmentOf, releaseAws } from "./aws-stage.js";
+import { CfnWaveDeployer, gammaRegion, previewChangeSets, stackFacts } from "./cfn-waves.js";
+import type { StageProvider } from "./compose.js";
+import type { DaggerReleaseContext } from "./context.js";
+import { DB_DEPLOY_UNAVAILABLE, outcomeFromSteps } from "./stage-outcomes.js";
+
+/** The approval from the release's arguments and dpra.yaml; throws ApprovalError (naming what is missing) without one. */
+export function approvalOf(ctx: DaggerReleaseContext, now = new Date()): ApprovalRecord {
+  const input = ctx.approvalInput ?? {};
+  return resolveApproval({
+    ciVars: input.ciVars ? parseCiVars(input.ciVars) : {},
+    ...(input.ciEnvironment ? { ciEnvironment: input.ciEnvironment } : {}),
+    ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
+    requiredEnvironment: ctx.config.approval.environment,
+    allowedSources: ctx.config.approval.sources,
+    now,
+  });
+}
+
+/**
+ * The digest prod deploys. After this run's Gamma: the digest Gamma deployed and verified. In a
+ * prod-only run (--digest): the given digest, only if the Gamma stack runs exactly it now.
+ */
+export async function prodDigest(ctx: DaggerReleaseContext, reference: string): Promise<string> {
+  const digest = digestOfReference(reference);
+  if (ctx.gamma) {
+    const gammaDigest = digestForProd(ctx.gamma);
+    if (gammaDigest !== digest) throw new Error(`Gamma deployed ${gammaDigest}, but prod was asked to deploy ${digest}`);
+    return gammaDigest;
+  }
+  const gamma = ctx.config.environments.gamma;
+  if (!gamma) throw new Error("release --env prod --digest checks the digest against the Gamma stack, and dpra.yaml has no environments.gamma");
+  const region = gammaRegion(gamma);
+  const clients = (await environmentClients(ctx, "gamma", gamma))(region);
+  let parameters: Record<string, string>;
+  try {
+    parameters = (await stackFacts(clients, gamma.stackName)).parameters;
+  } catch (err) {
+    throw new Error(`cannot read the Gamma stack ${gamma.stackName} in ${region} to check the digest: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    verifyDeployedDigest(parameters, digest, { stack: gamma.stackName, region }, gamma.imageParameter);
+  } catch (err) {
+    throw new Error(`refusing to deploy ${reference} to prod: ${(err as Error).message}. Release this digest to Gamma first (release --env gamma --digest ...).`, {
+      cause: err,
+    });
+  }
+  return digest;
+}
+
+async function runProd(ctx: DaggerReleaseContext): Promise<ProdResult> {
+  const { config } = ctx;
+  const aws = releaseAws(ctx);
+  const env = environmentOf(ctx, "prod");
+  const synthetics = config.synthetics;
+  if (!synthetics) throw new Error("dpra.yaml has no synthetics section: Prod's synthetic tests need it");
+  const approval = ctx.approval ?? approvalOf(ctx);
+  const reference = await aws.reference();
+  const digest = await prodDigest(ctx, reference);
+  const cfn = await cfnEnvironment(ctx, "prod", reference);
+  let changeSets: ChangeSetDiff[];
+  try {
+    changeSets = await previewChangeSets(cfn);
+  } catch (err) {
+    changeSets = [{ stack: env.stackName, region: "all prod regions", diff: `(change sets not available: ${(err as Error).message.split("\n")[0]})` }];
+  }
+  ctx.approvalReport = approvalReport({ digest, changeSets, approval, ...(ctx.gamma ? { gammaSummary: formatActions(ctx.gamma.actions) } : {}) });
+  ctx.reports.addText("approval-report.md", ctx.approvalReport);
+
+  const deployer = new CfnWaveDeployer(cfn);
+  const identity = await aws.identity();
+  const ports: ProdPorts = {
+    waves: deployer,
+    canary: async (region, endpoint) =>
+      environmentCanary(
+        ctx.source,
+        synthetics,
+        { name: env.stackName, outputs: { ...deployer.outputsOf(region), [synthetics.endpointOutput]: endpoint } },
+        await aws.world.synthetics("prod", region, identity.forRole("prod", env.roleArn, region).credentials),
+      ),
+    now: () => new Date(),
+  };
+  const result = await runProdStage(ports, {
+    approval,
+    digest,
+    waves: prodWavesFrom(env),
+    strategy: env.deployment.strategy,
+    endpointOutput: synthetics.endpointOutput,
+    imageParameter: env.imageParameter,
+    configuredAlarms: env.alarms,
+  });
+  ctx.prod = result;
+  const summary = formatActions(result.actions);
+  ctx.details.push(`## Prod: steps\n\n${summary}\n`);
+  ctx.reports.addText("prod/steps.md", summary + "\n");
+  return result;
+}
+
+/** Prod as a release stage: approval, progressive deployment in waves, synthetic tests after each wave. */
+export const prodStage: StageProvider<DaggerReleaseContext> = {
+  stage: "prod",
+  unavailable: { "prod.db-deploy": DB_DEPLOY_UNAVAILABLE },
+  runners(ctx) {
+    let once: Promise<ProdResult> | undefined;
+    const run = () => (once ??= runProd(ctx));
+    return {
+      "prod.approval": async () => {
+        const approval = approvalOf(ctx);
+        ctx.approval = approval;
+        return { ok: true, summary: `approved by ${approval.approver} (${approval.source}${approval.runUrl ? `, ${approval.runUrl}` : ""})` };
+      },
+      "prod.progressive-deployment": async () => {
+        const result = await run();
+        const outcome = outcomeFromSteps(result.actions, ["progressive-deployment"]);
+        if (result.passed || !outcome.ok) return outcome;
+        // A failure outside the waves' own steps (a prod canary) still means the rollout did not stand.
+        return { ok: false, summary: result.actions.filter((a) => a.status === "failed").map((a) => `${a.name}: ${a.detail.split("\n")[0]}`).join("; ") };
+      },
+      "prod.synthetic-tests": async () => outcomeFromSteps((await run()).actions, ["synthetic-tests"]),
+    };
+  },
+};

@@ -4,8 +4,12 @@ import type { ActionOutcome } from "../pipeline/execute.js";
 import type { ModelAction, StageAction } from "../stages/gamma/actions.js";
 
 function line(s: StageAction): string {
-  const first = s.detail.split("\n")[0] ?? "";
-  return `${s.name}${s.region ? ` (${s.region})` : ""}: ${s.status === "passed" ? "" : `${s.status} `}${first}`.trim();
+  const detail = s.detail
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join("; ");
+  return `${s.name}${s.region ? ` (${s.region})` : ""}: ${s.status === "passed" ? "" : `${s.status} `}${detail}`.trim();
 }
 
 /**

@@ -1,0 +1,153 @@
+// Release tests with a mocked AWS world: CloudFormation and CloudWatch per environment and region
+// from the simulation in test/aws/support/fake-aws.ts, Synthetics mocked with aws-sdk-client-mock.
+// The source is an in-memory stand-in for a Dagger Directory (no engine is involved: the AWS stages
+// only read files from it).
+import { CreateCanaryCommand, DescribeCanariesCommand, DescribeRuntimeVersionsCommand, GetCanaryCommand, GetCanaryRunsCommand, StartCanaryCommand, SyntheticsClient } from "@aws-sdk/client-synthetics";
+import { dag, type Container, type Directory } from "@dagger.io/dagger";
+import type { AwsWorld } from "../../src/release/aws-world.js";
+import type { BuildStageOutput, StageProvider } from "../../src/release/compose.js";
+import type { DaggerReleaseContext } from "../../src/release/context.js";
+import type { LooseStub } from "../support/aws-mock.js";
+import { FakeRegion, type RecordedCall, type RegionScenario } from "../aws/support/fake-aws.js";
+
+export const REF = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/fruit-api@sha256:" + "a".repeat(64);
+export const OLD_REF = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/fruit-api@sha256:" + "0".repeat(64);
+export const KEY_ID = "AKIARELEASETEST00001";
+export const SECRET_KEY = "release/test/secret/access/key/00000001";
+export const TEMPLATE = "Parameters:\n  ImageUri:\n    Type: String\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n";
+
+export const YAML = `
+name: fruit-api
+environments:
+  gamma:
+    account: "222222222222"
+    roleArn: arn:aws:iam::222222222222:role/dpra-deploy
+    region: eu-west-1
+    stackName: fruit-api-gamma
+    template: infra/template.yaml
+    alarms: [fruit-api-5xx]
+    pollSeconds: 1
+    monitoringMinutes: 0
+    bakeMinutes: 1
+  prod:
+    account: "333333333333"
+    roleArn: arn:aws:iam::333333333333:role/dpra-deploy
+    stackName: fruit-api-prod
+    template: infra/template.yaml
+    alarms: [fruit-api-5xx]
+    pollSeconds: 1
+    monitoringMinutes: 0
+    waves:
+      - { name: first, regions: [eu-west-1], bakeMinutes: 1 }
+      - { name: second, regions: [us-east-1], bakeMinutes: 30 }
+      - { name: rest, regions: [us-west-2], bakeMinutes: 1 }
+synthetics:
+  name: fruit_smoke
+  script: canary/canary.js
+  executionRoleArn: arn:aws:iam::222222222222:role/fruit-canary
+  artifactS3Location: s3://fruit-canary-artifacts/runs
+`;
+
+/** A Directory stand-in holding these files (only entries() and file().contents() are used). */
+export function sourceOf(files: Record<string, string>): Directory {
+  return {
+    entries: async () => [...new Set(Object.keys(files).map((f) => f.split("/")[0]!))],
+    file: (p: string) => ({
+      contents: async () => {
+        const text = files[p];
+        if (text === undefined) throw new Error(`no file ${p} in the test source`);
+        return text;
+      },
+    }),
+  } as unknown as Directory;
+}
+
+export const FILES = {
+  "dpra.yaml": YAML,
+  "package.json": '{"name":"fruit-api"}',
+  "package-lock.json": "{}",
+  "infra/template.yaml": TEMPLATE,
+  "canary/canary.js": "exports.handler = async () => fetch(process.env.BASE_URL);\n",
+};
+
+/** A stack that runs `image` and gets an endpoint output after an update. */
+export function stackScenario(region: string, image: string, over: Partial<RegionScenario> = {}): RegionScenario {
+  return {
+    stack: { status: "UPDATE_COMPLETE", parameters: [{ ParameterKey: "ImageUri", ParameterValue: image }], outputs: [{ OutputKey: "ApiEndpoint", OutputValue: `https://${region}.fruit.example.com` }] },
+    outputsAfter: [{ OutputKey: "ApiEndpoint", OutputValue: `https://${region}.fruit.example.com/` }],
+    alarms: { "fruit-api-5xx": [{ at: 0, state: "OK" }] },
+    ...over,
+  };
+}
+
+export class FakeWorld implements AwsWorld {
+  readonly regions = new Map<string, FakeRegion>();
+  readonly calls: RecordedCall[] = [];
+  /** Which environment's credentials built which clients. */
+  readonly credentialsSeen: Array<{ env: string; region: string; provider: unknown }> = [];
+
+  add(env: string, region: string, stackName: string, scenario: RegionScenario): FakeRegion {
+    const fake = new FakeRegion(region, stackName, scenario);
+    this.regions.set(`${env}/${region}`, fake);
+    return fake;
+  }
+
+  get(env: string, region: string): FakeRegion {
+    const fake = this.regions.get(`${env}/${region}`);
+    if (!fake) throw new Error(`the test has no ${env} region ${region}`);
+    return fake;
+  }
+
+  regionClients(env: string, region: string, credentials: unknown) {
+    this.credentialsSeen.push({ env, region, provider: credentials });
+    const fake = this.get(env, region);
+    return { cloudFormation: fake.cfn, cloudWatch: fake.cw };
+  }
+
+  async synthetics(_env: string, region: string) {
+    return new SyntheticsClient({ region, credentials: { accessKeyId: "AKIAFAKEFAKEFAKE", secretAccessKey: "fake" } });
+  }
+
+  async fis(): Promise<never> {
+    throw new Error("no FIS in this test");
+  }
+}
+
+/**
+ * Synthetics: create, start and one run per canary, PASSED or FAILED by the client's region. Returns
+ * the regions whose canary ran, in order.
+ */
+export function mockCanary(synthetics: LooseStub, state: (region: string) => "PASSED" | "FAILED"): string[] {
+  const ran: string[] = [];
+  let started = false;
+  synthetics.on(DescribeRuntimeVersionsCommand).resolves({ RuntimeVersions: [{ VersionName: "syn-nodejs-playwright-2.0" }] });
+  synthetics.on(DescribeCanariesCommand).resolves({ Canaries: [] });
+  synthetics.on(CreateCanaryCommand).callsFake(() => ((started = false), {}));
+  synthetics.on(StartCanaryCommand).callsFake(() => ((started = true), {}));
+  synthetics.on(GetCanaryCommand).callsFake(() => ({ Canary: { Status: { State: started ? "RUNNING" : "READY" } } }));
+  const runs = async (_input: unknown, getClient: () => SyntheticsClient) => {
+    const region = await getClient().config.region();
+    if (ran[ran.length - 1] !== region) ran.push(region);
+    const s = state(region);
+    return { CanaryRuns: [{ Id: `run-${region}`, Status: { State: s, StateReasonCode: s === "FAILED" ? "CANARY_FAILURE" : "" }, Timeline: { Started: new Date() } }] };
+  };
+  synthetics.on(GetCanaryRunsCommand).callsFake(runs as never);
+  return ran;
+}
+
+export const BUILD_IDS = ["build.build-code", "build.unit-tests", "build.code-quality", "build.secrets-detection", "build.sast", "build.package-artifacts", "build.sca"];
+
+/** A build that passes and hands on a (lazy, never evaluated) image. */
+export function passingBuild(): () => Promise<BuildStageOutput<Container>> {
+  return async () => ({
+    actions: Object.fromEntries(BUILD_IDS.map((id) => [id, { ok: true, summary: "ok" }])),
+    image: dag.container(),
+  });
+}
+
+/** A Beta stage that passes (the real one needs an engine; its plan tests live in test/stages). */
+export const passingBeta: StageProvider<DaggerReleaseContext> = {
+  stage: "beta",
+  runners: () =>
+    Object.fromEntries(["beta.launch-env", "beta.db-deploy", "beta.deploy-software", "beta.integration-tests", "beta.e2e-tests"].map((id) => [id, async () => ({ ok: true, summary: "ok" })])),
+};

@@ -39,7 +39,11 @@ describe("examples/workflows/release.yml", () => {
 
   it("uses OIDC only where AWS is needed, with the protected environments", () => {
     expect(wf.permissions).toEqual({ contents: "read" });
-    expect(wf.jobs.beta?.permissions).toBeUndefined();
+    // Beta publishes the image that passed it, with a role that can only push to ECR.
+    expect(wf.jobs.beta?.environment).toBeUndefined();
+    expect(wf.jobs.beta?.permissions?.["id-token"]).toBe("write");
+    const publishCreds = wf.jobs.beta!.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    expect(publishCreds?.with?.["role-to-assume"]).toMatch(/role\/dpra-pipeline-publish$/);
     for (const env of ["gamma", "prod"]) {
       const job = wf.jobs[env]!;
       expect(job.environment).toBe(env);
@@ -51,6 +55,9 @@ describe("examples/workflows/release.yml", () => {
 
   it("promotes the digest Beta printed, passes AWS credentials only as env: secrets, and records the approval in prod", () => {
     expect(wf.jobs.beta?.outputs?.digest).toBe("${{ steps.release.outputs.digest }}");
+    const beta = wf.jobs.beta!.steps.find((s) => s.run?.includes("call release"))!.run!;
+    expect(beta).toContain("--publish");
+    expect(beta).toContain("--aws-secret-access-key=env:AWS_SECRET_ACCESS_KEY");
     for (const env of ["gamma", "prod"]) {
       const step = wf.jobs[env]!.steps.find((s) => s.run?.includes("call release"))!;
       expect(step.env?.DIGEST).toBe("${{ needs.beta.outputs.digest }}");

@@ -1,5 +1,3 @@
-import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { Directory } from "@dagger.io/dagger";
 import { PinnedImage } from "../config/sections/common.js";
 import { AwsEnvironmentName, type AwsEnvironment } from "../config/sections/environments.js";
@@ -8,6 +6,7 @@ import { contentRunId } from "../aws/deploy/plan.js";
 import type { DpraConfig } from "../config/schema.js";
 import { loadSourceConfig } from "../shell/source.js";
 import type { CredentialProvider } from "../aws/credentials/providers.js";
+import { cloudFormationSdk, cloudWatchSdk } from "../aws/sdk.js";
 import { runIdentity, type CredentialSecrets } from "../publish/credentials.js";
 import { DeployResult } from "./result.js";
 
@@ -23,11 +22,13 @@ export interface DeployArgs {
   makeClients?: (region: string, credentials: CredentialProvider) => RegionClients;
 }
 
-export function sdkClients(region: string, credentials: CredentialProvider): RegionClients {
-  return {
-    cloudFormation: new CloudFormationClient({ region, credentials, maxAttempts: 5 }),
-    cloudWatch: new CloudWatchClient({ region, credentials, maxAttempts: 5 }),
-  };
+/** Real SDK clients of a region; the SDK packages are loaded on first use (see src/aws/sdk.ts). */
+export async function sdkClientFactory(): Promise<(region: string, credentials: CredentialProvider) => RegionClients> {
+  const [cfn, cw] = await Promise.all([cloudFormationSdk(), cloudWatchSdk()]);
+  return (region, credentials) => ({
+    cloudFormation: new cfn.CloudFormationClient({ region, credentials, maxAttempts: 5 }),
+    cloudWatch: new cw.CloudWatchClient({ region, credentials, maxAttempts: 5 }),
+  });
 }
 
 /** Resolves the environment's config, template and credentials, then deploys (or previews) it. */
@@ -40,11 +41,12 @@ export async function runDeploy(args: DeployArgs): Promise<DeployResult> {
   const region0 = env.region ?? env.waves?.[0]?.regions[0] ?? "us-east-1";
   const runId = args.runId ?? contentRunId(envName, env, args.image, template);
   const identity = await runIdentity(args.secrets, { app: config.name ?? env.stackName, region: region0, runId });
+  const makeClients = args.makeClients ?? (await sdkClientFactory());
   const clients = new Map<string, RegionClients>();
   const clientsFor = (region: string): RegionClients => {
     let c = clients.get(region);
     if (!c) {
-      c = (args.makeClients ?? sdkClients)(region, identity.forRole(envName, env.roleArn, region).credentials);
+      c = makeClients(region, identity.forRole(envName, env.roleArn, region).credentials);
       clients.set(region, c);
     }
     return c;

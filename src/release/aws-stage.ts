@@ -21,6 +21,7 @@ export function environmentOf(ctx: DaggerReleaseContext, name: "gamma" | "prod")
 export async function environmentClients(ctx: DaggerReleaseContext, name: "gamma" | "prod", env: AwsEnvironment): Promise<(region: string) => RegionClients> {
   const aws = releaseAws(ctx);
   const identity = await aws.identity();
+  await aws.world.ready();
   const cache = new Map<string, RegionClients>();
   return (region) => {
     let c = cache.get(region);

@@ -5,17 +5,27 @@ import type { SyntheticsClient } from "@aws-sdk/client-synthetics";
 import type { CredentialProvider } from "../aws/credentials/providers.js";
 import type { RegionClients } from "../aws/deploy/environment.js";
 import { loadSyntheticsSdk } from "../aws/synthetics/sdk.js";
-import { sdkClients } from "../deploy/shell.js";
+import { sdkClientFactory } from "../deploy/shell.js";
 
 export interface AwsWorld {
+  /** Loads what the synchronous `regionClients` needs (the SDK packages load on first use). */
+  ready(): Promise<void>;
   /** CloudFormation and CloudWatch of one region. */
   regionClients(env: string, region: string, credentials: CredentialProvider): RegionClients;
   synthetics(env: string, region: string, credentials: CredentialProvider): Promise<SyntheticsClient>;
   fis(env: string, region: string, credentials: CredentialProvider): Promise<FisClient>;
 }
 
+let factory: Awaited<ReturnType<typeof sdkClientFactory>> | undefined;
+
 export const sdkWorld: AwsWorld = {
-  regionClients: (_env, region, credentials) => sdkClients(region, credentials),
+  ready: async () => {
+    factory ??= await sdkClientFactory();
+  },
+  regionClients: (_env, region, credentials) => {
+    if (!factory) throw new Error("sdkWorld.ready() must be awaited before regionClients()");
+    return factory(region, credentials);
+  },
   synthetics: async (_env, region, credentials) => {
     const { SyntheticsClient } = await loadSyntheticsSdk();
     return new SyntheticsClient({ region, credentials, maxAttempts: 5 });

@@ -86,6 +86,8 @@ export class FakeWorld implements AwsWorld {
   /** Which environment's credentials built which clients. */
   readonly credentialsSeen: Array<{ env: string; region: string; provider: unknown }> = [];
 
+  async ready(): Promise<void> {}
+
   add(env: string, region: string, stackName: string, scenario: RegionScenario): FakeRegion {
     const fake = new FakeRegion(region, stackName, scenario);
     this.regions.set(`${env}/${region}`, fake);

@@ -1,4 +1,5 @@
-import { DescribeAlarmsCommand, type CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { cloudWatchSdk } from "../sdk.js";
 import { isThrottling } from "../cloudformation/poll.js";
 
 /** An alarm seen in the ALARM state. */
@@ -55,7 +56,7 @@ export async function describeAlarmStates(client: CloudWatchClient, names: reado
     let next: string | undefined;
     do {
       const page = await client.send(
-        new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + NAMES_PER_CALL), AlarmTypes: ["MetricAlarm", "CompositeAlarm"], NextToken: next }),
+        new (await cloudWatchSdk()).DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + NAMES_PER_CALL), AlarmTypes: ["MetricAlarm", "CompositeAlarm"], NextToken: next }),
         { abortSignal: signal },
       );
       for (const a of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {

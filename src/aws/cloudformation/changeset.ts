@@ -1,14 +1,5 @@
-import {
-  CreateChangeSetCommand,
-  DeleteChangeSetCommand,
-  DescribeChangeSetCommand,
-  type Capability,
-  type CloudFormationClient,
-  type DescribeChangeSetOutput,
-  type Parameter,
-  type RollbackConfiguration,
-  type Tag,
-} from "@aws-sdk/client-cloudformation";
+import type { Capability, CloudFormationClient, DescribeChangeSetOutput, Parameter, RollbackConfiguration, Tag } from "@aws-sdk/client-cloudformation";
+import { cloudFormationSdk } from "../sdk.js";
 import { randomBytes } from "node:crypto";
 import { Backoff, errorText, isThrottling, sleep } from "./poll.js";
 
@@ -55,7 +46,7 @@ export interface ChangeSetRequest {
  */
 export async function createChangeSet(client: CloudFormationClient, req: ChangeSetRequest): Promise<string> {
   const out = await client.send(
-    new CreateChangeSetCommand({
+    new (await cloudFormationSdk()).CreateChangeSetCommand({
       StackName: req.stackName,
       ChangeSetName: req.name,
       ChangeSetType: req.type,
@@ -74,13 +65,13 @@ export async function createChangeSet(client: CloudFormationClient, req: ChangeS
 }
 
 export async function deleteChangeSet(client: CloudFormationClient, stackName: string, name: string): Promise<void> {
-  await client.send(new DeleteChangeSetCommand({ StackName: stackName, ChangeSetName: name }));
+  await client.send(new (await cloudFormationSdk()).DeleteChangeSetCommand({ StackName: stackName, ChangeSetName: name }));
 }
 
 /** Describes a change set (first page), or undefined when it does not exist. */
 export async function findChangeSet(client: CloudFormationClient, stackName: string, name: string): Promise<DescribeChangeSetOutput | undefined> {
   try {
-    return await client.send(new DescribeChangeSetCommand({ StackName: stackName, ChangeSetName: name }));
+    return await client.send(new (await cloudFormationSdk()).DescribeChangeSetCommand({ StackName: stackName, ChangeSetName: name }));
   } catch (err) {
     const e = err as { name?: string };
     if (e?.name === "ChangeSetNotFoundException" || e?.name === "ChangeSetNotFound") return undefined;
@@ -102,7 +93,7 @@ export async function waitForChangeSet(
   for (;;) {
     let throttled = false;
     try {
-      const cs = await client.send(new DescribeChangeSetCommand({ StackName: stackName, ChangeSetName: nameOrId }), { abortSignal: opts.signal });
+      const cs = await client.send(new (await cloudFormationSdk()).DescribeChangeSetCommand({ StackName: stackName, ChangeSetName: nameOrId }), { abortSignal: opts.signal });
       if (cs.Status === "CREATE_COMPLETE") return { status: "ready", id: cs.ChangeSetId ?? nameOrId };
       if (cs.Status === "FAILED") {
         const reason = cs.StatusReason ?? "no reason given";

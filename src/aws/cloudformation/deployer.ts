@@ -1,11 +1,5 @@
-import {
-  ContinueUpdateRollbackCommand,
-  DeleteStackCommand,
-  ExecuteChangeSetCommand,
-  type Capability,
-  type CloudFormationClient,
-  type Stack,
-} from "@aws-sdk/client-cloudformation";
+import type { Capability, CloudFormationClient, Stack } from "@aws-sdk/client-cloudformation";
+import { cloudFormationSdk } from "../sdk.js";
 import { changeSetName, createChangeSet, deleteChangeSet, findChangeSet, waitForChangeSet } from "./changeset.js";
 import { describeChangeSetDiff, formatDiff, type ChangeSetDiff } from "./diff.js";
 import { StackEventStream, findRootCause, findStackFailureReason, formatRootCause, refineNestedRootCause, type RootCause } from "./events.js";
@@ -255,7 +249,7 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
     let baseline: string | undefined;
     if (ready) {
       baseline = await StackEventStream.newestEventId(req.client, req.stackName).catch(() => undefined);
-      await req.client.send(new ExecuteChangeSetCommand({ StackName: req.stackName, ChangeSetName: name, ClientRequestToken: token }));
+      await req.client.send(new (await cloudFormationSdk()).ExecuteChangeSetCommand({ StackName: req.stackName, ChangeSetName: name, ClientRequestToken: token }));
       log(`executing change set ${name}`);
     }
     req.onExecuting?.();
@@ -325,14 +319,14 @@ async function prepareStack(req: StackDeployRequest, initial: Stack | undefined,
       }
       case "recreate": {
         log(`${plan.reason}: deleting it, then creating it`);
-        await req.client.send(new DeleteStackCommand({ StackName: req.stackName, ClientRequestToken: `${name}-clear`.slice(0, 128) }));
+        await req.client.send(new (await cloudFormationSdk()).DeleteStackCommand({ StackName: req.stackName, ClientRequestToken: `${name}-clear`.slice(0, 128) }));
         stack = await waitUntilSettled(req.client, req.stackName, { pollMs: req.pollMs, timeoutMs: req.timeoutMs });
         if (stack) throw new Stop("stopped", `deleting ${req.stackName} ended in ${stack.StackStatus}; see the stack events, fix, and deploy again`, stack.StackStatus);
         return undefined;
       }
       case "continue-rollback": {
         log("UPDATE_ROLLBACK_FAILED: continuing the rollback (protection.continueUpdateRollback)");
-        await req.client.send(new ContinueUpdateRollbackCommand({ StackName: req.stackName, ClientRequestToken: `${name}-continue`.slice(0, 128) }));
+        await req.client.send(new (await cloudFormationSdk()).ContinueUpdateRollbackCommand({ StackName: req.stackName, ClientRequestToken: `${name}-continue`.slice(0, 128) }));
         stack = await waitUntilSettled(req.client, req.stackName, { pollMs: req.pollMs, timeoutMs: req.timeoutMs });
         if (stack?.StackStatus !== "UPDATE_ROLLBACK_COMPLETE") {
           throw new Stop(

@@ -1,4 +1,5 @@
-import { DescribeChangeSetCommand, type Change, type CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import type { Change, CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { cloudFormationSdk } from "../sdk.js";
 import { isThrottling, sleep } from "./poll.js";
 
 /** One resource change of a change set, in the deployer's own terms. */
@@ -39,7 +40,7 @@ export async function describeChangeSetDiff(
   let throttles = 0;
   do {
     try {
-      const page = await client.send(new DescribeChangeSetCommand({ StackName: changeSet.startsWith("arn:") ? undefined : stackName, ChangeSetName: changeSet, NextToken: next }));
+      const page = await client.send(new (await cloudFormationSdk()).DescribeChangeSetCommand({ StackName: changeSet.startsWith("arn:") ? undefined : stackName, ChangeSetName: changeSet, NextToken: next }));
       changes.push(...(page.Changes ?? []));
       resolvedStack = page.StackName ?? resolvedStack;
       resolvedName = page.ChangeSetName ?? resolvedName;

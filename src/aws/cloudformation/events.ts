@@ -1,4 +1,5 @@
-import { DescribeStackEventsCommand, type CloudFormationClient, type StackEvent } from "@aws-sdk/client-cloudformation";
+import type { CloudFormationClient, StackEvent } from "@aws-sdk/client-cloudformation";
+import { cloudFormationSdk } from "../sdk.js";
 
 /** Reasons CloudFormation gives to resources it stopped because another one failed. */
 export const CANCELLATION_REASONS = ["Resource creation cancelled", "Resource update cancelled", "Resource deletion cancelled"];
@@ -24,7 +25,7 @@ export class StackEventStream {
 
   /** The newest event ID of a stack, used as the baseline before starting an operation. */
   static async newestEventId(client: CloudFormationClient, stackName: string): Promise<string | undefined> {
-    const out = await client.send(new DescribeStackEventsCommand({ StackName: stackName }));
+    const out = await client.send(new (await cloudFormationSdk()).DescribeStackEventsCommand({ StackName: stackName }));
     return out.StackEvents?.[0]?.EventId;
   }
 
@@ -34,7 +35,7 @@ export class StackEventStream {
     let next: string | undefined;
     let pages = 0;
     outer: do {
-      const out = await this.client.send(new DescribeStackEventsCommand({ StackName: this.stackName, NextToken: next }));
+      const out = await this.client.send(new (await cloudFormationSdk()).DescribeStackEventsCommand({ StackName: this.stackName, NextToken: next }));
       for (const e of out.StackEvents ?? []) {
         const id = e.EventId ?? "";
         if (this.seen.has(id) || id === this.opts.baselineEventId) break outer;
@@ -132,7 +133,7 @@ export async function refineNestedRootCause(client: CloudFormationClient, cause:
     let next: string | undefined;
     let pages = 0;
     outer: do {
-      const out = await client.send(new DescribeStackEventsCommand({ StackName: cause.physicalId, NextToken: next }));
+      const out = await client.send(new (await cloudFormationSdk()).DescribeStackEventsCommand({ StackName: cause.physicalId, NextToken: next }));
       for (const e of out.StackEvents ?? []) {
         if (since && e.Timestamp && e.Timestamp < since) break outer;
         events.push(e);

@@ -1,11 +1,5 @@
-import {
-  DescribeStackDriftDetectionStatusCommand,
-  DescribeStackResourceDriftsCommand,
-  DetectStackDriftCommand,
-  SetStackPolicyCommand,
-  UpdateTerminationProtectionCommand,
-  type CloudFormationClient,
-} from "@aws-sdk/client-cloudformation";
+import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { cloudFormationSdk } from "../sdk.js";
 import type { ChangeSetDiff, ResourceChangeView } from "./diff.js";
 import { Backoff, isThrottling, sleep } from "./poll.js";
 
@@ -99,11 +93,11 @@ export function statefulStackPolicy(allowReplacement: readonly string[], extraTy
 }
 
 export async function applyStackPolicy(client: CloudFormationClient, stackName: string, policy: string): Promise<void> {
-  await client.send(new SetStackPolicyCommand({ StackName: stackName, StackPolicyBody: policy }));
+  await client.send(new (await cloudFormationSdk()).SetStackPolicyCommand({ StackName: stackName, StackPolicyBody: policy }));
 }
 
 export async function enableTerminationProtection(client: CloudFormationClient, stackName: string): Promise<void> {
-  await client.send(new UpdateTerminationProtectionCommand({ StackName: stackName, EnableTerminationProtection: true }));
+  await client.send(new (await cloudFormationSdk()).UpdateTerminationProtectionCommand({ StackName: stackName, EnableTerminationProtection: true }));
 }
 
 export interface DriftReport {
@@ -118,14 +112,14 @@ export async function detectDrift(
   stackName: string,
   opts: { pollMs: number; timeoutMs: number; signal?: AbortSignal },
 ): Promise<DriftReport> {
-  const { StackDriftDetectionId: id } = await client.send(new DetectStackDriftCommand({ StackName: stackName }));
+  const { StackDriftDetectionId: id } = await client.send(new (await cloudFormationSdk()).DetectStackDriftCommand({ StackName: stackName }));
   if (!id) throw new Error(`DetectStackDrift on ${stackName} returned no detection ID`);
   const deadline = Date.now() + opts.timeoutMs;
   const backoff = new Backoff(opts.pollMs, 60_000);
   for (;;) {
     let throttled = false;
     try {
-      const s = await client.send(new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: id }));
+      const s = await client.send(new (await cloudFormationSdk()).DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: id }));
       if (s.DetectionStatus === "DETECTION_FAILED") {
         throw new Error(`drift detection on ${stackName} failed: ${s.DetectionStatusReason ?? "no reason given"}. Fix it or set protection.detectDrift: false.`);
       }
@@ -148,7 +142,7 @@ async function driftedResources(client: CloudFormationClient, stackName: string)
   let next: string | undefined;
   do {
     const page = await client.send(
-      new DescribeStackResourceDriftsCommand({ StackName: stackName, StackResourceDriftStatusFilters: ["MODIFIED", "DELETED"], NextToken: next }),
+      new (await cloudFormationSdk()).DescribeStackResourceDriftsCommand({ StackName: stackName, StackResourceDriftStatusFilters: ["MODIFIED", "DELETED"], NextToken: next }),
     );
     for (const d of page.StackResourceDrifts ?? []) {
       out.push({ logicalId: d.LogicalResourceId ?? "?", resourceType: d.ResourceType ?? "?", status: d.StackResourceDriftStatus ?? "?" });

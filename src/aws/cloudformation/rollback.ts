@@ -1,15 +1,5 @@
-import {
-  CancelUpdateStackCommand,
-  DeleteStackCommand,
-  ExecuteChangeSetCommand,
-  GetTemplateCommand,
-  RollbackStackCommand,
-  type Capability,
-  type CloudFormationClient,
-  type Parameter,
-  type Stack,
-  type Tag,
-} from "@aws-sdk/client-cloudformation";
+import type { Capability, CloudFormationClient, Parameter, Stack, Tag } from "@aws-sdk/client-cloudformation";
+import { cloudFormationSdk } from "../sdk.js";
 import { createChangeSet, waitForChangeSet } from "./changeset.js";
 import { StackEventStream, findRootCause, formatRootCause } from "./events.js";
 import { errorText } from "./poll.js";
@@ -32,7 +22,7 @@ const MASKED = "****";
 /** Captures the template (as submitted) and parameters of a stack before it is changed. */
 export async function captureSnapshot(client: CloudFormationClient, stack: Stack): Promise<StackSnapshot> {
   const stackName = stack.StackName ?? "";
-  const tpl = await client.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: "Original" }));
+  const tpl = await client.send(new (await cloudFormationSdk()).GetTemplateCommand({ StackName: stackName, TemplateStage: "Original" }));
   if (!tpl.TemplateBody) throw new Error(`GetTemplate ${stackName} returned no template body`);
   return {
     stackName,
@@ -93,7 +83,7 @@ export async function rollbackStack(r: RollbackRequest): Promise<RollbackResult>
   try {
     if (status === "UPDATE_IN_PROGRESS") {
       r.log(`${label} the update is still running (or in its monitoring window): CancelUpdateStack`);
-      await r.client.send(new CancelUpdateStackCommand({ StackName: r.stackName, ClientRequestToken: `${r.changeSetName}-cancel`.slice(0, 128) }));
+      await r.client.send(new (await cloudFormationSdk()).CancelUpdateStackCommand({ StackName: r.stackName, ClientRequestToken: `${r.changeSetName}-cancel`.slice(0, 128) }));
       const w = await watch();
       return result(w.status === "UPDATE_ROLLBACK_COMPLETE", "cancel-update", w.status);
     }
@@ -106,7 +96,7 @@ export async function rollbackStack(r: RollbackRequest): Promise<RollbackResult>
       }
     }
     if (status === "UPDATE_FAILED" || status === "CREATE_FAILED") {
-      await r.client.send(new RollbackStackCommand({ StackName: r.stackName, ClientRequestToken: `${r.changeSetName}-rollback`.slice(0, 128) }));
+      await r.client.send(new (await cloudFormationSdk()).RollbackStackCommand({ StackName: r.stackName, ClientRequestToken: `${r.changeSetName}-rollback`.slice(0, 128) }));
       const w = await watch();
       return result(w.status.endsWith("ROLLBACK_COMPLETE"), "rollback-stack", w.status);
     }
@@ -118,7 +108,7 @@ export async function rollbackStack(r: RollbackRequest): Promise<RollbackResult>
         return result(false, "none", status, "the stack was created by this run but has termination protection; delete it by hand if it must go");
       }
       r.log(`${label} the stack was created by this run: deleting it`);
-      await r.client.send(new DeleteStackCommand({ StackName: r.stackName, ClientRequestToken: `${r.changeSetName}-delete`.slice(0, 128) }));
+      await r.client.send(new (await cloudFormationSdk()).DeleteStackCommand({ StackName: r.stackName, ClientRequestToken: `${r.changeSetName}-delete`.slice(0, 128) }));
       const w = await watch();
       return result(w.status === "DELETE_COMPLETE", "delete-new-stack", w.status);
     }
@@ -160,7 +150,7 @@ async function redeploySnapshot(r: RollbackRequest, snap: StackSnapshot, label: 
   if (ready.status === "empty") return finish(true, status, "the stack already matches the previous state");
   if (ready.status === "failed") return finish(false, status, `the rollback change set failed: ${ready.reason}`);
   const token = `${name}-exec`.slice(0, 128);
-  await r.client.send(new ExecuteChangeSetCommand({ StackName: r.stackName, ChangeSetName: name, ClientRequestToken: token }));
+  await r.client.send(new (await cloudFormationSdk()).ExecuteChangeSetCommand({ StackName: r.stackName, ChangeSetName: name, ClientRequestToken: token }));
   const stream = new StackEventStream(r.client, r.stackName, { clientRequestToken: token });
   const w = await watchStackOperation({ client: r.client, stackName: r.stackName, label, pollMs: r.pollMs, timeoutMs: r.timeoutMs, log: r.log, stream });
   const final = w.stack?.StackStatus ?? "DELETE_COMPLETE";

@@ -1,9 +1,5 @@
-import {
-  DescribeStacksCommand,
-  ListStackResourcesCommand,
-  type CloudFormationClient,
-  type Stack,
-} from "@aws-sdk/client-cloudformation";
+import type { CloudFormationClient, Stack } from "@aws-sdk/client-cloudformation";
+import { cloudFormationSdk } from "../sdk.js";
 import { errorText, isThrottling, sleep } from "./poll.js";
 
 /** A stack that does not exist, or exists only as a deleted record. */
@@ -20,7 +16,7 @@ export async function describeStack(client: CloudFormationClient, stackName: str
   let delay = 1000;
   for (let attempt = 0; ; attempt++) {
     try {
-      const out = await client.send(new DescribeStacksCommand({ StackName: stackName }), { abortSignal: signal });
+      const out = await client.send(new (await cloudFormationSdk()).DescribeStacksCommand({ StackName: stackName }), { abortSignal: signal });
       const stack = out.Stacks?.[0];
       if (!stack || stack.StackStatus === "DELETE_COMPLETE") return undefined;
       return stack;
@@ -41,7 +37,7 @@ export async function countStackResources(client: CloudFormationClient, stackNam
   let count = 0;
   let next: string | undefined;
   do {
-    const out = await client.send(new ListStackResourcesCommand({ StackName: stackName, NextToken: next }));
+    const out = await client.send(new (await cloudFormationSdk()).ListStackResourcesCommand({ StackName: stackName, NextToken: next }));
     const live = (out.StackResourceSummaries ?? []).filter((r) => r.ResourceStatus !== "DELETE_COMPLETE");
     count += live.length;
     next = out.NextToken;

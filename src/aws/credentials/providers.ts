@@ -1,8 +1,8 @@
 // Credential providers built in memory from the caller's inputs. Plaintext values live only inside
 // the providers' closures: they are never returned, logged or put into a report. What the rest of
 // the code sees is an `AwsIdentity`: a provider plus a printable description of the principal.
-import { fromTemporaryCredentials, fromWebToken } from "@aws-sdk/credential-providers";
 import { explainAwsError } from "../retry.js";
+import { credentialProvidersSdk, type CredentialProvidersSdk } from "../sdk.js";
 import { resolveProfile } from "./profile-file.js";
 
 export interface AwsCredentials {
@@ -92,13 +92,15 @@ export function baseIdentity(inputs: CredentialInputs, opts: { sessionName: stri
     case "webIdentity":
       return {
         credentials: explained(
-          fromWebToken({
-            roleArn: inputs.roleArn,
-            webIdentityToken: inputs.token,
-            roleSessionName: opts.sessionName,
-            durationSeconds: MAX_CHAINED_SESSION_SECONDS,
-            clientConfig: { region: opts.region },
-          }),
+          lazyProvider((sdk) =>
+            sdk.fromWebToken({
+              roleArn: inputs.roleArn,
+              webIdentityToken: inputs.token,
+              roleSessionName: opts.sessionName,
+              durationSeconds: MAX_CHAINED_SESSION_SECONDS,
+              clientConfig: { region: opts.region },
+            }),
+          ),
           { role: "the web-identity token", action: "sts:AssumeRoleWithWebIdentity", resource: inputs.roleArn },
         ),
         principal: `role ${inputs.roleArn} (web identity)`,
@@ -136,19 +138,33 @@ export function assumeRole(from: AwsIdentity, opts: AssumeRoleOptions): AwsIdent
   const duration = Math.max(MIN_SESSION_SECONDS, Math.min(opts.durationSeconds ?? MAX_CHAINED_SESSION_SECONDS, MAX_CHAINED_SESSION_SECONDS));
   return {
     credentials: explained(
-      fromTemporaryCredentials({
-        masterCredentials: from.credentials,
-        params: {
-          RoleArn: opts.roleArn,
-          RoleSessionName: opts.sessionName,
-          DurationSeconds: duration,
-          ...(opts.externalId ? { ExternalId: opts.externalId } : {}),
-        },
-        clientConfig: { region: opts.region },
-      }),
+      lazyProvider((sdk) =>
+        sdk.fromTemporaryCredentials({
+          masterCredentials: from.credentials,
+          params: {
+            RoleArn: opts.roleArn,
+            RoleSessionName: opts.sessionName,
+            DurationSeconds: duration,
+            ...(opts.externalId ? { ExternalId: opts.externalId } : {}),
+          },
+          clientConfig: { region: opts.region },
+        }),
+      ),
       { role: from.principal, action: "sts:AssumeRole", resource: opts.roleArn },
     ),
     principal: `role ${opts.roleArn}`,
+  };
+}
+
+/**
+ * A provider made on its first call, once: the credential-providers package loads only when AWS is
+ * really called, and the provider (which caches and refreshes its session) is kept.
+ */
+function lazyProvider(make: (sdk: CredentialProvidersSdk) => CredentialProvider): CredentialProvider {
+  let provider: Promise<CredentialProvider> | undefined;
+  return async () => {
+    provider ??= credentialProvidersSdk().then(make);
+    return (await provider)();
   };
 }
 

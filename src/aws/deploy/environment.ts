@@ -1,10 +1,10 @@
+import { cloudFormationSdk } from "../sdk.js";
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { AwsEnvironment } from "../../config/sections/environments.js";
 import { alarmsForRegion } from "../alarms/arn.js";
 import { watchAlarms, type AlarmBreach } from "../alarms/watch.js";
 import { deployStack, type StackDeployResult } from "../cloudformation/deployer.js";
-import { CancelUpdateStackCommand } from "@aws-sdk/client-cloudformation";
 import { errorText, formatDuration } from "../cloudformation/poll.js";
 import { rollbackStack, type RollbackResult } from "../cloudformation/rollback.js";
 import { planWaves, protectionFor, stackParameters, type WavePlan } from "./plan.js";
@@ -183,7 +183,7 @@ async function deployRegion(
   const cancelUpdate = async (why: string) => {
     req.log(`[${region} ${env.stackName}] ${why}: cancelling the update`);
     try {
-      await clients.cloudFormation.send(new CancelUpdateStackCommand({ StackName: env.stackName }));
+      await clients.cloudFormation.send(new (await cloudFormationSdk()).CancelUpdateStackCommand({ StackName: env.stackName }));
     } catch (err) {
       // A create cannot be cancelled (rollback triggers cover it), and a finished update needs the explicit rollback.
       req.log(`[${region} ${env.stackName}] CancelUpdateStack: ${errorText(err)}`);

@@ -1,10 +1,16 @@
-import { ECRClient } from "@aws-sdk/client-ecr";
+import type { ECRClient } from "@aws-sdk/client-ecr";
 import type { AwsIdentity } from "../credentials/providers.js";
+import { ecrSdk } from "../sdk.js";
 import { AwsActionError, awsErrorCode, callAws, type RetryOptions } from "../retry.js";
+
+/** What the ECR code uses of a client: `send`. */
+export type EcrSender = Pick<ECRClient, "send">;
 
 /** One registry (account + region) reached with one identity. Every call goes through `call`. */
 export interface Registry {
-  readonly client: ECRClient;
+  readonly client: EcrSender;
+  /** The SDK client behind `client`, made on first use (one per registry). */
+  readonly sdkClient: () => Promise<ECRClient>;
   readonly accountId: string;
   readonly region: string;
   readonly identity: AwsIdentity;
@@ -13,8 +19,14 @@ export interface Registry {
 
 /** Retries are done by `callAws` (one observable policy), so the SDK's own retry is off. */
 export function ecrRegistry(identity: AwsIdentity, accountId: string, region: string, retry: RetryOptions = {}): Registry {
-  const client = new ECRClient({ region, credentials: identity.credentials, maxAttempts: 1 });
-  return { client, accountId, region, identity, retry };
+  // The client (and the SDK package) is made on the first call, not when the registry is described.
+  let real: Promise<ECRClient> | undefined;
+  const sdkClient = () => (real ??= ecrSdk().then((sdk) => new sdk.ECRClient({ region, credentials: identity.credentials, maxAttempts: 1 })));
+  const client = {
+    send: (async (command: Parameters<ECRClient["send"]>[0], options?: Parameters<ECRClient["send"]>[1]) =>
+      (await sdkClient()).send(command, options as never)) as EcrSender["send"],
+  };
+  return { client, sdkClient, accountId, region, identity, retry };
 }
 
 /** Calls ECR as this registry's identity: retried when throttled, explained (role + action) when it fails. */

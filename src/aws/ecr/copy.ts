@@ -1,13 +1,7 @@
 // The copy route of promotion: blobs the target lacks are streamed from a pre-signed download URL
 // of the source into the target's layer upload, then the unchanged manifest is put, so the digest
 // is the same by construction (a pull and re-push could re-export the image with another digest).
-import {
-  BatchCheckLayerAvailabilityCommand,
-  CompleteLayerUploadCommand,
-  GetDownloadUrlForLayerCommand,
-  InitiateLayerUploadCommand,
-  UploadLayerPartCommand,
-} from "@aws-sdk/client-ecr";
+import { ecrSdk } from "../sdk.js";
 import { codeOf, ecrCall, type Registry } from "./client.js";
 import { getManifest, putManifest } from "./images.js";
 
@@ -56,9 +50,9 @@ export async function copyImage(
 ): Promise<number> {
   const manifest = await getManifest(source.registry, source.repository, digest);
   const blobs = manifestBlobs(manifest.manifest, manifest.mediaType);
-  const availability = await ecrCall(target.registry, "BatchCheckLayerAvailability", target.repository, () =>
+  const availability = await ecrCall(target.registry, "BatchCheckLayerAvailability", target.repository, async () =>
     target.registry.client.send(
-      new BatchCheckLayerAvailabilityCommand({
+      new (await ecrSdk()).BatchCheckLayerAvailabilityCommand({
         repositoryName: target.repository,
         registryId: target.registry.accountId,
         layerDigests: blobs.map((b) => b.digest),
@@ -76,14 +70,14 @@ export async function copyImage(
 }
 
 async function copyBlob(source: ImageLocation, target: ImageLocation, digest: string, download: (url: string) => AsyncIterable<Uint8Array>): Promise<void> {
-  const url = await ecrCall(source.registry, "GetDownloadUrlForLayer", source.repository, () =>
+  const url = await ecrCall(source.registry, "GetDownloadUrlForLayer", source.repository, async () =>
     source.registry.client.send(
-      new GetDownloadUrlForLayerCommand({ repositoryName: source.repository, registryId: source.registry.accountId, layerDigest: digest }),
+      new (await ecrSdk()).GetDownloadUrlForLayerCommand({ repositoryName: source.repository, registryId: source.registry.accountId, layerDigest: digest }),
     ),
   );
   if (!url.downloadUrl) throw new Error(`ECR GetDownloadUrlForLayer returned no URL for ${source.repository} blob ${digest}.`);
-  const started = await ecrCall(target.registry, "InitiateLayerUpload", target.repository, () =>
-    target.registry.client.send(new InitiateLayerUploadCommand({ repositoryName: target.repository, registryId: target.registry.accountId })),
+  const started = await ecrCall(target.registry, "InitiateLayerUpload", target.repository, async () =>
+    target.registry.client.send(new (await ecrSdk()).InitiateLayerUploadCommand({ repositoryName: target.repository, registryId: target.registry.accountId })),
   );
   const uploadId = started.uploadId;
   if (!uploadId) throw new Error(`ECR InitiateLayerUpload returned no upload ID for ${target.repository}.`);
@@ -91,9 +85,9 @@ async function copyBlob(source: ImageLocation, target: ImageLocation, digest: st
   let offset = 0;
   const sendPart = async (part: Uint8Array) => {
     const first = offset;
-    await ecrCall(target.registry, "UploadLayerPart", target.repository, () =>
+    await ecrCall(target.registry, "UploadLayerPart", target.repository, async () =>
       target.registry.client.send(
-        new UploadLayerPartCommand({
+        new (await ecrSdk()).UploadLayerPartCommand({
           repositoryName: target.repository,
           registryId: target.registry.accountId,
           uploadId,
@@ -107,9 +101,9 @@ async function copyBlob(source: ImageLocation, target: ImageLocation, digest: st
   };
   for await (const part of rechunk(download(url.downloadUrl), partSize)) await sendPart(part);
   try {
-    await ecrCall(target.registry, "CompleteLayerUpload", target.repository, () =>
+    await ecrCall(target.registry, "CompleteLayerUpload", target.repository, async () =>
       target.registry.client.send(
-        new CompleteLayerUploadCommand({ repositoryName: target.repository, registryId: target.registry.accountId, uploadId, layerDigests: [digest] }),
+        new (await ecrSdk()).CompleteLayerUploadCommand({ repositoryName: target.repository, registryId: target.registry.accountId, uploadId, layerDigests: [digest] }),
       ),
     );
   } catch (err) {

@@ -1,12 +1,7 @@
 // Tags and digests in one repository: what a tag points to, tagging an image by digest without
 // pulling it, and the registry login token.
-import {
-  BatchGetImageCommand,
-  DescribeImagesCommand,
-  GetAuthorizationTokenCommand,
-  PutImageCommand,
-  type Image,
-} from "@aws-sdk/client-ecr";
+import type { Image } from "@aws-sdk/client-ecr";
+import { ecrSdk } from "../sdk.js";
 import { codeOf, ecrCall, optional, type Registry } from "./client.js";
 
 export type TagState = { kind: "absent" } | { kind: "present"; digest: string };
@@ -14,8 +9,8 @@ export type TagState = { kind: "absent" } | { kind: "present"; digest: string };
 /** What `tag` points to in the repository. */
 export async function tagState(registry: Registry, repository: string, tag: string): Promise<TagState> {
   const out = await optional("ImageNotFoundException", () =>
-    ecrCall(registry, "DescribeImages", repository, () =>
-      registry.client.send(new DescribeImagesCommand({ repositoryName: repository, registryId: registry.accountId, imageIds: [{ imageTag: tag }] })),
+    ecrCall(registry, "DescribeImages", repository, async () =>
+      registry.client.send(new (await ecrSdk()).DescribeImagesCommand({ repositoryName: repository, registryId: registry.accountId, imageIds: [{ imageTag: tag }] })),
     ),
   );
   const digest = out?.imageDetails?.[0]?.imageDigest;
@@ -42,9 +37,9 @@ export class TagConflictError extends Error {
 
 /** Reads an image manifest by digest (no layers are pulled). */
 export async function getManifest(registry: Registry, repository: string, digest: string): Promise<{ manifest: string; mediaType?: string }> {
-  const out = await ecrCall(registry, "BatchGetImage", repository, () =>
+  const out = await ecrCall(registry, "BatchGetImage", repository, async () =>
     registry.client.send(
-      new BatchGetImageCommand({
+      new (await ecrSdk()).BatchGetImageCommand({
         repositoryName: repository,
         registryId: registry.accountId,
         imageIds: [{ imageDigest: digest }],
@@ -76,9 +71,9 @@ export async function putManifest(
   tag: string | undefined,
 ): Promise<string> {
   try {
-    const out = await ecrCall(registry, "PutImage", repository, () =>
+    const out = await ecrCall(registry, "PutImage", repository, async () =>
       registry.client.send(
-        new PutImageCommand({
+        new (await ecrSdk()).PutImageCommand({
           repositoryName: repository,
           registryId: registry.accountId,
           imageManifest: manifest.manifest,
@@ -116,8 +111,8 @@ export interface RegistryLogin {
 }
 
 export async function registryLogin(registry: Registry): Promise<RegistryLogin> {
-  const out = await ecrCall(registry, "GetAuthorizationToken", undefined, () =>
-    registry.client.send(new GetAuthorizationTokenCommand({})),
+  const out = await ecrCall(registry, "GetAuthorizationToken", undefined, async () =>
+    registry.client.send(new (await ecrSdk()).GetAuthorizationTokenCommand({})),
   );
   const data = out.authorizationData?.[0];
   if (!data?.authorizationToken || !data.proxyEndpoint) {

@@ -6,7 +6,8 @@
 //                    PutImage the unchanged manifest, which keeps the digest. A pull and re-push
 //                    would re-export the image and may change its digest, so it is not used.
 // Every route ends by reading the digest back from the target and comparing it with the source.
-import { DescribeImagesCommand, DescribeRegistryCommand, type ReplicationRule } from "@aws-sdk/client-ecr";
+import type { ReplicationRule } from "@aws-sdk/client-ecr";
+import { ecrSdk } from "../sdk.js";
 import { realSleep } from "../retry.js";
 import { codeOf, ecrCall, repositoryUri, type Registry } from "./client.js";
 import { copyImage, DigestMismatchError, fetchBlob, type ImageLocation } from "./copy.js";
@@ -75,7 +76,7 @@ export async function promoteImage(source: ImageLocation, target: ImageLocation,
 }
 
 async function replicationRules(registry: Registry): Promise<ReplicationRule[]> {
-  const out = await ecrCall(registry, "DescribeRegistry", undefined, () => registry.client.send(new DescribeRegistryCommand({})));
+  const out = await ecrCall(registry, "DescribeRegistry", undefined, async () => registry.client.send(new (await ecrSdk()).DescribeRegistryCommand({})));
   return out.replicationConfiguration?.rules ?? [];
 }
 
@@ -99,9 +100,9 @@ async function waitForDigest(target: ImageLocation, digest: string, waitSeconds:
 /** The digest the target holds for an image ID, or undefined when the image (or the repository) is not there. */
 async function digestIn(target: ImageLocation, imageId: { imageDigest?: string; imageTag?: string }): Promise<string | undefined> {
   try {
-    const out = await ecrCall(target.registry, "DescribeImages", target.repository, () =>
+    const out = await ecrCall(target.registry, "DescribeImages", target.repository, async () =>
       target.registry.client.send(
-        new DescribeImagesCommand({ repositoryName: target.repository, registryId: target.registry.accountId, imageIds: [imageId] }),
+        new (await ecrSdk()).DescribeImagesCommand({ repositoryName: target.repository, registryId: target.registry.accountId, imageIds: [imageId] }),
       ),
     );
     return out.imageDetails?.[0]?.imageDigest;

@@ -1,7 +1,7 @@
 // Push once, by the rules: a tag is written once and never moved; a rerun of the same build succeeds.
 // The push itself is injected (the Dagger shell does it with the registry login as a Secret), so this
 // decision logic runs in tests against the real SDK client with a mocked transport.
-import { BatchDeleteImageCommand } from "@aws-sdk/client-ecr";
+import { ecrSdk } from "../sdk.js";
 import { ecrCall, repositoryUri, type Registry } from "./client.js";
 import { decideTag, tagByDigest, tagState, TagConflictError, type TagState } from "./images.js";
 
@@ -79,9 +79,9 @@ async function compareWithStored(
 ): Promise<string> {
   const tag = verificationTag(req.runId);
   const removeTag = () =>
-    ecrCall(registry, "BatchDeleteImage", req.repository, () =>
+    ecrCall(registry, "BatchDeleteImage", req.repository, async () =>
       registry.client.send(
-        new BatchDeleteImageCommand({ repositoryName: req.repository, registryId: registry.accountId, imageIds: [{ imageTag: tag }] }),
+        new (await ecrSdk()).BatchDeleteImageCommand({ repositoryName: req.repository, registryId: registry.accountId, imageIds: [{ imageTag: tag }] }),
       ),
     );
   // A retried CI run keeps its run ID: clear what an interrupted attempt may have left (immutable tags).

@@ -1,18 +1,8 @@
 // ensureRepository: create the repository with the pipeline's settings, or compare an existing one
 // and report drift. Drift is only reconciled when `apply` is set; encryption cannot be changed on an
 // existing repository, so that drift is reported as needing a new repository.
-import {
-  CreateRepositoryCommand,
-  DescribeRepositoriesCommand,
-  GetLifecyclePolicyCommand,
-  GetRegistryScanningConfigurationCommand,
-  GetRepositoryPolicyCommand,
-  PutImageScanningConfigurationCommand,
-  PutImageTagMutabilityCommand,
-  PutLifecyclePolicyCommand,
-  SetRepositoryPolicyCommand,
-  type Repository,
-} from "@aws-sdk/client-ecr";
+import type { Repository } from "@aws-sdk/client-ecr";
+import { ecrSdk } from "../sdk.js";
 import type { ArtifactConfig } from "../../config/sections/artifact.js";
 import { ecrCall, optional, type Registry } from "./client.js";
 import { canonicalJson, lifecyclePolicy, pullPolicy, samePolicy } from "./policies.js";
@@ -111,8 +101,8 @@ function describeEncryption(type: string, key: string | undefined): string {
 /** Creates the repository, or checks it and (with apply) reconciles drift. Safe to rerun. */
 export async function ensureRepository(registry: Registry, desired: DesiredRepository, opts: { apply: boolean }): Promise<RepositoryReport> {
   const name = desired.name;
-  const scanning = await ecrCall(registry, "GetRegistryScanningConfiguration", undefined, () =>
-    registry.client.send(new GetRegistryScanningConfigurationCommand({})),
+  const scanning = await ecrCall(registry, "GetRegistryScanningConfiguration", undefined, async () =>
+    registry.client.send(new (await ecrSdk()).GetRegistryScanningConfigurationCommand({})),
   );
   const registryScanType = scanning.scanningConfiguration?.scanType === "ENHANCED" ? "ENHANCED" : "BASIC";
   let existing = await describeRepository(registry, name);
@@ -129,14 +119,14 @@ export async function ensureRepository(registry: Registry, desired: DesiredRepos
     return { repository: name, uri: existing.repositoryUri ?? "", created, registryScanType, drift: [], applied: [], unresolved: [] };
   }
   const lifecyclePolicyText = await optional("LifecyclePolicyNotFoundException", () =>
-    ecrCall(registry, "GetLifecyclePolicy", name, () =>
-      registry.client.send(new GetLifecyclePolicyCommand({ repositoryName: name, registryId: registry.accountId })),
+    ecrCall(registry, "GetLifecyclePolicy", name, async () =>
+      registry.client.send(new (await ecrSdk()).GetLifecyclePolicyCommand({ repositoryName: name, registryId: registry.accountId })),
     ),
   ).then((r) => r?.lifecyclePolicyText);
   const repositoryPolicyText = desired.repositoryPolicy
     ? await optional("RepositoryPolicyNotFoundException", () =>
-        ecrCall(registry, "GetRepositoryPolicy", name, () =>
-          registry.client.send(new GetRepositoryPolicyCommand({ repositoryName: name, registryId: registry.accountId })),
+        ecrCall(registry, "GetRepositoryPolicy", name, async () =>
+          registry.client.send(new (await ecrSdk()).GetRepositoryPolicyCommand({ repositoryName: name, registryId: registry.accountId })),
         ),
       ).then((r) => r?.policyText)
     : undefined;
@@ -161,8 +151,8 @@ export async function ensureRepository(registry: Registry, desired: DesiredRepos
 
 async function describeRepository(registry: Registry, name: string): Promise<Repository | undefined> {
   const out = await optional("RepositoryNotFoundException", () =>
-    ecrCall(registry, "DescribeRepositories", name, () =>
-      registry.client.send(new DescribeRepositoriesCommand({ repositoryNames: [name], registryId: registry.accountId })),
+    ecrCall(registry, "DescribeRepositories", name, async () =>
+      registry.client.send(new (await ecrSdk()).DescribeRepositoriesCommand({ repositoryNames: [name], registryId: registry.accountId })),
     ),
   );
   return out?.repositories?.[0];
@@ -171,9 +161,9 @@ async function describeRepository(registry: Registry, name: string): Promise<Rep
 /** Undefined when another run created it first (the caller then describes it). */
 async function createRepository(registry: Registry, desired: DesiredRepository): Promise<Repository | undefined> {
   const out = await optional("RepositoryAlreadyExistsException", () =>
-    ecrCall(registry, "CreateRepository", desired.name, () =>
+    ecrCall(registry, "CreateRepository", desired.name, async () =>
       registry.client.send(
-        new CreateRepositoryCommand({
+        new (await ecrSdk()).CreateRepositoryCommand({
           repositoryName: desired.name,
           registryId: registry.accountId,
           imageTagMutability: "IMMUTABLE",
@@ -194,14 +184,14 @@ async function reconcile(registry: Registry, desired: DesiredRepository, d: Drif
   const registryId = registry.accountId;
   switch (d.fix) {
     case "PutImageTagMutability":
-      await ecrCall(registry, "PutImageTagMutability", repositoryName, () =>
-        registry.client.send(new PutImageTagMutabilityCommand({ repositoryName, registryId, imageTagMutability: "IMMUTABLE" })),
+      await ecrCall(registry, "PutImageTagMutability", repositoryName, async () =>
+        registry.client.send(new (await ecrSdk()).PutImageTagMutabilityCommand({ repositoryName, registryId, imageTagMutability: "IMMUTABLE" })),
       );
       return;
     case "PutImageScanningConfiguration":
-      await ecrCall(registry, "PutImageScanningConfiguration", repositoryName, () =>
+      await ecrCall(registry, "PutImageScanningConfiguration", repositoryName, async () =>
         registry.client.send(
-          new PutImageScanningConfigurationCommand({ repositoryName, registryId, imageScanningConfiguration: { scanOnPush: true } }),
+          new (await ecrSdk()).PutImageScanningConfigurationCommand({ repositoryName, registryId, imageScanningConfiguration: { scanOnPush: true } }),
         ),
       );
       return;
@@ -217,9 +207,9 @@ async function reconcile(registry: Registry, desired: DesiredRepository, d: Drif
 }
 
 async function putLifecyclePolicy(registry: Registry, desired: DesiredRepository): Promise<void> {
-  await ecrCall(registry, "PutLifecyclePolicy", desired.name, () =>
+  await ecrCall(registry, "PutLifecyclePolicy", desired.name, async () =>
     registry.client.send(
-      new PutLifecyclePolicyCommand({
+      new (await ecrSdk()).PutLifecyclePolicyCommand({
         repositoryName: desired.name,
         registryId: registry.accountId,
         lifecyclePolicyText: JSON.stringify(desired.lifecyclePolicy),
@@ -229,9 +219,9 @@ async function putLifecyclePolicy(registry: Registry, desired: DesiredRepository
 }
 
 async function setRepositoryPolicy(registry: Registry, desired: DesiredRepository): Promise<void> {
-  await ecrCall(registry, "SetRepositoryPolicy", desired.name, () =>
+  await ecrCall(registry, "SetRepositoryPolicy", desired.name, async () =>
     registry.client.send(
-      new SetRepositoryPolicyCommand({
+      new (await ecrSdk()).SetRepositoryPolicyCommand({
         repositoryName: desired.name,
         registryId: registry.accountId,
         policyText: JSON.stringify(desired.repositoryPolicy),

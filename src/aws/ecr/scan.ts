@@ -2,7 +2,8 @@
 // enhanced (Amazon Inspector) findings to the pipeline's findings model, so the policy gate decides.
 // A scan that does not finish in time, or fails, becomes the project's tool-failure finding (critical,
 // category vulnerability): it blocks the gate unless allowlisted, and is never read as "no findings".
-import { DescribeImageScanFindingsCommand, type DescribeImageScanFindingsCommandOutput, type EnhancedImageScanFinding, type ImageScanFinding } from "@aws-sdk/client-ecr";
+import type { DescribeImageScanFindingsCommandOutput, EnhancedImageScanFinding, ImageScanFinding } from "@aws-sdk/client-ecr";
+import { ecrSdk } from "../sdk.js";
 import type { Finding, FindingSet, Severity } from "../../findings/model.js";
 import { fingerprintOf } from "../../findings/normalize.js";
 import { toolFailureSet } from "../../findings/tool-failure.js";
@@ -71,9 +72,9 @@ async function describe(
   nextToken: string | undefined,
 ): Promise<DescribeImageScanFindingsCommandOutput | undefined> {
   try {
-    return await ecrCall(registry, "DescribeImageScanFindings", image.repository, () =>
+    return await ecrCall(registry, "DescribeImageScanFindings", image.repository, async () =>
       registry.client.send(
-        new DescribeImageScanFindingsCommand({
+        new (await ecrSdk()).DescribeImageScanFindingsCommand({
           repositoryName: image.repository,
           registryId: registry.accountId,
           imageId: { imageDigest: image.digest },

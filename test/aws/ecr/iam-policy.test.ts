@@ -55,13 +55,13 @@ const observed: Record<RoleName, Set<string>> = { ci: new Set(), artifact: new S
 const observedTrust = new Set<string>();
 const ecr = mockClient(ECRClient);
 const sts = mockClient(STSClient);
-const clients = new Map<unknown, RoleName>();
+const registries: Array<[Registry, RoleName]> = [];
 
 function registryAs(role: RoleName, accountId: string, roleArn: string): Registry {
   const reg = ecrRegistry({ credentials: async () => ({ accessKeyId: "AKIDTEST", secretAccessKey: "s" }), principal: `role ${roleArn}` }, accountId, REGION, {
     sleep: async () => {},
   });
-  clients.set(reg.client, role);
+  registries.push([reg, role]);
   return reg;
 }
 
@@ -123,6 +123,8 @@ beforeAll(async () => {
   await promoteImage({ registry: artifact, repository: "fruit-api" }, { registry: gamma, repository: "fruit-api" }, { digest: DIGEST_A, tag: "rev2" });
   await promoteImage({ registry: artifact, repository: "fruit-api" }, { registry: artifact, repository: "fruit-api" }, { digest: DIGEST_A, tag: "gamma-ok" });
 
+  // Each registry's SDK client is made on its first call; map them back to the roles.
+  const clients = new Map<unknown, RoleName>(await Promise.all(registries.map(async ([reg, role]) => [await reg.sdkClient(), role] as [unknown, RoleName])));
   for (const call of ecr.calls()) {
     const role = clients.get(call.thisValue);
     if (!role) throw new Error(`an ECR call by an unknown client: ${call.args[0].constructor.name}`);

@@ -97,7 +97,9 @@ describe("release --env gamma (mocked AWS)", () => {
     expect(result.summary).toBe(result.markdown);
     expect(result.summary).toContain("## Test (Gamma): steps");
     // No secret value anywhere in what the release returns.
-    const everything = JSON.stringify(result) + result.markdown + result.approvalReport;
+    const logged = vi.mocked(console.log).mock.calls.flat().join("\n");
+    expect(logged).toContain("fruit-api-gamma");
+    const everything = JSON.stringify(result) + result.markdown + result.approvalReport + logged;
     for (const s of [KEY_ID, SECRET_KEY]) expect(everything).not.toContain(s);
     // Gamma's clients were built with Gamma's credentials, prod's (for the preview) with prod's.
     expect(new Set(world.credentialsSeen.map((c) => c.env))).toEqual(new Set(["gamma", "prod"]));

@@ -144,6 +144,7 @@ export function passingBuild(): () => Promise<BuildStageOutput<Container>> {
   return async () => ({
     actions: Object.fromEntries(BUILD_IDS.map((id) => [id, { ok: true, summary: "ok" }])),
     image: dag.container(),
+    imageDigest: `sha256:${"d".repeat(64)}`,
   });
 }
 

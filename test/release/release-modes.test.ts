@@ -1,0 +1,93 @@
+// The release's modes without AWS calls: argument checks, publish after Beta (and only after it
+// passed), and the AWS stages refusing what this version cannot run, before anything runs.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { resolveConfig } from "../../src/config/load.js";
+import type { CredentialSecrets } from "../../src/publish/credentials.js";
+import { release, releasePlan, type ReleaseInput } from "../../src/release/release.js";
+import type { StageProvider } from "../../src/release/compose.js";
+import type { DaggerReleaseContext } from "../../src/release/context.js";
+import { FakeWorld, FILES, KEY_ID, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, YAML } from "./support.js";
+
+const keys = (): CredentialSecrets =>
+  ({ awsAccessKeyId: { plaintext: async () => KEY_ID }, awsSecretAccessKey: { plaintext: async () => SECRET_KEY } }) as unknown as CredentialSecrets;
+const config = resolveConfig(YAML, ["package.json", "package-lock.json"]);
+
+beforeEach(() => vi.spyOn(console, "log").mockImplementation(() => undefined));
+afterEach(() => vi.restoreAllMocks());
+
+describe("releasePlan", () => {
+  it("with --digest, marks the stages before the target as provided: nothing is rebuilt or retested", () => {
+    const gamma = releasePlan(config, "gamma", { digest: REF });
+    expect(gamma.stages.filter((s) => s.runs).map((s) => s.id)).toEqual(["gamma"]);
+    expect(gamma.stages.find((s) => s.id === "build")!.actions.find((a) => a.name === "package-artifacts")!.detail).toContain(REF);
+    const prod = releasePlan(config, "prod", { digest: REF });
+    expect(prod.stages.filter((s) => s.runs).map((s) => s.id)).toEqual(["prod"]);
+    expect(prod.stages.find((s) => s.id === "gamma")!.actions.every((a) => a.state !== "run")).toBe(true);
+    // Without a digest, everything up to the target runs.
+    expect(releasePlan(config, "prod", {}).stages.filter((s) => s.runs).map((s) => s.id)).toEqual(["build", "beta", "gamma", "prod"]);
+  });
+
+  it.each([
+    ["beta", { digest: REF }, /--digest deploys a published image to gamma or prod/],
+    ["gamma", { digest: REF, publish: true }, /with --digest the image is already published/],
+    ["gamma", { digest: "fruit-api:latest" }, /expected the reference publish returned, <registry>\/<repository>@sha256/],
+    ["prod", { digest: `fruit-api@sha256:${"a".repeat(64)}` }, /expected the reference publish returned/],
+  ] as const)("refuses --env %s with %o", (env, opts, message) => {
+    expect(() => releasePlan(config, env, opts)).toThrow(message);
+  });
+});
+
+function input(over: Partial<ReleaseInput>): ReleaseInput {
+  return { source: sourceOf(FILES), env: "beta", build: passingBuild(), failOnError: false, stages: { beta: passingBeta }, runId: "run-m", ...over };
+}
+
+describe("release modes", () => {
+  it("--env beta --publish publishes once, after Beta passed, and returns the reference", async () => {
+    const order: string[] = [];
+    const beta: StageProvider<DaggerReleaseContext> = {
+      stage: "beta",
+      runners: (ctx) => Object.fromEntries(Object.keys(passingBeta.runners(ctx)).map((id) => [id, async () => (order.push(id), { ok: true, summary: "ok" })])),
+    };
+    const result = await release(input({ publish: true, stages: { beta }, aws: { secrets: keys(), world: new FakeWorld(), publisher: async () => (order.push("publish"), REF) } }));
+    expect(result.verdict).toBe("passed");
+    expect(result.digest).toBe(REF);
+    expect(order[order.length - 1]).toBe("publish");
+    expect(order.filter((o) => o === "publish")).toHaveLength(1);
+    expect(result.markdown).toContain(`Published as: \`${REF}\``);
+  });
+
+  it("a failing Beta publishes nothing", async () => {
+    let published = 0;
+    const failing: StageProvider<DaggerReleaseContext> = {
+      stage: "beta",
+      runners: (ctx) => ({ ...passingBeta.runners(ctx), "beta.launch-env": async () => ({ ok: false, summary: "app never became ready" }) }),
+    };
+    const result = await release(input({ publish: true, stages: { beta: failing }, aws: { secrets: keys(), world: new FakeWorld(), publisher: async () => (published++, REF) } }));
+    expect(result.verdict).toBe("failed");
+    expect(result.failure).toBe("beta.launch-env failed: app never became ready");
+    expect(published).toBe(0);
+    expect(result.digest).toBe("");
+  });
+
+  it("a publish that fails fails the release, naming it", async () => {
+    const result = await release(input({ publish: true, aws: { secrets: keys(), world: new FakeWorld(), publisher: async () => Promise.reject(new Error("ECR: AccessDenied")) } }));
+    expect(result).toMatchObject({ verdict: "failed", failure: "publishing after Beta failed: ECR: AccessDenied" });
+  });
+
+  it("gamma without credentials fails before the build runs, naming the arguments", async () => {
+    let built = false;
+    const build = async () => ((built = true), passingBuild()());
+    await expect(release(input({ env: "gamma", build, aws: { secrets: {}, world: new FakeWorld() } }))).rejects.toThrow(/No AWS credentials given/);
+    expect(built).toBe(false);
+  });
+
+  it("an application with a database cannot go to gamma in this version: the release stops before anything runs", async () => {
+    let built = false;
+    const build = async () => ((built = true), passingBuild()());
+    const files = { ...FILES, "dpra.yaml": YAML + "database: { tool: dbmate }\n" };
+    await expect(release(input({ env: "gamma", source: sourceOf(files), build, aws: { secrets: keys(), world: new FakeWorld() } }))).rejects.toThrow(
+      /release --env gamma: this version of dpra cannot run these configured actions:\n {2}- gamma\.db-deploy \(Database Deploy, configured as dbmate \(db\/migrations\) with credentials from Secrets Manager\): this version of dpra does not run database migrations in AWS environments/,
+    );
+    expect(built).toBe(false);
+  });
+});

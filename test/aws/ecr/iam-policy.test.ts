@@ -226,6 +226,12 @@ describe("every AWS client is covered", () => {
     expect([...inCode].sort()).toEqual([...exercised].sort());
   });
 
+  it("a command constructed in the dynamically attributed folders is exercised by the scenarios", () => {
+    const exercised = new Set(ROLES.flatMap((r) => [...observed[r]]));
+    const missed = scanned.filter((c) => DYNAMIC_SOURCES.some((s) => c.file.startsWith(`${s}/`)) && !exercised.has(c.action));
+    expect(missed.map((c) => `${c.file}:${c.line} ${c.action}`)).toEqual([]);
+  });
+
   it("the example template's task role grants exactly the application role's actions", () => {
     const template = readFileSync(path.join(repoRoot, "examples", "fruit-api", "infra", "template.yaml"), "utf8");
     const start = template.indexOf("\n  TaskRole:\n");

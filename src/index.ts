@@ -415,6 +415,7 @@ export class Dpra {
    * @param runId Identifier of the pipeline run (CI run ID); names the AWS role sessions. Default: a time-based ID.
    * @param sbom CycloneDX SBOM of the image from the build stage, kept with the reports.
    * @param waitForScan Wait for the ECR scan on push and put its findings through the policy gate.
+   * @param attachReferrers Attach the SBOM and the provenance to the pushed digest as OCI referrers (ORAS); a refused attach is reported, not fatal.
    * @param enforceGate Fail when the ECR scan findings fail the policy gate (the image stays stored; nothing is promoted).
    * @param awsAccessKeyId AWS access key ID (e.g. env:AWS_ACCESS_KEY_ID). Pass with --aws-secret-access-key.
    * @param awsSecretAccessKey AWS secret access key (e.g. env:AWS_SECRET_ACCESS_KEY).
@@ -433,6 +434,7 @@ export class Dpra {
     runId?: string,
     sbom?: File,
     waitForScan = true,
+    attachReferrers = true,
     enforceGate = true,
     awsAccessKeyId?: Secret,
     awsSecretAccessKey?: Secret,
@@ -447,6 +449,7 @@ export class Dpra {
       gitRevision,
       source,
       waitForScan,
+      attachReferrers,
       enforceGate,
       secrets: { awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsProfileFile, awsProfile },
       ...(releaseTag ? { releaseTag } : {}),

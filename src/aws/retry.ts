@@ -28,8 +28,8 @@ export interface RetryOptions {
 
 const DEFAULTS = { maxAttempts: 5, baseDelayMs: 250, maxDelayMs: 8_000 } as const;
 
-/** Error codes AWS services use for throttling or transient server-side failures. */
-const RETRYABLE_CODES = new Set([
+/** Error codes AWS services use when they throttle the caller. */
+const THROTTLING_CODES = new Set([
   "ThrottlingException",
   "Throttling",
   "ThrottledException",
@@ -38,6 +38,11 @@ const RETRYABLE_CODES = new Set([
   "RequestThrottled",
   "RequestThrottledException",
   "SlowDown",
+]);
+
+/** Throttling plus transient server-side and network failures. */
+const RETRYABLE_CODES = new Set([
+  ...THROTTLING_CODES,
   "ProvisionedThroughputExceededException",
   "ServiceUnavailable",
   "ServiceUnavailableException",
@@ -86,6 +91,16 @@ export function awsErrorCode(err: unknown): string {
 export function isAccessDenied(err: unknown): boolean {
   const e = err as AwsLikeError | undefined;
   return ACCESS_DENIED_CODES.has(awsErrorCode(err)) || e?.$metadata?.httpStatusCode === 403;
+}
+
+/** True when an AWS SDK error says the caller is being throttled (by code, HTTP 429 or "Rate exceeded"). */
+export function isThrottling(err: unknown): boolean {
+  if (typeof err !== "object" || err === null) return false;
+  const e = err as AwsLikeError & { Code?: unknown };
+  if (THROTTLING_CODES.has(awsErrorCode(err))) return true;
+  if (typeof e.Code === "string" && THROTTLING_CODES.has(e.Code)) return true;
+  if (e.$metadata?.httpStatusCode === 429) return true;
+  return typeof e.message === "string" && /rate exceeded/i.test(e.message);
 }
 
 /** True for throttling and transient failures; never for permission or validation errors. */

@@ -6,6 +6,7 @@ export interface PublishResultFields {
   revision: string;
   scanState: string;
   gatePassed: boolean;
+  referrers: string[];
   gate: string;
   report: string;
   provenance: string;
@@ -36,6 +37,14 @@ export class PublishResult {
   /** Whether the ECR scan findings pass the policy gate (dpra.yaml `policy`). False when the scan was not awaited. */
   @func()
   gatePassed: boolean;
+
+  /**
+   * The SBOM and provenance attached to the image as OCI referrers: `<repository>@sha256:...` of each
+   * referrer manifest. An artifact that could not be attached is missing here and listed with its
+   * error in `report` (publish.json `referrers`).
+   */
+  @func()
+  referrers: string[];
 
   /** The policy gate's verdict on the ECR scan findings, as Markdown. */
   @func()
@@ -70,6 +79,7 @@ export class PublishResult {
     this.revision = fields.revision;
     this.scanState = fields.scanState;
     this.gatePassed = fields.gatePassed;
+    this.referrers = fields.referrers;
     this.gate = fields.gate;
     this.report = fields.report;
     this.provenance = fields.provenance;

@@ -17,6 +17,7 @@ import { renderJson, renderMarkdown } from "../policy/render.js";
 import { loadSourceConfig } from "../shell/source.js";
 import { runIdentity, type CredentialSecrets } from "./credentials.js";
 import { provenanceStatement } from "./provenance.js";
+import { attachPublishReferrers } from "./referrers.js";
 import { PublishResult } from "./result.js";
 
 const BUILDER_ID = "https://dpra.dev/builders/dagger-module/v0.21.9";
@@ -66,6 +67,8 @@ export interface PublishArgs {
   waitForScan: boolean;
   /** Throw when the ECR findings fail the policy gate (after pushing and building the reports). */
   enforceGate: boolean;
+  /** Attach the SBOM and provenance to the pushed digest as OCI referrers (default true). */
+  attachReferrers?: boolean;
   secrets: CredentialSecrets;
 }
 
@@ -95,6 +98,13 @@ export async function publishShell(args: PublishArgs): Promise<PublishResult> {
     ...(args.releaseTag ? { releaseTag: args.releaseTag } : {}),
     ...(sbom !== "" ? { sbomSha256: createHash("sha256").update(sbom).digest("hex") } : {}),
   });
+  const referrers = await attachPublishReferrers(registry, {
+    reference: outcome.reference,
+    provenance: JSON.stringify(provenance, null, 2),
+    runId: identity.runId,
+    enabled: args.attachReferrers ?? true,
+    ...(args.sbom ? { sbom: args.sbom } : {}),
+  });
   const findings: FindingSet = scan?.findings ?? { tool: "ecr", format: "ecr-image-scan-findings", findings: [], toolErrors: ["ECR scan results were not awaited (--wait-for-scan=false)."] };
   const scanState = scan?.state ?? "skipped";
   const gate = scan ? evaluateGate([findings], config.policy, { today: new Date(), ...(await loadBaseline(args.source, config)) }) : undefined;
@@ -108,6 +118,7 @@ export async function publishShell(args: PublishArgs): Promise<PublishResult> {
     repository: { ...repository, summary: describeDrift(repository) },
     scan: scan ? { state: scan.state, status: scan.status, waitedSeconds: scan.waitedSeconds, findings: scan.findings.findings.length } : { state: scanState },
     gate: gate ? { passed: gate.passed, verdict: gate.verdict } : { passed: false, verdict: "not evaluated: the ECR scan was not awaited" },
+    referrers: referrers.outcomes,
   };
   const texts = {
     report: JSON.stringify(report, null, 2),
@@ -129,6 +140,7 @@ export async function publishShell(args: PublishArgs): Promise<PublishResult> {
     revision: outcome.revision,
     scanState,
     gatePassed: gate?.passed ?? false,
+    referrers: referrers.outcomes.flatMap((o) => (o.status === "attached" ? [o.reference] : [])),
     ...texts,
     reports,
   });

@@ -97,6 +97,7 @@ describe("publish (plan test: records requests, pushes nothing)", () => {
         dag.directory().withNewFile("sbom.json", SBOM).file("sbom.json"),
         true,
         true,
+        true,
         dag.setSecret("aws-access-key-id", KEY_ID),
         dag.setSecret("aws-secret-access-key", SECRET_KEY),
       );
@@ -112,7 +113,8 @@ describe("publish (plan test: records requests, pushes nothing)", () => {
     expect(plan.secretValues()).toContainEqual({ name: `dpra-ecr-login-${ACCOUNT}-${REGION}`, plaintext: PASSWORD });
     // Nowhere else: not in exec args, env vars, file contents (the reports included) or any other argument.
     expect(plan.secretLeaks([PASSWORD, KEY_ID, SECRET_KEY])).toEqual([]);
-    expect(plan.envVariables()).toEqual([]);
+    // The only plain variable: the run ID that keeps the ORAS attach of this run from being a cached exec.
+    expect(new Set(plan.envVariables().map((e) => `${e.name}=${e.value}`))).toEqual(new Set(["DPRA_RUN_ID=run-42"]));
 
     // The push is made by the container that carries the registry auth, to the revision tag.
     const pushes = engine.leaves().filter((l) => l.field === "publish");
@@ -126,7 +128,8 @@ describe("publish (plan test: records requests, pushes nothing)", () => {
       .callsNamed("withNewFile")
       .map(({ call }) => String(call.args.path))
       .filter((f) => f !== "sbom.json"); // the test's own input file
-    expect(files).toEqual(["publish.json", "provenance.intoto.json", "ecr-findings.json", "ecr-gate.json", "ecr-gate.md"]);
+    // The first provenance.intoto.json is the file the ORAS container attaches (see referrers.plan.test.ts).
+    expect(files).toEqual(["provenance.intoto.json", "publish.json", "provenance.intoto.json", "ecr-findings.json", "ecr-gate.json", "ecr-gate.md"]);
     expect(result.gatePassed).toBe(true);
     const provenance = JSON.parse(result.provenance);
     expect(provenance.subject).toEqual([{ name: `${HOST}/fruit-api`, digest: { sha256: "a".repeat(64) } }]);
@@ -142,12 +145,15 @@ describe("publish (plan test: records requests, pushes nothing)", () => {
     store.manifests.set(DIGEST_A, { manifest: MANIFEST, mediaType: OCI_MANIFEST });
     engine = await FakeEngine.start({ answer });
     const result = await engine.run(() =>
-      new Dpra().publish(dag.container(), REV, dag.directory(), undefined, "run-43", undefined, false, true, dag.setSecret("k", KEY_ID), dag.setSecret("s", SECRET_KEY)),
+      new Dpra().publish(dag.container(), REV, dag.directory(), undefined, "run-43", undefined, false, false, true, dag.setSecret("k", KEY_ID), dag.setSecret("s", SECRET_KEY)),
     );
     expect(result.revision).toBe("unchanged");
     expect(result.scanState).toBe("skipped");
     expect(result.gatePassed).toBe(false);
     expect(result.gate).toContain("Not evaluated");
+    // --attach-referrers=false: nothing attached, and the report says so.
+    expect(result.referrers).toEqual([]);
+    expect(JSON.parse(result.report).referrers.map((r: { status: string }) => r.status)).toEqual(["skipped", "skipped"]);
     // Login comes after the repository and tag checks, right before the push; the temporary tag is cleared before and removed after.
     const sequence = ecr.calls().map((c) => c.args[0].constructor.name.replace(/Command$/, ""));
     expect(sequence.slice(-4)).toEqual(["DescribeImages", "BatchDeleteImage", "GetAuthorizationToken", "BatchDeleteImage"]);
@@ -167,7 +173,7 @@ describe("publish: ECR scan findings through the policy gate (plan test)", () =>
     ],
   };
   const run = (enforceGate: boolean) =>
-    new Dpra().publish(dag.container(), REV, dag.directory(), undefined, "run-44", undefined, true, enforceGate, dag.setSecret("k", KEY_ID), dag.setSecret("s", SECRET_KEY));
+    new Dpra().publish(dag.container(), REV, dag.directory(), undefined, "run-44", undefined, true, true, enforceGate, dag.setSecret("k", KEY_ID), dag.setSecret("s", SECRET_KEY));
 
   it("fails after pushing when a finding blocks, naming the stored reference and the verdict", async () => {
     ecr.on(DescribeImageScanFindingsCommand).resolves({ imageScanStatus: { status: "COMPLETE" }, imageScanFindings: { findings: [critical] } });

@@ -26,26 +26,8 @@ function abortReason(signal: AbortSignal | undefined): unknown {
   return signal?.reason ?? new Error("aborted");
 }
 
-const THROTTLING_NAMES = new Set([
-  "Throttling",
-  "ThrottlingException",
-  "ThrottledException",
-  "TooManyRequestsException",
-  "RequestLimitExceeded",
-  "RequestThrottled",
-  "RequestThrottledException",
-  "SlowDown",
-]);
-
-/** True when an AWS SDK error says the caller is being throttled. */
-export function isThrottling(err: unknown): boolean {
-  if (typeof err !== "object" || err === null) return false;
-  const e = err as { name?: unknown; Code?: unknown; message?: unknown; $metadata?: { httpStatusCode?: number } };
-  if (typeof e.name === "string" && THROTTLING_NAMES.has(e.name)) return true;
-  if (typeof e.Code === "string" && THROTTLING_NAMES.has(e.Code)) return true;
-  if (e.$metadata?.httpStatusCode === 429) return true;
-  return typeof e.message === "string" && /rate exceeded/i.test(e.message);
-}
+// One definition of throttling for every AWS caller in dpra.
+export { isThrottling } from "../retry.js";
 
 /**
  * Poll interval that doubles on throttling (up to `maxMs`) and returns to `baseMs` after a

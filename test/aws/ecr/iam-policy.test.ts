@@ -1,6 +1,9 @@
 // The documented IAM policies (docs/iam-policies.json) against the SDK commands the code actually
-// sends. Every scenario that sends AWS calls runs here through the real clients with mocked
-// transport; each call is attributed to the role whose client sent it (ECR) or signed it (STS).
+// sends. ECR and STS: every scenario that sends AWS calls runs here through the real clients with
+// mocked transport; each call is attributed to the role whose client sent it (ECR) or signed it
+// (STS). CloudFormation, CloudWatch, Synthetics, FIS and the example app's Secrets Manager read: a
+// type-checked scan of the code for SDK commands (test/aws/support/sdk-commands.ts), attributed to
+// the role whose `sources` hold the file.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import {
@@ -36,12 +39,18 @@ import { desiredRepository, ensureRepository } from "../../../src/aws/ecr/reposi
 import { waitForScanFindings } from "../../../src/aws/ecr/scan.js";
 import { ArtifactConfig } from "../../../src/config/sections/artifact.js";
 import { repoRoot } from "../../support/fixtures.js";
+import { scanSdkCommands, type SentCommand } from "../support/sdk-commands.js";
 import { ACCOUNT, ARTIFACT_ROLE, DIGEST_A, emptyStore, GAMMA, GAMMA_ROLE, MANIFEST, OCI_MANIFEST, REGION, storeFor } from "./support.js";
 
-type RoleName = "ci" | "artifact" | "environment";
+type RoleName = "ci" | "artifact" | "environment" | "application";
+const ROLES = ["ci", "artifact", "environment", "application"] as const;
 interface DocumentedRole {
+  /** Code whose SDK commands run as this role (attributed by the static scan). */
+  sources: string[];
   sdkActions: string[];
   registryActions: string[];
+  /** Actions AWS checks on the caller in addition to an API action, with the API actions they go with. */
+  serviceActions: Array<{ action: string; for: string[]; why: string }>;
   policy: { Statement: Array<{ Action: string | string[] }> };
   trustPolicy: { Statement: Array<{ Action: string | string[] }> };
 }
@@ -51,7 +60,7 @@ const actionsOf = (doc: { Statement: Array<{ Action: string | string[] }> }) => 
 /** `XxxCommand` sent by an ECR client -> `ecr:Xxx`. */
 const action = (service: string, command: object) => `${service}:${command.constructor.name.replace(/Command$/, "")}`;
 
-const observed: Record<RoleName, Set<string>> = { ci: new Set(), artifact: new Set(), environment: new Set() };
+const observed: Record<RoleName, Set<string>> = { ci: new Set(), artifact: new Set(), environment: new Set(), application: new Set() };
 const observedTrust = new Set<string>();
 const ecr = mockClient(ECRClient);
 const sts = mockClient(STSClient);
@@ -63,6 +72,35 @@ function registryAs(role: RoleName, accountId: string, roleArn: string): Registr
   });
   registries.push([reg, role]);
   return reg;
+}
+
+/**
+ * Command classes the code declares itself: the Synthetics dry-run operations, built on the SDK's
+ * UpdateCanary and GetCanaryRuns commands (src/aws/synthetics/dry-run.ts). Their IAM actions are
+ * the operations' own names in the Service Authorization Reference.
+ */
+const LOCAL_COMMANDS = {
+  StartCanaryDryRunCommand: "synthetics:StartCanaryDryRun",
+  GetDryRunRunsCommand: "synthetics:GetCanaryRuns",
+  PromoteDryRunCommand: "synthetics:UpdateCanary",
+};
+/** Where the ECR and STS calls are attributed by running the scenarios (below), not by folder. */
+const DYNAMIC_SOURCES = ["src/aws/ecr", "src/aws/credentials"];
+
+let scanned: SentCommand[] = [];
+let unresolved: string[] = [];
+
+beforeAll(() => {
+  const root = scanSdkCommands(repoRoot, "tsconfig.json", ["src/"], LOCAL_COMMANDS);
+  const example = scanSdkCommands(path.join(repoRoot, "examples", "fruit-api"), "tsconfig.json", ["src/"]);
+  scanned = [...root.commands, ...example.commands.map((c) => ({ ...c, file: path.join("examples", "fruit-api", c.file) }))];
+  unresolved = [...root.unresolved, ...example.unresolved];
+}, 60_000);
+
+/** The statically scanned actions sent from the role's `sources`. */
+function staticActions(role: RoleName): Set<string> {
+  const sources = documented.roles[role].sources;
+  return new Set(scanned.filter((c) => sources.some((s) => c.file.startsWith(`${s}/`))).map((c) => c.action));
 }
 
 beforeAll(async () => {
@@ -143,13 +181,23 @@ afterAll(() => {
 });
 
 describe("documented IAM policies", () => {
-  it.each(["ci", "artifact", "environment"] as const)("%s: documents exactly the SDK actions the code sends", (role) => {
-    expect([...observed[role]].sort()).toEqual([...documented.roles[role].sdkActions].sort());
+  it.each(ROLES)("%s: documents exactly the SDK actions the code sends as this role", (role) => {
+    const sent = new Set([...observed[role], ...staticActions(role)]);
+    expect([...sent].sort()).toEqual([...documented.roles[role].sdkActions].sort());
   });
 
-  it.each(["ci", "artifact", "environment"] as const)("%s: the policy grants the SDK and registry actions, and nothing else", (role) => {
+  it.each(ROLES)("%s: the policy grants the SDK, registry and service actions, and nothing else", (role) => {
     const doc = documented.roles[role];
-    expect([...actionsOf(doc.policy)].sort()).toEqual([...new Set([...doc.sdkActions, ...doc.registryActions])].sort());
+    const wanted = new Set([...doc.sdkActions, ...doc.registryActions, ...doc.serviceActions.map((s) => s.action)]);
+    expect([...actionsOf(doc.policy)].sort()).toEqual([...wanted].sort());
+  });
+
+  it.each(ROLES)("%s: each service action goes with an SDK action the role sends, and says why", (role) => {
+    for (const s of documented.roles[role].serviceActions) {
+      expect(s.for.filter((a) => !documented.roles[role].sdkActions.includes(a)), `${s.action} for`).toEqual([]);
+      expect(s.for.length).toBeGreaterThan(0);
+      expect(s.why.length).toBeGreaterThan(10);
+    }
   });
 
   it("the CI role's trust policy allows the web-identity exchange the code sends", () => {
@@ -157,5 +205,42 @@ describe("documented IAM policies", () => {
     expect(actionsOf(documented.roles.ci.trustPolicy).has("sts:AssumeRoleWithWebIdentity")).toBe(true);
     expect(actionsOf(documented.roles.artifact.trustPolicy)).toEqual(new Set(["sts:AssumeRole"]));
     expect(actionsOf(documented.roles.environment.trustPolicy)).toEqual(new Set(["sts:AssumeRole"]));
+  });
+});
+
+describe("every AWS client is covered", () => {
+  it("every SDK command in the code resolves to a service and an operation", () => {
+    expect(unresolved).toEqual([]);
+    // The scan sees what these tests rely on; a scan that found nothing would pass everything above.
+    const services = new Set(scanned.map((c) => c.action.split(":")[0]));
+    expect([...services].sort()).toEqual(["cloudformation", "cloudwatch", "ecr", "fis", "secretsmanager", "synthetics"]);
+  });
+
+  it("every file that sends SDK commands runs as a documented role", () => {
+    const covered = [...DYNAMIC_SOURCES, ...ROLES.flatMap((r) => documented.roles[r].sources)];
+    const orphans = [...new Set(scanned.filter((c) => !covered.some((s) => c.file.startsWith(`${s}/`))).map((c) => `${c.file}: ${c.action}`))];
+    expect(orphans).toEqual([]);
+  });
+
+  it("the ECR scenarios above exercise every ECR command the code constructs", () => {
+    const inCode = new Set(scanned.filter((c) => c.file.startsWith("src/aws/ecr/")).map((c) => c.action));
+    const exercised = new Set([...observed.artifact, ...observed.environment].filter((a) => a.startsWith("ecr:")));
+    expect([...inCode].sort()).toEqual([...exercised].sort());
+  });
+
+  it("a command constructed in the dynamically attributed folders is exercised by the scenarios", () => {
+    const exercised = new Set(ROLES.flatMap((r) => [...observed[r]]));
+    const missed = scanned.filter((c) => DYNAMIC_SOURCES.some((s) => c.file.startsWith(`${s}/`)) && !exercised.has(c.action));
+    expect(missed.map((c) => `${c.file}:${c.line} ${c.action}`)).toEqual([]);
+  });
+
+  it("the example template's task role grants exactly the application role's actions", () => {
+    const template = readFileSync(path.join(repoRoot, "examples", "fruit-api", "infra", "template.yaml"), "utf8");
+    const start = template.indexOf("\n  TaskRole:\n");
+    expect(start).toBeGreaterThan(0);
+    const end = template.slice(start + 1).search(/\n {2}[A-Za-z]+:\n/);
+    const block = template.slice(start, start + 1 + end);
+    const granted = [...block.matchAll(/Action: ([a-z0-9-]+:[A-Za-z]+)/g)].map((m) => m[1]).filter((a) => a !== "sts:AssumeRole");
+    expect(granted).toEqual(documented.roles.application.sdkActions);
   });
 });

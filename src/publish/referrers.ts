@@ -1,0 +1,186 @@
+// The SBOM and the provenance statement attached to the pushed image as OCI referrers (artifacts
+// whose manifest names the image digest as its `subject`), pushed with ORAS in a pinned container.
+// The pure part builds the ORAS arguments, the registry config and reads the outcome; the Dagger
+// part runs one `oras attach` per artifact.
+import { createHash } from "node:crypto";
+import { dag, ReturnType, type Container, type File, type Secret } from "@dagger.io/dagger";
+import type { Registry } from "../aws/ecr/client.js";
+import { registryLogin } from "../aws/ecr/images.js";
+
+/** ORAS v1.3.0, pinned by digest (the tag+digest pair several public repositories pin; not pulled here). */
+export const ORAS_IMAGE = "ghcr.io/oras-project/oras:v1.3.0@sha256:6ce045ce069a89934d6666b8b49f9c4c0145201bd6de6dbe2aee267814c55468";
+
+export const SBOM_ARTIFACT_TYPE = "application/vnd.cyclonedx+json";
+export const PROVENANCE_ARTIFACT_TYPE = "application/vnd.in-toto+json";
+
+/** Where the registry config (a Docker config.json holding the ECR login) is mounted as a secret. */
+export const REGISTRY_CONFIG_PATH = "/run/dpra/oras/config.json";
+const WORKDIR = "/work";
+const EXPORTED_MANIFEST = "/tmp/dpra-referrer-manifest.json";
+
+/** One file to attach: its name inside the ORAS container and its OCI artifact type. */
+export interface ReferrerArtifact {
+  fileName: string;
+  artifactType: string;
+}
+
+export type ReferrerOutcome =
+  | { artifactType: string; file: string; status: "attached"; digest: string; reference: string }
+  | { artifactType: string; file: string; status: "failed"; error: string }
+  | { artifactType: string; file: string; status: "skipped"; reason: string };
+
+export interface ReferrersReport {
+  subject: string;
+  outcomes: ReferrerOutcome[];
+}
+
+const SUBJECT = /^([^\s@]+)@(sha256:[a-f0-9]{64})$/;
+
+/** `<host>/<repository>@sha256:...` split in name and digest; a tag is refused (tags move, digests do not). */
+export function referrerSubject(reference: string): { name: string; digest: string } {
+  const match = SUBJECT.exec(reference.trim());
+  const name = match?.[1];
+  if (!match || !name || /:[^/]*$/.test(name)) {
+    throw new Error(`referrers attach to a digest: expected <registry host>/<repository>@sha256:<64 hex>, without a tag, got "${reference}".`);
+  }
+  return { name, digest: match[2]! };
+}
+
+/**
+ * `oras attach` for one file. `--distribution-spec v1.1-referrers-api` forces the OCI referrers API:
+ * the fallback (referrers tag schema) would write and later move a `sha256-<digest>` tag, which an
+ * ECR repository with immutable tags refuses and which dpra never does (tags are not moved).
+ */
+export function orasAttachArgs(subject: string, artifact: ReferrerArtifact): string[] {
+  const { name, digest } = referrerSubject(subject);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(artifact.fileName)) throw new Error(`referrer file name "${artifact.fileName}" must be a plain file name.`);
+  return [
+    "oras",
+    "attach",
+    "--registry-config",
+    REGISTRY_CONFIG_PATH,
+    "--distribution-spec",
+    "v1.1-referrers-api",
+    "--artifact-type",
+    artifact.artifactType,
+    "--export-manifest",
+    EXPORTED_MANIFEST,
+    `${name}@${digest}`,
+    `${artifact.fileName}:${artifact.artifactType}`,
+  ];
+}
+
+/** A Docker config.json with one registry login, as ORAS reads it (`auths.<host>.auth` = base64 user:password). */
+export function registryConfigJson(host: string, username: string, password: string): string {
+  if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(host)) throw new Error(`registry host "${host}" is not a host name.`);
+  return JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${username}:${password}`).toString("base64") } } });
+}
+
+/**
+ * Reads what `oras attach` left behind: the exit code, and the pushed manifest it exported. The
+ * referrer's digest is the SHA-256 of that manifest; the manifest must name the image as subject
+ * and carry the artifact type, or the attach is reported as failed.
+ */
+export function attachOutcome(
+  subject: string,
+  artifact: ReferrerArtifact,
+  run: { exitCode: number; stderr: string; manifest?: string },
+): ReferrerOutcome {
+  const { name, digest } = referrerSubject(subject);
+  const base = { artifactType: artifact.artifactType, file: artifact.fileName };
+  if (run.exitCode !== 0) {
+    return { ...base, status: "failed", error: `oras attach exited ${run.exitCode}: ${lastLines(run.stderr) || "no error output"}` };
+  }
+  if (!run.manifest) return { ...base, status: "failed", error: "oras attach succeeded but exported no manifest." };
+  let manifest: { subject?: { digest?: unknown }; artifactType?: unknown };
+  try {
+    manifest = JSON.parse(run.manifest) as typeof manifest;
+  } catch (err) {
+    return { ...base, status: "failed", error: `the exported referrer manifest is not JSON (${(err as Error).message}).` };
+  }
+  if (manifest.subject?.digest !== digest) {
+    return { ...base, status: "failed", error: `the pushed referrer names subject ${String(manifest.subject?.digest)}, not ${digest}.` };
+  }
+  if (manifest.artifactType !== artifact.artifactType) {
+    return { ...base, status: "failed", error: `the pushed referrer has artifact type ${String(manifest.artifactType)}, not ${artifact.artifactType}.` };
+  }
+  const referrer = `sha256:${createHash("sha256").update(run.manifest, "utf8").digest("hex")}`;
+  return { ...base, status: "attached", digest: referrer, reference: `${name}@${referrer}` };
+}
+
+function lastLines(text: string): string {
+  return text.trim().split("\n").slice(-5).join(" ").slice(-600);
+}
+
+/** Runs `oras attach` for one file in the ORAS container; a failed exec is an outcome, not a throw. */
+async function attachOne(base: Container, subject: string, artifact: ReferrerArtifact, file: File): Promise<ReferrerOutcome> {
+  try {
+    const ran = base.withMountedFile(`${WORKDIR}/${artifact.fileName}`, file).withExec(orasAttachArgs(subject, artifact), { expect: ReturnType.Any });
+    const exitCode = await ran.exitCode();
+    if (exitCode !== 0) return attachOutcome(subject, artifact, { exitCode, stderr: await ran.stderr() });
+    return attachOutcome(subject, artifact, { exitCode, stderr: "", manifest: await ran.file(EXPORTED_MANIFEST).contents() });
+  } catch (err) {
+    return { artifactType: artifact.artifactType, file: artifact.fileName, status: "failed", error: `oras attach could not run: ${(err as Error).message}` };
+  }
+}
+
+export interface PublishReferrers {
+  /** The pushed image, `<host>/<repository>@sha256:...`. */
+  reference: string;
+  /** The CycloneDX SBOM, when one was given to publish. */
+  sbom?: File;
+  /** The provenance statement (in-toto Statement v1) as JSON. */
+  provenance: string;
+  runId: string;
+  /** False: nothing is attached, and the report says so. */
+  enabled: boolean;
+}
+
+/**
+ * Attaches the SBOM (when given) and the provenance statement to the pushed digest. The ECR login is
+ * fetched just before, and reaches the ORAS container only as a mounted secret (a Docker
+ * config.json). Failures are returned, not thrown: the image is stored either way, and both files
+ * stay in the publish reports.
+ */
+export async function attachPublishReferrers(registry: Registry, p: PublishReferrers): Promise<ReferrersReport> {
+  const { name, digest } = referrerSubject(p.reference);
+  const subject = `${name}@${digest}`;
+  const wanted: Array<{ artifact: ReferrerArtifact; file?: File }> = [
+    { artifact: { fileName: "sbom.cdx.json", artifactType: SBOM_ARTIFACT_TYPE }, ...(p.sbom ? { file: p.sbom } : {}) },
+    {
+      artifact: { fileName: "provenance.intoto.json", artifactType: PROVENANCE_ARTIFACT_TYPE },
+      file: dag.directory().withNewFile("provenance.intoto.json", p.provenance).file("provenance.intoto.json"),
+    },
+  ];
+  if (!p.enabled) {
+    return { subject, outcomes: wanted.map(({ artifact }) => skipped(artifact, "not attached (--attach-referrers=false)")) };
+  }
+  const host = name.slice(0, name.indexOf("/"));
+  const login = await registryLogin(registry);
+  const config: Secret = dag.setSecret(`dpra-oras-registry-config-${registry.accountId}-${registry.region}`, registryConfigJson(host, login.username, login.password));
+  const base = dag
+    .container()
+    .from(ORAS_IMAGE)
+    .withMountedSecret(REGISTRY_CONFIG_PATH, config)
+    .withWorkdir(WORKDIR)
+    // A new run attaches again instead of reusing a cached exec of an earlier run.
+    .withEnvVariable("DPRA_RUN_ID", p.runId);
+  const outcomes = await Promise.all(
+    wanted.map(({ artifact, file }) => (file ? attachOne(base, subject, artifact, file) : Promise.resolve(skipped(artifact, "no SBOM was given to publish")))),
+  );
+  const report = { subject, outcomes };
+  // Not fatal, but not silent: the publish report (publish.json) lists each outcome too.
+  for (const line of describeReferrers(report).filter((l) => l.includes("NOT attached"))) console.warn(`dpra publish: ${line}`);
+  return report;
+}
+
+function skipped(artifact: ReferrerArtifact, reason: string): ReferrerOutcome {
+  return { artifactType: artifact.artifactType, file: artifact.fileName, status: "skipped", reason };
+}
+
+/** One line per artifact, for logs and the publish report. */
+export function describeReferrers(report: ReferrersReport): string[] {
+  return report.outcomes.map((o) =>
+    o.status === "attached" ? `${o.artifactType}: attached as ${o.digest}` : o.status === "failed" ? `${o.artifactType}: NOT attached: ${o.error}` : `${o.artifactType}: skipped (${o.reason})`,
+  );
+}

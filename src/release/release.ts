@@ -4,7 +4,7 @@ import type { Container, Directory } from "@dagger.io/dagger";
 import { digestOfReference } from "../aws/ecr/images.js";
 import { PinnedImage } from "../config/sections/common.js";
 import type { DpraConfig } from "../config/schema.js";
-import { buildRunPlan, withStageProvided, type RunPlan, type TargetEnvironment } from "../pipeline/plan.js";
+import { buildRunPlan, missingRequired, withStageProvided, type RunPlan, type TargetEnvironment } from "../pipeline/plan.js";
 import type { PlanRun } from "../pipeline/execute.js";
 import { runIdentity, type CredentialSecrets, type RunIdentity } from "../publish/credentials.js";
 import { publishShell } from "../publish/shell.js";
@@ -70,6 +70,16 @@ export function releasePlan(config: DpraConfig, env: TargetEnvironment, opts: { 
     }
   }
   let plan = buildRunPlan(config, env);
+  // Missing stage configuration is reported first (by checkRelease); then what publishing needs.
+  if (missingRequired(plan).length === 0) {
+    const publishes = opts.publish === true || (env !== "beta" && opts.digest === undefined);
+    if (publishes && !config.artifact) {
+      throw new Error(
+        `release --env ${env}${opts.publish ? " --publish" : ""} publishes the image to ECR after Beta, and dpra.yaml has no artifact section: ` +
+          "set artifact.ecr (repository, account, region), or pass --digest with an image published earlier.",
+      );
+    }
+  }
   if (opts.digest !== undefined) {
     plan = withStageProvided(plan, "build", `the published image ${opts.digest}, built once earlier (not rebuilt)`);
     plan = withStageProvided(plan, "beta", "passed earlier on this image (the release's Beta step)");

@@ -35,6 +35,15 @@ describe("releasePlan", () => {
   ] as const)("refuses --env %s with %o", (env, opts, message) => {
     expect(() => releasePlan(config, env, opts)).toThrow(message);
   });
+
+  it("refuses to start a release that would have to publish without an artifact section", () => {
+    const bare = resolveConfig(YAML.replace(/artifact:\n {2}ecr: .*\n/, ""), ["package.json", "package-lock.json"]);
+    expect(bare.artifact).toBeUndefined();
+    expect(() => releasePlan(bare, "gamma", {})).toThrow(/release --env gamma publishes the image to ECR after Beta, and dpra.yaml has no artifact section/);
+    expect(() => releasePlan(bare, "beta", { publish: true })).toThrow(/--env beta --publish publishes/);
+    expect(releasePlan(bare, "gamma", { digest: REF }).target).toBe("gamma");
+    expect(releasePlan(bare, "beta", {}).target).toBe("beta");
+  });
 });
 
 function input(over: Partial<ReleaseInput>): ReleaseInput {

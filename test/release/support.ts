@@ -18,6 +18,8 @@ export const TEMPLATE = "Parameters:\n  ImageUri:\n    Type: String\nResources:\
 
 export const YAML = `
 name: fruit-api
+artifact:
+  ecr: { repository: fruit-api, account: "111111111111", region: eu-west-1 }
 environments:
   gamma:
     account: "222222222222"

@@ -33,3 +33,11 @@ export function ecrSdk(): Promise<EcrSdk> {
   ecr ??= import("@aws-sdk/client-ecr");
   return ecr;
 }
+
+export type EcsSdk = typeof import("@aws-sdk/client-ecs");
+let ecs: Promise<EcsSdk> | undefined;
+
+export function ecsSdk(): Promise<EcsSdk> {
+  ecs ??= import("@aws-sdk/client-ecs");
+  return ecs;
+}

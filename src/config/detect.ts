@@ -1,5 +1,6 @@
 import type { DpraConfig } from "./schema.js";
 import type { PackageManager, Preset } from "./sections/build.js";
+import { DatabaseConfig } from "./sections/database.js";
 
 /** The file names at the root of the application source (directories end with `/`, as Dagger lists them). */
 export type SourceListing = readonly string[];
@@ -38,6 +39,6 @@ export function detectDefaults(config: DpraConfig, listing: SourceListing): Dpra
     ...config,
     build: { ...config.build, preset, packageManager },
     database:
-      config.database ?? (listing.includes("db/") ? { tool: "dbmate", migrations: "db/migrations", name: "app" } : undefined),
+      config.database ?? (listing.includes("db/") ? DatabaseConfig.parse({ tool: "dbmate" }) : undefined),
   };
 }

@@ -34,7 +34,11 @@ export async function environmentClients(ctx: DaggerReleaseContext, name: "gamma
 }
 
 export async function cfnEnvironment(ctx: DaggerReleaseContext, name: "gamma" | "prod", reference: string, pollMs?: number): Promise<CfnEnvironment> {
-  const env = environmentOf(ctx, name);
+  const configured = environmentOf(ctx, name);
+  const migrationImage = ctx.config.database?.aws.migrationImageParameter;
+  // With a database, every deploy also pins the migration task to the release's image: the software
+  // deploy then leaves the task definition the DB deploy migrated with as it is.
+  const env = migrationImage ? { ...configured, parameters: { ...configured.parameters, [migrationImage]: reference } } : configured;
   return {
     envName: name,
     env,

@@ -1,9 +1,11 @@
 // The AWS clients a release uses, built from the run's credentials. Production builds real SDK v3
-// clients; tests inject clients mocked with aws-sdk-client-mock. Synthetics and FIS load lazily.
+// clients; tests inject clients mocked with aws-sdk-client-mock. Synthetics, FIS and ECS load lazily.
+import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { FisClient } from "@aws-sdk/client-fis";
 import type { SyntheticsClient } from "@aws-sdk/client-synthetics";
 import type { CredentialProvider } from "../aws/credentials/providers.js";
 import type { RegionClients } from "../aws/deploy/environment.js";
+import { ecsSdk } from "../aws/sdk.js";
 import { loadSyntheticsSdk } from "../aws/synthetics/sdk.js";
 import { sdkClientFactory } from "../deploy/shell.js";
 
@@ -14,6 +16,8 @@ export interface AwsWorld {
   regionClients(env: string, region: string, credentials: CredentialProvider): RegionClients;
   synthetics(env: string, region: string, credentials: CredentialProvider): Promise<SyntheticsClient>;
   fis(env: string, region: string, credentials: CredentialProvider): Promise<FisClient>;
+  /** ECS of one region: the DB deploy's migration task. */
+  ecs(env: string, region: string, credentials: CredentialProvider): Promise<ECSClient>;
 }
 
 let factory: Awaited<ReturnType<typeof sdkClientFactory>> | undefined;
@@ -33,5 +37,10 @@ export const sdkWorld: AwsWorld = {
   fis: async (_env, region, credentials) => {
     const { FisClient } = await import("@aws-sdk/client-fis");
     return new FisClient({ region, credentials, maxAttempts: 5 });
+  },
+  ecs: async (_env, region, credentials) => {
+    const { ECSClient } = await ecsSdk();
+    // One attempt per send: the migration task code retries (and backs off on throttling) itself.
+    return new ECSClient({ region, credentials, maxAttempts: 1 });
   },
 };

@@ -8,13 +8,14 @@ import { gammaChaosTest } from "../aws/fis/gamma.js";
 import { chaosSettingsFrom } from "../aws/fis/settings.js";
 import { environmentCanary } from "../aws/synthetics/gamma.js";
 import { expectedAlarms } from "../stages/gamma/monitoring.js";
-import { runGammaStage, type GammaPorts, type GammaResult } from "../stages/gamma/stage.js";
+import { runGammaStage, type GammaPorts, type GammaResult, type StackDeployment } from "../stages/gamma/stage.js";
 import { formatActions } from "../stages/gamma/summary.js";
 import type { StageProvider } from "./compose.js";
 import { cfnEnvironment, environmentOf, releaseAws } from "./aws-stage.js";
 import { CfnWaveDeployer, gammaRegion, previewChangeSets } from "./cfn-waves.js";
 import type { DaggerReleaseContext } from "./context.js";
-import { DB_DEPLOY_UNAVAILABLE, outcomeFromSteps } from "./stage-outcomes.js";
+import { regionDbDeploy } from "./db-deploy.js";
+import { outcomeFromSteps } from "./stage-outcomes.js";
 
 async function runGamma(ctx: DaggerReleaseContext): Promise<GammaResult> {
   const { config } = ctx;
@@ -30,12 +31,14 @@ async function runGamma(ctx: DaggerReleaseContext): Promise<GammaResult> {
   const credentials = (await aws.identity()).forRole("gamma", env.roleArn, region).credentials;
   const capacity = config.capacity;
   const chaos = config.chaos;
+  const db = await regionDbDeploy(ctx, cfn);
 
   const ports: GammaPorts = {
-    deploy: async (d) => {
+    deploy: async (d, hooks) => {
       const wave = { name: "gamma", regions: [region], bakeMinutes: env.bakeMinutes };
       const [deployment] = await deployer.deployWave(wave, d);
       if (!deployment) throw new Error(`the deployer reported no stack in ${region}`);
+      await hooks?.beforeBake?.(deployment);
       // Bake watching every expected alarm (dpra.yaml's and the stack outputs'), recording each poll.
       const alarms = expectedAlarms(deployment.outputs, env.alarms).map((a) => a.name);
       deployment.watches.push(...(await deployer.bakeWave(wave, { [region]: alarms }, env.bakeMinutes * 60_000)));
@@ -62,6 +65,7 @@ async function runGamma(ctx: DaggerReleaseContext): Promise<GammaResult> {
             }),
         }
       : {}),
+    ...(db ? { dbDeploy: { beforeDeploy: (d: string) => db.beforeDeploy(region, d), afterCreate: (dep: StackDeployment) => db.afterCreate(region, dep) } } : {}),
     now: () => new Date(),
   };
 
@@ -109,7 +113,6 @@ async function capacityBaseline(ctx: DaggerReleaseContext): Promise<{ baseline?:
 /** Gamma as a release stage: the launch and deploy of the stack, monitoring, synthetics, capacity, chaos. */
 export const gammaStage: StageProvider<DaggerReleaseContext> = {
   stage: "gamma",
-  unavailable: { "gamma.db-deploy": DB_DEPLOY_UNAVAILABLE },
   runners(ctx) {
     let once: Promise<GammaResult> | undefined;
     const run = () => (once ??= runGamma(ctx));
@@ -117,6 +120,8 @@ export const gammaStage: StageProvider<DaggerReleaseContext> = {
     return {
       // The CloudFormation stack launches the environment and deploys the software in one update.
       "gamma.launch-env": of("deploy-software"),
+      // Into the existing stack before the software deploy; into a new stack right after it is created.
+      "gamma.db-deploy": of("db-deploy"),
       "gamma.deploy-software": of("deploy-software"),
       "gamma.monitoring": of("monitoring"),
       "gamma.synthetic-tests": of("synthetic-tests"),

@@ -13,7 +13,8 @@ import { cfnEnvironment, environmentClients, environmentOf, releaseAws } from ".
 import { CfnWaveDeployer, gammaRegion, previewChangeSets, stackFacts } from "./cfn-waves.js";
 import type { StageProvider } from "./compose.js";
 import type { DaggerReleaseContext } from "./context.js";
-import { DB_DEPLOY_UNAVAILABLE, outcomeFromSteps } from "./stage-outcomes.js";
+import { regionDbDeploy } from "./db-deploy.js";
+import { outcomeFromSteps } from "./stage-outcomes.js";
 
 /** The approval from the release's arguments and dpra.yaml; throws ApprovalError (naming what is missing) without one. */
 export function approvalOf(ctx: DaggerReleaseContext, now = new Date()): ApprovalRecord {
@@ -80,8 +81,10 @@ async function runProd(ctx: DaggerReleaseContext): Promise<ProdResult> {
 
   const deployer = new CfnWaveDeployer(cfn);
   const identity = await aws.identity();
+  const db = await regionDbDeploy(ctx, cfn);
   const ports: ProdPorts = {
     waves: deployer,
+    ...(db ? { dbDeploy: db } : {}),
     canary: async (region, endpoint) =>
       environmentCanary(
         ctx.source,
@@ -110,7 +113,6 @@ async function runProd(ctx: DaggerReleaseContext): Promise<ProdResult> {
 /** Prod as a release stage: approval, progressive deployment in waves, synthetic tests after each wave. */
 export const prodStage: StageProvider<DaggerReleaseContext> = {
   stage: "prod",
-  unavailable: { "prod.db-deploy": DB_DEPLOY_UNAVAILABLE },
   runners(ctx) {
     let once: Promise<ProdResult> | undefined;
     const run = () => (once ??= runProd(ctx));
@@ -127,6 +129,8 @@ export const prodStage: StageProvider<DaggerReleaseContext> = {
         // A failure outside the waves' own steps (a prod canary) still means the rollout did not stand.
         return { ok: false, summary: result.actions.filter((a) => a.status === "failed").map((a) => `${a.name}: ${a.detail.split("\n")[0]}`).join("; ") };
       },
+      // Per wave, after the approval and before the wave's software deploy.
+      "prod.db-deploy": async () => outcomeFromSteps((await run()).actions, ["db-deploy"]),
       "prod.synthetic-tests": async () => outcomeFromSteps((await run()).actions, ["synthetic-tests"]),
     };
   },

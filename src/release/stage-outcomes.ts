@@ -29,8 +29,3 @@ export function outcomeFromSteps(steps: readonly StageAction[], models: readonly
   if (ran.length === 0) return { ok: false, summary: `not run: ${mine[0]!.detail}` };
   return { ok: true, summary: ran.map(line).join("; ") };
 }
-
-/** Why the AWS stages refuse an application with a `database` section (checked before anything runs). */
-export const DB_DEPLOY_UNAVAILABLE =
-  "this version of dpra does not run database migrations in AWS environments (credentials from Secrets Manager, " +
-  "run inside the environment's network); an application with a `database` section can be released to Beta only";

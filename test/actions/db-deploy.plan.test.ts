@@ -21,7 +21,7 @@ function flywayInfo(state: string) {
   return JSON.stringify({ migrations: [{ version: "1", description: "init", state, filepath: "/flyway/sql/V1__init.sql" }] });
 }
 
-async function deploy(database: DatabaseConfig, answer?: (leaf: Leaf) => unknown) {
+async function deploy(database: Omit<DatabaseConfig, "aws">, answer?: (leaf: Leaf) => unknown) {
   engine = await FakeEngine.start({ answer });
   const report = await engine.run(() =>
     runDbDeploy({

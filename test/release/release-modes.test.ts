@@ -1,11 +1,15 @@
 // The release's modes without AWS calls: argument checks, publish after Beta (and only after it
-// passed), and the AWS stages refusing what this version cannot run, before anything runs.
+// passed), the AWS stages refusing what this version cannot run before anything runs, and accepting
+// an application with a database (the DB deploy of Gamma and Prod).
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { resolveConfig } from "../../src/config/load.js";
 import type { CredentialSecrets } from "../../src/publish/credentials.js";
 import { release, releasePlan, type ReleaseInput } from "../../src/release/release.js";
 import type { StageProvider } from "../../src/release/compose.js";
 import type { DaggerReleaseContext } from "../../src/release/context.js";
+import { repoRoot } from "../support/fixtures.js";
 import { FakeWorld, FILES, KEY_ID, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, YAML } from "./support.js";
 
 const keys = (): CredentialSecrets =>
@@ -90,13 +94,21 @@ describe("release modes", () => {
     expect(built).toBe(false);
   });
 
-  it("an application with a database cannot go to gamma in this version: the release stops before anything runs", async () => {
+  it("an application with a database is released to gamma and prod: fruit-api's own config is not refused at setup", async () => {
+    const fruitYaml = readFileSync(path.join(repoRoot, "examples", "fruit-api", "dpra.yaml"), "utf8");
+    const files = { ...FILES, "dpra.yaml": fruitYaml, Dockerfile: "FROM scratch\n", "db/migrations/1_init.sql": "" };
+    const plan = releasePlan(resolveConfig(fruitYaml, Object.keys(files)), "prod", {});
+    for (const id of ["gamma.db-deploy", "prod.db-deploy"]) {
+      expect(plan.stages.flatMap((st) => st.actions).find((a) => a.id === id)!.state).toBe("run");
+    }
     let built = false;
-    const build = async () => ((built = true), passingBuild()());
-    const files = { ...FILES, "dpra.yaml": YAML + "database: { tool: dbmate }\n" };
-    await expect(release(input({ env: "gamma", source: sourceOf(files), build, aws: { secrets: keys(), world: new FakeWorld() } }))).rejects.toThrow(
-      /release --env gamma: this version of dpra cannot run these configured actions:\n {2}- gamma\.db-deploy \(Database Deploy, configured as dbmate \(db\/migrations\) with credentials from Secrets Manager\): this version of dpra does not run database migrations in AWS environments/,
-    );
-    expect(built).toBe(false);
+    // The build runs (so the setup passed) and fails: nothing after it runs.
+    const build = async () => {
+      built = true;
+      return { actions: { "build.build-code": { ok: false, summary: "stopped here by the test" } } };
+    };
+    const result = await release(input({ env: "prod", source: sourceOf(files), build, approval: { approvedBy: "alice" }, aws: { secrets: keys(), world: new FakeWorld() } }));
+    expect(built).toBe(true);
+    expect(result.failure).toMatch(/^build\.build-code failed: stopped here by the test/);
   });
 });

@@ -9,6 +9,7 @@ import type { BuildStageOutput, StageProvider } from "../../src/release/compose.
 import type { DaggerReleaseContext } from "../../src/release/context.js";
 import type { LooseStub } from "../support/aws-mock.js";
 import { FakeRegion, type RecordedCall, type RegionScenario } from "../aws/support/fake-aws.js";
+import { FakeEcs, type EcsScenario } from "../aws/support/fake-ecs.js";
 
 export const REF = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/fruit-api@sha256:" + "a".repeat(64);
 export const OLD_REF = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/fruit-api@sha256:" + "0".repeat(64);
@@ -114,6 +115,22 @@ export class FakeWorld implements AwsWorld {
 
   async fis(): Promise<never> {
     throw new Error("no FIS in this test");
+  }
+
+  readonly ecsRegions = new Map<string, FakeEcs>();
+
+  /** ECS of a region, recording into the same call log as the region's CloudFormation (for call order). */
+  addEcs(env: string, region: string, scenario: EcsScenario): FakeEcs {
+    const fake = new FakeEcs(region, scenario, this.get(env, region).calls);
+    this.ecsRegions.set(`${env}/${region}`, fake);
+    return fake;
+  }
+
+  async ecs(env: string, region: string, credentials: unknown) {
+    this.credentialsSeen.push({ env, region, provider: credentials });
+    const fake = this.ecsRegions.get(`${env}/${region}`);
+    if (!fake) throw new Error(`the test has no ECS in ${env} region ${region}`);
+    return fake.client;
   }
 }
 

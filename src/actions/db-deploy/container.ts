@@ -17,7 +17,8 @@ export interface DbTarget {
 }
 
 export interface DbDeployInput {
-  database: DatabaseConfig;
+  /** The migration settings (the `aws` part is Gamma's and Prod's, unused here). */
+  database: Omit<DatabaseConfig, "aws">;
   /** The application source (holds the migrations folder). */
   source: Directory;
   target: DbTarget;

@@ -29,7 +29,8 @@ export interface ChangeSetRequest {
   stackName: string;
   name: string;
   type: "CREATE" | "UPDATE";
-  templateBody: string;
+  /** Absent: the stack's current template (UsePreviousTemplate, updates only). */
+  templateBody?: string;
   parameters: Parameter[];
   /** Stack tags; an empty list would remove every tag on an update. */
   tags: Tag[];
@@ -51,7 +52,7 @@ export async function createChangeSet(client: CloudFormationClient, req: ChangeS
       ChangeSetName: req.name,
       ChangeSetType: req.type,
       ClientToken: `${req.name.slice(0, 119)}-${randomBytes(4).toString("hex")}`,
-      TemplateBody: req.templateBody,
+      ...(req.templateBody === undefined ? { UsePreviousTemplate: true } : { TemplateBody: req.templateBody }),
       Parameters: req.parameters,
       Tags: req.tags,
       Capabilities: req.capabilities,

@@ -35,6 +35,11 @@ export interface StackDeployRequest {
   stackName: string;
   templateBody: string;
   parameters: Record<string, string>;
+  /**
+   * Update only the given parameters on the stack's current template: every other parameter the
+   * stack has keeps its value (UsePreviousValue). Refused when the stack does not exist.
+   */
+  onlyParameters?: boolean;
   tags: Record<string, string>;
   capabilities: Capability[];
   /** Alarm ARNs that CloudFormation watches as rollback triggers. */
@@ -141,7 +146,7 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
   };
 
   try {
-    const bytes = Buffer.byteLength(req.templateBody, "utf8");
+    const bytes = req.onlyParameters ? 0 : Buffer.byteLength(req.templateBody, "utf8");
     if (bytes > MAX_TEMPLATE_BODY_BYTES) {
       throw new Stop(
         "stopped",
@@ -193,14 +198,20 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
         if (drift.drifted) throw new Stop("refused", formatDriftRefusal(req.stackName, drift), stack.StackStatus);
       }
       const type = stack ? "UPDATE" : "CREATE";
+      if (req.onlyParameters && (!stack || stack.StackStatus === "REVIEW_IN_PROGRESS")) {
+        throw new Stop("stopped", `${req.stackName} does not exist: a parameter-only update needs the stack`, stack?.StackStatus);
+      }
       state.created = type === "CREATE";
       if (stack) state.snapshot = await captureSnapshot(req.client, stack);
+      const kept = req.onlyParameters
+        ? (stack?.Parameters ?? []).flatMap((p) => (p.ParameterKey && !(p.ParameterKey in req.parameters) ? [{ ParameterKey: p.ParameterKey, UsePreviousValue: true }] : []))
+        : [];
       await createChangeSet(req.client, {
         stackName: req.stackName,
         name,
         type,
-        templateBody: req.templateBody,
-        parameters: Object.entries(req.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+        ...(req.onlyParameters ? {} : { templateBody: req.templateBody }),
+        parameters: [...Object.entries(req.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })), ...kept],
         tags: Object.entries(req.tags).map(([Key, Value]) => ({ Key, Value })),
         capabilities: req.capabilities,
         rollbackConfiguration: {

@@ -1,5 +1,6 @@
 /** The DPRA action (as the pipeline model names it) that a recorded step belongs to. */
 export type ModelAction =
+  | "db-deploy"
   | "deploy-software"
   | "monitoring"
   | "synthetic-tests"
@@ -24,6 +25,7 @@ export interface StageAction {
 /** Which DPRA action a step of a stage belongs to, from the step's name. */
 export function modelActionOf(stage: StageAction["stage"], name: string): ModelAction {
   if (name === "approval") return "approval";
+  if (name.endsWith("db deploy")) return "db-deploy";
   if (name.includes("synthetic")) return "synthetic-tests";
   if (name === "capacity test") return "capacity-tests";
   if (name === "chaos test") return "chaos-tests";

@@ -1,4 +1,5 @@
 import type { CapacityResult } from "../../actions/capacity/run.js";
+import type { DbDeployReport } from "../../aws/ecs/db-deploy.js";
 import type { ChaosReport } from "../../aws/fis/experiment.js";
 import { describeRun, type CanaryReport } from "../../aws/synthetics/canary.js";
 import { ActionLog, type StageAction } from "./actions.js";
@@ -15,9 +16,26 @@ export interface StackDeployment {
   watches: WatchObservations[];
 }
 
+/** Called by the deploy port once the stack is up, before the bake watches it. */
+export interface DeployHooks {
+  beforeBake?(deployment: StackDeployment): Promise<void>;
+}
+
+/**
+ * The DB deploy of the environment's region. `beforeDeploy` migrates into the existing stack (the
+ * software deploy follows) or reports `deferred` when there is no stack yet; `afterCreate` then
+ * migrates into the stack the software deploy created.
+ */
+export interface DbDeployPort {
+  beforeDeploy(digest: string): Promise<DbDeployReport>;
+  afterCreate(deployment: StackDeployment): Promise<DbDeployReport>;
+}
+
 /** The Gamma stage's collaborators, injected: the lead wires the cfn deployer, the canary, k6 and FIS. */
 export interface GammaPorts {
-  deploy(digest: string): Promise<StackDeployment>;
+  deploy(digest: string, hooks?: DeployHooks): Promise<StackDeployment>;
+  /** Present when the app has a database. */
+  dbDeploy?: DbDeployPort;
   canary(endpoint: string, deployment: StackDeployment): Promise<CanaryReport>;
   capacity?(endpoint: string): Promise<CapacityResult>;
   chaos?(endpoint: string, experimentTemplateId: string): Promise<ChaosReport>;
@@ -57,12 +75,30 @@ export interface GammaResult {
 export async function runGammaStage(ports: GammaPorts, s: GammaSettings): Promise<GammaResult> {
   const log = new ActionLog("gamma", ports.now);
   const result: GammaResult = { passed: false, digest: s.digest, monitoring: [], actions: log.actions };
-  const later = ["deploy", "verify digest", "alarms", "synthetic canary", ...(ports.capacity ? ["capacity test"] : []), ...(s.chaos && ports.chaos ? ["chaos test"] : [])];
+  const later = [...(ports.dbDeploy ? ["db deploy"] : []), "deploy", "verify digest", "alarms", "synthetic canary", ...(ports.capacity ? ["capacity test"] : []), ...(s.chaos && ports.chaos ? ["chaos test"] : [])];
   const skipAfter = (step: string, why: string) => {
     for (const name of later.slice(later.indexOf(step) + 1)) log.skip(name, why);
   };
 
-  const deployed = await log.run("deploy", () => ports.deploy(s.digest), (d) => ({ status: "passed", detail: `stack ${d.stackName} in ${d.region}` }));
+  const hooks: DeployHooks = {};
+  if (ports.dbDeploy) {
+    const db = ports.dbDeploy;
+    const judge = (r: DbDeployReport) => ({ status: "passed" as const, detail: `${r.region}: ${r.detail}` });
+    const before = await log.run("db deploy", () => db.beforeDeploy(s.digest), judge);
+    if (!before.ok || !before.value) {
+      skipAfter("db deploy", "the DB deploy failed: the software was not deployed");
+      return result;
+    }
+    if (before.value.status === "deferred") {
+      // First deploy: migrate as soon as the stack exists, before the bake and every test.
+      hooks.beforeBake = async (d) => {
+        const after = await log.run("db deploy", () => db.afterCreate(d), judge, d.region);
+        if (!after.ok) throw new Error(`the DB deploy into the new stack failed: ${after.error instanceof Error ? after.error.message : String(after.error)}`);
+      };
+    }
+  }
+
+  const deployed = await log.run("deploy", () => ports.deploy(s.digest, hooks), (d) => ({ status: "passed", detail: `stack ${d.stackName} in ${d.region}` }));
   if (!deployed.ok || !deployed.value) {
     skipAfter("deploy", "the Gamma deploy failed");
     return result;

@@ -1,4 +1,5 @@
 import { approvalReport, resolveApproval, type ApprovalRecord, type ApprovalRequest, type ChangeSetDiff } from "../../approval/approval.js";
+import type { DbDeployReport } from "../../aws/ecs/db-deploy.js";
 import { describeRun, type CanaryReport } from "../../aws/synthetics/canary.js";
 import { ActionLog, type StageAction } from "../gamma/actions.js";
 import { expectedAlarms, summariseWatch, type ExpectedAlarm, type WatchObservations, type WatchSummary } from "../gamma/monitoring.js";
@@ -24,8 +25,16 @@ export interface WaveDeployer {
   rollback(regions: string[], reason: string): Promise<void>;
 }
 
+/** The DB deploy of one prod region (see the Gamma port of the same name). */
+export interface RegionDbDeployPort {
+  beforeDeploy(region: string, digest: string): Promise<DbDeployReport>;
+  afterCreate(region: string, deployment: StackDeployment): Promise<DbDeployReport>;
+}
+
 export interface ProdPorts {
   waves: WaveDeployer;
+  /** Present when the app has a database: runs before each wave's software deploy, per region. */
+  dbDeploy?: RegionDbDeployPort;
   /** Prod synthetic test in one region, after its wave. */
   canary(region: string, endpoint: string): Promise<CanaryReport>;
   now(): Date;
@@ -95,6 +104,13 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
 
   for (const wave of s.waves) {
     const bakeMs = wave.bakeMinutes * 60_000;
+    let deferred: string[] = [];
+    if (ports.dbDeploy) {
+      const db = ports.dbDeploy;
+      const migrated = await log.run(`wave ${wave.name}: db deploy`, () => allRegions(wave.regions, (r) => db.beforeDeploy(r, s.digest)), judgeDb);
+      if (!migrated.ok || !migrated.value) return stop(wave, `the DB deploy of wave ${wave.name} failed`);
+      deferred = migrated.value.filter((r) => r.status === "deferred").map((r) => r.region);
+    }
     const deployed = await log.run(
       `wave ${wave.name}: deploy`,
       () => ports.waves.deployWave(wave, s.digest),
@@ -107,6 +123,21 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
     }
     result.deployedRegions.push(...deployed.value.map((d) => d.region));
     const deployments = deployed.value;
+    if (ports.dbDeploy && deferred.length > 0) {
+      // First deploy of these regions: migrate as soon as their stacks exist, before the bake and the canaries.
+      const db = ports.dbDeploy;
+      const migrated = await log.run(
+        `wave ${wave.name}: db deploy`,
+        () =>
+          allRegions(deferred, (r) => {
+            const d = deployments.find((x) => x.region === r);
+            if (!d) throw new Error(`no deployment reported for ${r}`);
+            return db.afterCreate(r, d);
+          }),
+        judgeDb,
+      );
+      if (!migrated.ok) return stop(wave, `the DB deploy into the new stacks of wave ${wave.name} failed`);
+    }
     const missingRegions = wave.regions.filter((r) => !deployments.some((d) => d.region === r));
     if (missingRegions.length > 0) {
       result.deployedRegions.push(...missingRegions);
@@ -174,6 +205,18 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
 
   result.passed = true;
   return result;
+}
+
+function judgeDb(reports: DbDeployReport[]): { status: "passed"; detail: string } {
+  return { status: "passed", detail: reports.map((r) => `${r.region}: ${r.detail}`).join("\n") };
+}
+
+/** Runs `step` in every region concurrently; waits for all, then fails naming every region that failed. */
+async function allRegions<T>(regions: readonly string[], step: (region: string) => Promise<T>): Promise<T[]> {
+  const settled = await Promise.allSettled(regions.map((r) => step(r)));
+  const failed = settled.flatMap((o, i) => (o.status === "rejected" ? [`${regions[i]}: ${o.reason instanceof Error ? o.reason.message : String(o.reason)}`] : []));
+  if (failed.length > 0) throw new Error(failed.join("\n"));
+  return settled.map((o) => (o as PromiseFulfilledResult<T>).value);
 }
 
 /**

@@ -1,7 +1,7 @@
 // The documented IAM policies (docs/iam-policies.json) against the SDK commands the code actually
 // sends. ECR and STS: every scenario that sends AWS calls runs here through the real clients with
 // mocked transport; each call is attributed to the role whose client sent it (ECR) or signed it
-// (STS). CloudFormation, CloudWatch, Synthetics, FIS and the example app's Secrets Manager read: a
+// (STS). CloudFormation, CloudWatch, Synthetics, FIS, ECS and the example app's Secrets Manager read: a
 // type-checked scan of the code for SDK commands (test/aws/support/sdk-commands.ts), attributed to
 // the role whose `sources` hold the file.
 import { readFileSync } from "node:fs";
@@ -213,7 +213,7 @@ describe("every AWS client is covered", () => {
     expect(unresolved).toEqual([]);
     // The scan sees what these tests rely on; a scan that found nothing would pass everything above.
     const services = new Set(scanned.map((c) => c.action.split(":")[0]));
-    expect([...services].sort()).toEqual(["cloudformation", "cloudwatch", "ecr", "fis", "secretsmanager", "synthetics"]);
+    expect([...services].sort()).toEqual(["cloudformation", "cloudwatch", "ecr", "ecs", "fis", "secretsmanager", "synthetics"]);
   });
 
   it("every file that sends SDK commands runs as a documented role", () => {

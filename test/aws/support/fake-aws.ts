@@ -33,7 +33,7 @@ import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwa
 import { mockClient } from "aws-sdk-client-mock";
 
 export interface RecordedCall {
-  service: "cloudformation" | "cloudwatch";
+  service: "cloudformation" | "cloudwatch" | "ecs";
   command: string;
   input: Record<string, unknown>;
   /** Fake time at which the call was made (before latency). */
@@ -317,7 +317,13 @@ export class FakeRegion {
         if (cs.executionStatus !== "AVAILABLE") throw Object.assign(new Error(`ChangeSet is in ${cs.executionStatus}`), { name: "InvalidChangeSetStatusException", $metadata: {} });
         cs.executionStatus = "EXECUTE_IN_PROGRESS";
         if (this.stack && cs.input.TemplateBody) this.stack.template = cs.input.TemplateBody;
-        if (this.stack && cs.input.Parameters) this.stack.Parameters = cs.input.Parameters;
+        if (this.stack && cs.input.Parameters) {
+          // UsePreviousValue keeps what the stack had.
+          const previous = this.stack.Parameters;
+          this.stack.Parameters = cs.input.Parameters.map((p) =>
+            p.UsePreviousValue ? { ParameterKey: p.ParameterKey, ParameterValue: previous.find((q) => q.ParameterKey === p.ParameterKey)?.ParameterValue } : p,
+          );
+        }
         const steps = cs.name.endsWith("-rollback")
           ? [
               { afterMs: 0, status: "UPDATE_IN_PROGRESS", event: this.stackEvent("UPDATE_IN_PROGRESS", "User Initiated") },

@@ -15,6 +15,7 @@ export const SERVICE_PREFIX: Record<string, string> = {
   "client-cloudwatch": "cloudwatch",
   "client-synthetics": "synthetics",
   "client-fis": "fis",
+  "client-ecs": "ecs",
   "client-ecr": "ecr",
   "client-sts": "sts",
   "client-secrets-manager": "secretsmanager",

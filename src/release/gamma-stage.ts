@@ -119,7 +119,15 @@ export const gammaStage: StageProvider<DaggerReleaseContext> = {
     const of = (...models: Parameters<typeof outcomeFromSteps>[1]) => async () => outcomeFromSteps((await run()).actions, models);
     return {
       // The CloudFormation stack launches the environment and deploys the software in one update.
-      "gamma.launch-env": of("deploy-software"),
+      "gamma.launch-env": async () => {
+        const steps = (await run()).actions;
+        const db = steps.find((a) => a.modelAction === "db-deploy");
+        const deployRan = steps.some((a) => a.modelAction === "deploy-software" && a.status !== "skipped");
+        // The DB deploy into an existing stack comes first; when it fails, the stack is left as it was
+        // and the failure is the DB deploy's, not the environment's.
+        if (db?.status === "failed" && !deployRan) return { ok: true, summary: "stack not changed: the DB deploy before the software deploy failed (see db-deploy)" };
+        return outcomeFromSteps(steps, ["deploy-software"]);
+      },
       // Into the existing stack before the software deploy; into a new stack right after it is created.
       "gamma.db-deploy": of("db-deploy"),
       "gamma.deploy-software": of("deploy-software"),

@@ -382,3 +382,35 @@ describe("deployStack: resuming a run", () => {
     expect(lines.filter((l) => /User Initiated/.test(l))).toHaveLength(1);
   });
 });
+
+describe("deployStack: parameter-only updates (the DB deploy's migration image)", () => {
+  it("keeps the template and every other parameter as they are, and sets only the given one", async () => {
+    const { fake, run } = setup(
+      { stack: { status: "UPDATE_COMPLETE", parameters: [{ ParameterKey: "ImageUri", ParameterValue: "old" }, { ParameterKey: "Stage", ParameterValue: "gamma" }, { ParameterKey: "MigrationImageUri", ParameterValue: "" }] } },
+      { parameters: { MigrationImageUri: IMAGE }, onlyParameters: true, templateBody: "x".repeat(60_000) },
+    );
+    const result = await run();
+    expect(result.outcome).toBe("updated");
+    const [create] = fake.callsOf("CreateChangeSet");
+    expect(create?.input.UsePreviousTemplate).toBe(true);
+    expect(create?.input.TemplateBody).toBeUndefined();
+    expect(create?.input.Parameters).toEqual([
+      { ParameterKey: "MigrationImageUri", ParameterValue: IMAGE },
+      { ParameterKey: "ImageUri", UsePreviousValue: true },
+      { ParameterKey: "Stage", UsePreviousValue: true },
+    ]);
+    expect(fake.stack?.Parameters).toEqual([
+      { ParameterKey: "MigrationImageUri", ParameterValue: IMAGE },
+      { ParameterKey: "ImageUri", ParameterValue: "old" },
+      { ParameterKey: "Stage", ParameterValue: "gamma" },
+    ]);
+  });
+
+  it("refuses when there is no stack to update, creating nothing", async () => {
+    const { fake, run } = setup({}, { parameters: { MigrationImageUri: IMAGE }, onlyParameters: true });
+    const result = await run();
+    expect(result.outcome).toBe("stopped");
+    expect(result.message).toMatch(/fruit-api does not exist: a parameter-only update needs the stack/);
+    expect(fake.callsOf("CreateChangeSet")).toEqual([]);
+  });
+});

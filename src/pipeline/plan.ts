@@ -149,7 +149,7 @@ function setupOf(action: ActionDef, config: DpraConfig): Setup {
       return gamma ? yes(`CloudFormation stack ${gamma.stackName} in ${gamma.account}`) : no("set environments.gamma in dpra.yaml");
     case "gamma.db-deploy":
       if (!gamma) return no("set environments.gamma in dpra.yaml");
-      return db ? yes(`${dbTool} with credentials from Secrets Manager`) : none("no database: nothing to deploy (add a `database` section to dpra.yaml if the app has one)");
+      return db ? yes(`migration task ${db.aws.taskDefinitionOutput} from the new image in the VPC (ECS), credentials from Secrets Manager`) : none("no database: nothing to deploy (add a `database` section to dpra.yaml if the app has one)");
     case "gamma.synthetic-tests":
       if (!gamma) return no("set environments.gamma in dpra.yaml");
       return config.synthetics ? yes(`CloudWatch Synthetics canary ${config.synthetics.name}`) : no("set `synthetics` in dpra.yaml");
@@ -163,7 +163,7 @@ function setupOf(action: ActionDef, config: DpraConfig): Setup {
       return prod ? yes(`approval from ${config.approval.sources.join(" or ")}`) : no("set environments.prod in dpra.yaml");
     case "prod.db-deploy":
       if (!prod) return no("set environments.prod in dpra.yaml");
-      return db ? yes(`${dbTool} with credentials from Secrets Manager`) : none("no database: nothing to deploy (add a `database` section to dpra.yaml if the app has one)");
+      return db ? yes(`migration task ${db.aws.taskDefinitionOutput} from the new image in the VPC (ECS), credentials from Secrets Manager`) : none("no database: nothing to deploy (add a `database` section to dpra.yaml if the app has one)");
     case "prod.progressive-deployment":
       return prod
         ? yes(`${prod.deployment.strategy} ${prod.waves ? `in ${prod.waves.length} wave(s)` : `in ${prod.region ?? ""}`}`)

@@ -10,7 +10,9 @@ describe("examples/fruit-api/dpra.yaml", () => {
   it("validates against the dpra.yaml schema and names the app", () => {
     expect(config.name).toBe("fruit-api");
     expect(config.build).toMatchObject({ preset: "node", packageManager: "npm", dockerfile: "Dockerfile" });
-    expect(config.database).toEqual({ tool: "dbmate", migrations: "db/migrations", name: "fruits" });
+    expect(config.database).toMatchObject({ tool: "dbmate", migrations: "db/migrations", name: "fruits" });
+    // The AWS DB deploy defaults match the example template (checked in test/aws/ecs/target.test.ts).
+    expect(config.database?.aws).toMatchObject({ migrationImageParameter: "MigrationImageUri", clusterOutput: "ClusterName" });
   });
 
   it("configures all three environments with account, region or waves, role and stack", () => {

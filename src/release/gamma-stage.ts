@@ -121,11 +121,12 @@ export const gammaStage: StageProvider<DaggerReleaseContext> = {
       // The CloudFormation stack launches the environment and deploys the software in one update.
       "gamma.launch-env": async () => {
         const steps = (await run()).actions;
-        const db = steps.find((a) => a.modelAction === "db-deploy");
         const deployRan = steps.some((a) => a.modelAction === "deploy-software" && a.status !== "skipped");
-        // The DB deploy into an existing stack comes first; when it fails, the stack is left as it was
-        // and the failure is the DB deploy's, not the environment's.
-        if (db?.status === "failed" && !deployRan) return { ok: true, summary: "stack not changed: the DB deploy before the software deploy failed (see db-deploy)" };
+        // A failed DB deploy is the DB deploy's failure, not the environment's: before the software
+        // deploy it leaves the existing stack as it was; on a first deploy it ran in the created stack.
+        if (steps.some((a) => a.modelAction === "db-deploy" && a.status === "failed")) {
+          return { ok: true, summary: deployRan ? "stack created; the DB deploy into it failed (see db-deploy)" : "stack not changed: the DB deploy before the software deploy failed (see db-deploy)" };
+        }
         return outcomeFromSteps(steps, ["deploy-software"]);
       },
       // Into the existing stack before the software deploy; into a new stack right after it is created.

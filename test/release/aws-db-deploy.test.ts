@@ -191,6 +191,20 @@ describe("release --env gamma with a database (mocked AWS)", () => {
     expect(db.summary).toMatch(/stack fruit-api-gamma does not exist yet: migrations run after it is created.*first deploy, after the stack was created: migration task \S+ exited 0/);
   });
 
+  it("first deploy with a failing migration: the stack exists, the DB deploy is the failure, no bake and no canary", async () => {
+    const w = world({ gamma: "absent", ecs: { exitCode: 2, logs: { group: "/ecs/fruit-api-gamma", prefix: "migrate" } } });
+    const ran = mockCanary(synthetics, () => "PASSED");
+    const result = await drive(release(input(w, {})), vi, 1000);
+    expect(result.failure).toMatch(/^gamma\.db-deploy failed: db deploy \(eu-west-1\): failed migration task \S+ in eu-west-1 failed: container migrate: exit code 2/);
+    const gamma = result.stages.find((s) => s.id === "gamma")!;
+    expect(gamma.actions.find((a) => a.name === "launch-env")!.summary).toBe("stack created; the DB deploy into it failed (see db-deploy)");
+    expect(gamma.actions.find((a) => a.name === "deploy-software")!.status).toBe("cancelled");
+    const fake = w.get("gamma", "eu-west-1");
+    const stoppedAt = fake.callsOf("DescribeTasks").at(-1)!.at;
+    expect(fake.callsOf("DescribeAlarms").filter((c) => c.at > stoppedAt)).toEqual([]);
+    expect(ran).toEqual([]);
+  });
+
   it("a stack without the migration outputs fails with a message naming them, before changing anything", async () => {
     const w = world({ gamma: dbStack("eu-west-1", OLD_REF, { stack: { status: "UPDATE_COMPLETE", parameters: [{ ParameterKey: "ImageUri", ParameterValue: OLD_REF }, { ParameterKey: "MigrationImageUri", ParameterValue: "" }], outputs: [] } }) });
     mockCanary(synthetics, () => "PASSED");

@@ -70,8 +70,10 @@ describe("examples/workflows/release.yml", () => {
     expect(prod).toMatch(/--ci-vars=.*GITHUB_\(ACTIONS\|SERVER_URL\|REPOSITORY\|RUN_ID\|RUN_ATTEMPT\|ACTOR\|TRIGGERING_ACTOR\)/);
   });
 
-  it("is the workflow shown in docs/github-actions.md", () => {
+  it("is the workflow shown in docs/github-actions.md and in the README", () => {
     const doc = readFileSync(path.join(repoRoot, "docs", "github-actions.md"), "utf8");
     expect(doc).toContain(text);
+    const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
+    expect(readme).toContain(text);
   });
 });

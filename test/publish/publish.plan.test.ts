@@ -3,20 +3,15 @@
 // aws-sdk-client-mock. They prove what the module asks the engine to do with the registry password.
 import {
   DescribeImageScanFindingsCommand,
-  DescribeRepositoriesCommand,
-  GetAuthorizationTokenCommand,
-  GetLifecyclePolicyCommand,
-  GetRegistryScanningConfigurationCommand,
 } from "@aws-sdk/client-ecr";
 import { createHash } from "node:crypto";
 import { dag } from "@dagger.io/dagger";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Dpra } from "../../src/index.js";
-import { lifecyclePolicy } from "../../src/aws/ecr/policies.js";
 import { FakeEngine, type Leaf } from "../support/fake-engine.js";
 import { Plan } from "../support/plan.js";
 import { introspect, listModules } from "../support/surface.js";
-import { ACCOUNT, DIGEST_A, ecrMock, emptyStore, MANIFEST, OCI_MANIFEST, REGION, storeFor, type FakeStore } from "../aws/ecr/support.js";
+import { ACCOUNT, DIGEST_A, ecrMock, emptyStore, MANIFEST, OCI_MANIFEST, REGION, storeFor, stubCompliantRepository, type FakeStore } from "../aws/ecr/support.js";
 
 const HOST = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
 const REV = "0123456789abcdef0123456789abcdef01234567";
@@ -59,23 +54,7 @@ beforeEach(() => {
   ecr = ecrMock();
   store = emptyStore();
   storeFor(ecr, { [ACCOUNT]: store });
-  ecr.on(GetRegistryScanningConfigurationCommand).resolves({ scanningConfiguration: { scanType: "BASIC" } });
-  ecr.on(DescribeRepositoriesCommand).resolves({
-    repositories: [
-      {
-        repositoryName: "fruit-api",
-        repositoryUri: `${HOST}/fruit-api`,
-        imageTagMutability: "IMMUTABLE",
-        imageScanningConfiguration: { scanOnPush: true },
-        encryptionConfiguration: { encryptionType: "AES256" },
-      },
-    ],
-  });
-  ecr.on(GetLifecyclePolicyCommand).resolves({ lifecyclePolicyText: JSON.stringify(lifecyclePolicy(50, 7)) });
-  ecr.on(GetAuthorizationTokenCommand).resolves({
-    authorizationData: [{ authorizationToken: Buffer.from(`AWS:${PASSWORD}`).toString("base64"), proxyEndpoint: `https://${HOST}` }],
-  });
-  ecr.on(DescribeImageScanFindingsCommand).resolves({ imageScanStatus: { status: "COMPLETE" }, imageScanFindings: { findings: [] } });
+  stubCompliantRepository(ecr, HOST, PASSWORD);
 });
 afterEach(async () => {
   ecr.restore();

@@ -4,15 +4,10 @@
 // reads the answers, including a registry that refuses the attach.
 import { createHash } from "node:crypto";
 import {
-  DescribeImageScanFindingsCommand,
-  DescribeRepositoriesCommand,
   GetAuthorizationTokenCommand,
-  GetLifecyclePolicyCommand,
-  GetRegistryScanningConfigurationCommand,
 } from "@aws-sdk/client-ecr";
 import { dag } from "@dagger.io/dagger";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { lifecyclePolicy } from "../../src/aws/ecr/policies.js";
 import {
   ORAS_IMAGE,
   PROVENANCE_ARTIFACT_TYPE,
@@ -22,7 +17,7 @@ import {
 import { publishShell } from "../../src/publish/shell.js";
 import { FakeEngine, type Leaf } from "../support/fake-engine.js";
 import { execsOf, isPinned, Plan } from "../support/plan.js";
-import { ACCOUNT, DIGEST_A, ecrMock, emptyStore, MANIFEST, OCI_MANIFEST, REGION, storeFor, type FakeStore } from "../aws/ecr/support.js";
+import { ACCOUNT, DIGEST_A, ecrMock, emptyStore, MANIFEST, OCI_MANIFEST, REGION, storeFor, stubCompliantRepository, type FakeStore } from "../aws/ecr/support.js";
 
 const HOST = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
 const SUBJECT = `${HOST}/fruit-api@${DIGEST_A}`;
@@ -103,23 +98,7 @@ beforeEach(() => {
   ecr = ecrMock();
   store = emptyStore();
   storeFor(ecr, { [ACCOUNT]: store });
-  ecr.on(GetRegistryScanningConfigurationCommand).resolves({ scanningConfiguration: { scanType: "BASIC" } });
-  ecr.on(DescribeRepositoriesCommand).resolves({
-    repositories: [
-      {
-        repositoryName: "fruit-api",
-        repositoryUri: `${HOST}/fruit-api`,
-        imageTagMutability: "IMMUTABLE",
-        imageScanningConfiguration: { scanOnPush: true },
-        encryptionConfiguration: { encryptionType: "AES256" },
-      },
-    ],
-  });
-  ecr.on(GetLifecyclePolicyCommand).resolves({ lifecyclePolicyText: JSON.stringify(lifecyclePolicy(50, 7)) });
-  ecr.on(GetAuthorizationTokenCommand).resolves({
-    authorizationData: [{ authorizationToken: Buffer.from(`AWS:${PASSWORD}`).toString("base64"), proxyEndpoint: `https://${HOST}` }],
-  });
-  ecr.on(DescribeImageScanFindingsCommand).resolves({ imageScanStatus: { status: "COMPLETE" }, imageScanFindings: { findings: [] } });
+  stubCompliantRepository(ecr, HOST, PASSWORD);
 });
 afterEach(async () => {
   vi.restoreAllMocks();

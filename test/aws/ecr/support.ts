@@ -2,14 +2,20 @@
 import {
   BatchDeleteImageCommand,
   BatchGetImageCommand,
+  DescribeImageScanFindingsCommand,
   DescribeImagesCommand,
+  DescribeRepositoriesCommand,
   ECRClient,
+  GetAuthorizationTokenCommand,
+  GetLifecyclePolicyCommand,
+  GetRegistryScanningConfigurationCommand,
   ImageAlreadyExistsException,
   ImageNotFoundException,
   PutImageCommand,
 } from "@aws-sdk/client-ecr";
 import { mockClient } from "aws-sdk-client-mock";
 import { ecrRegistry, type Registry } from "../../../src/aws/ecr/client.js";
+import { lifecyclePolicy } from "../../../src/aws/ecr/policies.js";
 
 export const ACCOUNT = "111111111111";
 export const GAMMA = "222222222222";
@@ -111,3 +117,27 @@ export const MANIFEST = JSON.stringify({
   ],
 });
 export const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+
+/**
+ * An existing `fruit-api` repository that matches the default config (immutable tags, scan on push,
+ * AES256, lifecycle 50/7), a login token for `password` at `host`, and a completed, empty scan.
+ */
+export function stubCompliantRepository(ecr: ReturnType<typeof ecrMock>, host: string, password: string): void {
+  ecr.on(GetRegistryScanningConfigurationCommand).resolves({ scanningConfiguration: { scanType: "BASIC" } });
+  ecr.on(DescribeRepositoriesCommand).resolves({
+    repositories: [
+      {
+        repositoryName: "fruit-api",
+        repositoryUri: `${host}/fruit-api`,
+        imageTagMutability: "IMMUTABLE",
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfiguration: { encryptionType: "AES256" },
+      },
+    ],
+  });
+  ecr.on(GetLifecyclePolicyCommand).resolves({ lifecyclePolicyText: JSON.stringify(lifecyclePolicy(50, 7)) });
+  ecr.on(GetAuthorizationTokenCommand).resolves({
+    authorizationData: [{ authorizationToken: Buffer.from(`AWS:${password}`).toString("base64"), proxyEndpoint: `https://${host}` }],
+  });
+  ecr.on(DescribeImageScanFindingsCommand).resolves({ imageScanStatus: { status: "COMPLETE" }, imageScanFindings: { findings: [] } });
+}

@@ -1,5 +1,6 @@
 // Images the build stage runs in, each pinned by tag and digest. The digests are multi-arch index
 // digests quoted identically by several independent public repositories; bump tag and digest together.
+import { TOOLS } from "../tools/catalog.js";
 
 /** Node build image for the `node` preset (npm, pnpm and yarn through corepack). */
 export const NODE_IMAGE =
@@ -13,10 +14,6 @@ export const MAVEN_IMAGE =
 export const JRE_IMAGE =
   "eclipse-temurin:21-jre@sha256:7a65df4b22d2de92d4e04056e884f3b9122d70b21e2847fd66084278bd0ce037";
 
-/**
- * cfn-lint publishes no official image: it runs from PyPI at a pinned version in a pinned Python
- * image, with the pip cache mounted.
- */
-export const CFN_LINT_PYTHON_IMAGE =
-  "python:3.13-slim@sha256:8d9d0b8bcf6506481eae4907c18f5e3e7902e629f5f6d684f9e7c32e85e3ddf0";
-export const CFN_LINT_VERSION = "1.57.1";
+/** cfn-lint runs from PyPI in a pinned Python image; both pins live in the tool catalog. */
+export { CFN_LINT_PYTHON_IMAGE } from "../tools/catalog.js";
+export const CFN_LINT_VERSION = TOOLS["cfn-lint"].version;

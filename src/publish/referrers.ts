@@ -6,9 +6,10 @@ import { createHash } from "node:crypto";
 import { dag, ReturnType, type Container, type File, type Secret } from "@dagger.io/dagger";
 import type { Registry } from "../aws/ecr/client.js";
 import { registryLogin } from "../aws/ecr/images.js";
+import { TOOLS } from "../tools/catalog.js";
 
-/** ORAS v1.3.0, pinned by digest (the tag+digest pair several public repositories pin; not pulled here). */
-export const ORAS_IMAGE = "ghcr.io/oras-project/oras:v1.3.0@sha256:6ce045ce069a89934d6666b8b49f9c4c0145201bd6de6dbe2aee267814c55468";
+/** ORAS, pinned by version and digest in the tool catalog. */
+export const ORAS_IMAGE: string = TOOLS.oras.image;
 
 export const SBOM_ARTIFACT_TYPE = "application/vnd.cyclonedx+json";
 export const PROVENANCE_ARTIFACT_TYPE = "application/vnd.in-toto+json";

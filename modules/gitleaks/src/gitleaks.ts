@@ -1,18 +1,9 @@
 // The gitleaks container recipe, as plain functions. The module object (index.ts) and the dpra root
 // module both call these, so the recipe exists once.
 import { dag, ReturnType, type Container, type Directory, type File } from "@dagger.io/dagger";
+import { gitleaksImageRef } from "./pin.js";
 
-export const GITLEAKS_REPOSITORY = "zricethezav/gitleaks";
-export const GITLEAKS_DEFAULT_VERSION = "v8.30.1";
-
-/**
- * Image digests for known versions (the multi-arch index digest). Both are quoted, identically, by
- * several independent public repositories that pin the image; bump version and digest together.
- */
-export const GITLEAKS_DIGESTS: Readonly<Record<string, string>> = {
-  "v8.30.1": "sha256:c00b6bd0aeb3071cbcb79009cb16a60dd9e0a7c60e2be9ab65d25e6bc8abbb7f",
-  "v8.30.0": "sha256:691af3c7c5a48b16f187ce3446d5f194838f91238f27270ed36eef6359a574d9",
-};
+export { GITLEAKS_REPOSITORY, GITLEAKS_DEFAULT_VERSION, GITLEAKS_DIGESTS, gitleaksImageRef } from "./pin.js";
 
 export const GITLEAKS_SOURCE_PATH = "/src";
 export const GITLEAKS_REPORT_DIR = "/reports";
@@ -37,24 +28,6 @@ export interface GitleaksOptions {
   logOpts?: string;
 }
 
-const PINNED = /@sha256:[a-f0-9]{64}$/;
-
-/**
- * The image reference for a version: `<repo>:<version>@<digest>`. A version already given with its
- * digest (`v8.x.y@sha256:...`) is used as is; an unknown version without a digest is refused, so that
- * nothing runs unpinned.
- */
-export function gitleaksImageRef(version: string = GITLEAKS_DEFAULT_VERSION): string {
-  if (PINNED.test(version)) return `${GITLEAKS_REPOSITORY}:${version}`;
-  const digest = GITLEAKS_DIGESTS[version];
-  if (digest === undefined) {
-    throw new Error(
-      `gitleaks: no digest is pinned for version "${version}" (known: ${Object.keys(GITLEAKS_DIGESTS).join(", ")}). ` +
-        `Pass the version with its digest, e.g. "${version}@sha256:<64 hex digits>", or pass a container.`,
-    );
-  }
-  return `${GITLEAKS_REPOSITORY}:${version}@${digest}`;
-}
 
 /** The container gitleaks runs in: the caller's container when given, else the pinned image. */
 export function gitleaksContainer(version?: string, container?: Container): Container {

@@ -2,6 +2,8 @@
 // environment, and parsers of each tool's status output. The Dagger recipe and the tests that run
 // the real dbmate binary share these, so what is tested is what runs. Engine-free.
 
+import { TOOLS } from "../../tools/catalog.js";
+
 export type MigrationToolName = "dbmate" | "flyway" | "liquibase";
 
 /** What one command produced. */
@@ -52,11 +54,11 @@ export interface MigrationDriver {
   environment(endpoint: DbEndpoint): ToolEnvironment;
 }
 
-/** Images pinned by version and digest (digests as published for these tags; see docs/pipeline.md). */
+/** Images pinned by version and digest, from the tool catalog (src/tools/catalog.ts). */
 export const TOOL_IMAGES: Record<MigrationToolName, string> = {
-  dbmate: "ghcr.io/amacneil/dbmate:2.36.0@sha256:520c740c6e0ad73fde2cd1ea7e2b779aaf789d22aca8858f87a478e7094535fb",
-  flyway: "flyway/flyway:11.7.2@sha256:8ace7d9825bb3ad1d6e14ee27b3a830b638ac841ba424b99b2d92aa65a99d484",
-  liquibase: "liquibase/liquibase:4.33.0@sha256:e116c935ba22b59a22165207f65c268e363269de30bb1fedacff3755c2abaa8c",
+  dbmate: TOOLS.dbmate.image,
+  flyway: TOOLS.flyway.image,
+  liquibase: TOOLS.liquibase.image,
 };
 
 /** Thrown when a tool's status command itself fails; carries the tool's message. */

@@ -1,0 +1,103 @@
+// The one source of truth for the external tools dpra runs: each tool's pinned version, the pinned
+// image its Dagger recipe runs in, and how `npm run tools:install` installs that same version on a
+// host (for `dpra scan` and the real-tool tests). Recipes and the installer both read this file;
+// the gitleaks, semgrep and trivy pins live in their own modules (a Daggerverse module can only
+// import its own folder) and are re-read here, never restated.
+import { GITLEAKS_DEFAULT_VERSION, gitleaksImageRef } from "../../modules/gitleaks/src/pin.js";
+import { SEMGREP_DEFAULT_VERSION, semgrepImageRef } from "../../modules/semgrep/src/pin.js";
+import { TRIVY_DEFAULT_VERSION, trivyImageRef } from "../../modules/trivy/src/pin.js";
+
+/** How a tool's pinned version reaches a host, through one of the registries' ordinary clients. */
+export type ToolInstall =
+  /** `go install <pkg>@<version>` into `.tools/bin`. */
+  | { kind: "go"; pkg: string; version: string }
+  /** `pip install <pkg>==<version>` into a venv under `.tools/`. */
+  | { kind: "pip"; pkg: string; version: string }
+  /** An artifact from Maven Central (`group:artifact:version[:classifier]:packaging`), unpacked under `.tools/`. */
+  | { kind: "maven"; artifact: string; version: string }
+  /** An npm package that ships the binary (installed as a devDependency at exactly this version). */
+  | { kind: "npm"; pkg: string; version: string };
+
+export interface ToolPin {
+  /** The tool's name, also its command name on a host. */
+  name: string;
+  /** The pinned version as the tool prints it (no leading "v"). */
+  version: string;
+  /** The pinned image (`repository:tag@sha256:...`) the Dagger recipe runs in. */
+  image: string;
+  install: ToolInstall;
+  /** Arguments that make the tool print its version. */
+  versionArgs: readonly string[];
+}
+
+const bare = (v: string): string => v.replace(/^v/, "");
+
+/**
+ * cfn-lint publishes no official image: its recipe runs it from PyPI at the pinned version in this
+ * pinned Python image, with the pip cache mounted.
+ */
+export const CFN_LINT_PYTHON_IMAGE =
+  "python:3.13-slim@sha256:8d9d0b8bcf6506481eae4907c18f5e3e7902e629f5f6d684f9e7c32e85e3ddf0";
+const CFN_LINT_VERSION = "1.57.1";
+
+export const TOOLS = {
+  gitleaks: {
+    name: "gitleaks",
+    version: bare(GITLEAKS_DEFAULT_VERSION),
+    image: gitleaksImageRef(),
+    install: { kind: "go", pkg: "github.com/zricethezav/gitleaks/v8", version: GITLEAKS_DEFAULT_VERSION },
+    versionArgs: ["version"],
+  },
+  semgrep: {
+    name: "semgrep",
+    version: SEMGREP_DEFAULT_VERSION,
+    image: semgrepImageRef(),
+    install: { kind: "pip", pkg: "semgrep", version: SEMGREP_DEFAULT_VERSION },
+    versionArgs: ["--version"],
+  },
+  trivy: {
+    name: "trivy",
+    version: bare(TRIVY_DEFAULT_VERSION),
+    image: trivyImageRef(),
+    install: { kind: "go", pkg: "github.com/aquasecurity/trivy/cmd/trivy", version: `v${bare(TRIVY_DEFAULT_VERSION)}` },
+    versionArgs: ["--version"],
+  },
+  "cfn-lint": {
+    name: "cfn-lint",
+    version: CFN_LINT_VERSION,
+    image: CFN_LINT_PYTHON_IMAGE,
+    install: { kind: "pip", pkg: "cfn-lint", version: CFN_LINT_VERSION },
+    versionArgs: ["--version"],
+  },
+  oras: {
+    name: "oras",
+    version: "1.3.0",
+    image: "ghcr.io/oras-project/oras:v1.3.0@sha256:6ce045ce069a89934d6666b8b49f9c4c0145201bd6de6dbe2aee267814c55468",
+    install: { kind: "go", pkg: "oras.land/oras/cmd/oras", version: "v1.3.0" },
+    versionArgs: ["version"],
+  },
+  dbmate: {
+    name: "dbmate",
+    version: "2.36.0",
+    image: "ghcr.io/amacneil/dbmate:2.36.0@sha256:520c740c6e0ad73fde2cd1ea7e2b779aaf789d22aca8858f87a478e7094535fb",
+    install: { kind: "go", pkg: "github.com/amacneil/dbmate/v2", version: "v2.36.0" },
+    versionArgs: ["--version"],
+  },
+  flyway: {
+    name: "flyway",
+    version: "11.7.2",
+    image: "flyway/flyway:11.7.2@sha256:8ace7d9825bb3ad1d6e14ee27b3a830b638ac841ba424b99b2d92aa65a99d484",
+    install: { kind: "maven", artifact: "org.flywaydb:flyway-commandline", version: "11.7.2" },
+    versionArgs: ["--version"],
+  },
+  liquibase: {
+    name: "liquibase",
+    version: "4.33.0",
+    image: "liquibase/liquibase:4.33.0@sha256:e116c935ba22b59a22165207f65c268e363269de30bb1fedacff3755c2abaa8c",
+    install: { kind: "maven", artifact: "org.liquibase:liquibase-core", version: "4.33.0" },
+    versionArgs: ["--version"],
+  },
+} as const satisfies Record<string, ToolPin>;
+
+export type ToolName = keyof typeof TOOLS;
+export const TOOL_NAMES = Object.keys(TOOLS) as ToolName[];

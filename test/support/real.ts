@@ -1,0 +1,69 @@
+// Real-component tests: a suite that runs a real tool or service (level 1 in README's "How this is
+// tested"). The tool is looked up in `.tools/bin` (npm run tools:install) and then on PATH, and its
+// version must be the catalog's pin. When it is missing or another version: under CI=true the suite
+// fails with the reason (nothing real is skipped in CI); locally it is skipped and says why.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { describe, it } from "vitest";
+import { TOOLS, type ToolName } from "../../src/tools/catalog.js";
+import { repoRoot } from "./fixtures.js";
+
+export const TOOLS_BIN = path.join(repoRoot, ".tools", "bin");
+
+export interface RealTool {
+  name: ToolName;
+  /** Absolute path of the binary that runs. */
+  bin: string;
+  version: string;
+}
+
+export type Resolution = { ok: true; tool: RealTool } | { ok: false; reason: string };
+
+function onPath(name: string): string | undefined {
+  for (const dir of [TOOLS_BIN, ...(process.env.PATH ?? "").split(path.delimiter)]) {
+    const candidate = path.join(dir, name);
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Finds the pinned tool on this host, or says why it cannot be used. */
+export function resolveTool(name: ToolName): Resolution {
+  const pin = TOOLS[name];
+  const bin = onPath(pin.name);
+  if (!bin) return { ok: false, reason: `${name} ${pin.version} is not installed (run npm run tools:install)` };
+  const out = spawnSync(bin, [...pin.versionArgs], { encoding: "utf8", timeout: 60_000 });
+  const printed = `${out.stdout ?? ""}${out.stderr ?? ""}`;
+  const version = /\d+\.\d+\.\d+/.exec(printed)?.[0];
+  if (version !== pin.version) {
+    return { ok: false, reason: `${bin} prints version ${version ?? "(none)"}, the pin is ${pin.version}` };
+  }
+  return { ok: true, tool: { name, bin, version } };
+}
+
+/**
+ * A suite that needs a real component. `check` says whether it can run here; the default checks
+ * a pinned tool of the catalog. Under CI=true an unavailable component fails the run.
+ */
+export function describeReal(
+  component: string,
+  body: (tool: RealTool) => void,
+  check: () => Resolution = () => resolveTool(component as ToolName),
+): void {
+  const found = check();
+  if (found.ok) {
+    describe(`real: ${component}`, () => body(found.tool));
+    return;
+  }
+  if (process.env.CI === "true") {
+    describe(`real: ${component}`, () => {
+      it("is available in CI", () => {
+        throw new Error(`${component} is required under CI=true: ${found.reason}`);
+      });
+    });
+    return;
+  }
+  process.stderr.write(`real: ${component} skipped: ${found.reason}\n`);
+  describe.skip(`real: ${component} (skipped: ${found.reason})`, () => body({ name: component as ToolName, bin: "(unavailable)", version: "" }));
+}

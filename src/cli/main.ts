@@ -1,13 +1,35 @@
-import { planCliCommand } from "./commands/plan.js";
-import { gateCommand } from "./gate.js";
-import { EXIT, type CliCommand, type CliIO } from "./io.js";
+import { EXIT, EXIT_CODES_HELP, type CliCommand, type CliIO } from "./io.js";
+import { readProcessStdin } from "./input.js";
+import { cliVersion } from "./version.js";
+
+/**
+ * A command whose module is imported only when it runs: `dpra --help` and each command load
+ * only what they need (the gate never loads the AWS SDK, `--help` not even zod).
+ */
+function lazy(name: string, summary: string, load: () => Promise<CliCommand>): CliCommand {
+  return { name, summary, run: async (args, io) => (await load()).run(args, io) };
+}
 
 /** Subcommands by name. Add a command by adding its module here; nothing runs at import time. */
-export const COMMANDS: readonly CliCommand[] = [gateCommand, planCliCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  lazy("gate", "apply the dpra.yaml policy to scanner, linter and test reports", async () => (await import("./gate.js")).gateCommand),
+  lazy("plan", "print the DPRA run plan (text, Mermaid or Graphviz) of the application", async () => (await import("./commands/plan.js")).planCliCommand),
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  return `Usage: dpra <command> [options]\n\nCommands:\n${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}\n\nRun "dpra <command> --help" for a command's options.`;
+  return `Usage: dpra <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
+
+Options:
+  -h, --help     show this help
+      --version  print the version of dpra
+
+Run "dpra <command> --help" for a command's options.
+
+${EXIT_CODES_HELP}`;
 }
 
 function defaultIO(): CliIO {
@@ -16,6 +38,7 @@ function defaultIO(): CliIO {
     stderr: (t) => process.stderr.write(t),
     cwd: process.cwd(),
     now: () => new Date(),
+    stdin: readProcessStdin,
   };
 }
 
@@ -26,6 +49,10 @@ export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<num
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     full[name === undefined ? "stderr" : "stdout"](`${usage()}\n`);
     return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === "--version" || name === "version") {
+    full.stdout(`${cliVersion()}\n`);
+    return EXIT.ok;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {

@@ -23,7 +23,13 @@ const Bom = z.object({
   specVersion: z.string(),
   components: z.array(Component).default([]),
   vulnerabilities: z.array(Vulnerability).default([]),
-  metadata: z.object({ component: z.object({ name: z.string().optional() }).optional() }).optional(),
+  metadata: z
+    .object({
+      component: z.object({ name: z.string().optional() }).optional(),
+      // CycloneDX 1.5+: tools.components[]; 1.4: tools[] (both carry name and version).
+      tools: z.union([z.object({ components: z.array(z.object({ name: z.string().optional(), version: z.string().optional() })).optional() }), z.array(z.object({ name: z.string().optional(), version: z.string().optional() }))]).optional(),
+    })
+    .optional(),
 });
 
 export function isCycloneDx(value: unknown): boolean {
@@ -69,5 +75,7 @@ export function parseCycloneDx(value: unknown, file: string): FindingSet {
       });
     }
   }
-  return { tool: "trivy", format: "cyclonedx", findings, toolErrors: [] };
+  const tools = bom.metadata?.tools;
+  const toolVersion = (Array.isArray(tools) ? tools : (tools?.components ?? [])).find((t) => t.name?.toLowerCase() === "trivy")?.version;
+  return { tool: "trivy", format: "cyclonedx", findings, toolErrors: [], ...(toolVersion ? { toolVersion } : {}) };
 }

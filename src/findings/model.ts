@@ -60,6 +60,8 @@ export interface FindingSet {
   tests?: TestCounts;
   /** The report file it came from, when known. */
   source?: string;
+  /** The version of the tool, when the report states it (SARIF driver, semgrep JSON, trivy JSON, CycloneDX). */
+  toolVersion?: string;
 }
 
 /** Test outcomes counted from a JUnit report's test cases. */

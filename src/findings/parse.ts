@@ -35,6 +35,9 @@ export interface ParseHint {
 /** Trivy JSON reports from this size on are streamed instead of read whole. */
 export const STREAM_THRESHOLD_BYTES = 8 * 1024 * 1024;
 
+/** Tools the parser knows by name: the values `dpra gate --tool` accepts. */
+export const REPORT_TOOLS = ["gitleaks", "semgrep", "trivy", "eslint", "cfn-lint", "junit"] as const;
+
 export const SUPPORTED_FORMATS =
   "gitleaks JSON (v7 and v8) or SARIF, semgrep JSON or SARIF, trivy JSON, SARIF or CycloneDX, generic SARIF 2.1.0, ESLint JSON, cfn-lint JSON, JUnit XML, dpra gate JSON";
 

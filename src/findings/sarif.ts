@@ -61,7 +61,7 @@ const Notification = z.object({
 
 const Run = z.object({
   tool: z.object({
-    driver: z.object({ name: z.string(), rules: z.array(Rule).nullish() }),
+    driver: z.object({ name: z.string(), version: z.string().optional(), semanticVersion: z.string().optional(), rules: z.array(Rule).nullish() }),
     extensions: z.array(z.object({ rules: z.array(Rule).nullish() })).nullish(),
   }),
   results: z.array(Result).nullish(),
@@ -153,9 +153,11 @@ export function parseSarif(value: unknown, file: string, hint: SarifHint = {}): 
   const findings: Finding[] = [];
   const toolErrors: string[] = [];
   let firstTool: ToolName | undefined;
+  let toolVersion: string | undefined;
   log.runs.forEach((run, runIndex) => {
     const tool = toolFromDriver(run.tool.driver.name);
     firstTool ??= tool;
+    if (tool === firstTool) toolVersion ??= run.tool.driver.semanticVersion ?? run.tool.driver.version;
     const rules = [...(run.tool.driver.rules ?? []), ...(run.tool.extensions ?? []).flatMap((e) => e.rules ?? [])];
     const byId = new Map(rules.map((r) => [r.id, r]));
     for (const inv of run.invocations ?? []) {
@@ -212,7 +214,7 @@ export function parseSarif(value: unknown, file: string, hint: SarifHint = {}): 
       });
     });
   });
-  return { tool: firstTool ?? "sarif", format: "sarif", findings, toolErrors };
+  return { tool: firstTool ?? "sarif", format: "sarif", findings, toolErrors, ...(toolVersion ? { toolVersion } : {}) };
 }
 
 function sarifFingerprint(

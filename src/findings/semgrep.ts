@@ -113,5 +113,5 @@ export function parseSemgrepJson(value: unknown, file: string): FindingSet {
       ...(r.extra.is_ignored ? { suppressed: { kind: "inSource", justification: "nosemgrep" } } : {}),
     };
   });
-  return { tool: "semgrep", format: "semgrep-json", findings, toolErrors: report.errors.map(semgrepErrorText) };
+  return { tool: "semgrep", format: "semgrep-json", findings, toolErrors: report.errors.map(semgrepErrorText), ...(report.version ? { toolVersion: report.version } : {}) };
 }

@@ -270,6 +270,8 @@ function licenseFinding(l: z.infer<typeof License>, target: string): Finding {
 
 const TrivyReport = z.object({
   SchemaVersion: z.number(),
+  // Newer trivy releases state their version: "Trivy": {"Version": "0.74.0"}.
+  Trivy: z.object({ Version: z.string().optional() }).optional(),
   Results: z.array(z.record(z.string(), z.unknown())).nullish(),
 });
 
@@ -287,5 +289,6 @@ export function parseTrivyJson(value: unknown, file: string): FindingSet {
     }
     collector.endResult(index);
   });
-  return collector.finish();
+  const set = collector.finish();
+  return report.Trivy?.Version ? { ...set, toolVersion: report.Trivy.Version } : set;
 }

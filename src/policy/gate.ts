@@ -49,6 +49,8 @@ export interface ReportSummary {
   source?: string;
   tool: ToolName;
   format: string;
+  /** The tool's version, when its report states it. */
+  toolVersion?: string;
   findings: number;
   tests?: TestCounts;
 }
@@ -237,6 +239,7 @@ export function evaluateGate(sets: FindingSet[], policy: PolicyConfig, opts: Gat
       ...(s.source ? { source: s.source } : {}),
       tool: s.tool,
       format: s.format,
+      ...(s.toolVersion ? { toolVersion: s.toolVersion } : {}),
       findings: s.findings.length,
       ...(s.tests ? { tests: { passed: s.tests.passed, failed: s.tests.failed, skipped: s.tests.skipped, errors: s.tests.errors, total: s.tests.total } } : {}),
     })),

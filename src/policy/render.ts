@@ -2,6 +2,7 @@ import { CATEGORIES, type Severity } from "../findings/model.js";
 import { DPRA_REPORT_SCHEMA } from "../findings/dpra-report.js";
 import type { GateResult, GatedFinding } from "./gate.js";
 import { locationText, sortGated } from "./order.js";
+import type { SarifTruncation } from "./sarif.js";
 
 export { renderSarif } from "./sarif.js";
 
@@ -54,7 +55,7 @@ function findingRows(list: GatedFinding[], limit: number, withReason: boolean): 
 }
 
 /** A Markdown summary for `$GITHUB_STEP_SUMMARY` (and any CI that shows Markdown). */
-export function renderMarkdown(result: GateResult, opts: { limit?: number } = {}): string {
+export function renderMarkdown(result: GateResult, opts: { limit?: number; sarif?: SarifTruncation[] } = {}): string {
   const limit = opts.limit ?? 100;
   const out: string[] = [];
   out.push(`## ${result.passed ? "✅" : "❌"} dpra gate ${result.verdict}`, "");
@@ -92,6 +93,9 @@ export function renderMarkdown(result: GateResult, opts: { limit?: number } = {}
       "</details>",
       "",
     );
+  }
+  for (const t of opts.sarif ?? []) {
+    out.push(`⚠️ SARIF for GitHub code scanning, run ${cell(t.tool)}: ${t.results.kept} of ${t.results.total} results and ${t.rules.kept} of ${t.rules.total} rules kept (the most severe; GitHub accepts at most 25,000 of each per run). The JSON report lists them all.`, "");
   }
   if (result.unusedAllowlist.length > 0) {
     out.push(

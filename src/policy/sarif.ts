@@ -25,6 +25,41 @@ interface SarifRule {
   properties: Record<string, unknown>;
 }
 
+/** GitHub code scanning rejects a run with more results or more rules than these. */
+export const SARIF_MAX_RESULTS_PER_RUN = 25_000;
+export const SARIF_MAX_RULES_PER_RUN = 25_000;
+
+/** What one run left out to stay within GitHub's limits. */
+export interface SarifTruncation {
+  tool: ToolName;
+  results: { total: number; kept: number };
+  rules: { total: number; kept: number };
+  /** One sentence with the counts, for logs and the Markdown summary. */
+  note: string;
+}
+
+export interface SarifLimits {
+  maxResults?: number;
+  maxRules?: number;
+}
+
+/**
+ * Keeps the most severe findings of one tool within the limits. `list` is sorted most severe first
+ * (sortGated), so the order in which rules first appear ranks them by their most severe finding:
+ * the first maxRules rules are kept, then the first maxResults findings of those rules.
+ */
+function withinLimits(tool: ToolName, list: GatedFinding[], limits: Required<SarifLimits>): { kept: GatedFinding[]; truncation?: SarifTruncation } {
+  const rules = new Set<string>();
+  for (const g of list) if (rules.size < limits.maxRules || rules.has(g.finding.rule)) rules.add(g.finding.rule);
+  const ofKeptRules = list.filter((g) => rules.has(g.finding.rule));
+  const kept = ofKeptRules.slice(0, limits.maxResults);
+  const totalRules = new Set(list.map((g) => g.finding.rule)).size;
+  const keptRules = new Set(kept.map((g) => g.finding.rule)).size;
+  if (kept.length === list.length) return { kept };
+  const note = `kept the ${kept.length} most severe of ${list.length} results and ${keptRules} of ${totalRules} rules (GitHub code scanning accepts at most ${limits.maxResults} results and ${limits.maxRules} rules per run); the JSON report lists them all`;
+  return { kept, truncation: { tool, results: { total: list.length, kept: kept.length }, rules: { total: totalRules, kept: keptRules }, note } };
+}
+
 function worse(a: Severity, b: Severity): Severity {
   const order: Severity[] = ["info", "low", "medium", "high", "critical"];
   return order.indexOf(a) >= order.indexOf(b) ? a : b;
@@ -34,9 +69,15 @@ function worse(a: Severity, b: Severity): Severity {
  * One SARIF 2.1.0 log for GitHub code scanning: one run per tool (each with its own
  * `automationDetails.id`, so uploads do not overwrite each other), rules with `security-severity`
  * for security categories, `partialFingerprints` carrying the dpra fingerprint, and allowlisted,
- * baselined or suppressed findings marked with `suppressions`.
+ * baselined or suppressed findings marked with `suppressions`. Each run stays within GitHub's limits
+ * (25,000 results and rules, the most severe kept); what was left out is in `truncation` and in the
+ * run's `properties["dpra/truncated"]`. `driver.version` comes from the tool's report when it states one.
  */
-export function renderSarif(result: GateResult): string {
+export function buildSarif(result: GateResult, limits: SarifLimits = {}): { text: string; truncation: SarifTruncation[] } {
+  const max = { maxResults: limits.maxResults ?? SARIF_MAX_RESULTS_PER_RUN, maxRules: limits.maxRules ?? SARIF_MAX_RULES_PER_RUN };
+  const truncation: SarifTruncation[] = [];
+  const versions = new Map<ToolName, string>();
+  for (const r of result.reports) if (r.toolVersion && !versions.has(r.tool)) versions.set(r.tool, r.toolVersion);
   const byTool = new Map<ToolName, GatedFinding[]>();
   for (const g of sortGated(result.findings)) {
     const list = byTool.get(g.finding.tool) ?? [];
@@ -45,7 +86,9 @@ export function renderSarif(result: GateResult): string {
   }
   const runs = [...byTool.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([tool, list]) => {
+    .map(([tool, all]) => {
+      const { kept: list, truncation: cut } = withinLimits(tool, all, max);
+      if (cut) truncation.push(cut);
       const rules: SarifRule[] = [];
       const ruleIndex = new Map<string, number>();
       const ruleSeverity = new Map<string, Severity>();
@@ -101,11 +144,18 @@ export function renderSarif(result: GateResult): string {
           },
         };
       });
+      const version = versions.get(tool);
       return {
-        tool: { driver: { name: tool, rules } },
+        tool: { driver: { name: tool, ...(version ? { version } : {}), rules } },
         automationDetails: { id: `dpra/${tool}/` },
         results,
+        ...(cut ? { properties: { "dpra/truncated": { results: cut.results, rules: cut.rules, note: cut.note } } } : {}),
       };
     });
-  return `${JSON.stringify({ $schema: "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0", runs }, null, 2)}\n`;
+  return { text: `${JSON.stringify({ $schema: "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0", runs }, null, 2)}\n`, truncation };
+}
+
+/** The SARIF log as text (see buildSarif), within GitHub's limits. */
+export function renderSarif(result: GateResult): string {
+  return buildSarif(result).text;
 }

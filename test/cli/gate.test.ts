@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { EXIT_CODES_HELP } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { fixturePath } from "../support/fixtures.js";
 
@@ -120,7 +121,7 @@ describe("dpra gate", () => {
   it("exits 2 on bad usage", async () => {
     expect((await dpra([])).code).toBe(2);
     expect((await dpra(["gate"])).stderr).toContain("give at least one report file");
-    expect((await dpra(["gate", "--format", "html", "x.json"])).stderr).toContain('--format must be one of md, json, sarif, got "html"');
+    expect((await dpra(["gate", "--format", "html", "x.json"])).stderr).toContain('--format must be one of md, json, sarif, not "html"');
     expect((await dpra(["gate", "--frobnicate", "x.json"])).code).toBe(2);
     const unknown = await dpra(["frobnicate"]);
     expect(unknown.code).toBe(2);
@@ -131,9 +132,10 @@ describe("dpra gate", () => {
     const top = await dpra(["--help"]);
     expect(top).toMatchObject({ code: 0 });
     expect(top.stdout).toContain("gate  apply the dpra.yaml policy");
+    expect(top.stdout).toContain(EXIT_CODES_HELP);
     const gate = await dpra(["gate", "--help"]);
     expect(gate.code).toBe(0);
-    expect(gate.stdout).toContain("Exit codes: 0 the gate passed, 1 blocking findings, 2 unreadable input or bad usage.");
+    expect(gate.stdout).toContain(EXIT_CODES_HELP);
   });
 
   it("applies the policy of dpra.yaml: thresholds and allowlist", async () => {
@@ -155,7 +157,7 @@ describe("dpra gate", () => {
     const run = await dpra(["gate", fx("gitleaks", "gitleaks-empty.json")], dir);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("policy.allowlist[0].reason");
-    expect((await dpra(["gate", "--config", "absent.yaml", fx("gitleaks", "gitleaks-empty.json")], dir)).stderr).toContain("cannot read the config file");
+    expect((await dpra(["gate", "--config", "absent.yaml", fx("gitleaks", "gitleaks-empty.json")], dir)).stderr).toBe("dpra gate: absent.yaml: the config file does not exist; check the path\n");
   });
 
   it("writes JSON and SARIF to --output, appends Markdown to --summary, and reads a baseline back", async () => {

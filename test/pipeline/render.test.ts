@@ -66,40 +66,40 @@ describe("npx dpra plan", () => {
     return dir;
   };
 
-  it("prints the plan of the given source, detecting the database from db/", () => {
+  it("prints the plan of the given source, detecting the database from db/", async () => {
     const t = io();
-    expect(planCommand(["--source", app(), "--format", "mermaid"], t.io)).toBe(0);
+    expect(await planCommand(["--source", app(), "--format", "mermaid"], t.io)).toBe(0);
     expect(t.out.join("")).toContain('beta_db_deploy["Database Deploy"]:::recommended');
     expect(t.err).toEqual([]);
   });
 
-  it("reads dpra.yaml and plans for the requested environment", () => {
+  it("reads dpra.yaml and plans for the requested environment", async () => {
     const dir = app();
     writeFileSync(path.join(dir, "dpra.yaml"), "name: x\ntests:\n  e2e: { command: npx playwright test }\n");
     const t = io();
-    expect(planCommand([`--source=${dir}`, "--env=gamma"], t.io)).toBe(0);
+    expect(await planCommand([`--source=${dir}`, "--env=gamma"], t.io)).toBe(0);
     const text = t.out.join("");
     expect(text).toMatch(/release --env gamma/);
     expect(text).toMatch(/e2e-tests\s+runs/);
     expect(text).toMatch(/launch-env\s+not configured\s+set environments.gamma/);
   });
 
-  it("fails with the config error naming the file", () => {
+  it("fails with exit 2 and the config error naming the file", async () => {
     const dir = app();
     writeFileSync(path.join(dir, "dpra.yaml"), "name: x\ndatabase: { tool: mongo }\n");
     const t = io();
-    expect(planCommand(["--source", dir], t.io)).toBe(1);
+    expect(await planCommand(["--source", dir], t.io)).toBe(2);
     expect(t.err.join("")).toMatch(/dpra\.yaml:2:\d+ database\.tool/);
   });
 
-  it("rejects bad usage with exit code 2 and the usage text", () => {
+  it("rejects bad usage with exit code 2 and the usage text", async () => {
     const t = io();
-    expect(planCommand(["--env", "staging"], t.io)).toBe(2);
+    expect(await planCommand(["--env", "staging"], t.io)).toBe(2);
     expect(t.err.join("")).toMatch(/--env must be one of beta, gamma, prod, not "staging"[\s\S]*Usage: dpra plan/);
     const u = io();
-    expect(planCommand(["--frobnicate"], u.io)).toBe(2);
+    expect(await planCommand(["--frobnicate"], u.io)).toBe(2);
     const h = io();
-    expect(planCommand(["--help"], h.io)).toBe(0);
+    expect(await planCommand(["--help"], h.io)).toBe(0);
     expect(h.out.join("")).toMatch(/^Usage: dpra plan/);
   });
 });
@@ -108,7 +108,7 @@ describe("plan as a dpra CLI command", () => {
   it("has the dispatcher's command shape", async () => {
     const { planCliCommand } = await import("../../src/cli/commands/plan.js");
     const out: string[] = [];
-    const code = await planCliCommand.run(["--help"], { stdout: (t) => out.push(t), stderr: () => {}, cwd: "/", now: () => new Date() });
+    const code = await planCliCommand.run(["--help"], { stdout: (t) => out.push(t), stderr: () => {}, cwd: "/", now: () => new Date(), stdin: async () => Buffer.alloc(0) });
     expect(planCliCommand.name).toBe("plan");
     expect(code).toBe(0);
     expect(out.join("")).toMatch(/^Usage: dpra plan/);

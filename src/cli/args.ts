@@ -54,10 +54,19 @@ export function oneOf<T extends string>(flag: string, value: string, allowed: re
  * ReportError) print their message, anything else its stack; both exit 2 (unusable input).
  */
 export function commandFailure(name: string, err: unknown, io: Pick<CliIO, "stderr">): number {
+  const missing = missingPackage(err);
   if (err instanceof UsageError || err instanceof ConfigError || err instanceof ReportError) {
     io.stderr(`dpra ${name}: ${err.message}\n`);
+  } else if (missing) {
+    io.stderr(`dpra ${name}: this command needs ${missing}, an optional peer dependency of @dpra/cli; install it next to the CLI (npm install ${missing}@3) and run again\n`);
   } else {
     io.stderr(`dpra ${name}: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   }
   return EXIT.usage;
+}
+
+/** The package a dynamic import could not find (the AWS SDK is an optional peer of @dpra/cli). */
+function missingPackage(err: unknown): string | undefined {
+  if ((err as NodeJS.ErrnoException | undefined)?.code !== "ERR_MODULE_NOT_FOUND") return undefined;
+  return /Cannot find package '(@aws-sdk\/[a-z0-9-]+)'/.exec((err as Error).message)?.[1];
 }

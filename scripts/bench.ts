@@ -3,7 +3,7 @@
 // measures each mode in a fresh child process, so the peak RSS is that of the parser and not of this
 // script. Targets (issue 3): under 2 s and under 400 MB on a 2-core machine.
 import { spawnSync } from "node:child_process";
-import { createWriteStream, statSync } from "node:fs";
+import { createWriteStream, rmSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -134,7 +134,16 @@ function measure(file: string, mode: string): Measurement {
 }
 
 async function mainBench(): Promise<void> {
-  const file = path.join(os.tmpdir(), "dpra-bench-trivy.json");
+  const file = path.join(os.tmpdir(), `dpra-bench-trivy-${process.pid}.json`);
+  try {
+    await benchOn(file);
+  } finally {
+    // The report is 50 MB or more: never leave it in the temp folder, also when a run fails.
+    rmSync(file, { force: true });
+  }
+}
+
+async function benchOn(file: string): Promise<void> {
   const gen = await generate(file);
   console.log(`synthetic trivy report: ${file}, ${(gen.bytes / 1024 / 1024).toFixed(1)} MB, ${gen.vulnerabilities} vulnerabilities; ${os.cpus().length} CPUs, node ${process.version}`);
   const baseline = measure(file, "baseline");

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { crc32, zipStore } from "../../../src/aws/synthetics/zip.js";
+import { crc32, crc32Table, zipStore } from "../../../src/aws/synthetics/zip.js";
 import { packageNodeCanary } from "../../../src/aws/synthetics/package.js";
 
 /** Minimal reader: walks the central directory and returns each entry's name and stored bytes. */
@@ -37,6 +37,12 @@ describe("crc32", () => {
     expect(crc32(Buffer.from("123456789"))).toBe(0xcbf43926);
     expect(crc32(Buffer.from(""))).toBe(0);
     expect(crc32(Buffer.from("The quick brown fox jumps over the lazy dog"))).toBe(0x414fa339);
+  });
+
+  it("gives the same value from zlib.crc32 and from the table fallback (Node without zlib.crc32)", () => {
+    const data = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 31 + (i >> 8)) & 0xff));
+    for (const d of [Buffer.from("123456789"), Buffer.alloc(0), data]) expect(crc32(d)).toBe(crc32Table(d));
+    expect(crc32Table(Buffer.from("123456789"))).toBe(0xcbf43926);
   });
 });
 

@@ -16,6 +16,7 @@ const RESULT_FIELDS = new Set<string>(TRIVY_RESULT_FIELDS);
 export async function parseTrivyStream(source: Readable | AsyncIterable<Buffer>, file: string): Promise<FindingSet> {
   const collector = new TrivyCollector(file);
   let sawSchemaVersion = false;
+  let toolVersion: string | undefined;
   const select = (path: JsonPath, kind: "object" | "array" | "scalar"): Selection => {
     switch (path.length) {
       case 0:
@@ -23,8 +24,11 @@ export async function parseTrivyStream(source: Readable | AsyncIterable<Buffer>,
         return "descend";
       case 1:
         if (path[0] === "SchemaVersion") return "emit";
+        // Newer trivy releases state their version: "Trivy": {"Version": "0.74.0"}.
+        if (path[0] === "Trivy") return kind === "object" ? "descend" : "skip";
         return path[0] === "Results" && kind === "array" ? "descend" : "skip";
       case 2:
+        if (path[0] === "Trivy") return path[1] === "Version" ? "emit" : "skip";
         if (kind !== "object") throw new ReportError(file, `Results[${path[1]}]`, "not a valid trivy JSON report: expected an object for each result");
         return "descend";
       case 3: {
@@ -42,6 +46,9 @@ export async function parseTrivyStream(source: Readable | AsyncIterable<Buffer>,
       select,
       value(path, value) {
         if (path.length === 1) sawSchemaVersion = true;
+        else if (path[0] === "Trivy") {
+          if (path[1] === "Version" && typeof value === "string" && value) toolVersion = value;
+        }
         else if (path.length === 3) collector.resultField(path[1] as number, String(path[2]), value);
         else if (path.length === 4) collector.item(path[1] as number, path[2] as TrivyFindingKey, path[3] as number, value);
       },
@@ -52,5 +59,6 @@ export async function parseTrivyStream(source: Readable | AsyncIterable<Buffer>,
     file,
   );
   if (!sawSchemaVersion) throw new ReportError(file, "SchemaVersion", "not a valid trivy JSON report: SchemaVersion is missing");
-  return collector.finish();
+  const set = collector.finish();
+  return toolVersion ? { ...set, toolVersion } : set;
 }

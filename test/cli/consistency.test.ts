@@ -1,35 +1,17 @@
 // Level 4: the CLI's shared behaviour (src/cli/args.ts, input.ts, output.ts, io.ts), run in-process.
 // One test per inconsistency listed in issue 15.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { encodingProblem } from "../../src/cli/input.js";
 import { EXIT_CODES_HELP } from "../../src/cli/io.js";
-import { COMMANDS, main } from "../../src/cli/main.js";
+import { COMMANDS } from "../../src/cli/main.js";
 import { REPORT_TOOLS, SUPPORTED_FORMATS } from "../../src/findings/parse.js";
+import { cliTmp, runCli } from "../support/cli.js";
 import { fixturePath, repoRoot } from "../support/fixtures.js";
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), "dpra-cli-"));
-
-async function dpra(args: string[], cwd = tmp(), stdin?: Buffer | string): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    cwd,
-    now: () => new Date("2026-06-15T00:00:00Z"),
-    stdin: async () => (stdin === undefined ? Buffer.alloc(0) : Buffer.from(stdin)),
-  });
-  return { code, stdout, stderr };
-}
+const tmp = cliTmp;
+const dpra = runCli;
 
 const pkg = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string };
 

@@ -3,26 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXIT_CODES_HELP } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "../support/cli.js";
 import { fixturePath } from "../support/fixtures.js";
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function dpra(args: string[], cwd = mkdtempSync(path.join(os.tmpdir(), "dpra-cli-"))): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    cwd,
-    now: () => new Date("2026-06-15T00:00:00Z"),
-  });
-  return { code, stdout, stderr };
-}
+const dpra = (args: string[], cwd?: string) => runCli(args, cwd);
 
 const fx = (...parts: string[]) => fixturePath(...parts);
 

@@ -9,8 +9,12 @@ import { TRIVY_DEFAULT_VERSION, trivyImageRef } from "../../modules/trivy/src/pi
 
 /** How a tool's pinned version reaches a host, through one of the registries' ordinary clients. */
 export type ToolInstall =
-  /** `go install <pkg>@<version>` into `.tools/bin`. */
-  | { kind: "go"; pkg: string; version: string }
+  /**
+   * `go install <pkg>@<version>` into `.tools/bin`. `ldflags` stamps the version the way the
+   * project's own release build does (a plain `go install` prints "dev" or nothing), `env` carries
+   * build settings the module needs (trivy 0.74 needs GOEXPERIMENT=jsonv2).
+   */
+  | { kind: "go"; pkg: string; version: string; ldflags?: string; env?: Readonly<Record<string, string>> }
   /** `pip install <pkg>==<version>` into a venv under `.tools/`. */
   | { kind: "pip"; pkg: string; version: string }
   /** An artifact from Maven Central (`group:artifact:version[:classifier]:packaging`), unpacked under `.tools/`. */
@@ -28,6 +32,11 @@ export interface ToolPin {
   install: ToolInstall;
   /** Arguments that make the tool print its version. */
   versionArgs: readonly string[];
+  /**
+   * Environment every run of the tool needs on a host or in its container. semgrep otherwise asks
+   * semgrep.dev for a newer version on every start, which on a closed network hangs for ~100 s.
+   */
+  runEnv?: Readonly<Record<string, string>>;
 }
 
 const bare = (v: string): string => v.replace(/^v/, "");
@@ -45,7 +54,12 @@ export const TOOLS = {
     name: "gitleaks",
     version: bare(GITLEAKS_DEFAULT_VERSION),
     image: gitleaksImageRef(),
-    install: { kind: "go", pkg: "github.com/zricethezav/gitleaks/v8", version: GITLEAKS_DEFAULT_VERSION },
+    install: {
+      kind: "go",
+      pkg: "github.com/zricethezav/gitleaks/v8",
+      version: GITLEAKS_DEFAULT_VERSION,
+      ldflags: `-X github.com/zricethezav/gitleaks/v8/version.Version=${GITLEAKS_DEFAULT_VERSION}`,
+    },
     versionArgs: ["version"],
   },
   semgrep: {
@@ -54,12 +68,19 @@ export const TOOLS = {
     image: semgrepImageRef(),
     install: { kind: "pip", pkg: "semgrep", version: SEMGREP_DEFAULT_VERSION },
     versionArgs: ["--version"],
+    runEnv: { SEMGREP_ENABLE_VERSION_CHECK: "0" },
   },
   trivy: {
     name: "trivy",
     version: bare(TRIVY_DEFAULT_VERSION),
     image: trivyImageRef(),
-    install: { kind: "go", pkg: "github.com/aquasecurity/trivy/cmd/trivy", version: `v${bare(TRIVY_DEFAULT_VERSION)}` },
+    install: {
+      kind: "go",
+      pkg: "github.com/aquasecurity/trivy/cmd/trivy",
+      version: `v${bare(TRIVY_DEFAULT_VERSION)}`,
+      ldflags: `-X github.com/aquasecurity/trivy/pkg/version/app.ver=${bare(TRIVY_DEFAULT_VERSION)}`,
+      env: { GOEXPERIMENT: "jsonv2", CGO_ENABLED: "0" },
+    },
     versionArgs: ["--version"],
   },
   "cfn-lint": {
@@ -73,14 +94,16 @@ export const TOOLS = {
     name: "oras",
     version: "1.3.0",
     image: "ghcr.io/oras-project/oras:v1.3.0@sha256:6ce045ce069a89934d6666b8b49f9c4c0145201bd6de6dbe2aee267814c55468",
-    install: { kind: "go", pkg: "oras.land/oras/cmd/oras", version: "v1.3.0" },
+    // An empty BuildMetadata makes `oras version` print 1.3.0 rather than 1.3.0+unreleased.
+    install: { kind: "go", pkg: "oras.land/oras/cmd/oras", version: "v1.3.0", ldflags: "-X oras.land/oras/internal/version.BuildMetadata=" },
     versionArgs: ["version"],
   },
   dbmate: {
     name: "dbmate",
     version: "2.36.0",
     image: "ghcr.io/amacneil/dbmate:2.36.0@sha256:520c740c6e0ad73fde2cd1ea7e2b779aaf789d22aca8858f87a478e7094535fb",
-    install: { kind: "go", pkg: "github.com/amacneil/dbmate/v2", version: "v2.36.0" },
+    // The Go module proxy refuses dbmate v2.36.0 (403); npm serves the project's own binary package.
+    install: { kind: "npm", pkg: "dbmate", version: "2.36.0" },
     versionArgs: ["--version"],
   },
   flyway: {

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "vitest";
 import { TOOLS, type ToolName } from "../../src/tools/catalog.js";
+import { versionIn } from "../../src/tools/version.js";
 import { repoRoot } from "./fixtures.js";
 
 export const TOOLS_BIN = path.join(repoRoot, ".tools", "bin");
@@ -34,9 +35,9 @@ export function resolveTool(name: ToolName): Resolution {
   const pin = TOOLS[name];
   const bin = onPath(pin.name);
   if (!bin) return { ok: false, reason: `${name} ${pin.version} is not installed (run npm run tools:install)` };
-  const out = spawnSync(bin, [...pin.versionArgs], { encoding: "utf8", timeout: 60_000 });
-  const printed = `${out.stdout ?? ""}${out.stderr ?? ""}`;
-  const version = /\d+\.\d+\.\d+/.exec(printed)?.[0];
+  const runEnv: Readonly<Record<string, string>> = "runEnv" in pin ? pin.runEnv : {};
+  const out = spawnSync(bin, [...pin.versionArgs], { encoding: "utf8", timeout: 60_000, env: { ...process.env, ...runEnv } });
+  const version = versionIn(`${out.stdout ?? ""}${out.stderr ?? ""}`);
   if (version !== pin.version) {
     return { ok: false, reason: `${bin} prints version ${version ?? "(none)"}, the pin is ${pin.version}` };
   }

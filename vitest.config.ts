@@ -14,6 +14,8 @@ export default defineConfig({
     // The SDK's Node-version warning, once per run (test/support/global-setup.ts) instead of once per worker.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     globalSetup: ["test/support/global-setup.ts"],
+    // One line per real component at the end (and under CI=true, none skipped, none missing).
+    reporters: ["default", "./test/support/real-reporter.ts"],
     projects: [
       { extends: true, test: { name: "dpra", include: ["test/**/*.test.ts"] } },
       // The bundled sample app: its own dependencies (scripts/ensure-examples.mjs installs them).

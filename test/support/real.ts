@@ -54,7 +54,8 @@ export function describeReal(
 ): void {
   const found = check();
   if (found.ok) {
-    describe(`real: ${component}`, () => body(found.tool));
+    // The version in the suite name feeds the `real: <component> <version> ...` lines (test/support/real-reporter.ts).
+    describe(`real: ${component}${found.tool.version ? ` ${found.tool.version}` : ""}`, () => body(found.tool));
     return;
   }
   if (process.env.CI === "true") {

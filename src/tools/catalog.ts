@@ -17,10 +17,20 @@ export type ToolInstall =
   | { kind: "go"; pkg: string; version: string; ldflags?: string; env?: Readonly<Record<string, string>> }
   /** `pip install <pkg>==<version>` into a venv under `.tools/`. */
   | { kind: "pip"; pkg: string; version: string }
-  /** An artifact from Maven Central (`group:artifact:version[:classifier]:packaging`), unpacked under `.tools/`. */
-  | { kind: "maven"; artifact: string; version: string }
+  /**
+   * From Maven Central with `mvn dependency:copy` into `.tools/<name>-<version>/`:
+   * a distribution archive (`packaging` tar.gz, unpacked; `launcher` is its start script, relative
+   * to the unpacked folder), or a jar (`packaging` jar) run as `java -cp <jar and runtime> <mainClass>`,
+   * with its transitive dependencies and the extra `runtime` artifacts (`group:artifact:version`).
+   */
+  | MavenInstall
+
   /** An npm package that ships the binary (installed as a devDependency at exactly this version). */
   | { kind: "npm"; pkg: string; version: string };
+
+export type MavenInstall =
+  | { kind: "maven"; artifact: string; version: string; packaging: "tar.gz"; launcher: string }
+  | { kind: "maven"; artifact: string; version: string; packaging: "jar"; runtime: readonly string[]; mainClass: string };
 
 export interface ToolPin {
   /** The tool's name, also its command name on a host. */
@@ -37,6 +47,12 @@ export interface ToolPin {
    * semgrep.dev for a newer version on every start, which on a closed network hangs for ~100 s.
    */
   runEnv?: Readonly<Record<string, string>>;
+  /**
+   * Where the version stands in that output (one capture group), for tools that print other
+   * versions first (Flyway names a newer release, Liquibase the Java version). Default: the first
+   * `N.N.N` printed.
+   */
+  versionPattern?: RegExp;
 }
 
 const bare = (v: string): string => v.replace(/^v/, "");
@@ -102,7 +118,8 @@ export const TOOLS = {
     name: "dbmate",
     version: "2.36.0",
     image: "ghcr.io/amacneil/dbmate:2.36.0@sha256:520c740c6e0ad73fde2cd1ea7e2b779aaf789d22aca8858f87a478e7094535fb",
-    // The Go module proxy refuses dbmate v2.36.0 (403); npm serves the project's own binary package.
+    // The Go module proxy refuses dbmate v2.36.0 (403); the npm package `dbmate` ships the same
+    // release's binary (root devDependency, exact version).
     install: { kind: "npm", pkg: "dbmate", version: "2.36.0" },
     versionArgs: ["--version"],
   },
@@ -110,15 +127,29 @@ export const TOOLS = {
     name: "flyway",
     version: "11.7.2",
     image: "flyway/flyway:11.7.2@sha256:8ace7d9825bb3ad1d6e14ee27b3a830b638ac841ba424b99b2d92aa65a99d484",
-    install: { kind: "maven", artifact: "org.flywaydb:flyway-commandline", version: "11.7.2" },
+    // The platform-independent archive (no classifier): lib/, drivers/ (with the PostgreSQL JDBC
+    // driver) and the `flyway` script, which runs the host's Java (17 or later).
+    install: { kind: "maven", artifact: "org.flywaydb:flyway-commandline", version: "11.7.2", packaging: "tar.gz", launcher: "flyway-11.7.2/flyway" },
     versionArgs: ["--version"],
+    versionPattern: /Flyway \w+ Edition (\d+\.\d+\.\d+)/,
   },
   liquibase: {
     name: "liquibase",
     version: "4.33.0",
     image: "liquibase/liquibase:4.33.0@sha256:e116c935ba22b59a22165207f65c268e363269de30bb1fedacff3755c2abaa8c",
-    install: { kind: "maven", artifact: "org.liquibase:liquibase-core", version: "4.33.0" },
-    versionArgs: ["--version"],
+    // Maven Central has no Liquibase distribution archive (liquibase-dist is not published there):
+    // liquibase-core with its dependencies, picocli (optional in its POM, needed by the CLI) and
+    // the PostgreSQL JDBC driver, run through the CLI's own main class.
+    install: {
+      kind: "maven",
+      artifact: "org.liquibase:liquibase-core",
+      version: "4.33.0",
+      packaging: "jar",
+      runtime: ["info.picocli:picocli:4.7.7", "org.postgresql:postgresql:42.7.7"],
+      mainClass: "liquibase.integration.commandline.LiquibaseCommandLine",
+    },
+    versionArgs: ["--show-banner=false", "--version"],
+    versionPattern: /Liquibase Version: (\d+\.\d+\.\d+)/,
   },
 } as const satisfies Record<string, ToolPin>;
 

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "vitest";
-import { TOOLS, type ToolName } from "../../src/tools/catalog.js";
+import { TOOLS, type ToolName, type ToolPin } from "../../src/tools/catalog.js";
 import { versionIn } from "../../src/tools/version.js";
 import { repoRoot } from "./fixtures.js";
 
@@ -32,12 +32,11 @@ function onPath(name: string): string | undefined {
 
 /** Finds the pinned tool on this host, or says why it cannot be used. */
 export function resolveTool(name: ToolName): Resolution {
-  const pin = TOOLS[name];
+  const pin: ToolPin = TOOLS[name];
   const bin = onPath(pin.name);
   if (!bin) return { ok: false, reason: `${name} ${pin.version} is not installed (run npm run tools:install)` };
-  const runEnv: Readonly<Record<string, string>> = "runEnv" in pin ? pin.runEnv : {};
-  const out = spawnSync(bin, [...pin.versionArgs], { encoding: "utf8", timeout: 60_000, env: { ...process.env, ...runEnv } });
-  const version = versionIn(`${out.stdout ?? ""}${out.stderr ?? ""}`);
+  const out = spawnSync(bin, [...pin.versionArgs], { encoding: "utf8", timeout: 60_000, env: { ...process.env, ...pin.runEnv } });
+  const version = versionIn(`${out.stdout ?? ""}${out.stderr ?? ""}`, pin.versionPattern);
   if (version !== pin.version) {
     return { ok: false, reason: `${bin} prints version ${version ?? "(none)"}, the pin is ${pin.version}` };
   }
@@ -55,7 +54,8 @@ export function describeReal(
 ): void {
   const found = check();
   if (found.ok) {
-    describe(`real: ${component}`, () => body(found.tool));
+    // The version in the suite name feeds the `real: <component> <version> ...` lines (test/support/real-reporter.ts).
+    describe(`real: ${component}${found.tool.version ? ` ${found.tool.version}` : ""}`, () => body(found.tool));
     return;
   }
   if (process.env.CI === "true") {

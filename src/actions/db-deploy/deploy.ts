@@ -29,7 +29,11 @@ export async function deployMigrations(run: CommandRunner, driver: MigrationDriv
   try {
     before = driver.parseStatus(await run(driver.statusArgs(migrationsDir)));
   } catch (err) {
-    return failed(base, "status-failed", messageOf(err), `${tool}: could not read the migration status`);
+    // Liquibase's status validates applied checksums too: a mismatch is reported as what it is.
+    const message = messageOf(err);
+    const kind = classifyFailure(message);
+    if (kind === "checksum-mismatch") return failed(base, kind, message, `${tool}: checksum mismatch: ${message.split("\n").pop()}`);
+    return failed(base, "status-failed", message, `${tool}: could not read the migration status`);
   }
   base.pendingBefore = before.pending;
   if (before.problems.length > 0) {
@@ -43,12 +47,12 @@ export async function deployMigrations(run: CommandRunner, driver: MigrationDriv
   try {
     after = driver.parseStatus(await run(driver.statusArgs(migrationsDir)));
   } catch (err) {
-    if (migrate.exitCode !== 0) return migrateFailed(base, migrate, base.pendingBefore);
+    if (migrate.exitCode !== 0) return migrateFailed(base, driver, migrate, base.pendingBefore);
     return failed(base, "status-failed", messageOf(err), `${tool}: could not read the migration status after migrating`);
   }
   const applied = before.pending.filter((m) => !after.pending.includes(m));
   const result = { ...base, applied, pendingAfter: after.pending };
-  if (migrate.exitCode !== 0) return migrateFailed(result, migrate, after.pending);
+  if (migrate.exitCode !== 0) return migrateFailed(result, driver, migrate, after.pending);
   if (after.pending.length > 0) {
     return failed(result, "migration-failed", `still pending after migrate: ${after.pending.join(", ")}`, `${tool}: ${after.pending.length} migration(s) were not applied`);
   }
@@ -59,8 +63,8 @@ export async function deployMigrations(run: CommandRunner, driver: MigrationDriv
   return { ...result, ok: true, summary };
 }
 
-function migrateFailed(base: Omit<DbDeployReport, "ok" | "summary">, migrate: CommandResult, stillPending: string[]): DbDeployReport {
-  const message = toolMessage(migrate);
+function migrateFailed(base: Omit<DbDeployReport, "ok" | "summary">, driver: MigrationDriver, migrate: CommandResult, stillPending: string[]): DbDeployReport {
+  const message = driver.failureMessage ? driver.failureMessage(migrate) : toolMessage(migrate);
   const kind = classifyFailure(message);
   const what = kind === "checksum-mismatch" ? "checksum mismatch" : kind === "history-mismatch" ? "migration history mismatch" : "migration failed";
   const first = stillPending[0];

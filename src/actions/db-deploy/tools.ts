@@ -51,6 +51,8 @@ export interface MigrationDriver {
   migrateArgs(migrationsDir: string): string[];
   /** Parses a successful status run; throws with the tool's own message if the status run failed. */
   parseStatus(result: CommandResult): MigrationStatus;
+  /** The tool's own words for a failed migrate run (default: toolMessage). */
+  failureMessage?(result: CommandResult): string;
   environment(endpoint: DbEndpoint): ToolEnvironment;
 }
 
@@ -141,7 +143,7 @@ interface FlywayInfoJson {
 export function parseFlywayInfo(result: CommandResult): MigrationStatus {
   const json = parseFlywayJson(result);
   if (result.exitCode !== 0 || json?.error) {
-    throw new MigrationToolError("flyway", json?.error?.message ?? toolMessage(result));
+    throw new MigrationToolError("flyway", flywayFailureMessage(result));
   }
   if (!json || !Array.isArray(json.migrations)) {
     throw new MigrationToolError("flyway", `unexpected info output (no "migrations" list): ${result.stdout.trim().slice(0, 500) || "(empty)"}`);
@@ -178,8 +180,18 @@ function parseFlywayJson(result: CommandResult): FlywayInfoJson | undefined {
   }
 }
 
+/**
+ * A failed Flyway run with -outputType=json prints the error as JSON on stdout: its `message` (e.g.
+ * "Script V3__x.sql failed ... Message : ERROR: relation ... does not exist"), not the JSON's tail.
+ */
+export function flywayFailureMessage(result: CommandResult): string {
+  const message = parseFlywayJson(result)?.error?.message;
+  return typeof message === "string" && message.trim() ? redactUrlCredentials(message.trim()) : toolMessage(result);
+}
+
 const flyway: MigrationDriver = {
   tool: "flyway",
+  failureMessage: flywayFailureMessage,
   image: TOOL_IMAGES.flyway,
   binary: "flyway",
   mountPath: "/flyway/sql",
@@ -234,7 +246,8 @@ function liquibase(changelog: string): MigrationDriver {
     migrateArgs: (dir) => ["liquibase", `--search-path=${dir}`, `--changelog-file=${changelog}`, "update"],
     parseStatus: parseLiquibaseStatus,
     environment: (e) => ({
-      plain: { LIQUIBASE_COMMAND_URL: jdbcUrl(e), LIQUIBASE_COMMAND_USERNAME: e.user },
+      // Liquibase 4.30+ sends anonymous usage analytics unless told not to; a pipeline sends nothing.
+      plain: { LIQUIBASE_COMMAND_URL: jdbcUrl(e), LIQUIBASE_COMMAND_USERNAME: e.user, LIQUIBASE_ANALYTICS_ENABLED: "false" },
       secrets: { LIQUIBASE_COMMAND_PASSWORD: "password" },
     }),
   };

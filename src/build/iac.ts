@@ -6,25 +6,22 @@ import type { DpraConfig } from "../config/schema.js";
 import { CFN_LINT_PYTHON_IMAGE, CFN_LINT_VERSION } from "./images.js";
 import { emptyOutcome, mergeOutcomes, readScan, scanCompleted, type ActionOutcome } from "./outcome.js";
 import { sourceFile } from "./scanners.js";
+import { CFN_LINT_REPORT, cfnLintArgs, hasTemplateExtension, isCfnTemplate } from "./cfn-lint-args.js";
 
-const TEMPLATE_EXTENSIONS = [".yaml", ".yml", ".json", ".template"];
-const CFN_MARKER = /AWSTemplateFormatVersion|\bAWS::[A-Za-z0-9]+::[A-Za-z0-9]+/;
 
 /** CloudFormation templates under the IaC folders: YAML/JSON files that declare AWS resources. */
 export async function findTemplates(source: Directory, paths: string[]): Promise<string[]> {
   const found: string[] = [];
   for (const root of paths) {
     if (!(await source.exists(root))) continue;
-    const candidates = (await source.glob(`${root.replace(/\/$/, "")}/**/*`)).filter((p) =>
-      TEMPLATE_EXTENSIONS.some((ext) => p.toLowerCase().endsWith(ext)),
-    );
+    const candidates = (await source.glob(`${root.replace(/\/$/, "")}/**/*`)).filter(hasTemplateExtension);
     const contents = await Promise.all(candidates.map(async (p) => [p, await source.file(p).contents()] as const));
-    found.push(...contents.filter(([, text]) => CFN_MARKER.test(text)).map(([p]) => p));
+    found.push(...contents.filter(([, text]) => isCfnTemplate(text)).map(([p]) => p));
   }
   return [...new Set(found)].sort();
 }
 
-export const CFN_LINT_REPORT = "/reports/cfn-lint.json";
+export { CFN_LINT_REPORT } from "./cfn-lint-args.js";
 
 /** cfn-lint from PyPI at a pinned version, in a pinned Python image, with the pip cache mounted. */
 export function cfnLintContainer(): Container {
@@ -57,11 +54,10 @@ export async function runIac(source: Directory, config: DpraConfig): Promise<Act
       .withMountedDirectory("/src", source)
       .withWorkdir("/src")
       .withDirectory("/reports", dag.directory())
-      .withExec(["cfn-lint", "--format", "json", "--output-file", CFN_LINT_REPORT, "--", ...templates], { expect: ReturnType.Any });
+      .withExec(cfnLintArgs(templates), { expect: ReturnType.Any });
     return readScan(ran, {
       action: "iac",
       tool: "cfn-lint",
-      // JSON needs no optional dependency (SARIF output needs cfn-lint[sarif]).
       format: "cfn-lint-json",
       path: CFN_LINT_REPORT,
       name: "cfn-lint.json",

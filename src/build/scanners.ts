@@ -13,6 +13,7 @@ import {
   trivySourceSbom,
 } from "../../modules/trivy/src/trivy.js";
 import type { DpraConfig } from "../config/schema.js";
+import { scaScanners, semgrepRuleSelection } from "./scan-settings.js";
 import { emptyOutcome, lastLines, readScan, scanCompleted, type ActionOutcome } from "./outcome.js";
 
 export function sourceFile(source: Directory, path: string | undefined): File | undefined {
@@ -40,14 +41,12 @@ export async function runSecrets(source: Directory, config: DpraConfig): Promise
   });
 }
 
-/** Registry rulesets used when dpra.yaml names no rules: semgrep's default set (needs network access). */
-export const DEFAULT_SEMGREP_RULESETS = ["p/default"];
+export { DEFAULT_SEMGREP_RULESETS, scaScanners } from "./scan-settings.js";
 
 /** SAST with semgrep: local rules offline, registry rulesets when configured (or by default). */
 export async function runSast(source: Directory, config: DpraConfig): Promise<ActionOutcome> {
   const s = config.security.semgrep;
-  const rulesets = s.rules.length === 0 && s.rulesets.length === 0 ? DEFAULT_SEMGREP_RULESETS : s.rulesets;
-  const ran = semgrepScan(semgrepContainer(), source, { rules: s.rules, rulesets, exclude: s.exclude });
+  const ran = semgrepScan(semgrepContainer(), source, { ...semgrepRuleSelection(config), exclude: s.exclude });
   return readScan(ran, {
     action: "sast",
     tool: "semgrep",
@@ -59,10 +58,6 @@ export async function runSast(source: Directory, config: DpraConfig): Promise<Ac
   });
 }
 
-/** The trivy scanners the SCA action runs: misconfigurations are left to the IaC check, so that each is reported once. */
-export function scaScanners(config: DpraConfig): string[] {
-  return config.security.trivy.scanners.filter((s) => s !== "misconfig");
-}
 
 /** SCA with trivy over the source: dependency vulnerabilities, licenses (and secrets when configured). */
 export async function runSca(source: Directory, config: DpraConfig): Promise<ActionOutcome> {

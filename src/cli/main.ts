@@ -13,6 +13,7 @@ function lazy(name: string, summary: string, load: () => Promise<CliCommand>): C
 /** Subcommands by name. Add a command by adding its module here; nothing runs at import time. */
 export const COMMANDS: readonly CliCommand[] = [
   lazy("gate", "apply the dpra.yaml policy to scanner, linter and test reports", async () => (await import("./gate.js")).gateCommand),
+  lazy("scan", "run the build stage's scanners on this host (no container engine) and apply the policy", async () => (await import("./commands/scan.js")).scanCommand),
   lazy("plan", "print the DPRA run plan (text, Mermaid or Graphviz) of the application", async () => (await import("./commands/plan.js")).planCliCommand),
 ];
 

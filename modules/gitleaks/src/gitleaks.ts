@@ -2,19 +2,32 @@
 // module both call these, so the recipe exists once.
 import { dag, ReturnType, type Container, type Directory, type File } from "@dagger.io/dagger";
 import { gitleaksImageRef } from "./pin.js";
+import {
+  GITLEAKS_BASELINE_PATH,
+  GITLEAKS_CONFIG_PATH,
+  GITLEAKS_IGNORE_PATH,
+  GITLEAKS_REPORT_DIR,
+  GITLEAKS_SOURCE_PATH,
+  gitleaksArgs,
+  type GitleaksFormat,
+  type GitleaksMode,
+} from "./args.js";
 
 export { GITLEAKS_REPOSITORY, GITLEAKS_DEFAULT_VERSION, GITLEAKS_DIGESTS, gitleaksImageRef } from "./pin.js";
 
-export const GITLEAKS_SOURCE_PATH = "/src";
-export const GITLEAKS_REPORT_DIR = "/reports";
-export const GITLEAKS_CONFIG_PATH = "/etc/gitleaks/gitleaks.toml";
-export const GITLEAKS_IGNORE_PATH = "/etc/gitleaks/.gitleaksignore";
-export const GITLEAKS_BASELINE_PATH = "/etc/gitleaks/baseline.json";
-
-/** `dir` scans the files as they are; `git` scans every commit of the history (needs `.git`). */
-export type GitleaksMode = "dir" | "git";
-/** The report formats gitleaks writes that dpra parses. */
-export type GitleaksFormat = "json" | "sarif";
+export {
+  GITLEAKS_SOURCE_PATH,
+  GITLEAKS_REPORT_DIR,
+  GITLEAKS_CONFIG_PATH,
+  GITLEAKS_IGNORE_PATH,
+  GITLEAKS_BASELINE_PATH,
+  GITLEAKS_CONTAINER_PATHS,
+  gitleaksArgs,
+  gitleaksReportPath,
+  type GitleaksFormat,
+  type GitleaksMode,
+  type GitleaksPaths,
+} from "./args.js";
 
 export interface GitleaksOptions {
   mode: GitleaksMode;
@@ -32,35 +45,6 @@ export interface GitleaksOptions {
 /** The container gitleaks runs in: the caller's container when given, else the pinned image. */
 export function gitleaksContainer(version?: string, container?: Container): Container {
   return container ?? dag.container().from(gitleaksImageRef(version));
-}
-
-export function gitleaksReportPath(format: GitleaksFormat): string {
-  return `${GITLEAKS_REPORT_DIR}/gitleaks.${format === "sarif" ? "sarif" : "json"}`;
-}
-
-/** The gitleaks command line. Redaction is always on: a secret never reaches a report or a log. */
-export function gitleaksArgs(
-  format: GitleaksFormat,
-  opts: { mode: GitleaksMode; config?: boolean; ignoreFile?: boolean; baseline?: boolean; logOpts?: string },
-): string[] {
-  const args = [
-    "gitleaks",
-    opts.mode,
-    "--no-banner",
-    "--no-color",
-    "--redact",
-    "--report-format",
-    format,
-    "--report-path",
-    gitleaksReportPath(format),
-  ];
-  if (opts.config) args.push("--config", GITLEAKS_CONFIG_PATH);
-  if (opts.ignoreFile) args.push("--gitleaks-ignore-path", GITLEAKS_IGNORE_PATH);
-  if (opts.baseline) args.push("--baseline-path", GITLEAKS_BASELINE_PATH);
-  if (opts.mode === "git" && opts.logOpts) args.push(`--log-opts=${opts.logOpts}`);
-  // Target `.` from the source workdir, so that report paths are relative to the source.
-  args.push(".");
-  return args;
 }
 
 /**

@@ -2,23 +2,42 @@
 // module both call these, so the recipe exists once.
 import { dag, ReturnType, type Container, type Directory, type File } from "@dagger.io/dagger";
 import { trivyImageRef } from "./pin.js";
+import {
+  TRIVY_CACHE_KEY,
+  TRIVY_CACHE_PATH,
+  TRIVY_IGNORE_PATH,
+  TRIVY_INPUT_PATH,
+  TRIVY_REPORT_DIR,
+  TRIVY_SOURCE_PATH,
+  trivyConvertArgs,
+  trivyFsArgs,
+  trivyImageArgs,
+  trivySbomArgs,
+} from "./args.js";
+
+export {
+  TRIVY_SOURCE_PATH,
+  TRIVY_INPUT_PATH,
+  TRIVY_REPORT_DIR,
+  TRIVY_JSON_REPORT,
+  TRIVY_SARIF_REPORT,
+  TRIVY_SBOM_REPORT,
+  TRIVY_IGNORE_PATH,
+  TRIVY_CACHE_PATH,
+  TRIVY_CACHE_KEY,
+  TRIVY_SCANNERS,
+  TRIVY_SEVERITIES,
+  TRIVY_CONTAINER_PATHS,
+  trivyConvertArgs,
+  trivyFsArgs,
+  trivyImageArgs,
+  trivySbomArgs,
+  type TrivyArgsOptions,
+  type TrivyPaths,
+  type TrivyScanner,
+} from "./args.js";
 
 export { TRIVY_REPOSITORY, TRIVY_DEFAULT_VERSION, TRIVY_DIGESTS, trivyImageRef } from "./pin.js";
-
-export const TRIVY_SOURCE_PATH = "/src";
-export const TRIVY_INPUT_PATH = "/input/image.tar";
-export const TRIVY_REPORT_DIR = "/reports";
-export const TRIVY_JSON_REPORT = `${TRIVY_REPORT_DIR}/trivy.json`;
-export const TRIVY_SARIF_REPORT = `${TRIVY_REPORT_DIR}/trivy.sarif`;
-export const TRIVY_SBOM_REPORT = `${TRIVY_REPORT_DIR}/sbom.cdx.json`;
-export const TRIVY_IGNORE_PATH = "/etc/trivy/.trivyignore";
-/** The vulnerability DB and the misconfiguration checks bundle live here; a cache volume keeps them between runs. */
-export const TRIVY_CACHE_PATH = "/root/.cache/trivy";
-export const TRIVY_CACHE_KEY = "trivy-cache";
-
-export const TRIVY_SCANNERS = ["vuln", "secret", "misconfig", "license"] as const;
-export type TrivyScanner = (typeof TRIVY_SCANNERS)[number];
-export const TRIVY_SEVERITIES = ["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
 
 export interface TrivyScanOptions {
   /** Which scanners run. Default for `fs`: all four; for `image`: vuln and secret. */
@@ -49,73 +68,6 @@ export function trivyContainer(version?: string, container?: Container, day: str
     .withMountedCache(TRIVY_CACHE_PATH, dag.cacheVolume(TRIVY_CACHE_KEY))
     .withEnvVariable("SCAN_DAY", day)
     .withDirectory(TRIVY_REPORT_DIR, dag.directory());
-}
-
-function checkedList(kind: string, values: readonly string[], allowed: readonly string[]): string {
-  for (const v of values) {
-    if (!allowed.includes(v)) throw new Error(`trivy: unknown ${kind} "${v}"; expected one of ${allowed.join(", ")}.`);
-  }
-  return values.join(",");
-}
-
-/** Flags shared by every trivy scan: cache, filters, ignore file. */
-function commonFlags(opts: Omit<TrivyScanOptions, "ignoreFile"> & { ignoreFile?: boolean }, defaultScanners: readonly string[]): string[] {
-  const scanners = opts.scanners && opts.scanners.length > 0 ? opts.scanners : defaultScanners;
-  const args = ["--cache-dir", TRIVY_CACHE_PATH, "--scanners", checkedList("scanner", scanners, TRIVY_SCANNERS)];
-  if (opts.severities && opts.severities.length > 0) {
-    args.push("--severity", checkedList("severity", opts.severities.map((s) => s.toUpperCase()), TRIVY_SEVERITIES));
-  }
-  if (opts.ignoreFile) args.push("--ignorefile", TRIVY_IGNORE_PATH);
-  for (const dir of opts.skipDirs ?? []) args.push("--skip-dirs", dir);
-  return args;
-}
-
-function target(path: string | undefined): string {
-  const p = path === undefined || path === "." ? "" : path.replace(/^\.\//, "");
-  if (p.startsWith("/") || p.split("/").includes("..")) {
-    throw new Error(`trivy: path "${path}" must be relative to the source, without a leading / or ..`);
-  }
-  return p === "" ? "." : p;
-}
-
-/** `trivy fs` over the source: vulnerabilities, secrets, IaC and Dockerfile misconfigurations, licenses. */
-export function trivyFsArgs(opts: Omit<TrivyScanOptions, "ignoreFile"> & { ignoreFile?: boolean }): string[] {
-  return [
-    "trivy",
-    "fs",
-    ...commonFlags(opts, TRIVY_SCANNERS),
-    "--format",
-    "json",
-    "--output",
-    TRIVY_JSON_REPORT,
-    target(opts.path),
-  ];
-}
-
-/** `trivy image` on an OCI tarball: OS and language packages of the packaged image. */
-export function trivyImageArgs(opts: Omit<TrivyScanOptions, "ignoreFile" | "path"> & { ignoreFile?: boolean }): string[] {
-  return [
-    "trivy",
-    "image",
-    ...commonFlags(opts, ["vuln", "secret"]),
-    "--input",
-    TRIVY_INPUT_PATH,
-    "--format",
-    "json",
-    "--output",
-    TRIVY_JSON_REPORT,
-  ];
-}
-
-/** A CycloneDX SBOM of the source's dependencies (`fs`) or of an image tarball (`image`). */
-export function trivySbomArgs(kind: "fs" | "image", path?: string): string[] {
-  const args = ["trivy", kind, "--cache-dir", TRIVY_CACHE_PATH, "--format", "cyclonedx", "--output", TRIVY_SBOM_REPORT];
-  return kind === "fs" ? [...args, target(path)] : [...args, "--input", TRIVY_INPUT_PATH];
-}
-
-/** Turns the JSON report into SARIF with `trivy convert`: no second scan, no DB access. */
-export function trivyConvertArgs(): string[] {
-  return ["trivy", "convert", "--format", "sarif", "--output", TRIVY_SARIF_REPORT, TRIVY_JSON_REPORT];
 }
 
 function withSource(base: Container, source: Directory): Container {

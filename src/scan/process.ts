@@ -1,0 +1,24 @@
+// Runs one tool process on the host: argv without a shell, output captured, wall time measured.
+import { spawn } from "node:child_process";
+
+export interface ProcessResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** Wall time in milliseconds. */
+  ms: number;
+}
+
+/** Runs `bin args...` in `cwd`; a process that cannot start resolves with exit code 127 and the reason in stderr. */
+export function runProcess(bin: string, args: readonly string[], cwd: string, env: Readonly<Record<string, string>>): Promise<ProcessResult> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    let stdout = "";
+    let stderr = "";
+    const child = spawn(bin, [...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    child.on("error", (err) => resolve({ exitCode: 127, stdout, stderr: `${stderr}${err.message}`, ms: performance.now() - started }));
+    child.on("close", (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr, ms: performance.now() - started }));
+  });
+}

@@ -1,0 +1,103 @@
+// `dpra scan`'s engine: resolves the host tools, runs every scan concurrently, reads the real
+// reports with the project's parsers and judges them with the build stage's policy.
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { lastLines } from "../build/outcome.js";
+import type { DpraConfig } from "../config/schema.js";
+import type { FindingSet } from "../findings/model.js";
+import { parseReportFile } from "../findings/parse.js";
+import { toolFailureSet } from "../findings/tool-failure.js";
+import { evaluateGate, type GateResult } from "../policy/gate.js";
+import { missingToolMessage, resolveHostTool, type HostLookup, type HostTool } from "../tools/host.js";
+import { runProcess } from "./process.js";
+import { scanSteps, type ScanStep, type ScanTool, type StepContext } from "./steps.js";
+import { findHostTemplates } from "./templates.js";
+
+export interface ScanOptions extends HostLookup {
+  source: string;
+  outputDir: string;
+  config: DpraConfig;
+  skip: readonly ScanTool[];
+  offline: boolean;
+  trivyCacheDir: string;
+  today: Date;
+}
+
+export interface StepRun {
+  step: ScanStep;
+  exitCode: number;
+  ms: number;
+  /** Why the scan did not complete, when it did not. */
+  incomplete?: string;
+}
+
+export interface ScanResult {
+  result: GateResult;
+  runs: StepRun[];
+  tools: HostTool[];
+  /** Tools whose version is not the pin. */
+  versionWarnings: string[];
+  skipped: ScanTool[];
+  notes: string[];
+  /** Wall time of all scans together, in milliseconds. */
+  ms: number;
+}
+
+/** A tool that is needed and not installed: `dpra scan` exits 2 with these messages. */
+export class MissingToolError extends Error {
+  override name = "MissingToolError";
+}
+
+async function readStep(step: ScanStep, exitCode: number, stderr: string): Promise<{ set?: FindingSet; incomplete?: string }> {
+  const why = lastLines(stderr) || "no output";
+  const name = path.basename(step.report);
+  if (!existsSync(step.report)) {
+    if (exitCode === 0 && step.missingMeansEmpty) return { set: { tool: step.tool, format: step.format ?? "", findings: [], toolErrors: [] } };
+    return { incomplete: `${step.tool} exited ${exitCode} without writing ${name}: ${why}` };
+  }
+  const incomplete = step.completed(exitCode) ? undefined : `${step.tool} exited ${exitCode}: ${why}`;
+  if (step.format === undefined) return { incomplete };
+  try {
+    return { set: await parseReportFile(step.report, { file: name, tool: step.tool, format: step.format, category: step.category }), incomplete };
+  } catch (err) {
+    return { incomplete: `the ${step.tool} report ${name} could not be read: ${(err as Error).message}` };
+  }
+}
+
+/** Runs the scans; throws MissingToolError when a needed tool is not installed. */
+export async function runScan(opts: ScanOptions): Promise<ScanResult> {
+  const rawDir = path.join(opts.outputDir, "raw");
+  const ctx: StepContext = { source: opts.source, rawDir, trivyCacheDir: opts.trivyCacheDir, offline: opts.offline };
+  const templates = await findHostTemplates(opts.source, opts.config.quality.iac.paths);
+  const planned = scanSteps(opts.config, templates, ctx);
+  const steps = planned.steps.filter((s) => !opts.skip.includes(s.tool));
+  const needed = [...new Set(steps.map((s) => s.tool))];
+  const resolved = await Promise.all(needed.map(async (name) => [name, await resolveHostTool(name, opts)] as const));
+  const missing = resolved.filter(([, t]) => t === undefined).map(([name]) => missingToolMessage(name, opts));
+  if (missing.length > 0) throw new MissingToolError(missing.join("\n"));
+  const tools = new Map(resolved.map(([name, t]) => [name, t as HostTool]));
+  const versionWarnings = [...tools.values()]
+    .filter((t) => t.version !== t.pinned)
+    .map((t) => `${t.name} at ${t.bin} is version ${t.version ?? "(unknown)"}, the pin is ${t.pinned}`);
+  await mkdir(rawDir, { recursive: true });
+  const started = performance.now();
+  const outcomes = await Promise.all(
+    steps.map(async (step) => {
+      const tool = tools.get(step.tool)!;
+      const ran = await runProcess(tool.bin, step.args, opts.source, tool.env);
+      const read = await readStep(step, ran.exitCode, ran.stderr);
+      return { run: { step, exitCode: ran.exitCode, ms: ran.ms, incomplete: read.incomplete }, set: read.set };
+    }),
+  );
+  const ms = performance.now() - started;
+  const sets: FindingSet[] = [];
+  for (const o of outcomes) {
+    if (o.set) sets.push(o.set);
+    if (o.run.incomplete) sets.push(toolFailureSet(o.run.step.tool, o.run.step.category, o.run.incomplete));
+  }
+  const baselineFile = opts.config.policy.baseline ? path.resolve(opts.source, opts.config.policy.baseline) : undefined;
+  const baseline = baselineFile ? (await parseReportFile(baselineFile, { file: opts.config.policy.baseline })).findings : undefined;
+  const result = evaluateGate(sets, opts.config.policy, { today: opts.today, baseline });
+  return { result, runs: outcomes.map((o) => o.run), tools: [...tools.values()], versionWarnings, skipped: [...opts.skip], notes: planned.notes, ms };
+}

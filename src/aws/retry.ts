@@ -2,8 +2,10 @@
 // Usage: `await callAws({ role: roleArn, action: "cloudformation:CreateChangeSet", resource: stackName }, () => client.send(cmd))`
 // retries throttling/5xx with backoff and turns a final failure into one actionable sentence, e.g.
 // "AccessDenied: role arn:aws:iam::111111111111:role/dpra-gamma may not call cloudformation:CreateChangeSet on fruit-api. ...".
-// The SDK clients are built with maxAttempts 1 (see src/aws/ecr/client.ts) so that retries
-// happen here, once, with one policy that tests can observe and that logs nothing secret.
+// Each AWS call has exactly one retry layer (docs/aws-retries.md). This one serves the ECR and ECS
+// clients, which are built with `sdkSingleAttempt()` (maxAttempts 1, src/aws/sdk.ts): their calls go
+// through `callAws` and are tried at most RETRY_MAX_ATTEMPTS times. The CloudFormation, CloudWatch,
+// Synthetics and FIS clients retry in the SDK instead (`sdkRetrying()`), and are not wrapped here.
 
 /** Who is calling and what, so that a failure can say which permission is missing. */
 export interface AwsCallContext {
@@ -26,7 +28,10 @@ export interface RetryOptions {
   random?: () => number;
 }
 
-const DEFAULTS = { maxAttempts: 5, baseDelayMs: 250, maxDelayMs: 8_000 } as const;
+/** Attempts per call (the first included) of the calls this layer retries. */
+export const RETRY_MAX_ATTEMPTS = 5;
+
+const DEFAULTS = { maxAttempts: RETRY_MAX_ATTEMPTS, baseDelayMs: 250, maxDelayMs: 8_000 } as const;
 
 /** Error codes AWS services use when they throttle the caller. */
 const THROTTLING_CODES = new Set([

@@ -41,3 +41,23 @@ export function ecsSdk(): Promise<EcsSdk> {
   ecs ??= import("@aws-sdk/client-ecs");
   return ecs;
 }
+
+/**
+ * The one retry layer of each AWS call (docs/aws-retries.md). CloudFormation, CloudWatch,
+ * Synthetics and FIS clients retry in the SDK (standard mode: exponential backoff with jitter,
+ * a retry quota per client); the project's loops around those calls do not retry them again.
+ */
+export const SDK_MAX_ATTEMPTS = 5;
+
+/** Client options for a client whose calls the SDK retries (standard mode, SDK_MAX_ATTEMPTS in all). */
+export function sdkRetrying(): { maxAttempts: number; retryMode: "standard" } {
+  return { maxAttempts: SDK_MAX_ATTEMPTS, retryMode: "standard" };
+}
+
+/**
+ * Client options for a client whose calls `callAws` (src/aws/retry.ts) retries: ECR and ECS.
+ * The SDK makes one attempt per send, so a throttled call is tried `RETRY_MAX_ATTEMPTS` times in all.
+ */
+export function sdkSingleAttempt(): { maxAttempts: 1 } {
+  return { maxAttempts: 1 };
+}

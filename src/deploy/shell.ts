@@ -6,7 +6,7 @@ import { contentRunId } from "../aws/deploy/plan.js";
 import type { DpraConfig } from "../config/schema.js";
 import { loadSourceConfig } from "../shell/source.js";
 import type { CredentialProvider } from "../aws/credentials/providers.js";
-import { cloudFormationSdk, cloudWatchSdk } from "../aws/sdk.js";
+import { cloudFormationSdk, cloudWatchSdk, sdkRetrying } from "../aws/sdk.js";
 import { runIdentity, type CredentialSecrets } from "../publish/credentials.js";
 import { DeployResult } from "./result.js";
 
@@ -26,8 +26,8 @@ export interface DeployArgs {
 export async function sdkClientFactory(): Promise<(region: string, credentials: CredentialProvider) => RegionClients> {
   const [cfn, cw] = await Promise.all([cloudFormationSdk(), cloudWatchSdk()]);
   return (region, credentials) => ({
-    cloudFormation: new cfn.CloudFormationClient({ region, credentials, maxAttempts: 5 }),
-    cloudWatch: new cw.CloudWatchClient({ region, credentials, maxAttempts: 5 }),
+    cloudFormation: new cfn.CloudFormationClient({ region, credentials, ...sdkRetrying() }),
+    cloudWatch: new cw.CloudWatchClient({ region, credentials, ...sdkRetrying() }),
   });
 }
 

@@ -5,7 +5,7 @@ import type { FisClient } from "@aws-sdk/client-fis";
 import type { SyntheticsClient } from "@aws-sdk/client-synthetics";
 import type { CredentialProvider } from "../aws/credentials/providers.js";
 import type { RegionClients } from "../aws/deploy/environment.js";
-import { ecsSdk } from "../aws/sdk.js";
+import { ecsSdk, sdkRetrying, sdkSingleAttempt } from "../aws/sdk.js";
 import { loadSyntheticsSdk } from "../aws/synthetics/sdk.js";
 import { sdkClientFactory } from "../deploy/shell.js";
 
@@ -32,15 +32,15 @@ export const sdkWorld: AwsWorld = {
   },
   synthetics: async (_env, region, credentials) => {
     const { SyntheticsClient } = await loadSyntheticsSdk();
-    return new SyntheticsClient({ region, credentials, maxAttempts: 5 });
+    return new SyntheticsClient({ region, credentials, ...sdkRetrying() });
   },
   fis: async (_env, region, credentials) => {
     const { FisClient } = await import("@aws-sdk/client-fis");
-    return new FisClient({ region, credentials, maxAttempts: 5 });
+    return new FisClient({ region, credentials, ...sdkRetrying() });
   },
   ecs: async (_env, region, credentials) => {
     const { ECSClient } = await ecsSdk();
-    // One attempt per send: the migration task code retries (and backs off on throttling) itself.
-    return new ECSClient({ region, credentials, maxAttempts: 1 });
+    // One attempt per send: callAws in the migration task code is the retry layer (docs/aws-retries.md).
+    return new ECSClient({ region, credentials, ...sdkSingleAttempt() });
   },
 };

@@ -1,6 +1,5 @@
 import type { Change, CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { cloudFormationSdk } from "../sdk.js";
-import { isThrottling, sleep } from "./poll.js";
 
 /** One resource change of a change set, in the deployer's own terms. */
 export interface ResourceChangeView {
@@ -37,18 +36,13 @@ export async function describeChangeSetDiff(
   let next: string | undefined;
   let resolvedStack = stackName;
   let resolvedName = changeSet;
-  let throttles = 0;
+  // Throttling is retried by the SDK client, the one retry layer (docs/aws-retries.md).
   do {
-    try {
-      const page = await client.send(new (await cloudFormationSdk()).DescribeChangeSetCommand({ StackName: changeSet.startsWith("arn:") ? undefined : stackName, ChangeSetName: changeSet, NextToken: next }));
-      changes.push(...(page.Changes ?? []));
-      resolvedStack = page.StackName ?? resolvedStack;
-      resolvedName = page.ChangeSetName ?? resolvedName;
-      next = page.NextToken;
-    } catch (err) {
-      if (!isThrottling(err) || ++throttles > 8) throw err;
-      await sleep(1000 * 2 ** Math.min(throttles, 5));
-    }
+    const page = await client.send(new (await cloudFormationSdk()).DescribeChangeSetCommand({ StackName: changeSet.startsWith("arn:") ? undefined : stackName, ChangeSetName: changeSet, NextToken: next }));
+    changes.push(...(page.Changes ?? []));
+    resolvedStack = page.StackName ?? resolvedStack;
+    resolvedName = page.ChangeSetName ?? resolvedName;
+    next = page.NextToken;
   } while (next);
   const views: ResourceChangeView[] = [];
   for (const change of changes) {

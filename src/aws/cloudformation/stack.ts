@@ -1,6 +1,6 @@
 import type { CloudFormationClient, Stack } from "@aws-sdk/client-cloudformation";
 import { cloudFormationSdk } from "../sdk.js";
-import { errorText, isThrottling, sleep } from "./poll.js";
+import { errorText } from "./poll.js";
 
 /** A stack that does not exist, or exists only as a deleted record. */
 function isMissingStackError(err: unknown): boolean {
@@ -9,26 +9,18 @@ function isMissingStackError(err: unknown): boolean {
 }
 
 /**
- * The stack, or undefined when it does not exist. Throttling is retried with backoff (bounded),
- * because every decision of the deployer starts from this call.
+ * The stack, or undefined when it does not exist. Throttling is retried by the SDK client (the one
+ * retry layer, docs/aws-retries.md); a call still throttled after that fails here, with the cause kept.
  */
 export async function describeStack(client: CloudFormationClient, stackName: string, signal?: AbortSignal): Promise<Stack | undefined> {
-  let delay = 1000;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const out = await client.send(new (await cloudFormationSdk()).DescribeStacksCommand({ StackName: stackName }), { abortSignal: signal });
-      const stack = out.Stacks?.[0];
-      if (!stack || stack.StackStatus === "DELETE_COMPLETE") return undefined;
-      return stack;
-    } catch (err) {
-      if (isMissingStackError(err)) return undefined;
-      if (isThrottling(err) && attempt < 8) {
-        await sleep(delay, signal);
-        delay = Math.min(delay * 2, 30_000);
-        continue;
-      }
-      throw new Error(`DescribeStacks ${stackName} failed: ${errorText(err)}`, { cause: err });
-    }
+  try {
+    const out = await client.send(new (await cloudFormationSdk()).DescribeStacksCommand({ StackName: stackName }), { abortSignal: signal });
+    const stack = out.Stacks?.[0];
+    if (!stack || stack.StackStatus === "DELETE_COMPLETE") return undefined;
+    return stack;
+  } catch (err) {
+    if (isMissingStackError(err)) return undefined;
+    throw new Error(`DescribeStacks ${stackName} failed: ${errorText(err)}`, { cause: err });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { ECRClient } from "@aws-sdk/client-ecr";
 import type { AwsIdentity } from "../credentials/providers.js";
-import { ecrSdk } from "../sdk.js";
+import { ecrSdk, sdkSingleAttempt } from "../sdk.js";
 import { AwsActionError, awsErrorCode, callAws, type RetryOptions } from "../retry.js";
 
 /** What the ECR code uses of a client: `send`. */
@@ -17,11 +17,11 @@ export interface Registry {
   readonly retry: RetryOptions;
 }
 
-/** Retries are done by `callAws` (one observable policy), so the SDK's own retry is off. */
+/** Retries are done by `callAws` (one observable policy), so the SDK's own retry is off (docs/aws-retries.md). */
 export function ecrRegistry(identity: AwsIdentity, accountId: string, region: string, retry: RetryOptions = {}): Registry {
   // The client (and the SDK package) is made on the first call, not when the registry is described.
   let real: Promise<ECRClient> | undefined;
-  const sdkClient = () => (real ??= ecrSdk().then((sdk) => new sdk.ECRClient({ region, credentials: identity.credentials, maxAttempts: 1 })));
+  const sdkClient = () => (real ??= ecrSdk().then((sdk) => new sdk.ECRClient({ region, credentials: identity.credentials, ...sdkSingleAttempt() })));
   const client = {
     send: (async (command: Parameters<ECRClient["send"]>[0], options?: Parameters<ECRClient["send"]>[1]) =>
       (await sdkClient()).send(command, options as never)) as EcrSender["send"],

@@ -5,6 +5,7 @@ import { runIdentity, type CredentialSecrets } from "../../publish/credentials.j
 import { describeRun, type CanaryReport } from "./canary.js";
 import type { Clock } from "./clock.js";
 import { environmentCanary } from "./gamma.js";
+import { sdkRetrying } from "../sdk.js";
 import { loadSyntheticsSdk } from "./sdk.js";
 
 export interface CanaryCallArgs {
@@ -46,7 +47,7 @@ export async function canaryFunction(
   const { SyntheticsClient } = await loadSyntheticsSdk();
   const identity = await runIdentity(args.secrets, { app: args.app, region: args.region });
   const aws = args.environment ? identity.forRole(args.environment.name, args.environment.env.roleArn, args.region) : identity.base;
-  const client = new SyntheticsClient({ region: args.region, credentials: aws.credentials });
+  const client = new SyntheticsClient({ region: args.region, credentials: aws.credentials, ...sdkRetrying() });
   const report = await environmentCanary(source, merged, { name: "(given endpoint)", outputs: { [config.endpointOutput]: args.endpoint } }, client, clock);
   const text = formatCanaryReport(report);
   if (!report.passed) throw new Error(text);

@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "**/node_modules/", "sdk/", "**/sdk/", "dist/", "**/dist/", "reports/", "coverage/"] },
+  { ignores: ["node_modules/", "**/node_modules/", "sdk/", "**/sdk/", "dist/", "**/dist/", "reports/", "coverage/", ".tools/", "**/dpra-reports/", "**/test-results/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -19,14 +19,7 @@ async function installerFor(kind: ToolPin["install"]["kind"]): Promise<Installer
     case "go": return (await import("./tools/install-go.js")).installGo;
     case "pip": return (await import("./tools/install-pip.js")).installPip;
     case "npm": return (await import("./tools/install-npm.js")).installNpm;
-    case "maven": {
-      // Kept as a runtime path so that a checkout without it still installs everything else.
-      const mod = (await import(new URL("./tools/install-maven.ts", import.meta.url).href).catch(() => undefined)) as
-        | { installMaven?: Installer }
-        | undefined;
-      if (!mod?.installMaven) throw new InstallError("no installer for Maven artifacts (scripts/tools/install-maven.ts)");
-      return mod.installMaven;
-    }
+    case "maven": return (await import("./tools/install-maven.js")).installMaven;
   }
 }
 

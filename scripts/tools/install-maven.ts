@@ -3,24 +3,25 @@
 // `.tools/<name>-<version>/`), or `mvn dependency:copy-dependencies` of a generated POM fetches a
 // jar with its runtime dependencies into `.tools/<name>-<version>/lib/`. Either way
 // `.tools/bin/<name>` is a small launcher script. A finished install leaves a marker naming the
-// pin, so a second run with the same pin does nothing.
+// pin (the installer's marker, scripts/tools/marker.ts), so a second run with the same pin does nothing.
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { MavenInstall, ToolPin } from "../../src/tools/catalog.js";
+import { InstallError, type ToolsLayout } from "./layout.js";
 
 const COORDINATE = /^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+$/;
 const VERSIONED = /^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+$/;
 
 function mavenInstall(pin: ToolPin): MavenInstall {
   const install = pin.install;
-  if (install.kind !== "maven") throw new Error(`src/tools/catalog.ts: ${pin.name}.install.kind is "${install.kind}", installMaven takes "maven" only.`);
+  if (install.kind !== "maven") throw new InstallError(`src/tools/catalog.ts: ${pin.name}.install.kind is "${install.kind}", installMaven takes "maven" only.`);
   if (!COORDINATE.test(install.artifact)) {
-    throw new Error(`src/tools/catalog.ts: ${pin.name}.install.artifact "${install.artifact}" must be "group:artifact" (the version is its own field).`);
+    throw new InstallError(`src/tools/catalog.ts: ${pin.name}.install.artifact "${install.artifact}" must be "group:artifact" (the version is its own field).`);
   }
   if (install.packaging === "jar") {
     for (const extra of install.runtime) {
-      if (!VERSIONED.test(extra)) throw new Error(`src/tools/catalog.ts: ${pin.name}.install.runtime entry "${extra}" must be "group:artifact:version".`);
+      if (!VERSIONED.test(extra)) throw new InstallError(`src/tools/catalog.ts: ${pin.name}.install.runtime entry "${extra}" must be "group:artifact:version".`);
     }
   }
   return install;
@@ -28,10 +29,10 @@ function mavenInstall(pin: ToolPin): MavenInstall {
 
 function mvn(args: string[], cwd: string): void {
   const run = spawnSync("mvn", ["--batch-mode", "--quiet", ...args], { cwd, encoding: "utf8", timeout: 15 * 60_000 });
-  if (run.error) throw new Error(`mvn could not run (${run.error.message}): install Maven 3 and a JDK 17 or later, then run npm run tools:install again.`);
+  if (run.error) throw new InstallError(`mvn could not run (${run.error.message}): install Maven 3 and a JDK 17 or later, then run npm run tools:install again.`);
   if (run.status !== 0) {
     const said = `${run.stdout}${run.stderr}`.trim().split("\n").slice(-15).join("\n");
-    throw new Error(`mvn ${args.join(" ")} failed (exit ${run.status}):\n${said}`);
+    throw new InstallError(`mvn ${args.join(" ")} failed (exit ${run.status}):\n${said}`);
   }
 }
 
@@ -63,31 +64,26 @@ export function assemblyPom(install: Extract<MavenInstall, { packaging: "jar" }>
 }
 
 /** Installs a maven-kind pin into `toolsDir` (normally `.tools`) and returns its launcher. */
-export async function installMaven(pin: ToolPin, toolsDir: string): Promise<{ bin: string }> {
+export async function installMaven(pin: ToolPin, layout: ToolsLayout): Promise<{ bin: string }> {
   const install = mavenInstall(pin);
-  const home = path.resolve(toolsDir, `${pin.name}-${pin.version}`);
-  const binDir = path.resolve(toolsDir, "bin");
-  const bin = path.join(binDir, pin.name);
-  const marker = path.join(home, ".dpra-installed");
-  const stamp = JSON.stringify(install);
-  if (existsSync(bin) && existsSync(marker) && readFileSync(marker, "utf8") === stamp) return { bin };
-
+  const home = path.resolve(layout.root, `${pin.name}-${pin.version}`);
+  const bin = path.join(layout.bin, pin.name);
+  // A half-finished earlier attempt leaves nothing behind that this one would trust.
   rmSync(home, { recursive: true, force: true });
   mkdirSync(home, { recursive: true });
-  mkdirSync(binDir, { recursive: true });
 
   let script: string;
   if (install.packaging === "tar.gz") {
     const download = path.join(home, ".download");
     mvn(["dependency:copy", `-Dartifact=${install.artifact}:${install.version}:tar.gz`, `-DoutputDirectory=${download}`], home);
     const archives = readdirSync(download).filter((f) => f.endsWith(".tar.gz"));
-    if (archives.length !== 1) throw new Error(`${download}: expected one .tar.gz from ${install.artifact}:${install.version}, found ${archives.length}.`);
+    if (archives.length !== 1) throw new InstallError(`${download}: expected one .tar.gz from ${install.artifact}:${install.version}, found ${archives.length}.`);
     const untar = spawnSync("tar", ["-xzf", path.join(download, archives[0]!), "-C", home], { encoding: "utf8" });
-    if (untar.status !== 0) throw new Error(`tar could not unpack ${archives[0]}: ${untar.stderr.trim()}`);
+    if (untar.status !== 0) throw new InstallError(`tar could not unpack ${archives[0]}: ${untar.stderr.trim()}`);
     rmSync(download, { recursive: true, force: true });
     const launcher = path.join(home, install.launcher);
     if (!existsSync(launcher)) {
-      throw new Error(`src/tools/catalog.ts: ${pin.name}.install.launcher "${install.launcher}" is not in the unpacked archive (${home}).`);
+      throw new InstallError(`src/tools/catalog.ts: ${pin.name}.install.launcher "${install.launcher}" is not in the unpacked archive (${home}).`);
     }
     chmodSync(launcher, 0o755);
     script = launcherScript(`exec "${launcher}" "$@"`);
@@ -95,12 +91,11 @@ export async function installMaven(pin: ToolPin, toolsDir: string): Promise<{ bi
     writeFileSync(path.join(home, "pom.xml"), assemblyPom(install));
     mvn(["dependency:copy-dependencies", "-DincludeScope=runtime", `-DoutputDirectory=${path.join(home, "lib")}`], home);
     if (!existsSync(path.join(home, "lib", `${install.artifact.split(":")[1]}-${install.version}.jar`))) {
-      throw new Error(`${home}/lib: ${install.artifact}:${install.version} was not copied by Maven.`);
+      throw new InstallError(`${home}/lib: ${install.artifact}:${install.version} was not copied by Maven.`);
     }
     script = launcherScript(`JAVA="\${JAVA_HOME:+$JAVA_HOME/bin/}java"\nexec "$JAVA" -cp "${path.join(home, "lib")}/*" ${install.mainClass} "$@"`);
   }
   writeFileSync(bin, script, { mode: 0o755 });
   chmodSync(bin, 0o755);
-  writeFileSync(marker, stamp);
   return { bin };
 }

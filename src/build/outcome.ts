@@ -4,6 +4,7 @@ import type { Container, File } from "@dagger.io/dagger";
 import type { Category, FindingSet, ToolName } from "../findings/model.js";
 import { parseReport } from "../findings/parse.js";
 import { toolFailureSet } from "../findings/tool-failure.js";
+import { lastLines } from "./scan-completed.js";
 
 /** What one action produced: finding sets, what did not complete, and raw reports to keep. */
 export interface ActionOutcome {
@@ -47,9 +48,6 @@ interface ReadSpec {
   missingMeansEmpty?: boolean;
 }
 
-export function lastLines(text: string, n = 5): string {
-  return text.trim().split(/\r?\n/).slice(-n).join("\n");
-}
 
 /** Reads a scan's report from the container it ran in and parses it. */
 export async function readScan(ran: Container, spec: ReadSpec): Promise<ActionOutcome> {

@@ -17,3 +17,8 @@ export const scanCompleted = {
   // itself (e.g. 1 for "Missing optional dependencies sarif").
   cfnLint: (code: number) => code % 2 === 0,
 };
+
+/** The last lines of a tool's output, for a failure message. */
+export function lastLines(text: string, n = 5): string {
+  return text.trim().split(/\r?\n/).slice(-n).join("\n");
+}

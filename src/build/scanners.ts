@@ -14,7 +14,8 @@ import {
 } from "../../modules/trivy/src/trivy.js";
 import type { DpraConfig } from "../config/schema.js";
 import { scaScanners, semgrepRuleSelection } from "./scan-settings.js";
-import { emptyOutcome, lastLines, readScan, scanCompleted, type ActionOutcome } from "./outcome.js";
+import { emptyOutcome, readScan, scanCompleted, type ActionOutcome } from "./outcome.js";
+import { lastLines } from "./scan-completed.js";
 
 export function sourceFile(source: Directory, path: string | undefined): File | undefined {
   return path ? source.file(path) : undefined;

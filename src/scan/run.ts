@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { lastLines } from "../build/outcome.js";
+import { lastLines } from "../build/scan-completed.js";
 import type { DpraConfig } from "../config/schema.js";
 import type { FindingSet } from "../findings/model.js";
 import { parseReportFile } from "../findings/parse.js";

@@ -2,7 +2,7 @@
 // then PATH, and reads the version it prints so that a difference from the pin is reported.
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { TOOLS, type ToolName } from "./catalog.js";
+import { TOOLS, type ToolName, type ToolPin } from "./catalog.js";
 import { readToolVersion } from "./version.js";
 
 export interface HostTool {
@@ -52,11 +52,10 @@ export function findBinary(name: ToolName, lookup: HostLookup): string | undefin
 
 /** Resolves a catalog tool on the host and reads its version; undefined when it is not installed. */
 export async function resolveHostTool(name: ToolName, lookup: HostLookup): Promise<HostTool | undefined> {
-  const pin = TOOLS[name];
+  const pin: ToolPin = TOOLS[name];
   const bin = findBinary(name, lookup);
   if (!bin) return undefined;
-  const env: Readonly<Record<string, string>> = "runEnv" in pin ? pin.runEnv : {};
-  return { name, bin, pinned: pin.version, version: await readToolVersion(bin, { versionArgs: pin.versionArgs, runEnv: env }), env };
+  return { name, bin, pinned: pin.version, version: await readToolVersion(bin, pin), env: pin.runEnv ?? {} };
 }
 
 /** The message for a tool that is not installed: the tool, its pinned version, and how to install it. */

@@ -37,8 +37,8 @@ describe("@dpra/cli package", () => {
     expect(pkg.name).toBe("@dpra/cli");
     expect(pkg.private).toBeUndefined();
     expect(pkg.version).toBe(root.version);
-    expect(pkg.types).toBe("./dist/cli/main.d.ts");
-    expect(pkg.exports["."]).toEqual({ types: "./dist/cli/main.d.ts", default: "./dist/cli/main.js" });
+    expect(pkg.types).toBe("./dist/src/cli/main.d.ts");
+    expect(pkg.exports["."]).toEqual({ types: "./dist/src/cli/main.d.ts", default: "./dist/src/cli/main.js" });
     expect(pkg.repository.directory).toBe("packages/cli");
     // Only yaml and zod are installed; the AWS SDK is an optional peer (commands that call AWS only).
     expect(Object.keys(pkg.dependencies).sort()).toEqual(["yaml", "zod"]);
@@ -61,10 +61,15 @@ describe("@dpra/cli package", () => {
     const files = packed[0]!.files.map((f) => f.path).sort();
     expect(files.filter((f) => !f.startsWith("dist/"))).toEqual(["LICENSE", "README.md", "bin/dpra.mjs", "package.json"]);
     expect(files.filter((f) => f.startsWith("dist/") && !/\.(js|d\.ts)$/.test(f))).toEqual([]);
-    expect(files).toContain("dist/cli/main.js");
-    expect(files).toContain("dist/cli/main.d.ts");
-    // Nothing of the Dagger module or its AWS code is shipped.
-    expect(files.filter((f) => /^dist\/(aws|build|release|stages|publish|index)\b/.test(f))).toEqual([]);
+    expect(files).toContain("dist/src/cli/main.js");
+    expect(files).toContain("dist/src/cli/main.d.ts");
+    // Nothing of the Dagger module or its AWS code is shipped: of build/ only the Dagger-free scan
+    // settings and argv builders that `dpra scan` shares, and no shipped file names the Dagger SDK.
+    expect(files.filter((f) => /^dist\/src\/(aws|release|stages|publish|index)\b/.test(f))).toEqual([]);
+    expect(files.filter((f) => f.startsWith("dist/src/build/") && !/\/(cfn-lint-args|scan-completed|scan-settings)\.(js|d\.ts)$/.test(f))).toEqual([]);
+    expect(files.filter((f) => readFileSync(path.join(stage, f), "utf8").includes("@dagger.io/dagger"))).toEqual([]);
+    // Of modules/ only the argv builders and pins that `dpra scan` shares with the recipes.
+    expect(files.filter((f) => f.startsWith("dist/modules/") && !/^dist\/modules\/[a-z-]+\/src\/(args|pin)\.(js|d\.ts)$/.test(f))).toEqual([]);
 
     const app = path.join(work, "app");
     mkdirSync(app);

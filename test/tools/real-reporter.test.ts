@@ -14,10 +14,10 @@ describe("real-component summary", () => {
   it("under CI fails on a skipped test and on an expected component without a passed test", () => {
     const all = EXPECTED_COMPONENTS.map((c) => tally(c, 1));
     expect(realSummary(all, true).problems).toEqual([]);
-    const { problems } = realSummary([...all.filter((t) => t.component !== "chromium"), tally("chromium", 0, 2)], true);
+    const { problems } = realSummary([...all.filter((t) => t.component !== "flyway"), tally("flyway", 0, 2)], true);
     expect(problems).toEqual([
-      "chromium: 2 test(s) skipped; under CI=true every real-component test runs",
-      "chromium: no real-component test passed; CI must exercise it",
+      "flyway: 2 test(s) skipped; under CI=true every real-component test runs",
+      "flyway: no real-component test passed; CI must exercise it",
     ]);
   });
 });

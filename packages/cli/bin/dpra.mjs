@@ -3,9 +3,9 @@
 // compile to ../dist/ (npm run build at the repository root, run by this package's prepack).
 let cli;
 try {
-  cli = await import("../dist/cli/main.js");
+  cli = await import("../dist/src/cli/main.js");
 } catch (err) {
-  if (err && err.code === "ERR_MODULE_NOT_FOUND" && String(err.message).includes("dist/cli/main.js")) {
+  if (err && err.code === "ERR_MODULE_NOT_FOUND" && String(err.message).includes("dist/src/cli/main.js")) {
     process.stderr.write('dpra: the CLI is not built; run "npm run build" at the root of the dpra repository first\n');
     process.exit(2);
   }

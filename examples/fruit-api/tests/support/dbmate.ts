@@ -4,9 +4,13 @@ import { fileURLToPath } from "node:url";
 
 export const exampleRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/** The dbmate binary the `dbmate` npm package installs; DBMATE_BIN overrides it (e.g. in a dbmate image). */
+/**
+ * The dbmate binary: DBMATE_BIN when set (dpra's own test run points it at its pinned
+ * `.tools/bin/dbmate`), else `dbmate` on PATH. Not an npm dependency: the npm package's lockfile
+ * entries cannot be complete for every platform here, and the image takes dbmate from its release image.
+ */
 export function dbmateBin(): string {
-  return process.env.DBMATE_BIN ?? path.join(exampleRoot, "node_modules", ".bin", "dbmate");
+  return process.env.DBMATE_BIN ?? "dbmate";
 }
 
 export interface DbmateResult {

@@ -16,11 +16,14 @@ const allowed = readFileSync(new URL(".dockerignore", root), "utf8")
   .map((line) => line.slice(1).replace(/\/\*\*$/, ""));
 
 describe("Dockerfile", () => {
-  it("builds from one base image pinned by tag and digest", () => {
+  it("builds from one base image pinned by tag and digest, and takes dbmate from its pinned release image", () => {
     const arg = instructions.find((line) => line.startsWith("ARG NODE_IMAGE="));
     expect(arg).toMatch(/^ARG NODE_IMAGE=node:\d+\.\d+\.\d+-alpine@sha256:[a-f0-9]{64}$/);
+    const dbmate = instructions.find((line) => line.startsWith("ARG DBMATE_IMAGE="));
+    expect(dbmate).toMatch(/^ARG DBMATE_IMAGE=ghcr\.io\/amacneil\/dbmate:\d+\.\d+\.\d+@sha256:[a-f0-9]{64}$/);
     const froms = instructions.filter((line) => line.startsWith("FROM "));
-    expect(froms).toEqual(["FROM ${NODE_IMAGE} AS build", "FROM ${NODE_IMAGE} AS runtime"]);
+    expect(froms).toEqual(["FROM ${DBMATE_IMAGE} AS dbmate", "FROM ${NODE_IMAGE} AS build", "FROM ${NODE_IMAGE} AS runtime"]);
+    expect(instructions).toContain("COPY --from=dbmate /usr/local/bin/dbmate /usr/local/bin/dbmate");
   });
 
   it("runs as a non-root user with a health check and an exec-form command", () => {

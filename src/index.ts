@@ -242,6 +242,9 @@ export class Dpra {
    * @param awsRoleArn Role the web-identity token is exchanged for.
    * @param awsProfileFile AWS shared credentials or config file (e.g. file:$HOME/.aws/credentials).
    * @param awsProfile Profile to use from --aws-profile-file (default: default).
+   * @param ciEnvironment Prod approval: the protected CI environment the job runs in (GitHub: the job's environment:).
+   * @param ciVars Prod approval: the CI's variables as KEY=VALUE lines (GITHUB_ACTIONS, GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_ACTOR, ...).
+   * @param approvedBy Prod approval: who approved; on its own accepted only where dpra.yaml approval.sources lists explicit (recorded as self-asserted).
    */
   @func({ cache: "never" })
   async deploy(
@@ -257,8 +260,19 @@ export class Dpra {
     awsRoleArn?: string,
     awsProfileFile?: Secret,
     awsProfile?: string,
+    ciEnvironment?: string,
+    ciVars?: string,
+    approvedBy?: string,
   ): Promise<DeployResult> {
-    return runDeploy({ source, env, image, preview, runId, secrets: { awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsProfileFile, awsProfile } });
+    return runDeploy({
+      source,
+      env,
+      image,
+      preview,
+      runId,
+      secrets: { awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsProfileFile, awsProfile },
+      approval: { ...(ciEnvironment ? { ciEnvironment } : {}), ...(ciVars ? { ciVars } : {}), ...(approvedBy ? { approvedBy } : {}) },
+    });
   }
 
   /**

@@ -42,6 +42,10 @@ export interface ApprovalRecord {
   environment?: string;
   runUrl?: string;
   recordedAt: string;
+  /** True when nothing but the caller's word backs the approval (`explicit`, enabled in dpra.yaml). */
+  selfAsserted: boolean;
+  /** The Gamma run that passed before this approval (a single-call release), or the Gamma pass record used. */
+  gammaRun?: string;
   proves: string[];
   doesNotProve: string[];
 }
@@ -95,6 +99,7 @@ function ciEnvironmentApproval(req: ApprovalRequest): ApprovalRecord | string {
     environment: req.ciEnvironment,
     runUrl,
     recordedAt: req.now.toISOString(),
+    selfAsserted: false,
     proves: [
       `the caller states the job ran in the protected GitHub environment "${req.ciEnvironment}" (run ${runUrl})`,
       `enforced only if the prod deploy role trusts the OIDC subject repo:${v.GITHUB_REPOSITORY}:environment:${req.ciEnvironment}: then AWS refuses the deploy without the review`,
@@ -113,10 +118,11 @@ function explicitApproval(req: ApprovalRequest): ApprovalRecord | string {
   return {
     source: "explicit",
     approver: who,
-    approverBasis: "--approved-by",
+    approverBasis: "--approved-by, self-asserted (approval.sources lists explicit)",
     runUrl: githubRunUrl(req.ciVars),
     recordedAt: req.now.toISOString(),
-    proves: [`the caller states that ${who} approved this release`],
+    selfAsserted: true,
+    proves: [`the caller states that ${who} approved this release (self-asserted: nobody else confirmed it)`],
     doesNotProve: ["that the approver saw this report or exists: it is the caller's statement, kept for audit"],
   };
 }
@@ -125,16 +131,19 @@ function explicitApproval(req: ApprovalRequest): ApprovalRecord | string {
 export function resolveApproval(req: ApprovalRequest): ApprovalRecord {
   if (req.allowedSources.length === 0) throw new ApprovalError("approval.sources is empty: prod always needs an approval source");
   const reasons: string[] = [];
+  const explicitOnly = req.approvedBy?.trim() && !req.allowedSources.includes("explicit");
   for (const source of ["ci-environment", "explicit"] as const) {
     if (!req.allowedSources.includes(source)) continue;
     const result = source === "ci-environment" ? ciEnvironmentApproval(req) : explicitApproval(req);
     if (typeof result !== "string") return result;
     reasons.push(`${source}: ${result}`);
   }
+  if (explicitOnly) reasons.push("explicit: --approved-by alone is not accepted, because dpra.yaml approval.sources does not list explicit");
   throw new ApprovalError(
     `prod needs an approval and none was found, so nothing was deployed to prod.\n${reasons.map((r) => `- ${r}`).join("\n")}\n` +
       "Run the prod step in a protected CI environment (GitHub: `environment: prod` with required reviewers) and pass " +
-      "--ci-environment prod --ci-vars \"$(env | grep ^GITHUB_)\", or pass --approved-by <name>.",
+      "--ci-environment prod --ci-vars \"$(env | grep ^GITHUB_)\"" +
+      (req.allowedSources.includes("explicit") ? ", or pass --approved-by <name>." : ". To accept a self-asserted --approved-by, list explicit in approval.sources of dpra.yaml."),
   );
 }
 
@@ -156,6 +165,8 @@ export function approvalReport(opts: { digest: string; changeSets: readonly Chan
       "",
       `- Approved by: ${a.approver} (${a.approverBasis})`,
       `- Source: ${a.source}${a.environment ? `, environment \`${a.environment}\`` : ""}`,
+      ...(a.selfAsserted ? ["- **Self-asserted**: only the caller's --approved-by backs this approval (approval.sources lists explicit)"] : []),
+      ...(a.gammaRun ? [`- After Gamma: ${a.gammaRun}`] : []),
       ...(a.runUrl ? [`- Run: ${a.runUrl}`] : []),
       `- Recorded at: ${a.recordedAt}`,
       ...a.proves.map((p) => `- Shows: ${p}`),

@@ -9,6 +9,7 @@ import type { CredentialProvider } from "../aws/credentials/providers.js";
 import { cloudFormationSdk, cloudWatchSdk, sdkRetrying } from "../aws/sdk.js";
 import { runIdentity, type CredentialSecrets } from "../publish/credentials.js";
 import { DeployResult } from "./result.js";
+import { requireProdApproval, type ProdApprovalInput } from "../approval/require.js";
 
 export interface DeployArgs {
   source: Directory;
@@ -16,6 +17,8 @@ export interface DeployArgs {
   image: string;
   preview: boolean;
   runId?: string;
+  /** Prod approval (--ci-vars, --ci-environment, --approved-by): checked before any change set. */
+  approval?: ProdApprovalInput;
   /** The shared credential arguments (see src/publish/credentials.ts). */
   secrets: CredentialSecrets;
   /** Builds a region's clients from the environment's credentials (tests inject fakes). */
@@ -37,6 +40,8 @@ export async function runDeploy(args: DeployArgs): Promise<DeployResult> {
   if (!pinned.success) throw new Error(`--image "${args.image}": ${pinned.error.issues[0]?.message ?? "expected an image pinned by digest"}`);
   const config = await loadSourceConfig(args.source);
   const { name: envName, env } = awsEnvironmentOf(config, args.env);
+  // Prod executes nothing without an approval: checked before credentials, clients or change sets.
+  requireProdApproval({ config: config.approval, env: envName, preview: args.preview, input: args.approval ?? {} });
   const template = await readTemplate(args.source, env);
   const region0 = env.region ?? env.waves?.[0]?.regions[0] ?? "us-east-1";
   const runId = args.runId ?? contentRunId(envName, env, args.image, template);

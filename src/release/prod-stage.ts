@@ -2,7 +2,8 @@
 // the engine-free core (src/stages/prod) over CloudFormation, with bake, prod canaries after each
 // wave and rollback of every touched region on a breach. The digest is the one Gamma deployed: from
 // this run's Gamma, or, in a prod-only run, read back from the Gamma stack's image parameter.
-import { approvalReport, parseCiVars, resolveApproval, type ApprovalRecord, type ChangeSetDiff } from "../approval/approval.js";
+import { approvalReport, type ApprovalRecord, type ChangeSetDiff } from "../approval/approval.js";
+import { requireProdApproval } from "../approval/require.js";
 import { digestOfReference } from "../aws/ecr/images.js";
 import { environmentCanary } from "../aws/synthetics/gamma.js";
 import { verifyDeployedDigest } from "../stages/gamma/stack-facts.js";
@@ -16,17 +17,23 @@ import type { DaggerReleaseContext } from "./context.js";
 import { regionDbDeploy } from "./db-deploy.js";
 import { outcomeFromSteps } from "./stage-outcomes.js";
 
-/** The approval from the release's arguments and dpra.yaml; throws ApprovalError (naming what is missing) without one. */
+/**
+ * The approval from the release's arguments and dpra.yaml; throws ApprovalError (naming what is
+ * missing) without one. In a single-call release (no --digest) it is asked for only after this
+ * run's Gamma passed, and the record names that Gamma run.
+ */
 export function approvalOf(ctx: DaggerReleaseContext, now = new Date()): ApprovalRecord {
-  const input = ctx.approvalInput ?? {};
-  return resolveApproval({
-    ciVars: input.ciVars ? parseCiVars(input.ciVars) : {},
-    ...(input.ciEnvironment ? { ciEnvironment: input.ciEnvironment } : {}),
-    ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
-    requiredEnvironment: ctx.config.approval.environment,
-    allowedSources: ctx.config.approval.sources,
+  const singleCall = ctx.reference === undefined || ctx.gamma !== undefined;
+  const passedRun = ctx.gamma?.passed ? `Gamma of release run ${ctx.runId} passed for ${ctx.gamma.digest}` : undefined;
+  const approval = requireProdApproval({
+    config: ctx.config.approval,
+    env: "prod",
+    input: ctx.approvalInput ?? {},
+    gamma: singleCall ? { required: true, ...(passedRun ? { passedRun } : {}) } : { required: false },
     now,
   });
+  if (!approval) throw new Error("prod always needs an approval");
+  return approval;
 }
 
 /**

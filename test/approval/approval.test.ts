@@ -41,9 +41,10 @@ describe("resolveApproval", () => {
     expect(resolveApproval({ ...base, ciVars: noTrigger, ciEnvironment: "prod" }).approver).toBe("octo-dev");
   });
 
-  it("accepts an explicit --approved-by outside CI", () => {
+  it("accepts an explicit --approved-by outside CI where explicit is allowed, marked self-asserted", () => {
     const a = resolveApproval({ ...base, approvedBy: "jane@example.com" });
-    expect(a).toMatchObject({ source: "explicit", approver: "jane@example.com", approverBasis: "--approved-by" });
+    expect(a).toMatchObject({ source: "explicit", approver: "jane@example.com", selfAsserted: true });
+    expect(a.approverBasis).toMatch(/^--approved-by, self-asserted/);
     expect(a.runUrl).toBeUndefined();
   });
 

@@ -11,6 +11,10 @@ import { FakeRegion, type RegionScenario } from "../aws/support/fake-aws.js";
 const IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/fruit-api@sha256:" + "c".repeat(64);
 const KEY_ID = "AKIAPLANTESTKEYID000";
 const SECRET_KEY = "plan/test/secret/access/key/value/0000000";
+const CI_APPROVAL = {
+  ciEnvironment: "prod",
+  ciVars: "GITHUB_ACTIONS=true\nGITHUB_SERVER_URL=https://github.com\nGITHUB_REPOSITORY=acme/fruit-api\nGITHUB_RUN_ID=7\nGITHUB_ACTOR=octo",
+};
 const TEMPLATE = "Parameters:\n  ImageUri:\n    Type: String\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n";
 const DPRA_YAML = `
 name: fruit-api
@@ -70,6 +74,7 @@ describe("deploy shell (plan test with the fake engine; not an engine run)", () 
         env: "prod",
         image: IMAGE,
         preview: false,
+        approval: CI_APPROVAL,
         secrets: { awsAccessKeyId: dag.setSecret("aws-key-id", KEY_ID), awsSecretAccessKey: dag.setSecret("aws-secret", SECRET_KEY) },
         makeClients: (region, credentials) => {
           expect(region).toBe("eu-west-1");
@@ -103,6 +108,33 @@ describe("deploy shell (plan test with the fake engine; not an engine run)", () 
     expect(plan.secretLeaks()).toEqual([]);
     const read = engine.leaves().filter((l) => l.field === "plaintext").length;
     expect(read).toBe(2);
+  });
+
+  it("deploy --env prod without an approval is refused before any credential, client or change set", async () => {
+    engine = await FakeEngine.start({ answer });
+    const fake = new FakeRegion("eu-west-1", "fruit-api-prod", quick);
+    let clientsMade = 0;
+    const run = (approval: Parameters<typeof runDeploy>[0]["approval"]) =>
+      engine!.run(() =>
+        runDeploy({
+          source: dag.directory(),
+          env: "prod",
+          image: IMAGE,
+          preview: false,
+          ...(approval ? { approval } : {}),
+          secrets: { awsAccessKeyId: dag.setSecret("aws-key-id", KEY_ID), awsSecretAccessKey: dag.setSecret("aws-secret", SECRET_KEY) },
+          makeClients: () => {
+            clientsMade++;
+            return { cloudFormation: fake.cfn, cloudWatch: fake.cw };
+          },
+        }),
+      );
+    await expect(run(undefined)).rejects.toThrow(/prod needs an approval and none was found, so nothing was deployed to prod/);
+    // --approved-by alone: refused under the default approval.sources (ci-environment only).
+    await expect(run({ approvedBy: "mallory" })).rejects.toThrow(/--approved-by alone is not accepted/);
+    expect(clientsMade).toBe(0);
+    expect(fake.callsOf("CreateChangeSet")).toEqual([]);
+    expect(new Plan(engine).secretLeaks()).toEqual([]);
   });
 
   it("a preview (diff) executes nothing and returns the diff", async () => {
@@ -143,6 +175,7 @@ describe("deploy shell (plan test with the fake engine; not an engine run)", () 
           env: "prod",
           image: IMAGE,
           preview: false,
+          approval: CI_APPROVAL,
           secrets: { awsAccessKeyId: dag.setSecret("k", KEY_ID), awsSecretAccessKey: dag.setSecret("s", SECRET_KEY) },
           makeClients: () => ({ cloudFormation: fake.cfn, cloudWatch: fake.cw }),
         }),

@@ -7,7 +7,7 @@ import { release, type ReleaseInput } from "../../src/release/release.js";
 import { mockAws } from "../support/aws-mock.js";
 import { drive, type RecordedCall, type RegionScenario } from "../aws/support/fake-aws.js";
 import type { EcsScenario } from "../aws/support/fake-ecs.js";
-import { FakeWorld, FILES, KEY_ID, mockCanary, OLD_REF, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, stackScenario, YAML } from "./support.js";
+import { CI_APPROVAL, FakeWorld, FILES, KEY_ID, mockCanary, OLD_REF, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, stackScenario, YAML } from "./support.js";
 
 const T0 = new Date("2026-11-26T09:00:00Z").getTime();
 const synthetics = mockAws(SyntheticsClient);
@@ -229,7 +229,7 @@ describe("release --env prod with a database (mocked AWS)", () => {
   it("after the approval, each wave migrates its regions before its software deploy; waves in order", async () => {
     const w = world({ gamma: dbStack("eu-west-1", REF) });
     mockCanary(synthetics, () => "PASSED");
-    const result = await drive(release(input(w, { env: "prod", digest: REF, approval: { approvedBy: "alice" } })), vi, 1000);
+    const result = await drive(release(input(w, { env: "prod", digest: REF, approval: CI_APPROVAL })), vi, 1000);
     expect(result.failure).toBe("");
     expect(result.verdict).toBe("passed");
     const firstEvent = (region: string, command: string) => w.get("prod", region).calls.find((c) => c.command === command)!.at;
@@ -263,7 +263,7 @@ describe("release --env prod with a database (mocked AWS)", () => {
     const w = world({ gamma: dbStack("eu-west-1", REF) });
     w.addEcs("prod", "us-east-1", { exitCode: 3 });
     mockCanary(synthetics, () => "PASSED");
-    const result = await drive(release(input(w, { env: "prod", digest: REF, approval: { approvedBy: "alice" } })), vi, 1000);
+    const result = await drive(release(input(w, { env: "prod", digest: REF, approval: CI_APPROVAL })), vi, 1000);
     expect(result.verdict).toBe("failed");
     expect(result.failure).toMatch(/^prod\.db-deploy failed: wave second: db deploy: failed us-east-1: migration task \S+ in us-east-1 failed: container migrate: exit code 3/);
     expect(result.markdown).toMatch(/rollback: \*\*ok\*\* rolled back eu-west-1: the DB deploy of wave second failed/);
@@ -280,7 +280,7 @@ describe("release --env prod with a database (mocked AWS)", () => {
     w.add("prod", "us-west-2", "fruit-api-prod", { outputsAfter: migrationOutputs("us-west-2", 1), alarms: { "fruit-api-5xx": [{ at: 0, state: "OK" }] } });
     w.addEcs("prod", "us-west-2", { exitCode: 0 });
     const ran = mockCanary(synthetics, () => "PASSED");
-    const result = await drive(release(input(w, { env: "prod", digest: REF, approval: { approvedBy: "alice" } })), vi, 1000);
+    const result = await drive(release(input(w, { env: "prod", digest: REF, approval: CI_APPROVAL })), vi, 1000);
     expect(result.failure).toBe("");
     const west = w.get("prod", "us-west-2");
     // The approval report's change set (a CREATE, not executed), then the create, then the migration.

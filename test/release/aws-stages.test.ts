@@ -7,7 +7,7 @@ import type { CredentialSecrets } from "../../src/publish/credentials.js";
 import { release, type ReleaseInput } from "../../src/release/release.js";
 import { mockAws } from "../support/aws-mock.js";
 import { drive } from "../aws/support/fake-aws.js";
-import { FakeWorld, FILES, KEY_ID, mockCanary, OLD_REF, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, stackScenario } from "./support.js";
+import { CI_APPROVAL, FakeWorld, FILES, KEY_ID, mockCanary, OLD_REF, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, stackScenario } from "./support.js";
 
 const T0 = new Date("2026-11-26T09:00:00Z").getTime();
 const synthetics = mockAws(SyntheticsClient);
@@ -124,7 +124,7 @@ describe("release --env prod (mocked AWS)", () => {
   it("a failing Gamma canary stops the release before prod: no prod stack is touched", async () => {
     const world = gammaWorld();
     mockCanary(synthetics, () => "FAILED");
-    const result = await drive(release(input(world, { env: "prod", approval: { approvedBy: "alice" }, aws: { secrets: keys(), world, publisher: async () => REF } })), vi, 1000);
+    const result = await drive(release(input(world, { env: "prod", approval: CI_APPROVAL, aws: { secrets: keys(), world, publisher: async () => REF } })), vi, 1000);
     expect(result.verdict).toBe("failed");
     expect(result.failure).toMatch(/^gamma\.synthetic-tests failed: synthetic canary \(eu-west-1\): failed fruit_smoke .*FAILED/);
     expect(result.stages.find((s) => s.id === "prod")!.actions.map((a) => a.status)).toEqual(["cancelled", "skipped", "cancelled", "cancelled"]);
@@ -137,7 +137,8 @@ describe("release --env prod (mocked AWS)", () => {
     const result = await drive(release(input(world, { env: "prod", digest: REF, aws: { secrets: keys(), world } })), vi, 1000);
     expect(result.verdict).toBe("failed");
     expect(result.failure).toMatch(/^prod\.approval failed: prod needs an approval and none was found, so nothing was deployed to prod\./);
-    expect(result.failure).toMatch(/--approved-by <name>/);
+    expect(result.failure).toMatch(/--ci-environment prod/);
+    expect(result.failure).toMatch(/To accept a self-asserted --approved-by, list explicit in approval.sources/);
     expect(result.stages.find((s) => s.id === "prod")!.actions.find((a) => a.name === "progressive-deployment")!.status).toBe("cancelled");
     for (const region of ["eu-west-1", "us-east-1", "us-west-2"]) expect(prodCalls(world, region)).toEqual([]);
     expect(world.get("gamma", "eu-west-1").calls).toEqual([]);
@@ -146,7 +147,7 @@ describe("release --env prod (mocked AWS)", () => {
   it("build to prod in one call: prod deploys the digest Gamma deployed, wave by wave, with a canary after each", async () => {
     const world = gammaWorld();
     const ran = mockCanary(synthetics, () => "PASSED");
-    const result = await drive(release(input(world, { env: "prod", approval: { approvedBy: "alice" }, aws: { secrets: keys(), world, publisher: async () => REF } })), vi, 1000);
+    const result = await drive(release(input(world, { env: "prod", approval: CI_APPROVAL, aws: { secrets: keys(), world, publisher: async () => REF } })), vi, 1000);
     expect(result.failure).toBe("");
     expect(result.verdict).toBe("passed");
     const gammaImage = paramOf(world.get("gamma", "eu-west-1").callsOf("CreateChangeSet")[0]);
@@ -166,7 +167,9 @@ describe("release --env prod (mocked AWS)", () => {
       "https://us-west-2.fruit.example.com",
     ]);
     expect(ran).toEqual(["eu-west-1", "us-east-1", "us-west-2"]);
-    expect(result.approvalReport).toMatch(/## Approval\n\n- Approved by: alice \(--approved-by\)/);
+    expect(result.approvalReport).toMatch(/## Approval\n\n- Approved by: alice \(GITHUB_ACTOR: who started the run/);
+    // One call: the approval came after Gamma passed, and names that Gamma run.
+    expect(result.approvalReport).toMatch(/- After Gamma: Gamma of release run \S+ passed for sha256:a{64}/);
     const prod = result.stages.find((s) => s.id === "prod")!;
     expect(prod.actions.map((a) => [a.name, a.status])).toEqual([
       ["approval", "succeeded"],
@@ -182,7 +185,7 @@ describe("release --env prod (mocked AWS)", () => {
     world.add("prod", "us-east-1", "fruit-api-prod", stackScenario("us-east-1", OLD_REF, { alarms: { "fruit-api-5xx": [{ at: 0, state: "OK" }, { at: T0 + 20 * 60_000, state: "ALARM", reason: "5xx > 1%" }] } }));
     world.add("gamma", "eu-west-1", "fruit-api-gamma", stackScenario("eu-west-1", REF));
     mockCanary(synthetics, () => "PASSED");
-    const result = await drive(release(input(world, { env: "prod", digest: REF, approval: { approvedBy: "alice" }, aws: { secrets: keys(), world } })), vi, 1000);
+    const result = await drive(release(input(world, { env: "prod", digest: REF, approval: CI_APPROVAL, aws: { secrets: keys(), world } })), vi, 1000);
     expect(result.verdict).toBe("failed");
     expect(result.failure).toMatch(/^prod\.progressive-deployment failed: .*wave second: bake 30 min: failed/);
     expect(result.markdown).toMatch(/rollback: \*\*ok\*\* rolled back us-east-1, eu-west-1: alarm breached during the bake of wave second/);
@@ -202,7 +205,7 @@ describe("release --env prod (mocked AWS)", () => {
   it("prod-only (--digest) refuses a digest the Gamma stack does not run, before touching prod", async () => {
     const world = gammaWorld(); // Gamma still runs OLD_REF
     mockCanary(synthetics, () => "PASSED");
-    const result = await drive(release(input(world, { env: "prod", digest: REF, approval: { approvedBy: "alice" }, aws: { secrets: keys(), world } })), vi, 1000);
+    const result = await drive(release(input(world, { env: "prod", digest: REF, approval: CI_APPROVAL, aws: { secrets: keys(), world } })), vi, 1000);
     expect(result.verdict).toBe("failed");
     expect(result.failure).toMatch(/refusing to deploy .*@sha256:a{64} to prod: stack fruit-api-gamma in eu-west-1 runs sha256:0{64}, but the release promotes sha256:a{64}/);
     expect(result.failure).toMatch(/Release this digest to Gamma first/);

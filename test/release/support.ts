@@ -11,6 +11,12 @@ import type { LooseStub } from "../support/aws-mock.js";
 import { FakeRegion, type RecordedCall, type RegionScenario } from "../aws/support/fake-aws.js";
 import { FakeEcs, type EcsScenario } from "../aws/support/fake-ecs.js";
 
+/** A prod approval from the CI's protected environment (the default and only source unless dpra.yaml lists explicit). */
+export const CI_APPROVAL = {
+  ciEnvironment: "prod",
+  ciVars: "GITHUB_ACTIONS=true\nGITHUB_SERVER_URL=https://github.com\nGITHUB_REPOSITORY=acme/fruit-api\nGITHUB_RUN_ID=42\nGITHUB_ACTOR=alice",
+};
+
 export const REF = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/fruit-api@sha256:" + "a".repeat(64);
 export const OLD_REF = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/fruit-api@sha256:" + "0".repeat(64);
 export const KEY_ID = "AKIARELEASETEST00001";

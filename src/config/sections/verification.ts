@@ -75,11 +75,15 @@ export const ChaosConfig = z
 export type ChaosConfig = z.infer<typeof ChaosConfig>;
 
 export const ApprovalConfig = z.strictObject({
-  /** Prod requires an approval; this cannot be turned off, only the sources of approval can be chosen. */
+  /**
+   * Prod requires an approval; this cannot be turned off, only the sources of approval can be chosen.
+   * By default only the CI's protected environment approves. `explicit` (accept `--approved-by` on
+   * its own) must be listed here on purpose; such an approval is recorded as self-asserted.
+   */
   sources: z
     .array(z.enum(["ci-environment", "explicit"]))
     .min(1, { error: "prod always needs an approval: list at least one source" })
-    .default(["ci-environment", "explicit"]),
+    .default(["ci-environment"]),
   /** The protected CI environment an approval must come from (GitHub: the prod job's `environment:`). */
   environment: z.string().regex(/^[\w.-]{1,255}$/).default("prod"),
 });

@@ -211,6 +211,7 @@ describe("approveAndRunProd", () => {
     );
     expect(out.prod.passed).toBe(true);
     expect(out.approvalReport).toContain("### fruit-api-prod (eu-west-1)");
-    expect(out.approvalReport).toContain("- Approved by: jane (--approved-by)");
+    expect(out.approvalReport).toContain("- Approved by: jane (--approved-by, self-asserted (approval.sources lists explicit))");
+    expect(out.approvalReport).toContain("- **Self-asserted**");
   });
 });

@@ -18,6 +18,11 @@ export async function compileAction(tc: Container, plan: BuildPlan): Promise<Act
 /** Unit tests: one JUnit finding set, carrying the test counts. */
 export async function unitTestAction(tc: Container, plan: BuildPlan): Promise<ActionOutcome> {
   const outcome = emptyOutcome("unit-tests");
+  // No plan: blocks, unless dpra.yaml opted out with a reason (printed in the summary instead).
+  if (!plan.unit && plan.unitAbsent && "missing" in plan.unitAbsent) {
+    outcome.failures.push(plan.unitAbsent.missing);
+    return outcome;
+  }
   const result = await unitTests(tc, plan);
   if (result) outcome.sets.push(result.set);
   return outcome;

@@ -66,6 +66,11 @@ export interface BuildPlan {
   build?: string;
   typecheck?: string;
   unit?: TestSuitePlan;
+  /**
+   * Why there is no unit test plan, when there is none: dpra.yaml's opt-out (tests.optOut.unit),
+   * or else the blocking message naming the preset and what to configure.
+   */
+  unitAbsent?: { optOut: string } | { missing: string };
   lint?: LintPlan;
   /** Dockerfile path relative to the source. */
   dockerfile: string;
@@ -96,14 +101,23 @@ export function buildPlan(config: DpraConfig, facts: SourceFacts): BuildPlan {
   }
   const workdir = config.build.workdir ?? ".";
   const base = { preset, workdir, dockerfile: config.build.dockerfile };
-  switch (preset) {
-    case "node":
-      return nodePlan(config, facts, base);
-    case "java-maven":
-      return mavenPlan(config, base);
-    case "generic":
-      return genericPlan(config, base);
-  }
+  const plan = preset === "node" ? nodePlan(config, facts, base) : preset === "java-maven" ? mavenPlan(config, base) : genericPlan(config, base);
+  if (plan.unit) return plan;
+  const optOut = config.tests.optOut.unit;
+  return { ...plan, unitAbsent: optOut ? { optOut } : { missing: missingUnitTests(preset) } };
+}
+
+/** The message of a build without unit tests: which preset found no runner, and the three ways out. */
+export function missingUnitTests(preset: Preset): string {
+  const found =
+    preset === "node"
+      ? "the node preset found no unit test runner (package.json has neither vitest nor jest with jest-junit)"
+      : `the ${preset} preset has no default unit test command`;
+  return (
+    `unit-tests: ${found} and dpra.yaml sets no tests.unit, so no test would run and the build would pass untested. ` +
+    `Set tests.unit.command (and tests.unit.reports, JUnit XML)${preset === "node" ? ", add vitest or jest with jest-junit" : ""}, ` +
+    'or accept it on purpose with tests.optOut.unit: "<reason>".'
+  );
 }
 
 type PlanBase = Pick<BuildPlan, "preset" | "workdir" | "dockerfile">;

@@ -39,7 +39,8 @@ export async function judgeStage(
   const failures = outcomes.flatMap((o) => o.failures);
   const gate = evaluateGate(sets, config.policy, { today: new Date(), baseline: await loadBaseline(source, config) });
   const passed = gate.passed && failures.length === 0;
-  const summary = stageSummary({ title, passed, outcomes, tests: testCounts(sets), gateMarkdown: renderMarkdown(gate) });
+  const unitOptOut = config.tests.optOut.unit;
+  const summary = stageSummary({ title, passed, outcomes, tests: testCounts(sets), ...(unitOptOut ? { unitOptOut } : {}), gateMarkdown: renderMarkdown(gate) });
   let reports = dag
     .directory()
     .withNewFile("summary.md", summary)

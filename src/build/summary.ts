@@ -11,8 +11,9 @@ export function testCounts(sets: FindingSet[]): TestCounts | undefined {
   return sum;
 }
 
-export function testsLine(tests: TestCounts | undefined): string {
-  if (!tests) return "Unit tests: none configured (set tests.unit in dpra.yaml, or add vitest, or jest with jest-junit).";
+export function testsLine(tests: TestCounts | undefined, optOut?: string): string {
+  if (optOut) return `Unit tests: opted out in dpra.yaml (tests.optOut.unit): ${optOut}`;
+  if (!tests) return "Unit tests: none ran (set tests.unit in dpra.yaml, or add vitest, or jest with jest-junit).";
   return `Unit tests: ${tests.passed} passed, ${tests.failed} failed, ${tests.errors} errors, ${tests.skipped} skipped (${tests.total} total).`;
 }
 
@@ -33,10 +34,12 @@ export function stageSummary(opts: {
   passed: boolean;
   outcomes: ActionOutcome[];
   tests?: TestCounts;
+  /** dpra.yaml's reason for building without unit tests (tests.optOut.unit). */
+  unitOptOut?: string;
   gateMarkdown: string;
 }): string {
   const failures = opts.outcomes.flatMap((o) => [...o.failures, ...o.incomplete]);
-  const parts = [`# ${opts.title}: ${opts.passed ? "PASSED" : "FAILED"}`, "", actionsTable(opts.outcomes), "", testsLine(opts.tests)];
+  const parts = [`# ${opts.title}: ${opts.passed ? "PASSED" : "FAILED"}`, "", actionsTable(opts.outcomes), "", testsLine(opts.tests, opts.unitOptOut)];
   if (failures.length > 0) {
     parts.push("", "## Actions that did not complete", "", ...failures.map((f) => `- ${f.replace(/\n/g, "\n  ")}`));
   }

@@ -121,13 +121,36 @@ export function junitFindings(report: TestReport): Finding[] {
   });
 }
 
+/** Rule of the finding that a JUnit report without a single test case raises. */
+export const NO_TEST_CASES_RULE = "junit-no-test-cases";
+
+/**
+ * A report without test cases means no test ran, and tests that did not run cannot pass: one `test`
+ * finding that blocks like a failed test (and, like any finding, only an allowlist entry with a
+ * reason and an expiry can accept it).
+ */
+function noTestCasesFinding(file: string | undefined): Finding {
+  return {
+    tool: "junit",
+    category: "test",
+    rule: NO_TEST_CASES_RULE,
+    severity: "high",
+    message:
+      `the JUnit report${file ? ` ${file}` : ""} holds no test cases: no test ran, so the tests cannot pass. ` +
+      "Check that the suite has tests and that the runner's JUnit reporter writes them (vitest --reporter=junit, jest-junit, Surefire).",
+    location: file ? { path: file } : {},
+    fingerprint: fingerprintOf("junit", NO_TEST_CASES_RULE, file ?? ""),
+    title: "No test ran",
+  };
+}
+
 export function parseJUnitReport(xml: string, file?: string): FindingSet & { tests: TestReport } {
   const tests = parseJUnit(xml, file);
   return {
     tool: "junit",
     format: "junit",
-    findings: junitFindings(tests),
-    toolErrors: tests.total === 0 ? ["the JUnit report holds no test cases; check the test runner's reporter settings"] : [],
+    findings: tests.total === 0 ? [noTestCasesFinding(file)] : junitFindings(tests),
+    toolErrors: [],
     tests,
   };
 }

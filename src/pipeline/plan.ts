@@ -114,10 +114,12 @@ function setupOf(action: ActionDef, config: DpraConfig): Setup {
     case "build.build-code":
       return yes(`build with the ${config.build.preset ?? "detected"} preset`);
     case "build.unit-tests":
-      return tests.unit
-        ? yes(`\`${tests.unit.command}\`, JUnit report`)
-        : config.build.preset === "generic"
-          ? no("the generic preset has no default: set tests.unit.command")
+      if (tests.unit) return yes(`\`${tests.unit.command}\`, JUnit report`);
+      if (tests.optOut.unit) return no(`opted out in dpra.yaml (tests.optOut.unit): ${tests.optOut.unit}`);
+      return config.build.preset === "generic"
+        ? no("the generic preset has no default: set tests.unit.command (the build blocks without unit tests)")
+        : config.build.preset === "node"
+          ? yes("vitest, or jest with jest-junit, from package.json, JUnit report (the build blocks when neither is there)")
           : yes(`the ${config.build.preset ?? "preset"} preset's test command, JUnit report`);
     case "build.code-quality":
       return yes(config.quality.lint ? `\`${config.quality.lint.command}\`, type check, IaC checks` : "type check and IaC checks");

@@ -295,6 +295,20 @@ describe("single build actions", () => {
     await expect(engine.run(() => new Dpra().secretsCheck(dag.directory()))).resolves.toBeUndefined();
   });
 
+  it("a Node app without a test runner fails the build, naming the preset and the fix; an opt-out with a reason passes and is printed", async () => {
+    const noRunner = JSON.stringify({ name: "fruit-api", scripts: { build: "tsc -p ." }, devDependencies: { eslint: "10.0.0", typescript: "6.0.3" } });
+    const failed = await build({ files: { "package.json": noRunner } });
+    expect(failed.passed).toBe(false);
+    expect(failed.summary).toContain("| unit-tests | - | 0 | did not complete |");
+    expect(failed.summary).toMatch(/unit-tests: the node preset found no unit test runner .* or accept it on purpose with tests\.optOut\.unit/);
+    expect(failed.summary).toContain("Unit tests: none ran");
+    await engine?.close();
+    const optedOut = await build({ files: { "package.json": noRunner, "dpra.yaml": `${DPRA_YAML}tests:\n  optOut:\n    unit: "a types-only package: there is no code to run"\n` } });
+    expect(optedOut.summary).toContain("Unit tests: opted out in dpra.yaml (tests.optOut.unit): a types-only package: there is no code to run");
+    expect(optedOut.summary).toContain("| unit-tests | - | 0 | ran |");
+    expect(optedOut.summary).not.toMatch(/unit-tests: the node preset/);
+  });
+
   it("unitTests reports failing test names and counts from the JUnit XML", async () => {
     engine = await FakeEngine.start({ answer: answers({ exitCodes: { vitest: 1 }, files: { "/src/reports/junit.xml": fixture("junit", "vitest-4.1.12-junit-failures.xml") } }) });
     const report = await engine.run(async () => {

@@ -57,6 +57,17 @@ describe("node preset", () => {
     expect(p.lint).toBeUndefined();
   });
 
+  it("without vitest or jest-junit has no unit plan and says why the build blocks, or carries dpra.yaml's opt-out", () => {
+    const p = plan(undefined, ["package.json"], pkg(["jest"]));
+    expect(p.unit).toBeUndefined();
+    expect(p.unitAbsent).toEqual({ missing: expect.stringMatching(/^unit-tests: the node preset found no unit test runner .*tests\.optOut\.unit/) });
+    const out = plan('tests:\n  optOut:\n    unit: "generated client, tested upstream"\n', ["package.json"], pkg([]));
+    expect(out.unitAbsent).toEqual({ optOut: "generated client, tested upstream" });
+    expect(plan(undefined, ["package.json"], pkg(["vitest"])).unitAbsent).toBeUndefined();
+    expect(() => resolveConfig('tests:\n  optOut:\n    unit: "short"\n', ["package.json"])).toThrow(/tests\.optOut\.unit.*at least 10 characters/s);
+    expect(() => resolveConfig('tests:\n  unit:\n    command: npm test\n  optOut:\n    unit: "no tests in this package"\n', ["package.json"])).toThrow(/both set/);
+  });
+
   it("lets dpra.yaml override image, commands, tests and lint", () => {
     const image = `node:20-alpine@sha256:${"b".repeat(64)}`;
     const yaml = [

@@ -19,7 +19,8 @@ describe("build summary", () => {
   });
 
   it("says when no unit tests are configured, and how to add them", () => {
-    expect(testsLine(undefined)).toMatch(/none configured.*tests\.unit/);
+    expect(testsLine(undefined)).toMatch(/none ran.*tests\.unit/);
+    expect(testsLine(undefined, "a library of types only: nothing runs")).toBe("Unit tests: opted out in dpra.yaml (tests.optOut.unit): a library of types only: nothing runs");
     expect(testsLine({ passed: 3, failed: 1, errors: 0, skipped: 2, total: 6 })).toBe("Unit tests: 3 passed, 1 failed, 0 errors, 2 skipped (6 total).");
   });
 

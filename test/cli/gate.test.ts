@@ -1,10 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXIT_CODES_HELP } from "../../src/cli/io.js";
 import { runCli } from "../support/cli.js";
-import { fixturePath } from "../support/fixtures.js";
+import { fixturePath, repoRoot } from "../support/fixtures.js";
 
 const dpra = (args: string[], cwd?: string) => runCli(args, cwd);
 
@@ -31,6 +32,17 @@ describe("dpra gate", () => {
     }
     expect((await dpra(["gate", fx("junit", "jest-30.5.2-jest-junit-17.0.0-pass.xml")])).code).toBe(0);
   });
+
+  it("exits 1 on a JUnit report with zero test cases, as real vitest writes it for a suite without tests", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "dpra-no-tests-"));
+    writeFileSync(path.join(dir, "package.json"), '{"name":"no-tests","private":true,"type":"module"}\n');
+    const report = path.join(dir, "junit.xml");
+    const vitest = spawnSync(process.execPath, [path.join(repoRoot, "node_modules", "vitest", "vitest.mjs"), "run", "--root", dir, "--passWithNoTests", "--reporter=junit", `--outputFile=${report}`], { cwd: dir, encoding: "utf8" });
+    expect(vitest.status, vitest.stderr).toBe(0);
+    const run = await dpra(["gate", report]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/blocking: \[high\] junit junit-no-test-cases .*junit\.xml/);
+  }, 60_000);
 
   it("runs on every fixture with the documented exit codes", async () => {
     // Expected verdicts under the default policy (secret low, sast high, vulnerability high,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { junitFindings, parseJUnit } from "../../src/findings/junit.js";
 import { parseReport } from "../../src/findings/parse.js";
+import { PolicyConfig } from "../../src/config/sections/policy.js";
+import { evaluateGate } from "../../src/policy/gate.js";
 import { fixtureText, parseFixture } from "./helpers.js";
 
 const counts = (xml: string) => {
@@ -106,9 +108,13 @@ describe("JUnit XML", () => {
     expect(() => parseJUnit("<html><body/></html>", "page.xml")).toThrow("page.xml: at <html>: not a JUnit report: expected a <testsuites> or <testsuite> root element");
   });
 
-  it("flags a report without test cases as a tool error", () => {
-    const set = parseReport('<?xml version="1.0"?><testsuites name="vitest tests" tests="0"></testsuites>');
+  it("a report without test cases is a blocking test finding: no test ran", () => {
+    const set = parseReport('<?xml version="1.0"?><testsuites name="vitest tests" tests="0"></testsuites>', { file: "reports/junit.xml" });
     expect(set.tests?.total).toBe(0);
-    expect(set.toolErrors).toEqual(["the JUnit report holds no test cases; check the test runner's reporter settings"]);
+    expect(set.findings).toMatchObject([{ tool: "junit", category: "test", rule: "junit-no-test-cases", severity: "high", location: { path: "reports/junit.xml" } }]);
+    expect(set.findings[0]!.message).toMatch(/reports\/junit\.xml holds no test cases: no test ran/);
+    const gate = evaluateGate([set], PolicyConfig.parse({}), { today: new Date("2026-12-07") });
+    expect(gate.passed).toBe(false);
+    expect(gate.blocking.map((g) => g.finding.rule)).toEqual(["junit-no-test-cases"]);
   });
 });

@@ -40,12 +40,26 @@ export const TestSuite = z.strictObject({
   reports: z.array(RelativePath).min(1).default(["reports/junit.xml"]),
 });
 
-export const TestsConfig = z.strictObject({
-  unit: TestSuite.optional(),
-  integration: TestSuite.optional(),
-  e2e: TestSuite.extend({
-    /** Run with the pinned official Playwright image instead of the app's test image. */
-    playwright: z.boolean().default(false),
-  }).optional(),
-});
+/** Why a required test action is knowingly absent: a sentence a reviewer can judge. */
+const OptOutReason = z.string().trim().min(10, { error: "give the reason in a sentence (at least 10 characters): it is printed in every report" });
+
+export const TestsConfig = z
+  .strictObject({
+    unit: TestSuite.optional(),
+    integration: TestSuite.optional(),
+    e2e: TestSuite.extend({
+      /** Run with the pinned official Playwright image instead of the app's test image. */
+      playwright: z.boolean().default(false),
+    }).optional(),
+    /**
+     * Unit tests are required: a build without a test runner (no tests.unit and none the preset
+     * detects) blocks. `optOut.unit: "<reason>"` accepts their absence on purpose; the reason is
+     * printed in the build summary and the plan.
+     */
+    optOut: z.strictObject({ unit: OptOutReason.optional() }).default({}),
+  })
+  .refine((t) => !(t.unit && t.optOut.unit), {
+    error: "tests.unit and tests.optOut.unit are both set: remove the opt-out, or the suite",
+    path: ["optOut", "unit"],
+  });
 export type TestsConfig = z.infer<typeof TestsConfig>;

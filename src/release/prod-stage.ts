@@ -8,7 +8,8 @@ import { digestOfReference } from "../aws/ecr/images.js";
 import { environmentCanary } from "../aws/synthetics/gamma.js";
 import { verifyDeployedDigest } from "../stages/gamma/stack-facts.js";
 import { digestForProd, formatActions } from "../stages/gamma/summary.js";
-import { runProdStage, type ProdPorts, type ProdResult } from "../stages/prod/stage.js";
+import type { RenewingSession } from "../aws/credentials/renewal.js";
+import { runProdStage, type ProdPorts, type ProdResult, type ProdSessions } from "../stages/prod/stage.js";
 import { prodWavesFrom } from "../stages/prod/waves.js";
 import { cfnEnvironment, environmentClients, environmentOf, releaseAws } from "./aws-stage.js";
 import { CfnWaveDeployer, gammaRegion, previewChangeSets, stackFacts } from "./cfn-waves.js";
@@ -99,6 +100,7 @@ async function runProd(ctx: DaggerReleaseContext): Promise<ProdResult> {
         { name: env.stackName, outputs: { ...deployer.outputsOf(region), [synthetics.endpointOutput]: endpoint } },
         await aws.world.synthetics("prod", region, identity.forRole("prod", env.roleArn, region).credentials),
       ),
+    sessions: prodSessions((region) => identity.forRole("prod", env.roleArn, region).session),
     now: () => new Date(),
   };
   const result = await runProdStage(ports, {
@@ -115,6 +117,16 @@ async function runProd(ctx: DaggerReleaseContext): Promise<ProdResult> {
   ctx.details.push(`## Prod: steps\n\n${summary}\n`);
   ctx.reports.addText("prod/steps.md", summary + "\n");
   return result;
+}
+
+/** The prod role's kept sessions by region; regions without one (long-lived keys) need nothing. */
+export function prodSessions(sessionOf: (region: string) => RenewingSession | undefined): ProdSessions {
+  const each = (regions: readonly string[], act: (s: RenewingSession) => Promise<void>) =>
+    Promise.all(regions.map((r) => sessionOf(r)).filter((s): s is RenewingSession => s !== undefined).map(act)).then(() => undefined);
+  return {
+    renew: (regions) => each(regions, (s) => s.renew()),
+    ensureValidFor: (regions, waitMs) => each(regions, (s) => s.ensureValidFor(waitMs)),
+  };
 }
 
 /** Prod as a release stage: approval, progressive deployment in waves, synthetic tests after each wave. */

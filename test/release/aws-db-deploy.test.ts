@@ -7,7 +7,8 @@ import { release, type ReleaseInput } from "../../src/release/release.js";
 import { mockAws } from "../support/aws-mock.js";
 import { drive, type RecordedCall, type RegionScenario } from "../aws/support/fake-aws.js";
 import type { EcsScenario } from "../aws/support/fake-ecs.js";
-import { CI_APPROVAL, FakeWorld, FILES, KEY_ID, mockCanary, OLD_REF, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, stackScenario, YAML } from "./support.js";
+import { STSClient } from "@aws-sdk/nested-clients/sts";
+import { CI_APPROVAL, FakeWorld, FILES, KEY_ID, mockCanary, OLD_REF, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, stackScenario, stubAssumeRole, YAML } from "./support.js";
 
 const T0 = new Date("2026-11-26T09:00:00Z").getTime();
 const synthetics = mockAws(SyntheticsClient);
@@ -32,7 +33,10 @@ Outputs:
     Value: x
 `;
 
+const sts = mockAws(STSClient);
+
 beforeEach(() => {
+  stubAssumeRole(sts);
   vi.useFakeTimers({ now: T0 });
   synthetics.reset();
   vi.spyOn(console, "log").mockImplementation(() => undefined);

@@ -7,12 +7,16 @@ import type { CredentialSecrets } from "../../src/publish/credentials.js";
 import { release, type ReleaseInput } from "../../src/release/release.js";
 import { mockAws } from "../support/aws-mock.js";
 import { drive } from "../aws/support/fake-aws.js";
-import { CI_APPROVAL, FakeWorld, FILES, KEY_ID, mockCanary, OLD_REF, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, stackScenario } from "./support.js";
+import { STSClient } from "@aws-sdk/nested-clients/sts";
+import { CI_APPROVAL, FakeWorld, FILES, KEY_ID, mockCanary, OLD_REF, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, stackScenario, stubAssumeRole } from "./support.js";
 
 const T0 = new Date("2026-11-26T09:00:00Z").getTime();
 const synthetics = mockAws(SyntheticsClient);
 
+const sts = mockAws(STSClient);
+
 beforeEach(() => {
+  stubAssumeRole(sts);
   vi.useFakeTimers({ now: T0 });
   synthetics.reset();
   vi.spyOn(console, "log").mockImplementation(() => undefined);

@@ -3,6 +3,7 @@
 // The source is an in-memory stand-in for a Dagger Directory (no engine is involved: the AWS stages
 // only read files from it).
 import { CreateCanaryCommand, DescribeCanariesCommand, DescribeRuntimeVersionsCommand, GetCanaryCommand, GetCanaryRunsCommand, StartCanaryCommand, SyntheticsClient } from "@aws-sdk/client-synthetics";
+import { AssumeRoleCommand } from "@aws-sdk/nested-clients/sts";
 import { dag, type Container, type Directory } from "@dagger.io/dagger";
 import type { AwsWorld } from "../../src/release/aws-world.js";
 import type { BuildStageOutput, StageProvider } from "../../src/release/compose.js";
@@ -12,6 +13,17 @@ import { FakeRegion, type RecordedCall, type RegionScenario } from "../aws/suppo
 import { FakeEcs, type EcsScenario } from "../aws/support/fake-ecs.js";
 
 /** A prod approval from the CI's protected environment (the default and only source unless dpra.yaml lists explicit). */
+/**
+ * STS for the chained prod role sessions (renewed before each wave): every AssumeRole answers with a
+ * one-hour session from the (fake) clock. Call in beforeEach, after the fake timers are set.
+ */
+export function stubAssumeRole(sts: LooseStub): void {
+  sts.reset();
+  sts.on(AssumeRoleCommand).callsFake(async () => ({
+    Credentials: { AccessKeyId: "ASIARELEASETESTROLE1", SecretAccessKey: "release/test/role/secret", SessionToken: "release-test-token", Expiration: new Date(Date.now() + 3600_000) },
+  }));
+}
+
 export const CI_APPROVAL = {
   ciEnvironment: "prod",
   ciVars: "GITHUB_ACTIONS=true\nGITHUB_SERVER_URL=https://github.com\nGITHUB_REPOSITORY=acme/fruit-api\nGITHUB_RUN_ID=42\nGITHUB_ACTOR=alice",

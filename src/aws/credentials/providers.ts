@@ -4,6 +4,7 @@
 import { explainAwsError } from "../retry.js";
 import { credentialProvidersSdk, type CredentialProvidersSdk } from "../sdk.js";
 import { resolveProfile } from "./profile-file.js";
+import { renewingSession, type RenewingSession } from "./renewal.js";
 
 export interface AwsCredentials {
   readonly accessKeyId: string;
@@ -18,6 +19,8 @@ export interface AwsIdentity {
   readonly credentials: CredentialProvider;
   /** Printable and secret-free: a role ARN, or "the caller's access keys". */
   readonly principal: string;
+  /** A chained role's kept session, renewed before waits it would not outlast (see renewal.ts). */
+  readonly session?: RenewingSession;
 }
 
 /** What the caller passed (already read from Dagger Secrets). */
@@ -133,11 +136,13 @@ export interface AssumeRoleOptions {
   externalId?: string;
 }
 
-/** Chains into another role (e.g. an environment's cross-account role) with `fromTemporaryCredentials`. */
-export function assumeRole(from: AwsIdentity, opts: AssumeRoleOptions): AwsIdentity {
+/**
+ * Chains into another role (e.g. an environment's cross-account role) with `fromTemporaryCredentials`.
+ * Its provider starts a session per call, so one session is kept and renewed (`session`).
+ */
+export function assumeRole(from: AwsIdentity, opts: AssumeRoleOptions, now: () => number = Date.now): AwsIdentity {
   const duration = Math.max(MIN_SESSION_SECONDS, Math.min(opts.durationSeconds ?? MAX_CHAINED_SESSION_SECONDS, MAX_CHAINED_SESSION_SECONDS));
-  return {
-    credentials: explained(
+  const assume = explained(
       lazyProvider((sdk) =>
         sdk.fromTemporaryCredentials({
           masterCredentials: from.credentials,
@@ -151,9 +156,9 @@ export function assumeRole(from: AwsIdentity, opts: AssumeRoleOptions): AwsIdent
         }),
       ),
       { role: from.principal, action: "sts:AssumeRole", resource: opts.roleArn },
-    ),
-    principal: `role ${opts.roleArn}`,
-  };
+  );
+  const session = renewingSession(assume, now);
+  return { credentials: session.provider, principal: `role ${opts.roleArn}`, session };
 }
 
 /**

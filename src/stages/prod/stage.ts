@@ -37,7 +37,18 @@ export interface ProdPorts {
   dbDeploy?: RegionDbDeployPort;
   /** Prod synthetic test in one region, after its wave. */
   canary(region: string, endpoint: string): Promise<CanaryReport>;
+  /**
+   * The prod role's sessions in a wave's regions (absent with long-lived keys): renewed before each
+   * wave, and before a bake the remaining session would not outlast, so a rollout of any length
+   * keeps valid credentials (a chained role session lasts at most an hour).
+   */
+  sessions?: ProdSessions;
   now(): Date;
+}
+
+export interface ProdSessions {
+  renew(regions: readonly string[]): Promise<void>;
+  ensureValidFor(regions: readonly string[], waitMs: number): Promise<void>;
 }
 
 export interface ProdSettings {
@@ -104,6 +115,11 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
 
   for (const wave of s.waves) {
     const bakeMs = wave.bakeMinutes * 60_000;
+    if (ports.sessions) {
+      const sessions = ports.sessions;
+      const renewed = await log.run(`wave ${wave.name}: credentials`, () => sessions.renew(wave.regions), () => ({ status: "passed", detail: `new prod role session in ${wave.regions.join(", ")}` }));
+      if (!renewed.ok) return stop(wave, `the prod role could not be assumed for wave ${wave.name}`);
+    }
     let deferred: string[] = [];
     if (ports.dbDeploy) {
       const db = ports.dbDeploy;
@@ -176,9 +192,13 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
       if (!ok.ok) return stop(wave, `alarm during the traffic shift in ${d.region}`);
     }
 
+    // The bake makes calls all along (the alarm watch); a session that ends during it is renewed first.
     const baked = await log.run(
       `wave ${wave.name}: bake ${wave.bakeMinutes} min`,
-      () => ports.waves.bakeWave(wave, alarmsByRegion, bakeMs),
+      async () => {
+        await ports.sessions?.ensureValidFor(wave.regions, bakeMs);
+        return ports.waves.bakeWave(wave, alarmsByRegion, bakeMs);
+      },
       (observations) => {
         const sums = observations.map((o) => summariseWatch(expectedByRegion.get(o.region ?? "") ?? [], o, bakeMs));
         result.monitoring.push(...sums);

@@ -25,7 +25,7 @@ describe("dpra.yaml verification sections", () => {
     });
     expect(c.capacity).toMatchObject({ thresholds: { p95Ms: 500, errorRate: 0.01, minRps: 0 }, tolerance: 0.1 });
     expect(c.chaos).toMatchObject({ warmupSeconds: 60, maxExperimentMinutes: 15 });
-    expect(c.approval).toEqual({ sources: ["ci-environment", "explicit"], environment: "prod" });
+    expect(c.approval).toEqual({ sources: ["ci-environment"], environment: "prod" });
   });
 
   it("refuses an empty approval source list, a chaos section without a template, and a bad runtime pin", () => {

@@ -15,15 +15,13 @@ export class DpraCi {
    * return its output. Fails when any step fails.
    *
    * @param source The repository (defaults to this repository).
-   * @param fixtures The shared fixtures folder that the tests read as `../shared/fixtures`.
    */
   @func()
   @check()
   async check(
     @argument({ defaultPath: "/", ignore: ["node_modules", "**/node_modules", "sdk", ".git"] }) source: Directory,
-    fixtures?: Directory,
   ): Promise<string> {
-    return installed(source, fixtures).withExec(["npm", "test"]).stdout();
+    return installed(source).withExec(["npm", "test"]).stdout();
   }
 
   /**

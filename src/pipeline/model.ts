@@ -1,5 +1,5 @@
 // The DPRA application pipeline as data: every stage and action of
-// ../shared/seed/application-pipeline.md, with the required/recommended mark exactly as the
+// the DPRA text (a copy in test/fixtures/dpra/application-pipeline.md), with the required/recommended mark exactly as the
 // document states it. The document marks each action twice, in the diagram (node colour
 // #ff9900 = required, #d4dada = recommended) and in the prose (`???+ required "..."`); the two
 // disagree for two Prod actions, so both are kept and the effective mark is the stricter one.

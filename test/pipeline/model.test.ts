@@ -5,7 +5,7 @@ import { ACTIONS, BUILD_SERVICE, markDisagreement, markOf, STAGES, type Mark, ty
 import { repoRoot } from "../support/fixtures.js";
 
 // The DPRA document itself is the oracle: these tests read it, they do not restate it.
-const DOC = readFileSync(path.resolve(repoRoot, "..", "shared", "seed", "application-pipeline.md"), "utf8");
+const DOC = readFileSync(path.resolve(repoRoot, "test", "fixtures", "dpra", "application-pipeline.md"), "utf8");
 
 const COLOUR: Record<string, Mark> = { "#ff9900": "required", "#d4dada": "recommended" };
 const CLUSTER_STAGE: Record<string, StageId | "build-service"> = {

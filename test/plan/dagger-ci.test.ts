@@ -26,7 +26,7 @@ describe("dagger/ self-CI module (plan test: records requests, runs nothing)", (
       ["npm", "test"],
     ]);
     const dirs = plan.callsNamed("withDirectory").map(({ call }) => call.args.path);
-    expect(dirs).toEqual(["/work/repo", "/work/shared/fixtures"]);
+    expect(dirs).toEqual(["/work/repo"]);
     expect(plan.callsNamed("withDirectory")[0]!.call.args.exclude).toContain("node_modules/");
   });
 });

@@ -49,6 +49,7 @@ export class Dpra {
    * @param revision Commit the source is at, recorded as the image's org.opencontainers.image.revision.
    * @param sourceUrl Repository URL, recorded as the image's org.opencontainers.image.source.
    * @param noFail Return the result even when the policy blocks, instead of failing.
+   * @param sourceDateEpoch Commit time in seconds since 1970 (git log -1 --format=%ct): the image's created label and SOURCE_DATE_EPOCH. Default 0, never the build time, so the same revision gives the same digest.
    */
   @func({ cache: "session" })
   async build(
@@ -56,8 +57,9 @@ export class Dpra {
     revision: string = "",
     sourceUrl: string = "",
     noFail: boolean = false,
+    sourceDateEpoch: number = 0,
   ): Promise<BuildResult> {
-    return buildStage(source, revision, sourceUrl, noFail);
+    return buildStage(source, { revision, sourceUrl, sourceDateEpoch }, noFail);
   }
 
   /**
@@ -136,14 +138,16 @@ export class Dpra {
    * @param source Application source directory (defaults to the bundled fruit-api example).
    * @param revision Commit the source is at, recorded as org.opencontainers.image.revision.
    * @param sourceUrl Repository URL, recorded as org.opencontainers.image.source.
+   * @param sourceDateEpoch Commit time in seconds since 1970 (git log -1 --format=%ct): the created label and SOURCE_DATE_EPOCH. Default 0, never the build time.
    */
   @func()
   async packageImage(
     @argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory,
     revision: string = "",
     sourceUrl: string = "",
+    sourceDateEpoch: number = 0,
   ): Promise<Container> {
-    return packageOnly(source, revision, sourceUrl);
+    return packageOnly(source, { revision, sourceUrl, sourceDateEpoch });
   }
 
   /**
@@ -565,6 +569,7 @@ export class Dpra {
    * @param awsRoleArn Role the web-identity token is exchanged for.
    * @param awsProfileFile AWS shared credentials or config file (e.g. file:$HOME/.aws/credentials).
    * @param awsProfile Profile to use from --aws-profile-file (default: default).
+   * @param sourceDateEpoch Commit time in seconds since 1970 (git log -1 --format=%ct): the image's created label. Default 0, never the build time, so re-running a revision publishes the same digest.
    */
   @func({ cache: "never" })
   async release(
@@ -587,11 +592,12 @@ export class Dpra {
     awsRoleArn?: string,
     awsProfileFile?: Secret,
     awsProfile?: string,
+    sourceDateEpoch: number = 0,
   ): Promise<ReleaseResult> {
     return release({
       source,
       env: parseTargetEnvironment(env),
-      build: realBuild(revision, sourceUrl),
+      build: realBuild({ revision, sourceUrl, sourceDateEpoch }),
       failOnError,
       publish,
       revision,

@@ -12,19 +12,36 @@ import { runImageScan, runSast, runSbom, runSca, runSecrets } from "./scanners.j
 import { judgeStage } from "./stage.js";
 import { installToolchain, loadBuildPlan } from "./toolchain.js";
 
-/** Image metadata for this build; `created` is now, to the second. */
-export function imageMetadata(config: DpraConfig, revision: string, sourceUrl: string): ImageMetadata {
+/** Where the packaged source comes from: the commit, the repository, and the commit's time. */
+export interface SourceOrigin {
+  revision: string;
+  sourceUrl: string;
+  /**
+   * The commit time in seconds since the epoch (`git log -1 --format=%ct`), as SOURCE_DATE_EPOCH
+   * in reproducible builds. Default 0 (1970-01-01T00:00:00Z): never "now", so the same revision
+   * gives the same labels, and with them the same digest.
+   */
+  sourceDateEpoch?: number;
+}
+
+/** Image metadata for this build; `created` is the commit time (SOURCE_DATE_EPOCH), not the build time. */
+export function imageMetadata(config: DpraConfig, origin: SourceOrigin): ImageMetadata {
+  const epoch = origin.sourceDateEpoch ?? 0;
+  if (!Number.isInteger(epoch) || epoch < 0) {
+    throw new Error(`--source-date-epoch ${epoch}: expected the commit time in whole seconds since 1970 (git log -1 --format=%ct)`);
+  }
   return {
-    created: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
-    revision: revision || undefined,
-    source: sourceUrl || undefined,
+    created: new Date(epoch * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    sourceDateEpoch: epoch,
+    revision: origin.revision || undefined,
+    source: origin.sourceUrl || undefined,
     title: config.name,
   };
 }
 
-export async function buildStage(source: Directory, revision: string, sourceUrl: string, noFail: boolean): Promise<BuildResult> {
+export async function buildStage(source: Directory, origin: SourceOrigin, noFail: boolean): Promise<BuildResult> {
   const config = await loadSourceConfig(source);
-  const stage = await runBuildStage(source, config, imageMetadata(config, revision, sourceUrl));
+  const stage = await runBuildStage(source, config, imageMetadata(config, origin));
   if (!stage.passed && !noFail) throw new Error(stage.failure);
   if (!stage.image) throw new Error(`dpra build: no image was packaged, so there is nothing to return.\n${stage.failure ?? ""}`);
   return new BuildResult(stage.image, stage.reports, stage.passed, stage.summary);
@@ -51,7 +68,7 @@ async function runAction(action: ActionName, source: Directory, config: DpraConf
     case "sca":
       return runSca(source, config);
     case "image-scan": {
-      const image = await packagedImage(source, config, "", "");
+      const image = await packagedImage(source, config, { revision: "", sourceUrl: "" });
       return runImageScan(image, source, config);
     }
   }
@@ -71,15 +88,15 @@ export async function actionCheck(action: ActionName, source: Directory): Promis
   if (!verdict.passed) throw new Error(verdict.failure);
 }
 
-async function packagedImage(source: Directory, config: DpraConfig, revision: string, sourceUrl: string): Promise<Container> {
+async function packagedImage(source: Directory, config: DpraConfig, origin: SourceOrigin): Promise<Container> {
   const plan = await loadBuildPlan(source, config);
-  const { outcome, image } = await packageAction(source, config, plan, imageMetadata(config, revision, sourceUrl));
+  const { outcome, image } = await packageAction(source, config, plan, imageMetadata(config, origin));
   if (!image) throw new Error(outcome.failures.join("\n"));
   return image;
 }
 
-export async function packageOnly(source: Directory, revision: string, sourceUrl: string): Promise<Container> {
-  return packagedImage(source, await loadSourceConfig(source), revision, sourceUrl);
+export async function packageOnly(source: Directory, origin: SourceOrigin): Promise<Container> {
+  return packagedImage(source, await loadSourceConfig(source), origin);
 }
 
 export async function sbomFile(source: Directory): Promise<File> {

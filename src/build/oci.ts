@@ -6,8 +6,10 @@ export interface ImageMetadata {
   source?: string;
   /** Source control revision (commit) the image was built from. */
   revision?: string;
-  /** Build time, RFC 3339. */
+  /** The source's commit time, RFC 3339 (not the build time, so a rebuild keeps the digest). */
   created: string;
+  /** The same time in seconds since the epoch, handed to the image build as SOURCE_DATE_EPOCH. */
+  sourceDateEpoch?: number;
   /** Version of the packaged software. */
   version?: string;
   /** Human-readable title, e.g. the application name. */

@@ -23,7 +23,9 @@ export async function packageImage(source: Directory, config: DpraConfig, plan: 
     dockerfile = GENERATED_DOCKERFILE;
     context = context.withNewFile(dockerfile, plan.defaultDockerfile);
   }
-  let image = context.dockerBuild({ dockerfile });
+  // BuildKit takes SOURCE_DATE_EPOCH as the time of the image config and its history.
+  const buildArgs = meta.sourceDateEpoch === undefined ? [] : [{ name: "SOURCE_DATE_EPOCH", value: String(meta.sourceDateEpoch) }];
+  let image = context.dockerBuild({ dockerfile, buildArgs });
   // Labels go into the image config (docker inspect); annotations into the OCI manifest (registries).
   for (const [key, value] of labels) image = image.withLabel(key, value).withAnnotation(key, value);
   return image;

@@ -1,16 +1,16 @@
 // The real build stage as the release's BuildStageRunner: it runs once, each build-stage action is
 // judged on its own against the policy, and the verdicts are mapped onto the DPRA build actions.
 import type { Container } from "@dagger.io/dagger";
-import { imageMetadata } from "../build/api.js";
+import { imageMetadata, type SourceOrigin } from "../build/api.js";
 import { runBuildStage } from "../build/compose.js";
 import { judgeStage } from "../build/stage.js";
 import { dpraBuildOutcomes } from "./build-actions.js";
 import type { BuildStageRunner } from "./compose.js";
 import type { DaggerReleaseContext } from "./context.js";
 
-export function realBuild(revision: string, sourceUrl: string): BuildStageRunner<Container, DaggerReleaseContext> {
+export function realBuild(origin: SourceOrigin): BuildStageRunner<Container, DaggerReleaseContext> {
   return async (_signal, ctx) => {
-    const stage = await runBuildStage(ctx.source, ctx.config, imageMetadata(ctx.config, revision, sourceUrl));
+    const stage = await runBuildStage(ctx.source, ctx.config, imageMetadata(ctx.config, origin));
     const verdicts = await Promise.all(
       stage.outcomes.map(async (outcome) => {
         const verdict = await judgeStage(`dpra ${outcome.action}`, [outcome], ctx.source, ctx.config);

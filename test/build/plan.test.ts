@@ -165,12 +165,28 @@ describe("dpra build plan", () => {
       "org.opencontainers.image.source": "https://github.com/acme/fruit-api",
       "org.opencontainers.image.title": "fruit-api",
     });
-    expect(labels["org.opencontainers.image.created"]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    // Not the build time: the commit time (default 0), so a rebuild of the revision keeps the digest.
+    expect(labels["org.opencontainers.image.created"]).toBe("1970-01-01T00:00:00Z");
     expect(plan.callsNamed("withAnnotation").map(({ call }) => call.args.name)).toContain("org.opencontainers.image.revision");
     const imageScan = action(plan, "/input/image.tar");
     const tarball = plan.callsNamed("withMountedFile").find(({ call }) => call.args.path === "/input/image.tar")!;
     expect(plan.origin(tarball.call.args.source)?.map((c) => c.field)).toContain("dockerBuild");
     expect(imageScan.calls.some((c) => c.field === "withMountedFile")).toBe(true);
+  });
+
+  it("labels the image with the commit time given as --source-date-epoch, and hands it to the image build as SOURCE_DATE_EPOCH", async () => {
+    engine = await FakeEngine.start({ answer: answers() });
+    await engine.run(async () => {
+      const image = await new Dpra().packageImage(dag.directory(), "0123456789abcdef", "", 1764000000);
+      await image.id();
+    });
+    const plan = new Plan(engine);
+    const labels = Object.fromEntries(plan.callsNamed("withLabel").map(({ call }) => [call.args.name, call.args.value]));
+    expect(labels["org.opencontainers.image.created"]).toBe("2025-11-24T16:00:00Z");
+    expect(plan.callsNamed("dockerBuild")[0]!.call.args.buildArgs).toEqual([{ name: "SOURCE_DATE_EPOCH", value: "1764000000" }]);
+    await engine.close();
+    engine = await FakeEngine.start({ answer: answers() });
+    await expect(engine.run(() => new Dpra().packageImage(dag.directory(), "", "", -5))).rejects.toThrow(/--source-date-epoch -5: expected the commit time in whole seconds/);
   });
 
   it("collects the merged reports, both SBOMs (source and packaged image) and the raw tool reports", async () => {

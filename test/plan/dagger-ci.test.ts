@@ -13,7 +13,7 @@ afterEach(async () => {
 describe("dagger/ self-CI module (plan test: records requests, runs nothing)", () => {
   it("check installs from the lockfile and runs npm test in a pinned node image with npm's cache mounted", async () => {
     engine = await FakeEngine.start({ answer: (leaf) => (leaf.field === "stdout" ? "Tests  9 passed (9)" : undefined) });
-    const out = await engine.run(() => new DpraCi().check(dag.directory(), dag.directory()));
+    const out = await engine.run(() => new DpraCi().check(dag.directory()));
     expect(out).toContain("passed");
     const plan = new Plan(engine);
     expect(plan.images()).toHaveLength(1);

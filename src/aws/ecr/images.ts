@@ -27,6 +27,9 @@ export function decideTag(state: TagState, digest: string, where: { repository: 
     kind: "conflict",
     message:
       `${where.repository}:${where.tag} already holds ${state.digest}, not ${digest}. ` +
+      "The same revision built to a different image, so something besides the source went into it: a different " +
+      "--source-date-epoch than the first publish (pass the commit time, git log -1 --format=%ct), or a build step " +
+      "that is not reproducible (an unpinned base image or dependency, a timestamp or random value written at build time). " +
       "dpra never moves a tag: an artifact is built once. Deploy the stored digest, or build from a new revision.",
   };
 }

@@ -2,6 +2,10 @@
 // change sets, diff, events, watch, outputs, stack state, rollback) with the real AWS SDK client,
 // sending real requests to moto_server 5.2.1 (test/support/moto.ts). moto is an emulator, not AWS.
 //
+// Served: create through a change set, preview then resume, outputs, update and parameter-only
+// update through the deployer's steps, rollback by deleting a new stack or by redeploying the
+// captured template and parameters.
+//
 // Flows moto 5.2.1 does not serve, each found by a failed attempt here and pinned by a "moto gap"
 // test below (so that a moto that starts serving it shows up), and covered on aws-sdk-client-mock
 // in test/aws/cloudformation/deployer.test.ts (level 3):
@@ -17,14 +21,21 @@
 //   Outputs. Outputs are read here from a stack made with CreateStack.
 // - A parameter change alone does not update the resources (the stack's parameters change, the
 //   resources keep their old properties), and the change set of such a change lists no changes.
-import { CloudFormationClient, CreateStackCommand, ExecuteChangeSetCommand } from "@aws-sdk/client-cloudformation";
+//   No change set gives Replacement or property Details, and no resource ever fails: moto applies
+//   a change set synchronously, so failures, CloudFormation's own rollbacks and root causes from
+//   events stay on the mock.
+// - UpdateTerminationProtection, DetectStackDrift, CancelUpdateStack (and, tried by hand,
+//   ContinueUpdateRollback and RollbackStack) answer HTTP 500, so a create with termination
+//   protection on stops after creating the stack. SetStackPolicy is accepted but not enforced.
+import { CancelUpdateStackCommand, CloudFormationClient, CreateStackCommand, ExecuteChangeSetCommand } from "@aws-sdk/client-cloudformation";
 import { beforeEach, expect, it } from "vitest";
 import { createChangeSet, findChangeSet, isEmptyChangeSetReason, waitForChangeSet } from "../../../src/aws/cloudformation/changeset.js";
 import { deployStack, type StackDeployRequest } from "../../../src/aws/cloudformation/deployer.js";
 import { describeChangeSetDiff, formatDiff } from "../../../src/aws/cloudformation/diff.js";
 import { StackEventStream } from "../../../src/aws/cloudformation/events.js";
 import { stackOutputs } from "../../../src/aws/cloudformation/outputs.js";
-import { rollbackStack } from "../../../src/aws/cloudformation/rollback.js";
+import { applyStackPolicy, detectDrift, enableTerminationProtection, statefulStackPolicy } from "../../../src/aws/cloudformation/protection.js";
+import { captureSnapshot, rollbackStack } from "../../../src/aws/cloudformation/rollback.js";
 import { countStackResources, describeStack } from "../../../src/aws/cloudformation/stack.js";
 import { watchStackOperation } from "../../../src/aws/cloudformation/watch.js";
 import { MOTO_ACCOUNT, MOTO_REGION, motoClientConfig, resolveMoto, useMoto } from "../../support/moto.js";
@@ -197,6 +208,21 @@ describeReal(
       expect(await describeStack(client, STACK)).toBeUndefined();
     });
 
+    it("rollbackStack after a completed update redeploys the template and parameters captured before it", async () => {
+      expect((await deployStack(request("run-1"))).outcome).toBe("created");
+      const before = await captureSnapshot(client, (await describeStack(client, STACK))!);
+      expect(before.templateBody).toBe(TEMPLATE);
+      await updateThroughChangeSet("dpra-run-2", TEMPLATE_V2, [{ ParameterKey: "Env", ParameterValue: "prod" }]);
+      expect(await countStackResources(client, STACK)).toBe(3);
+
+      const rolledBack = await rollbackStack({ client, region: MOTO_REGION, stackName: STACK, snapshot: before, createdInThisRun: false, changeSetName: "dpra-run-2", terminationProtection: false, ...poll, log });
+      expect(rolledBack).toMatchObject({ ok: true, method: "previous-template", finalStatus: "UPDATE_COMPLETE" });
+      const after = await captureSnapshot(client, (await describeStack(client, STACK))!);
+      expect(after.templateBody).toBe(TEMPLATE);
+      expect(after.parameters).toEqual([{ ParameterKey: "Env", ParameterValue: "gamma" }]);
+      expect(await countStackResources(client, STACK)).toBe(2);
+    });
+
     it("moto gap: deployStack on an existing stack stops, because DescribeChangeSet of a missing change set is a ValidationError", async () => {
       expect((await deployStack(request("run-1"))).outcome).toBe("created");
       const update = await deployStack(request("run-2", { templateBody: TEMPLATE_V2 }));
@@ -224,6 +250,20 @@ describeReal(
       expect(error?.name).toBe("ValidationError");
       expect(error?.message).toBe("No updates are to be performed.");
       expect(isEmptyChangeSetReason(error?.message)).toBe(true);
+    });
+
+    it("moto gap: a create with termination protection on stops, because UpdateTerminationProtection answers HTTP 500; so do drift detection and CancelUpdateStack", async () => {
+      const protectedCreate = await deployStack(request("run-1", { protection: { ...request("run-1").protection, terminationProtection: true } }));
+      expect(protectedCreate.outcome).toBe("stopped");
+      expect(protectedCreate.message).toMatch(/^deploy stopped: /);
+      expect((await describeStack(client, STACK))?.StackStatus).toBe("CREATE_COMPLETE");
+      const status = (e: unknown) => (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      const failed = async (call: Promise<unknown>) => call.then(() => "answered", (e: unknown) => e);
+      expect(status(await failed(enableTerminationProtection(client, STACK)))).toBe(500);
+      expect(status(await failed(detectDrift(client, STACK, poll)))).toBe(500);
+      expect(status(await failed(client.send(new CancelUpdateStackCommand({ StackName: STACK }))))).toBe(500);
+      // A stack policy is accepted (and not enforced: moto has no stack policies to check updates against).
+      await applyStackPolicy(client, STACK, statefulStackPolicy([], []));
     });
 
     it("moto gap: a stack made through a change set has no Outputs", async () => {

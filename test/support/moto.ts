@@ -6,7 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { freePort } from "./ports.js";
 import type { Resolution } from "./real.js";
 
@@ -154,6 +154,38 @@ export async function startMoto(opts: { readyTimeoutMs?: number } = {}): Promise
 /** SDK client options for moto: its endpoint, a region, static test credentials, one attempt. */
 export function motoClientConfig(server: Pick<MotoServer, "endpoint">, region: string = MOTO_REGION): MotoClientConfig {
   return { endpoint: server.endpoint, region, credentials: { ...TEST_CREDENTIALS }, maxAttempts: 1 };
+}
+
+/**
+ * The standard SDK environment variables that point code building its own clients (or a `dpra`
+ * child process) at moto: endpoint, region, static test credentials, one attempt.
+ */
+export function motoEnvironment(server: Pick<MotoServer, "endpoint">, region: string = MOTO_REGION): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: server.endpoint,
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    AWS_MAX_ATTEMPTS: "1",
+  };
+}
+
+/** Sets `motoEnvironment` in this process for each test and puts the previous values back after it. */
+export function useMotoEnvironment(moto: () => MotoServer, region: string = MOTO_REGION): void {
+  const saved = new Map<string, string | undefined>();
+  beforeEach(() => {
+    for (const [key, value] of Object.entries(motoEnvironment(moto(), region))) {
+      saved.set(key, process.env[key]);
+      process.env[key] = value;
+    }
+  });
+  afterEach(() => {
+    for (const [key, value] of saved) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    saved.clear();
+  });
 }
 
 /**

@@ -17,6 +17,9 @@
 // - A change set without changes: CreateChangeSet answers `ValidationError: No updates are to be
 //   performed.` where AWS creates the change set and marks it FAILED with "The submitted
 //   information didn't contain changes", so the deployer's "no-change" outcome cannot be reached.
+// - A required parameter without a value: CreateChangeSet accepts it (AWS refuses it there with
+//   "Parameters: [...] must have values"); ExecuteChangeSet answers "Missing parameter <name>",
+//   leaving the stack in REVIEW_IN_PROGRESS with the change set.
 // - Outputs of a stack made through a change set: ExecuteChangeSet leaves the stack without
 //   Outputs. Outputs are read here from a stack made with CreateStack.
 // - A parameter change alone does not update the resources (the stack's parameters change, the
@@ -264,6 +267,15 @@ describeReal(
       expect(status(await failed(client.send(new CancelUpdateStackCommand({ StackName: STACK }))))).toBe(500);
       // A stack policy is accepted (and not enforced: moto has no stack policies to check updates against).
       await applyStackPolicy(client, STACK, statefulStackPolicy([], []));
+    });
+
+    it("moto gap: a required parameter without a value is accepted by CreateChangeSet (AWS refuses it there) and refused only at ExecuteChangeSet", async () => {
+      const result = await deployStack(request("run-1", { parameters: {} }));
+      expect(result.outcome).toBe("stopped");
+      expect(result.message).toContain("ValidationError: Missing parameter Env");
+      expect(result.diff?.changes).toHaveLength(2);
+      expect((await describeStack(client, STACK))?.StackStatus).toBe("REVIEW_IN_PROGRESS");
+      expect((await findChangeSet(client, STACK, "dpra-run-1"))?.ExecutionStatus).toBe("AVAILABLE");
     });
 
     it("moto gap: a stack made through a change set has no Outputs", async () => {

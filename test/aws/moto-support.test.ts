@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MOTO_VERSION, motoClientConfig, resolveMoto } from "../support/moto.js";
+import { MOTO_VERSION, motoClientConfig, motoEnvironment, resolveMoto } from "../support/moto.js";
 
 describe("resolveMoto", () => {
   let dir: string;
@@ -54,6 +54,16 @@ describe("resolveMoto", () => {
       region: "eu-central-1",
       credentials: { accessKeyId: "moto-test-access-key", secretAccessKey: "moto-test-secret-key" },
       maxAttempts: 1,
+    });
+  });
+
+  it("gives child processes the SDK's standard variables for the same endpoint and credentials", () => {
+    expect(motoEnvironment({ endpoint: "http://127.0.0.1:5000" }, "us-east-1")).toEqual({
+      AWS_ENDPOINT_URL: "http://127.0.0.1:5000",
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "moto-test-access-key",
+      AWS_SECRET_ACCESS_KEY: "moto-test-secret-key",
+      AWS_MAX_ATTEMPTS: "1",
     });
   });
 });

@@ -132,7 +132,13 @@ export async function startMoto(opts: { readyTimeoutMs?: number } = {}): Promise
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   let exited: string | undefined;
-  child.on("exit", (code, signal) => (exited = `exit ${code ?? signal}`));
+  // A test worker that ends without stop() (a failed hook, a crash) takes its server with it.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  child.on("exit", (code, signal) => {
+    exited = `exit ${code ?? signal}`;
+    process.removeListener("exit", killOnExit);
+  });
   child.on("error", (err) => (exited = err.message));
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 30_000);
   for (;;) {

@@ -1,0 +1,165 @@
+// Level 2 (moto over HTTP): the DB deploy's migration task on a first deploy (migrateNewStack in
+// src/aws/ecs/db-deploy.ts, runMigrationTask in src/aws/ecs/migration-task.ts): where it runs is
+// read from the stack's outputs, then RunTask and DescribeTasks until STOPPED, with the real
+// CloudFormation and ECS SDK clients against moto_server 5.2.1 (test/support/moto.ts). The stack
+// (VPC, subnet, security group, cluster, task definition) is made with CreateStack, since moto
+// leaves a stack made through a change set without Outputs. moto is an emulator, not AWS.
+//
+// Not served by moto 5.2.1 (found by a failed attempt here; covered on aws-sdk-client-mock in
+// test/aws/ecs/migration-task.test.ts and test/release/aws-db-deploy.test.ts, level 3):
+// - a task that fails: moto's containers always exit 0, and a task reaches STOPPED only by being
+//   described (RUNNING, DEACTIVATING, STOPPING, DEPROVISIONING, STOPPED, one step per DescribeTasks);
+// - the network settings of the task (subnets, assignPublicIp): moto does not return them;
+// - a task definition without container-level `memory`: RunTask answers HTTP 500 (pinned below);
+// - the migration before the software deploy on an existing stack (migrateBeforeDeploy): its
+//   parameter-only change set goes through deployStack, which moto stops (pinned below; see
+//   test/aws/cloudformation/deployer.moto.test.ts).
+import { CloudFormationClient, CreateStackCommand } from "@aws-sdk/client-cloudformation";
+import { DescribeTasksCommand, ECSClient } from "@aws-sdk/client-ecs";
+import { beforeEach, expect, it } from "vitest";
+import { stackOutputs } from "../../../src/aws/cloudformation/outputs.js";
+import { describeStack } from "../../../src/aws/cloudformation/stack.js";
+import { migrateBeforeDeploy, migrateNewStack, type RegionDbDeployRequest } from "../../../src/aws/ecs/db-deploy.js";
+import { MigrationTaskError, runMigrationTask } from "../../../src/aws/ecs/migration-task.js";
+import { migrationTargetFrom } from "../../../src/aws/ecs/target.js";
+import { DatabaseAwsConfig } from "../../../src/config/sections/database.js";
+import { AwsEnvironment } from "../../../src/config/sections/environments.js";
+import { MOTO_ACCOUNT, MOTO_REGION, motoClientConfig, resolveMoto, useMoto } from "../../support/moto.js";
+import { describeReal } from "../../support/real.js";
+
+const STACK = "moto-app";
+const MIGRATION_IMAGE = `${MOTO_ACCOUNT}.dkr.ecr.${MOTO_REGION}.amazonaws.com/moto-app@sha256:${"d".repeat(64)}`;
+
+/** The example's shape in small: a migration task definition and its network, named by the default outputs. */
+const TEMPLATE = `Parameters:
+  MigrationImageUri:
+    Type: String
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: 10.0.0.0/16
+  SubnetA:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.1.0/24
+  SubnetB:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.2.0/24
+  TaskSecurityGroup:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: migration task
+      VpcId: !Ref Vpc
+  Cluster:
+    Type: AWS::ECS::Cluster
+  MigrationTask:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: moto-app-migrate
+      RequiresCompatibilities: [FARGATE]
+      NetworkMode: awsvpc
+      Cpu: "256"
+      Memory: "512"
+      ContainerDefinitions:
+        - Name: migrate
+          Image: !Ref MigrationImageUri
+          Memory: 512
+          Essential: true
+          LogConfiguration:
+            LogDriver: awslogs
+            Options:
+              awslogs-group: /ecs/moto-app
+              awslogs-region: ${MOTO_REGION}
+              awslogs-stream-prefix: migrate
+Outputs:
+  MigrationTaskDefinitionArn:
+    Value: !Ref MigrationTask
+  ClusterName:
+    Value: !Ref Cluster
+  MigrationSubnetIds:
+    Value: !Join [",", [!Ref SubnetA, !Ref SubnetB]]
+  MigrationSecurityGroupId:
+    Value: !GetAtt TaskSecurityGroup.GroupId
+`;
+
+describeReal(
+  "moto",
+  () => {
+    const moto = useMoto();
+    let cloudFormation: CloudFormationClient;
+    let ecs: ECSClient;
+    let lines: string[];
+    beforeEach(() => {
+      cloudFormation = new CloudFormationClient(motoClientConfig(moto()));
+      ecs = new ECSClient(motoClientConfig(moto()));
+      lines = [];
+    });
+    const names = DatabaseAwsConfig.parse({});
+    const env = AwsEnvironment.parse({ account: MOTO_ACCOUNT, roleArn: `arn:aws:iam::${MOTO_ACCOUNT}:role/dpra-deploy`, stackName: STACK, region: MOTO_REGION });
+    const request = (over: Partial<RegionDbDeployRequest> = {}): RegionDbDeployRequest => ({
+      envName: "gamma",
+      env,
+      region: MOTO_REGION,
+      cloudFormation,
+      ecs,
+      names,
+      reference: MIGRATION_IMAGE,
+      runId: "run-1",
+      templateBody: TEMPLATE,
+      log: (l) => lines.push(l),
+      pollMs: 50,
+      ...over,
+    });
+    const createStack = (templateBody = TEMPLATE) =>
+      cloudFormation.send(new CreateStackCommand({ StackName: STACK, TemplateBody: templateBody, Parameters: [{ ParameterKey: "MigrationImageUri", ParameterValue: MIGRATION_IMAGE }] }));
+    const outputs = async () => Object.fromEntries(stackOutputs(await describeStack(cloudFormation, STACK)).map((o) => [o.key, o.value]));
+
+    it("after a first deploy, runs the migration task where the stack's outputs say, waits for STOPPED, and reports it migrated", async () => {
+      await createStack();
+      const target = migrationTargetFrom(await outputs(), names, { stack: STACK, region: MOTO_REGION });
+      expect(target.taskDefinition).toBe(`arn:aws:ecs:${MOTO_REGION}:${MOTO_ACCOUNT}:task-definition/moto-app-migrate:1`);
+      expect(target.subnets).toHaveLength(2);
+      expect(target.securityGroups[0]).toMatch(/^sg-/);
+
+      const report = await migrateNewStack(request());
+      expect(report.status).toBe("migrated");
+      const taskArn = report.taskArn ?? "";
+      expect(taskArn).toMatch(new RegExp(`^arn:aws:ecs:${MOTO_REGION}:${MOTO_ACCOUNT}:task/${target.cluster}/[0-9a-f-]{36}$`));
+      const taskId = taskArn.split("/").pop();
+      expect(report.logs).toEqual({ group: "/ecs/moto-app", stream: `migrate/migrate/${taskId}` });
+      expect(report.detail).toBe(`first deploy, after the stack was created: migration task ${taskArn} exited 0`);
+      expect(lines.filter((l) => l.includes("migration task: ")).map((l) => l.split("migration task: ")[1])).toEqual(["DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED"]);
+
+      const [task] = (await ecs.send(new DescribeTasksCommand({ cluster: target.cluster, tasks: [taskArn] }))).tasks ?? [];
+      expect(task).toMatchObject({ launchType: "FARGATE", startedBy: "dpra-gamma-migrate", taskDefinitionArn: target.taskDefinition, lastStatus: "STOPPED" });
+      expect(task?.containers?.map((c) => [c.name, c.image, c.exitCode])).toEqual([["migrate", MIGRATION_IMAGE, 0]]);
+    });
+
+    it("moto gap: a task definition without container-level memory makes RunTask answer HTTP 500", async () => {
+      await createStack(TEMPLATE.replace("          Memory: 512\n", ""));
+      const target = migrationTargetFrom(await outputs(), names, { stack: STACK, region: MOTO_REGION });
+      const attempt = runMigrationTask({ client: ecs, region: MOTO_REGION, target, role: env.roleArn, timeoutMs: 10_000, pollMs: 50, log: (l) => lines.push(l), retry: { sleep: async () => {} } });
+      const error = await attempt.then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(error).not.toBeInstanceOf(MigrationTaskError);
+      expect(error?.message).toContain(`ecs:RunTask on ${target.taskDefinition} kept failing after retries`);
+    });
+
+    it("moto gap: the migration before the software deploy stops on an existing stack, at the deployer's change-set lookup", async () => {
+      await createStack();
+      const error = await migrateBeforeDeploy(request()).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(error?.message).toContain(`setting MigrationImageUri on ${STACK} in ${MOTO_REGION} did not succeed (stopped)`);
+      expect(error?.message).toContain("ValidationError: Stack with id dpra-run-1-migrate does not exist");
+    });
+  },
+  resolveMoto,
+);

@@ -15,6 +15,8 @@ export const COMMANDS: readonly CliCommand[] = [
   lazy("gate", "apply the dpra.yaml policy to scanner, linter and test reports", async () => (await import("./gate.js")).gateCommand),
   lazy("scan", "run the build stage's scanners on this host (no container engine) and apply the policy", async () => (await import("./commands/scan.js")).scanCommand),
   lazy("plan", "print the DPRA run plan (text, Mermaid or Graphviz) of the application", async () => (await import("./commands/plan.js")).planCliCommand),
+  lazy("diff", "show an AWS environment's change sets without executing them", async () => (await import("./commands/deploy.js")).diffCliCommand),
+  lazy("deploy", "deploy an AWS environment's CloudFormation stack without an engine", async () => (await import("./commands/deploy.js")).deployCliCommand),
 ];
 
 function usage(): string {

@@ -1,6 +1,7 @@
 import { func, object } from "@dagger.io/dagger";
 import { formatRootCause } from "../aws/cloudformation/events.js";
 import type { EnvironmentDeployment, RegionReport } from "../aws/deploy/environment.js";
+import { breachText, deploymentSummary } from "./core.js";
 
 /** One output of a deployed stack. */
 @object()
@@ -96,7 +97,7 @@ export class DeployResult {
     this.status = d.status;
     this.message = d.message;
     this.regions = d.regions.map((r) => new RegionDeployment(r));
-    this.alarm = d.breach ? `${d.breach.name} in ${d.breach.region} during the ${d.breach.phase} of ${d.breach.wave}: ${d.breach.reason}` : "";
+    this.alarm = breachText(d);
     this.durationMs = Math.round(d.durationMs);
     this.log = log.join("\n");
   }
@@ -113,12 +114,6 @@ export class DeployResult {
   /** A readable summary: status, then one line per region with its root cause or rollback. */
   @func()
   summary(): string {
-    const lines = [`${this.environment} ${this.stackName}: ${this.status} - ${this.message}`];
-    for (const r of this.regions) {
-      const extra = [r.rootCause && `root cause: ${r.rootCause}`, r.rollback && `rollback: ${r.rollback}`].filter(Boolean).join("; ");
-      lines.push(`  ${r.region} (${r.wave}): ${r.status}${r.stackStatus ? ` [${r.stackStatus}]` : ""}${extra ? ` - ${extra}` : ""}`);
-    }
-    if (this.alarm) lines.push(`  alarm: ${this.alarm}`);
-    return lines.join("\n");
+    return deploymentSummary(this);
   }
 }

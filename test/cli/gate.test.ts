@@ -127,7 +127,8 @@ describe("dpra gate", () => {
   it("prints help with exit 0", async () => {
     const top = await dpra(["--help"]);
     expect(top).toMatchObject({ code: 0 });
-    expect(top.stdout).toContain("gate  apply the dpra.yaml policy");
+    expect(top.stdout).toMatch(/gate +apply the dpra.yaml policy/);
+    expect(top.stdout).toMatch(/deploy +deploy an AWS environment/);
     expect(top.stdout).toContain(EXIT_CODES_HELP);
     const gate = await dpra(["gate", "--help"]);
     expect(gate.code).toBe(0);

@@ -28,7 +28,7 @@ describe("examples/workflows/release.yml against the release function", () => {
     });
     expect(calls).toHaveLength(3);
     for (const call of calls) {
-      const used = call.flatMap((l) => [...l.matchAll(/(?:^|\s)--([a-z-]+)/g)].map((m) => m[1]!));
+      const used = call.flatMap((l) => [...l.replace(/\$\([^)]*\)/g, "").matchAll(/(?:^|\s)--([a-z-]+)/g)].map((m) => m[1]!));
       expect(used.filter((f) => !flags.has(f)), call.join("\n")).toEqual([]);
       const field = call[call.length - 1]!.trim().split(/[\s)]/)[0]!;
       expect(fields.has(field), `${field} in: ${call.join("\n")}`).toBe(true);

@@ -1,12 +1,10 @@
 // `dpra plan`: prints the run plan of the application in the current (or given) directory.
-import { existsSync, readdirSync } from "node:fs";
-import path from "node:path";
-import { CONFIG_FILE, resolveConfig } from "../../config/load.js";
 import { buildRunPlan, TARGET_ENVIRONMENTS } from "../../pipeline/plan.js";
 import { PLAN_FORMATS, parsePlanFormat, renderPlan } from "../../pipeline/render.js";
 import { commandFailure, oneOf, parseCommand } from "../args.js";
-import { readInput, requireDirectory } from "../input.js";
-import { EXIT, EXIT_CODES_HELP, UsageError, type CliCommand, type CliIO } from "../io.js";
+import { requireDirectory } from "../input.js";
+import { EXIT, EXIT_CODES_HELP, type CliCommand, type CliIO } from "../io.js";
+import { loadHostConfig } from "../source-config.js";
 
 /** What `plan` needs of the CLI's IO: where to write and the directory it runs in. */
 export type CommandIo = Pick<CliIO, "stdout" | "stderr" | "cwd"> & Partial<Pick<CliIO, "stdin">>;
@@ -30,11 +28,6 @@ const OPTIONS = {
   source: { type: "string" },
 } as const;
 
-/** Lists a directory the way Dagger's `Directory.entries()` does: sub-directories end with `/`. */
-function listing(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? `${e.name}/` : e.name));
-}
-
 /** Runs `dpra plan`; resolves to the exit code (0 printed, 2 bad usage, missing folder or invalid dpra.yaml). */
 export async function planCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const parsed = parseCommand({ name: "plan", usage: PLAN_USAGE, options: OPTIONS }, argv, io);
@@ -49,18 +42,12 @@ export async function planCommand(argv: readonly string[], io: CommandIo): Promi
   }
   try {
     const source = parsed.values.source === undefined ? io.cwd : await requireDirectory("--source", parsed.values.source, io.cwd);
-    const file = path.join(source, CONFIG_FILE);
-    const text = existsSync(file) ? (await readInput(file, { cwd: io.cwd, stdin: io.stdin ?? noStdin }, "config file")).text : undefined;
-    const config = resolveConfig(text, listing(source), file);
+    const config = await loadHostConfig(source, io);
     io.stdout(renderPlan(buildRunPlan(config, env), format));
     return EXIT.ok;
   } catch (err) {
     return commandFailure("plan", err, io);
   }
-}
-
-async function noStdin(): Promise<Buffer> {
-  throw new UsageError("dpra plan reads no standard input");
 }
 
 /** The `plan` subcommand, for the CLI dispatcher's command list. */

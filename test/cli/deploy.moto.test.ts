@@ -1,0 +1,87 @@
+// Level 2 (moto over HTTP): the engine-free `dpra diff` and `dpra deploy` run in-process with the
+// SDK's standard environment (AWS_ENDPOINT_URL, AWS_REGION, static keys from test/support/moto.ts),
+// chaining into the environment's role through moto's STS. moto is an emulator, not AWS.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { CloudFormationClient, DescribeStacksCommand, ListChangeSetsCommand } from "@aws-sdk/client-cloudformation";
+import { CloudWatchClient, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
+import { expect, it } from "vitest";
+import { runCli } from "../support/cli.js";
+import { repoRoot } from "../support/fixtures.js";
+import { MOTO_ACCOUNT, motoClientConfig, resolveMoto, useMoto, useMotoEnvironment } from "../support/moto.js";
+import { describeReal } from "../support/real.js";
+
+const IMAGE = `${MOTO_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/cli-app@sha256:${"c".repeat(64)}`;
+
+function app(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "dpra-cli-deploy-"));
+  writeFileSync(
+    path.join(dir, "dpra.yaml"),
+    [
+      "name: cli-app",
+      "environments:",
+      "  gamma:",
+      `    account: "${MOTO_ACCOUNT}"`,
+      `    roleArn: arn:aws:iam::${MOTO_ACCOUNT}:role/dpra-deploy`,
+      "    region: eu-west-1",
+      "    stackName: cli-app-gamma",
+      "    template: template.yaml",
+      "    bakeMinutes: 0",
+      "    monitoringMinutes: 0",
+      "    alarms: [cli-app-5xx]",
+      "",
+    ].join("\n"),
+  );
+  writeFileSync(path.join(dir, "package.json"), '{"name":"cli-app","private":true}\n');
+  writeFileSync(
+    path.join(dir, "template.yaml"),
+    "Parameters:\n  ImageUri:\n    Type: String\nResources:\n  ImageParameter:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Name: /cli-app/image\n      Type: String\n      Value: !Ref ImageUri\n",
+  );
+  return dir;
+}
+
+describeReal(
+  "moto",
+  () => {
+    const moto = useMoto();
+    useMotoEnvironment(moto);
+
+    it("dpra diff on the example's gamma environment lists its changes, exits 0 and executes nothing", async () => {
+      const run = await runCli(["diff", "--env", "gamma", "--source", path.join(repoRoot, "examples", "fruit-api"), "--image", `111111111111.dkr.ecr.eu-west-1.amazonaws.com/fruit-api@sha256:${"e".repeat(64)}`], repoRoot);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^gamma fruit-api-gamma: preview/);
+      expect(run.stdout).toMatch(/change set dpra-\w+: \d+ to add, 0 to modify, 0 to remove/);
+      expect(run.stderr).toMatch(/change set/);
+    }, 120_000);
+
+    it("dpra deploy creates a small app's stack, with --format json on stdout and progress on stderr", async () => {
+      const dir = app();
+      // The environment's alarm exists (in a real app the template defines it; moto skips CloudWatch alarm resources).
+      const cw = new CloudWatchClient(motoClientConfig(moto(), "eu-west-1"));
+      await cw.send(new PutMetricAlarmCommand({ AlarmName: "cli-app-5xx", Namespace: "AWS/ApplicationELB", MetricName: "HTTPCode_Target_5XX_Count", Statistic: "Sum", Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: "GreaterThanOrEqualToThreshold" }));
+      const run = await runCli(["deploy", "--env", "gamma", "--image", IMAGE, "--format", "json"], dir);
+      expect(run.code, run.stderr).toBe(0);
+      const result = JSON.parse(run.stdout) as { schema: string; status: string; regions: Array<{ region: string; status: string }> };
+      expect(result).toMatchObject({ schema: "dpra-deploy/v1", status: "succeeded", regions: [{ region: "eu-west-1", status: "created" }] });
+      const cfn = new CloudFormationClient(motoClientConfig(moto(), "eu-west-1"));
+      const stacks = await cfn.send(new DescribeStacksCommand({ StackName: "cli-app-gamma" }));
+      expect(stacks.Stacks?.[0]?.Parameters).toContainEqual({ ParameterKey: "ImageUri", ParameterValue: IMAGE });
+    }, 120_000);
+
+    it("refuses before any AWS write: an undigested image (exit 2) and prod without an approval (exit 1)", async () => {
+      const dir = app();
+      const unpinned = await runCli(["deploy", "--env", "gamma", "--image", "cli-app:latest"], dir);
+      expect(unpinned.code).toBe(2);
+      expect(unpinned.stderr).toMatch(/--image "cli-app:latest"/);
+      writeFileSync(path.join(dir, "dpra.yaml"), `${(await import("node:fs")).readFileSync(path.join(dir, "dpra.yaml"), "utf8").replace("  gamma:", "  prod:").replace("cli-app-gamma", "cli-app-prod")}`);
+      const prod = await runCli(["deploy", "--env", "prod", "--image", IMAGE, "--approved-by", "mallory"], dir);
+      expect(prod.code).toBe(1);
+      expect(prod.stderr).toMatch(/prod needs an approval and none was found, so nothing was deployed to prod/);
+      const cfn = new CloudFormationClient(motoClientConfig(moto(), "eu-west-1"));
+      await expect(cfn.send(new DescribeStacksCommand({ StackName: "cli-app-prod" }))).rejects.toThrow(/does not exist/);
+      expect((await cfn.send(new ListChangeSetsCommand({ StackName: "cli-app-prod" }))).Summaries).toEqual([]);
+    }, 120_000);
+  },
+  resolveMoto,
+);

@@ -100,6 +100,11 @@ describe("trivy arguments", () => {
     expect(args.at(-1)).toBe("infra");
   });
 
+  it("uses the cached vulnerability DB only when asked (--skip-db-update)", () => {
+    expect(trivyFsArgs({})).not.toContain("--skip-db-update");
+    expect(trivyFsArgs({ skipDbUpdate: true, scanners: ["vuln"] }).join(" ")).toContain("--scanners vuln --skip-db-update");
+  });
+
   it("rejects unknown scanners and escaping paths", () => {
     expect(() => trivyFsArgs({ scanners: ["config"] })).toThrow(/unknown scanner "config"/);
     expect(() => trivyFsArgs({ path: "../etc" })).toThrow(/relative to the source/);

@@ -43,6 +43,8 @@ export interface TrivyArgsOptions {
   skipDirs?: string[];
   /** Sub-directory of the source to scan, relative to it (default: the whole source). */
   path?: string;
+  /** Use the vulnerability DB already in the cache dir (`--skip-db-update`); for offline runs and tests. */
+  skipDbUpdate?: boolean;
 }
 
 function checkedList(kind: string, values: readonly string[], allowed: readonly string[]): string {
@@ -60,6 +62,7 @@ function commonFlags(opts: TrivyArgsOptions, defaultScanners: readonly string[],
     args.push("--severity", checkedList("severity", opts.severities.map((s) => s.toUpperCase()), TRIVY_SEVERITIES));
   }
   if (opts.ignoreFile) args.push("--ignorefile", paths.ignoreFile);
+  if (opts.skipDbUpdate) args.push("--skip-db-update");
   for (const dir of opts.skipDirs ?? []) args.push("--skip-dirs", dir);
   return args;
 }

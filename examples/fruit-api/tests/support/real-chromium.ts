@@ -24,10 +24,13 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-/** A browser unpacked by Playwright, as in the Playwright image (PLAYWRIGHT_BROWSERS_PATH=/ms-playwright). */
+/** Where the official Playwright image (the Beta recipe's E2E container) unpacks its browsers. */
+const PLAYWRIGHT_IMAGE_BROWSERS = "/ms-playwright";
+
+/** A Chromium unpacked by Playwright: under PLAYWRIGHT_BROWSERS_PATH, or the Playwright image's folder. */
 function inPlaywrightBrowsers(): string | undefined {
-  const root = process.env.PLAYWRIGHT_BROWSERS_PATH?.trim();
-  if (!root || !existsSync(root)) return undefined;
+  const root = process.env.PLAYWRIGHT_BROWSERS_PATH?.trim() || PLAYWRIGHT_IMAGE_BROWSERS;
+  if (!existsSync(root)) return undefined;
   for (const entry of readdirSync(root).filter((e) => /^chromium-\d+$/.test(e)).sort().reverse()) {
     for (const sub of ["chrome-linux64", "chrome-linux"]) {
       const candidate = path.join(root, entry, sub, "chrome");
@@ -42,7 +45,7 @@ export function findChromium(): Found {
   const given = process.env.CHROMIUM_BIN?.trim();
   if (given && !existsSync(given)) return { ok: false, reason: `CHROMIUM_BIN names ${given}, which does not exist; unset it or point it at a Chromium binary` };
   const bin = given || onPath("chromium") || inPlaywrightBrowsers();
-  if (!bin) return { ok: false, reason: "no Chromium found: set CHROMIUM_BIN, put chromium on PATH (apt-get install chromium) or set PLAYWRIGHT_BROWSERS_PATH" };
+  if (!bin) return { ok: false, reason: "no Chromium found: set CHROMIUM_BIN, put chromium on PATH (apt-get install chromium) or run in the Playwright image (/ms-playwright)" };
   const out = spawnSync(bin, ["--version"], { encoding: "utf8", timeout: 30_000 });
   const version = /(\d+\.\d+\.\d+\.\d+)/.exec(`${out.stdout ?? ""}${out.stderr ?? ""}`)?.[1];
   if (!version) return { ok: false, reason: `${bin} --version printed no version (exit ${out.status ?? out.signal}): ${(out.stderr ?? "").trim().slice(0, 200)}` };

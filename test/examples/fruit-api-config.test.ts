@@ -42,6 +42,10 @@ describe("examples/fruit-api/dpra.yaml", () => {
     }
   });
 
+  it("runs the E2E suite, with its browser journey, in the pinned Playwright image", () => {
+    expect(config.tests.e2e?.playwright).toBe(true);
+  });
+
   it("runs each test suite through an npm script the example defines", () => {
     const scripts = (JSON.parse(readFileSync(path.join(exampleDir, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
     for (const suite of [config.tests.unit, config.tests.integration, config.tests.e2e]) {

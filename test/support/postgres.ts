@@ -7,10 +7,10 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { freePort } from "./ports.js";
 import type { Resolution } from "./real.js";
 
 export interface PostgresServer {
@@ -66,17 +66,6 @@ export function resolvePostgres(): Resolution {
   const version = /\(PostgreSQL\) (\d+(?:\.\d+)*)/.exec(out.stdout ?? "")?.[1];
   if (out.status !== 0 || !version) return { ok: false, reason: `${bin} --version did not print a PostgreSQL version: ${(out.stderr ?? "").trim()}` };
   return { ok: true, tool: { name: "postgresql", bin, version } };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
 }
 
 function run(bin: string, args: string[], as: RunAs, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {

@@ -17,7 +17,17 @@ export const PROVENANCE_ARTIFACT_TYPE = "application/vnd.in-toto+json";
 /** Where the registry config (a Docker config.json holding the ECR login) is mounted as a secret. */
 export const REGISTRY_CONFIG_PATH = "/run/dpra/oras/config.json";
 const WORKDIR = "/work";
-const EXPORTED_MANIFEST = "/tmp/dpra-referrer-manifest.json";
+
+/** The files `oras attach` reads and writes besides the attached file (relative to its working folder). */
+export interface OrasAttachPaths {
+  /** The registry config: a Docker config.json with the login (`--registry-config`). */
+  registryConfig: string;
+  /** Where ORAS writes the referrer manifest it pushed (`--export-manifest`). */
+  exportedManifest: string;
+}
+
+/** The paths inside the ORAS container the recipe runs. */
+export const ORAS_CONTAINER_PATHS: OrasAttachPaths = { registryConfig: REGISTRY_CONFIG_PATH, exportedManifest: "/tmp/dpra-referrer-manifest.json" };
 
 /** One file to attach: its name inside the ORAS container and its OCI artifact type. */
 export interface ReferrerArtifact {
@@ -51,21 +61,23 @@ export function referrerSubject(reference: string): { name: string; digest: stri
  * `oras attach` for one file. `--distribution-spec v1.1-referrers-api` forces the OCI referrers API:
  * the fallback (referrers tag schema) would write and later move a `sha256-<digest>` tag, which an
  * ECR repository with immutable tags refuses and which dpra never does (tags are not moved).
+ * The attached file is named relative to the working folder; `paths` places the registry config
+ * and the exported manifest (the recipe passes ORAS_CONTAINER_PATHS).
  */
-export function orasAttachArgs(subject: string, artifact: ReferrerArtifact): string[] {
+export function orasAttachArgs(subject: string, artifact: ReferrerArtifact, paths: OrasAttachPaths): string[] {
   const { name, digest } = referrerSubject(subject);
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(artifact.fileName)) throw new Error(`referrer file name "${artifact.fileName}" must be a plain file name.`);
   return [
     "oras",
     "attach",
     "--registry-config",
-    REGISTRY_CONFIG_PATH,
+    paths.registryConfig,
     "--distribution-spec",
     "v1.1-referrers-api",
     "--artifact-type",
     artifact.artifactType,
     "--export-manifest",
-    EXPORTED_MANIFEST,
+    paths.exportedManifest,
     `${name}@${digest}`,
     `${artifact.fileName}:${artifact.artifactType}`,
   ];
@@ -116,10 +128,10 @@ function lastLines(text: string): string {
 /** Runs `oras attach` for one file in the ORAS container; a failed exec is an outcome, not a throw. */
 async function attachOne(base: Container, subject: string, artifact: ReferrerArtifact, file: File): Promise<ReferrerOutcome> {
   try {
-    const ran = base.withMountedFile(`${WORKDIR}/${artifact.fileName}`, file).withExec(orasAttachArgs(subject, artifact), { expect: ReturnType.Any });
+    const ran = base.withMountedFile(`${WORKDIR}/${artifact.fileName}`, file).withExec(orasAttachArgs(subject, artifact, ORAS_CONTAINER_PATHS), { expect: ReturnType.Any });
     const exitCode = await ran.exitCode();
     if (exitCode !== 0) return attachOutcome(subject, artifact, { exitCode, stderr: await ran.stderr() });
-    return attachOutcome(subject, artifact, { exitCode, stderr: "", manifest: await ran.file(EXPORTED_MANIFEST).contents() });
+    return attachOutcome(subject, artifact, { exitCode, stderr: "", manifest: await ran.file(ORAS_CONTAINER_PATHS.exportedManifest).contents() });
   } catch (err) {
     return { artifactType: artifact.artifactType, file: artifact.fileName, status: "failed", error: `oras attach could not run: ${(err as Error).message}` };
   }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   attachOutcome,
   describeReferrers,
+  ORAS_CONTAINER_PATHS,
   orasAttachArgs,
   PROVENANCE_ARTIFACT_TYPE,
   referrerSubject,
@@ -31,7 +32,7 @@ describe("referrerSubject", () => {
 
 describe("orasAttachArgs", () => {
   it("attaches one file with its media type to the digest through the referrers API, with the mounted registry config", () => {
-    expect(orasAttachArgs(SUBJECT, SBOM)).toEqual([
+    expect(orasAttachArgs(SUBJECT, SBOM, ORAS_CONTAINER_PATHS)).toEqual([
       "oras",
       "attach",
       "--registry-config",
@@ -48,12 +49,12 @@ describe("orasAttachArgs", () => {
   });
 
   it("never carries a password flag", () => {
-    const args = orasAttachArgs(SUBJECT, { fileName: "provenance.intoto.json", artifactType: PROVENANCE_ARTIFACT_TYPE });
+    const args = orasAttachArgs(SUBJECT, { fileName: "provenance.intoto.json", artifactType: PROVENANCE_ARTIFACT_TYPE }, ORAS_CONTAINER_PATHS);
     expect(args.filter((a) => /^(-p|--password|-u|--username|--password-stdin)$/.test(a))).toEqual([]);
   });
 
   it("refuses a file name that is a path", () => {
-    expect(() => orasAttachArgs(SUBJECT, { fileName: "../etc/passwd", artifactType: SBOM_ARTIFACT_TYPE })).toThrow(/plain file name/);
+    expect(() => orasAttachArgs(SUBJECT, { fileName: "../etc/passwd", artifactType: SBOM_ARTIFACT_TYPE }, ORAS_CONTAINER_PATHS)).toThrow(/plain file name/);
   });
 });
 

@@ -1,5 +1,5 @@
 // The one helper that picks a free TCP port on loopback for a service a test starts
-// (test/support/postgres.ts, test/support/moto.ts).
+// (test/support/postgres.ts, test/support/moto.ts, test/support/registry.ts).
 import net from "node:net";
 
 /** A port that was free on 127.0.0.1 a moment ago (the caller binds it next). */

@@ -1,6 +1,7 @@
 // `dpra plan`: prints the run plan of the application in the current (or given) directory.
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
+import { assertContract } from "../../config/contract-check.js";
 import { CONFIG_FILE, resolveConfig } from "../../config/load.js";
 import { buildRunPlan, TARGET_ENVIRONMENTS } from "../../pipeline/plan.js";
 import { PLAN_FORMATS, parsePlanFormat, renderPlan } from "../../pipeline/render.js";
@@ -52,6 +53,7 @@ export async function planCommand(argv: readonly string[], io: CommandIo): Promi
     const file = path.join(source, CONFIG_FILE);
     const text = existsSync(file) ? (await readInput(file, { cwd: io.cwd, stdin: io.stdin ?? noStdin }, "config file")).text : undefined;
     const config = resolveConfig(text, listing(source), file);
+    assertContract(config, env, source);
     io.stdout(renderPlan(buildRunPlan(config, env), format));
     return EXIT.ok;
   } catch (err) {

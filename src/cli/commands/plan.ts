@@ -36,7 +36,7 @@ function listing(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? `${e.name}/` : e.name));
 }
 
-/** Runs `dpra plan`; resolves to the exit code (0 printed, 2 bad usage, missing folder or invalid dpra.yaml). */
+/** Runs `dpra plan`; resolves to the exit code (0 printed, 2 bad usage, missing folder, invalid dpra.yaml, or a gamma/prod template that breaks the config↔template contract). */
 export async function planCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const parsed = parseCommand({ name: "plan", usage: PLAN_USAGE, options: OPTIONS }, argv, io);
   if (typeof parsed === "number") return parsed;

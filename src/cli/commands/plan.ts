@@ -1,4 +1,5 @@
 // `dpra plan`: prints the run plan of the application in the current (or given) directory.
+import { assertContract } from "../../config/contract-check.js";
 import { buildRunPlan, TARGET_ENVIRONMENTS } from "../../pipeline/plan.js";
 import { PLAN_FORMATS, parsePlanFormat, renderPlan } from "../../pipeline/render.js";
 import { commandFailure, oneOf, parseCommand } from "../args.js";
@@ -28,7 +29,7 @@ const OPTIONS = {
   source: { type: "string" },
 } as const;
 
-/** Runs `dpra plan`; resolves to the exit code (0 printed, 2 bad usage, missing folder or invalid dpra.yaml). */
+/** Runs `dpra plan`; resolves to the exit code (0 printed, 2 bad usage, missing folder, invalid dpra.yaml, or a gamma/prod template that breaks the config↔template contract). */
 export async function planCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const parsed = parseCommand({ name: "plan", usage: PLAN_USAGE, options: OPTIONS }, argv, io);
   if (typeof parsed === "number") return parsed;
@@ -43,6 +44,7 @@ export async function planCommand(argv: readonly string[], io: CommandIo): Promi
   try {
     const source = parsed.values.source === undefined ? io.cwd : await requireDirectory("--source", parsed.values.source, io.cwd);
     const config = await loadHostConfig(source, io);
+    assertContract(config, env, source);
     io.stdout(renderPlan(buildRunPlan(config, env), format));
     return EXIT.ok;
   } catch (err) {

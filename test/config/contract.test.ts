@@ -1,0 +1,87 @@
+// Verification level 4: fixture unit test of the config↔template contract and its `dpra plan` wiring.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { planCommand } from "../../src/cli/commands/plan.js";
+import { parseCloudFormationTemplate } from "../../src/cloudformation/template.js";
+import { checkContract, evaluateCondition } from "../../src/config/contract.js";
+import { resolveConfig } from "../../src/config/load.js";
+
+const fixture = (name: string) => new URL(`../fixtures/contract/${name}`, import.meta.url);
+const config = resolveConfig(readFileSync(fixture("dpra.yaml"), "utf8"), ["package.json", "db/"], "dpra.yaml");
+const template = (name: string) => parseCloudFormationTemplate(readFileSync(fixture(name), "utf8"), name);
+
+describe("checkContract", () => {
+  it("accepts a template that declares, defaults and outputs everything", () => {
+    expect(checkContract(config, "gamma", template("clean.yaml"), "clean.yaml")).toEqual([]);
+  });
+
+  it("names every planted defect with the file and what to do", () => {
+    const problems = checkContract(config, "gamma", template("defects.yaml"), "defects.yaml");
+    expect(problems.map((p) => p.path)).toEqual([
+      "Parameters.CodeBucket",
+      "environments.gamma.parameters.Size",
+      "Outputs.CanaryRoleArn",
+      "Outputs.CanaryArtifactsLocation",
+      "Outputs.MigrationTaskDefinitionArn",
+    ]);
+    const byPath = Object.fromEntries(problems.map((p) => [p.path, p.message]));
+    expect(byPath["Parameters.CodeBucket"]).toMatch(/no Default .* add a Default in defects\.yaml or set environments\.gamma\.parameters\.CodeBucket/);
+    expect(byPath["environments.gamma.parameters.Size"]).toMatch(/defects\.yaml declares no such parameter/);
+    expect(byPath["Outputs.CanaryRoleArn"]).toMatch(/Condition IsProd is false/);
+    expect(byPath["Outputs.CanaryArtifactsLocation"]).toMatch(/Condition ImageIsX cannot be decided/);
+    expect(byPath["Outputs.MigrationTaskDefinitionArn"]).toMatch(/database\.aws\.taskDefinitionOutput .* no such output/);
+  });
+});
+
+describe("evaluateCondition", () => {
+  const known = new Map([["Env", "prod"]]);
+  it("evaluates Equals, Not, And, Or and Condition on known values, undefined otherwise", () => {
+    const conds = { IsProd: { "Fn::Equals": [{ Ref: "Env" }, "prod"] } };
+    expect(evaluateCondition({ Condition: "IsProd" }, known, conds)).toBe(true);
+    expect(evaluateCondition({ "Fn::Not": [{ Condition: "IsProd" }] }, known, conds)).toBe(false);
+    expect(evaluateCondition({ "Fn::Or": [{ "Fn::Equals": [{ Ref: "Img" }, "x"] }, { Condition: "IsProd" }] }, known, conds)).toBe(true);
+    expect(evaluateCondition({ "Fn::And": [{ "Fn::Equals": [{ Ref: "Img" }, "x"] }, { Condition: "IsProd" }] }, known, conds)).toBeUndefined();
+  });
+});
+
+describe("dpra plan checks the contract", () => {
+  const io = () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { out, err, io: { stdout: (s: string) => void out.push(s), stderr: (s: string) => void err.push(s), cwd: process.cwd() } };
+  };
+  const app = (templateFixture: string) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "dpra-contract-"));
+    cpSync(fixture("dpra.yaml"), path.join(dir, "dpra.yaml"));
+    writeFileSync(path.join(dir, "package.json"), "{}\n");
+    mkdirSync(path.join(dir, "infra"));
+    cpSync(fixture(templateFixture), path.join(dir, "infra", "template.yaml"));
+    return dir;
+  };
+
+  it("exits 0 on the clean template", async () => {
+    const t = io();
+    expect(await planCommand(["--source", app("clean.yaml"), "--env", "gamma"], t.io)).toBe(0);
+    expect(t.err).toEqual([]);
+  });
+
+  it("exits 2 naming the template and the violation", async () => {
+    const t = io();
+    expect(await planCommand(["--source", app("defects.yaml"), "--env", "gamma"], t.io)).toBe(2);
+    expect(t.err.join("")).toMatch(/infra\/template\.yaml .*\[gamma\] Parameters\.CodeBucket: has no Default/);
+  });
+
+  it("does not check templates for a beta-only plan", async () => {
+    expect(await planCommand(["--source", app("defects.yaml")], io().io)).toBe(0);
+  });
+
+  it("the bundled example keeps the contract for gamma and prod (its canary parameters and outputs were its defects)", async () => {
+    for (const env of ["gamma", "prod"]) {
+      const t = io();
+      const code = await planCommand(["--source", "examples/fruit-api", "--env", env], t.io);
+      expect({ env, code, err: t.err.join("") }).toEqual({ env, code: 0, err: "" });
+    }
+  });
+});

@@ -61,6 +61,6 @@ describe("parseCloudFormationTemplate", () => {
   it("reads the bundled example template", () => {
     const text = readFileSync(new URL("../../examples/fruit-api/infra/template.yaml", import.meta.url), "utf8");
     const t = parseCloudFormationTemplate(text, "infra/template.yaml");
-    expect(Object.keys(t.Parameters ?? {})).toContain("CanaryCodeBucket");
+    expect(Object.keys(t.Parameters ?? {})).toContain("CanaryName");
   });
 });

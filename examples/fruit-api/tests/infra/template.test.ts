@@ -76,7 +76,9 @@ describe("parameters", () => {
 
   it("leaves only the pipeline-supplied values without a default", () => {
     const required = Object.entries(template.Parameters).filter(([, p]) => !("Default" in p)).map(([name]) => name);
-    expect(required.sort()).toEqual(["CanaryCodeBucket", "CanaryCodeKey", "ImageUri"]);
+    // The image is the only value the pipeline supplies; the canary code is not a stack parameter
+    // (the pipeline owns the canary).
+    expect(required.sort()).toEqual(["ImageUri"]);
   });
 
   it("knows every parameter that dpra.yaml sets, with allowed values", () => {
@@ -217,14 +219,11 @@ describe("database", () => {
 });
 
 describe("canary", () => {
-  it("runs the canary script of dpra.yaml against the production endpoint", () => {
-    expect(props("Canary")).toMatchObject({
-      Name: { Ref: "CanaryName" },
-      Code: { Handler: dpra.synthetics.handler, S3Bucket: { Ref: "CanaryCodeBucket" }, S3Key: { Ref: "CanaryCodeKey" } },
-      RunConfig: { EnvironmentVariables: { BASE_URL: { "Fn::Sub": "http://${LoadBalancer.DNSName}" } } },
-    });
+  it("leaves the canary to the pipeline: no canary resource, its role and artifact location as outputs", () => {
+    expect(Object.values(template.Resources).map((r) => r.Type)).not.toContain("AWS::Synthetics::Canary");
+    expect(template.Outputs.CanaryRoleArn?.Value).toEqual({ "Fn::GetAtt": ["CanaryRole", "Arn"] });
+    expect(template.Outputs.CanaryArtifactsLocation?.Value).toEqual({ "Fn::Sub": "s3://${CanaryArtifactsBucket}/runs" });
     expect(template.Parameters.CanaryName?.Default).toBe(dpra.synthetics.name);
-    expect(String(template.Parameters.CanaryRuntimeVersion?.Default)).toMatch(new RegExp(`^${dpra.synthetics.runtime}-\\d+\\.\\d+$`));
   });
 });
 

@@ -126,7 +126,8 @@ function parseEnvName(env: string): AwsEnvironmentName {
   return parsed.data;
 }
 
-async function readTemplate(read: (path: string) => Promise<string>, env: AwsEnvironment): Promise<string> {
+/** Reads the environment's template through the caller's file reader; the error names the setting. */
+export async function readTemplate(read: (path: string) => Promise<string>, env: AwsEnvironment): Promise<string> {
   try {
     return await read(env.template);
   } catch (err) {

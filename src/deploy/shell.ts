@@ -7,7 +7,7 @@ import type { RegionClients } from "../aws/deploy/environment.js";
 import type { AwsEnvironment } from "../config/sections/environments.js";
 import { runIdentity, type CredentialSecrets } from "../publish/credentials.js";
 import { loadSourceConfig } from "../shell/source.js";
-import { deployCore, deploymentFacts, deploymentFailed, deploymentSummary } from "./core.js";
+import { deployCore, deploymentFacts, deploymentFailed, deploymentSummary, readTemplate as readTemplateWith } from "./core.js";
 import { DeployResult } from "./result.js";
 
 export { awsEnvironmentOf, sdkClientFactory } from "./core.js";
@@ -50,10 +50,7 @@ export async function runDeploy(args: DeployArgs): Promise<DeployResult> {
   return new DeployResult(deployment, lines);
 }
 
-export async function readTemplate(source: Directory, env: AwsEnvironment): Promise<string> {
-  try {
-    return await source.file(env.template).contents();
-  } catch (err) {
-    throw new Error(`cannot read the CloudFormation template ${env.template} from the source (environments.*.template): ${(err as Error).message}`, { cause: err });
-  }
+/** The environment's template from a Dagger source directory. */
+export function readTemplate(source: Directory, env: AwsEnvironment): Promise<string> {
+  return readTemplateWith((p) => source.file(p).contents(), env);
 }

@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "**/node_modules/", "sdk/", "**/sdk/", "dist/", "**/dist/", "reports/", "coverage/", ".tools/", "**/dpra-reports/", "**/test-results/"] },
+  { ignores: ["node_modules/", "**/node_modules/", "sdk/", "**/sdk/", "dist/", "**/dist/", "reports/", "coverage/", ".tools/", "**/dpra-reports/", "**/test-results/", "modules/semgrep/rules/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,14 +2,27 @@
 // the Dagger actions (scanners.ts, iac.ts) and `dpra scan` read the same settings.
 import type { DpraConfig } from "../config/schema.js";
 
-/** Registry rulesets used when dpra.yaml names no rules: semgrep's default set (needs network access). */
-export const DEFAULT_SEMGREP_RULESETS = ["p/default"];
+/**
+ * The semgrep rules this project writes and ships (`dpra.*` ids), relative to the repository root:
+ * the Dagger build mounts them from the root module's source, and `dpra scan` finds them next to its
+ * own files (the CLI package copies them into dist/). Only the YAML files are rules; the other files
+ * in the folder are their `semgrep --test` cases.
+ */
+export const BUNDLED_SEMGREP_RULES_DIR = "modules/semgrep/rules/dpra-default";
 
-/** The semgrep rules of a scan: the configured local rules and rulesets, else the default selection. */
-export function semgrepRuleSelection(config: DpraConfig): { rules: string[]; rulesets: string[] } {
+export interface SemgrepRuleSelection {
+  /** Local rule files or folders, relative to the source. */
+  rules: string[];
+  /** Registry rulesets (downloaded: opt-in through security.semgrep.rulesets). */
+  rulesets: string[];
+  /** No rules and no rulesets are configured: scan with the bundled rules, so SAST never needs the network. */
+  bundled: boolean;
+}
+
+/** The semgrep rules of a scan: the configured local rules and rulesets, else the bundled rules. */
+export function semgrepRuleSelection(config: DpraConfig): SemgrepRuleSelection {
   const s = config.security.semgrep;
-  const rulesets = s.rules.length === 0 && s.rulesets.length === 0 ? DEFAULT_SEMGREP_RULESETS : s.rulesets;
-  return { rules: s.rules, rulesets };
+  return { rules: s.rules, rulesets: s.rulesets, bundled: s.rules.length === 0 && s.rulesets.length === 0 };
 }
 
 /** The trivy scanners the SCA action runs: misconfigurations are left to the IaC check, so that each is reported once. */

@@ -1,6 +1,6 @@
 // The build stage's scanners, run from the tool modules' own recipes (imported by relative path, so
 // each recipe exists once) and normalised to findings.
-import type { Container, Directory, File } from "@dagger.io/dagger";
+import { dag, type Container, type Directory, type File } from "@dagger.io/dagger";
 import { gitleaksContainer, gitleaksReportPath, gitleaksScan } from "../../modules/gitleaks/src/gitleaks.js";
 import { SEMGREP_JSON_REPORT, semgrepContainer, semgrepScan } from "../../modules/semgrep/src/semgrep.js";
 import {
@@ -13,7 +13,7 @@ import {
   trivySourceSbom,
 } from "../../modules/trivy/src/trivy.js";
 import type { DpraConfig } from "../config/schema.js";
-import { scaScanners, semgrepRuleSelection } from "./scan-settings.js";
+import { BUNDLED_SEMGREP_RULES_DIR, scaScanners, semgrepRuleSelection } from "./scan-settings.js";
 import { emptyOutcome, readScan, scanCompleted, type ActionOutcome } from "./outcome.js";
 import { lastLines } from "./scan-completed.js";
 
@@ -42,12 +42,23 @@ export async function runSecrets(source: Directory, config: DpraConfig): Promise
   });
 }
 
-export { DEFAULT_SEMGREP_RULESETS, scaScanners } from "./scan-settings.js";
+export { BUNDLED_SEMGREP_RULES_DIR, scaScanners } from "./scan-settings.js";
 
-/** SAST with semgrep: local rules offline, registry rulesets when configured (or by default). */
+/** The bundled semgrep rules, from the dpra module's own source (so they travel with the module). */
+export function bundledSemgrepRules(): Directory {
+  return dag.currentModule().source().directory(BUNDLED_SEMGREP_RULES_DIR);
+}
+
+/** SAST with semgrep: local rules offline, registry rulesets when configured, else the bundled rules (offline). */
 export async function runSast(source: Directory, config: DpraConfig): Promise<ActionOutcome> {
   const s = config.security.semgrep;
-  const ran = semgrepScan(semgrepContainer(), source, { ...semgrepRuleSelection(config), exclude: s.exclude });
+  const { rules, rulesets, bundled } = semgrepRuleSelection(config);
+  const ran = semgrepScan(semgrepContainer(), source, {
+    rules,
+    rulesets,
+    exclude: s.exclude,
+    ...(bundled ? { rulesDir: bundledSemgrepRules(), ruleIdsAsWritten: true } : {}),
+  });
   return readScan(ran, {
     action: "sast",
     tool: "semgrep",

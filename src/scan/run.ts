@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { lastLines } from "../build/scan-completed.js";
+import { semgrepRuleSelection } from "../build/scan-settings.js";
 import type { DpraConfig } from "../config/schema.js";
 import type { FindingSet } from "../findings/model.js";
 import { parseReportFile } from "../findings/parse.js";
@@ -12,6 +13,7 @@ import { evaluateGate, type GateResult } from "../policy/gate.js";
 import { missingToolMessage, resolveHostTool, type HostLookup, type HostTool } from "../tools/host.js";
 import { runProcess } from "./process.js";
 import { scanSteps, type ScanStep, type ScanTool, type StepContext } from "./steps.js";
+import { bundledSemgrepRulesDir } from "./bundled-rules.js";
 import { findHostTemplates } from "./templates.js";
 
 export interface ScanOptions extends HostLookup {
@@ -68,7 +70,8 @@ async function readStep(step: ScanStep, exitCode: number, stderr: string): Promi
 /** Runs the scans; throws MissingToolError when a needed tool is not installed. */
 export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const rawDir = path.join(opts.outputDir, "raw");
-  const ctx: StepContext = { source: opts.source, rawDir, trivyCacheDir: opts.trivyCacheDir, offline: opts.offline };
+  const bundled = semgrepRuleSelection(opts.config).bundled && !opts.skip.includes("semgrep");
+  const ctx: StepContext = { source: opts.source, rawDir, trivyCacheDir: opts.trivyCacheDir, offline: opts.offline, bundledSemgrepRules: bundled ? bundledSemgrepRulesDir() : "" };
   const templates = await findHostTemplates(opts.source, opts.config.quality.iac.paths);
   const planned = scanSteps(opts.config, templates, ctx);
   const steps = planned.steps.filter((s) => !opts.skip.includes(s.tool));

@@ -6,7 +6,7 @@ import { semgrepArgs } from "../../modules/semgrep/src/args.js";
 import { trivyFsArgs, trivySbomArgs, type TrivyPaths } from "../../modules/trivy/src/args.js";
 import { cfnLintArgs } from "../build/cfn-lint-args.js";
 import { scanCompleted } from "../build/scan-completed.js";
-import { scaScanners, semgrepRuleSelection } from "../build/scan-settings.js";
+import { BUNDLED_SEMGREP_RULES_DIR, scaScanners, semgrepRuleSelection } from "../build/scan-settings.js";
 import type { DpraConfig } from "../config/schema.js";
 import type { Category } from "../findings/model.js";
 
@@ -39,6 +39,8 @@ export interface StepContext {
   trivyCacheDir: string;
   /** Leave trivy's vulnerability scanner out (no DB here); the summary says so. */
   offline: boolean;
+  /** The host folder of the bundled semgrep rules, used when dpra.yaml names no rules or rulesets. */
+  bundledSemgrepRules: string;
 }
 
 function withoutProgram(argv: string[]): string[] {
@@ -74,11 +76,16 @@ export function scanSteps(config: DpraConfig, templates: readonly string[], ctx:
     missingMeansEmpty: true,
   });
   const semgrepJson = path.join(ctx.rawDir, "semgrep.json");
+  const rules = semgrepRuleSelection(config);
+  if (rules.bundled) notes.push(`semgrep: dpra.yaml names no rules or rulesets, so the bundled rules (${BUNDLED_SEMGREP_RULES_DIR}) ran, offline`);
   steps.push({
     action: "sast",
     tool: "semgrep",
     args: withoutProgram(
-      semgrepArgs({ ...semgrepRuleSelection(config), exclude: config.security.semgrep.exclude }, { rulesDir: "", jsonReport: semgrepJson, sarifReport: path.join(ctx.rawDir, "semgrep.sarif") }),
+      semgrepArgs(
+        { rules: rules.rules, rulesets: rules.rulesets, rulesDir: rules.bundled, ruleIdsAsWritten: rules.bundled, exclude: config.security.semgrep.exclude },
+        { rulesDir: rules.bundled ? ctx.bundledSemgrepRules : "", jsonReport: semgrepJson, sarifReport: path.join(ctx.rawDir, "semgrep.sarif") },
+      ),
     ),
     report: semgrepJson,
     format: "semgrep-json",

@@ -356,6 +356,24 @@ describe("single build actions", () => {
     expect(mounted).toContainEqual(["/etc/trivy/.trivyignore", "ci/.trivyignore"]);
   });
 
+  it("without semgrep rules or rulesets, SAST runs the bundled rules from the module's own source, offline", async () => {
+    engine = await FakeEngine.start({ answer: answers({ files: { "dpra.yaml": "name: fruit-api\n" } }) });
+    await engine.run(() => new Dpra().build(dag.directory(), "", "", true));
+    const plan = new Plan(engine);
+    const sast = action(plan, "semgrep");
+    const argv = sast.calls.filter((c) => c.field === "withExec").map((c) => (c.args.args as string[]).join(" ")).at(-1);
+    expect(argv).toContain("semgrep scan --metrics=off --disable-version-check --quiet --config /rules --no-rewrite-rule-ids --json-output=");
+    expect(argv).not.toMatch(/--config (p|r)\//);
+    // No registry ruleset, so no day input either (that is only there to expire registry results).
+    expect(sast.calls.filter((c) => c.field === "withEnvVariable").map((c) => c.args.name)).not.toContain("SCAN_DAY");
+    const mount = sast.calls.find((c) => c.field === "withMountedDirectory" && c.args.path === "/rules");
+    expect(plan.origin(mount?.args.source)?.map((c) => [c.field, c.args.path ?? null])).toEqual([
+      ["currentModule", null],
+      ["source", null],
+      ["directory", "modules/semgrep/rules/dpra-default"],
+    ]);
+  });
+
   it("java-maven: caches ~/.m2 and reads every Surefire report of the reports folder", async () => {
     engine = await FakeEngine.start({
       answer: (leaf) => {

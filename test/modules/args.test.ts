@@ -77,6 +77,11 @@ describe("semgrep arguments", () => {
     expect(args.join(" ")).toContain("--config /rules --config p/default");
   });
 
+  it("keeps rule ids as written only when asked (the bundled rules: the same ids wherever they are installed)", () => {
+    expect(semgrepArgs({ rulesDir: true, ruleIdsAsWritten: true }).join(" ")).toContain("--config /rules --no-rewrite-rule-ids --json-output=");
+    expect(semgrepArgs({ rules: ["semgrep/"] })).not.toContain("--no-rewrite-rule-ids");
+  });
+
   it("refuses to run without rules rather than fall back to --config auto", () => {
     expect(() => semgrepArgs({})).toThrow(/no rules given/);
   });

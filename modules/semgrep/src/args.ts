@@ -33,6 +33,12 @@ export interface SemgrepArgsOptions {
   rulesets?: string[];
   exclude?: string[];
   severities?: string[];
+  /**
+   * Report rule ids as the rule files write them (`--no-rewrite-rule-ids`). Without it semgrep
+   * prefixes each local rule's id with its file's folder, which for a rules directory outside the
+   * source depends on where it is installed (`/rules` in the container, a host path for `dpra scan`).
+   */
+  ruleIdsAsWritten?: boolean;
 }
 
 /**
@@ -45,11 +51,12 @@ export function semgrepArgs(opts: SemgrepArgsOptions, paths: SemgrepPaths = SEMG
   if (configs.length === 0) {
     throw new Error(
       "semgrep: no rules given. Set local rules (security.semgrep.rules in dpra.yaml, or the rules/rulesDir arguments) " +
-        "or registry rulesets such as p/default (needs network access).",
+        "or registry rulesets such as p/default (needs network access). The dpra build uses its bundled rules when none are configured.",
     );
   }
   const args = ["semgrep", "scan", "--metrics=off", "--disable-version-check", "--quiet"];
   for (const c of configs) args.push("--config", c);
+  if (opts.ruleIdsAsWritten) args.push("--no-rewrite-rule-ids");
   for (const e of opts.exclude ?? []) args.push("--exclude", e);
   for (const s of opts.severities ?? []) {
     const upper = s.toUpperCase();

@@ -35,6 +35,8 @@ export interface SemgrepOptions {
   exclude?: string[];
   /** Report only these severities. Default: all. */
   severities?: string[];
+  /** Report rule ids as the rule files write them, without semgrep's folder prefix (`--no-rewrite-rule-ids`). */
+  ruleIdsAsWritten?: boolean;
 }
 
 

@@ -5,7 +5,9 @@ import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { BUNDLED_SEMGREP_RULES_DIR } from "../../src/build/scan-settings.js";
 import { fixturePath, repoRoot } from "../support/fixtures.js";
 
 const cliDir = path.join(repoRoot, "packages", "cli");
@@ -57,10 +59,15 @@ describe("@dpra/cli package", () => {
     const stage = path.join(work, "cli");
     cpSync(cliDir, stage, { recursive: true, filter: (src) => !/[\\/](dist|node_modules)$/.test(src) && !src.endsWith(".tgz") });
     ok(spawnSync(process.execPath, [path.join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", path.join(cliDir, "tsconfig.json"), "--outDir", path.join(stage, "dist")], { encoding: "utf8" }), "tsc");
+    // The rest of `npm run build`: the bundled semgrep rules (YAML only) next to the compiled CLI.
+    ok(spawnSync(process.execPath, [path.join(repoRoot, "scripts", "copy-cli-rules.mjs"), path.join(stage, "dist")], { encoding: "utf8" }), "copy-cli-rules");
     const packed = JSON.parse(ok(spawnSync(npm, ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: stage, encoding: "utf8" }), "npm pack")) as { filename: string; files: { path: string }[] }[];
     const files = packed[0]!.files.map((f) => f.path).sort();
     expect(files.filter((f) => !f.startsWith("dist/"))).toEqual(["LICENSE", "README.md", "bin/dpra.mjs", "package.json"]);
-    expect(files.filter((f) => f.startsWith("dist/") && !/\.(js|d\.ts)$/.test(f))).toEqual([]);
+    // Besides compiled code, only the bundled semgrep rules: every rule file, none of their test cases.
+    const ruleFiles = readdirSync(path.join(repoRoot, BUNDLED_SEMGREP_RULES_DIR)).filter((f) => f.endsWith(".yaml")).sort();
+    expect(ruleFiles.length).toBeGreaterThan(0);
+    expect(files.filter((f) => f.startsWith("dist/") && !/\.(js|d\.ts)$/.test(f))).toEqual(ruleFiles.map((f) => `dist/${BUNDLED_SEMGREP_RULES_DIR}/${f}`));
     expect(files).toContain("dist/src/cli/main.js");
     expect(files).toContain("dist/src/cli/main.d.ts");
     // Nothing of the Dagger module or its AWS code is shipped: of build/ only the Dagger-free scan
@@ -70,7 +77,7 @@ describe("@dpra/cli package", () => {
     expect(files.filter((f) => f.startsWith("dist/src/build/") && !/\/(cfn-lint-args|scan-completed|scan-settings)\.(js|d\.ts)$/.test(f))).toEqual([]);
     expect(files.filter((f) => readFileSync(path.join(stage, f), "utf8").includes("@dagger.io/dagger"))).toEqual([]);
     // Of modules/ only the argv builders and pins that `dpra scan` shares with the recipes.
-    expect(files.filter((f) => f.startsWith("dist/modules/") && !/^dist\/modules\/[a-z-]+\/src\/(args|pin)\.(js|d\.ts)$/.test(f))).toEqual([]);
+    expect(files.filter((f) => f.startsWith("dist/modules/") && !/^dist\/modules\/[a-z-]+\/src\/(args|pin)\.(js|d\.ts)$/.test(f) && !f.startsWith(`dist/${BUNDLED_SEMGREP_RULES_DIR}/`))).toEqual([]);
 
     const app = path.join(work, "app");
     mkdirSync(app);
@@ -79,6 +86,12 @@ describe("@dpra/cli package", () => {
     const installed = readdirSync(path.join(app, "node_modules")).filter((d) => !d.startsWith("."));
     expect(installed.sort()).toEqual(["@dpra", "yaml", "zod"]);
     expect(existsSync(path.join(app, "node_modules", "@aws-sdk"))).toBe(false);
+    // The installed `dpra scan` finds the bundled rules inside the package.
+    const installedCli = path.join(app, "node_modules", "@dpra", "cli");
+    const probe = `import(${JSON.stringify(pathToFileURL(path.join(installedCli, "dist", "src", "scan", "bundled-rules.js")).href)}).then((m) => console.log(m.bundledSemgrepRulesDir()))`;
+    const found = ok(spawnSync(process.execPath, ["--input-type=module", "-e", probe], { cwd: app, encoding: "utf8" }), "bundledSemgrepRulesDir").trim();
+    expect(found).toBe(path.join(installedCli, "dist", BUNDLED_SEMGREP_RULES_DIR));
+    expect(readdirSync(found).sort()).toEqual(ruleFiles);
 
     const dpra = (...args: string[]) => spawnSync(path.join(app, "node_modules", ".bin", "dpra"), args, { cwd: app, encoding: "utf8" });
     expect(ok(dpra("--version"), "dpra --version")).toBe(`${pkg.version}\n`);

@@ -1,10 +1,11 @@
 // Level 1 (real tools): `dpra scan` runs the pinned gitleaks, semgrep, trivy and cfn-lint on copies
 // of the bundled example, and the project's parsers and policy read their real reports.
 import { randomInt } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
 import { runCli } from "../support/cli.js";
 import { repoRoot } from "../support/fixtures.js";
 import { describeReal, resolveTool, TOOLS_BIN, type Resolution } from "../support/real.js";
@@ -85,6 +86,37 @@ describeReal("semgrep", () => {
     // semgrep prefixes a local rule's id with its config file's folder (.semgrep/ -> "semgrep."),
     // the same in the Dagger recipe, which also runs from the source root with the relative path.
     expect(run.stderr).toContain("semgrep semgrep.fruit-api.sql-built-from-strings src/lookup.ts:4:");
+  }, 120_000);
+
+  it("with the example's own rules removed, the bundled rules find a planted injection from request input at its file and line", async () => {
+    const dir = exampleCopy();
+    rmSync(path.join(dir, ".semgrep"), { recursive: true });
+    const config = parseDocument(readFileSync(path.join(dir, "dpra.yaml"), "utf8"));
+    config.deleteIn(["security", "semgrep"]);
+    writeFileSync(path.join(dir, "dpra.yaml"), config.toString());
+    writeFileSync(
+      path.join(dir, "src", "search.ts"),
+      [
+        'import type { FastifyInstance } from "fastify";',
+        'import type { Pool } from "pg";',
+        "",
+        "export function searchRoute(server: FastifyInstance, db: Pool) {",
+        '  server.get<{ Querystring: { name: string } }>("/api/search", async (request) => {',
+        "    const { rows } = await db.query(`SELECT * FROM fruits WHERE name = '${request.query.name}'`);",
+        "    return rows;",
+        "  });",
+        "}",
+        "",
+      ].join("\n"),
+    );
+    const run = await scan(dir, ...only("semgrep"));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("semgrep dpra.js.sql-injection-from-request src/search.ts:6:");
+    const report = json(path.join(dir, "..", "out", "raw", "semgrep.json")) as { results: Array<{ check_id: string; path: string; start: { line: number } }>; errors: unknown[] };
+    expect(report.errors).toEqual([]);
+    // Once, at the plant: the example's own queries (request values bound as $1, $2) are not reported.
+    expect(report.results.filter((r) => r.check_id === "dpra.js.sql-injection-from-request").map((r) => [r.path, r.start.line])).toEqual([["src/search.ts", 6]]);
+    expect(readFileSync(path.join(dir, "..", "out", "summary.md"), "utf8")).toContain("the bundled rules (modules/semgrep/rules/dpra-default) ran, offline");
   }, 120_000);
 });
 

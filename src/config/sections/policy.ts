@@ -77,7 +77,7 @@ export const SecurityConfig = z.strictObject({
     .prefault({}),
   semgrep: z
     .strictObject({
-      /** Named rulesets (e.g. `p/default`); need network access to the registry. */
+      /** Named registry rulesets (opt-in, e.g. `p/default`); need network access. Without rules or rulesets the bundled dpra-default rules run, offline. */
       rulesets: z.array(z.string().min(1)).default([]),
       /** Local rule files or folders, relative to the source: run offline. */
       rules: z.array(RelativePath).default([]),

@@ -7,6 +7,10 @@ import { dag, ReturnType, type Container, type File, type Secret } from "@dagger
 import type { Registry } from "../aws/ecr/client.js";
 import { registryLogin } from "../aws/ecr/images.js";
 import { TOOLS } from "../tools/catalog.js";
+import { referrerSubject } from "./referrer-subject.js";
+import { orasDiscoverArgs, parseDiscoveredReferrers } from "./referrers-read.js";
+
+export { referrerSubject };
 
 /** ORAS, pinned by version and digest in the tool catalog. */
 export const ORAS_IMAGE: string = TOOLS.oras.image;
@@ -35,6 +39,13 @@ export interface ReferrerArtifact {
   artifactType: string;
 }
 
+/** What one ORAS command left: its exit code and output. */
+export interface OrasRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
 export type ReferrerOutcome =
   | { artifactType: string; file: string; status: "attached"; digest: string; reference: string }
   | { artifactType: string; file: string; status: "failed"; error: string }
@@ -43,18 +54,6 @@ export type ReferrerOutcome =
 export interface ReferrersReport {
   subject: string;
   outcomes: ReferrerOutcome[];
-}
-
-const SUBJECT = /^([^\s@]+)@(sha256:[a-f0-9]{64})$/;
-
-/** `<host>/<repository>@sha256:...` split in name and digest; a tag is refused (tags move, digests do not). */
-export function referrerSubject(reference: string): { name: string; digest: string } {
-  const match = SUBJECT.exec(reference.trim());
-  const name = match?.[1];
-  if (!match || !name || /:[^/]*$/.test(name)) {
-    throw new Error(`referrers attach to a digest: expected <registry host>/<repository>@sha256:<64 hex>, without a tag, got "${reference}".`);
-  }
-  return { name, digest: match[2]! };
 }
 
 /**
@@ -92,12 +91,15 @@ export function registryConfigJson(host: string, username: string, password: str
 /**
  * Reads what `oras attach` left behind: the exit code, and the pushed manifest it exported. The
  * referrer's digest is the SHA-256 of that manifest; the manifest must name the image as subject
- * and carry the artifact type, or the attach is reported as failed.
+ * and carry the artifact type, or the attach is reported as failed. Then the registry must list it
+ * through the referrers API (`discover`, the output of `orasDiscoverArgs`): a registry without that
+ * API accepts the manifest and answers success, but nobody could find the referrer, so that is a
+ * failure too, not an attach.
  */
 export function attachOutcome(
   subject: string,
   artifact: ReferrerArtifact,
-  run: { exitCode: number; stderr: string; manifest?: string },
+  run: { exitCode: number; stderr: string; manifest?: string; discover?: OrasRun },
 ): ReferrerOutcome {
   const { name, digest } = referrerSubject(subject);
   const base = { artifactType: artifact.artifactType, file: artifact.fileName };
@@ -118,6 +120,20 @@ export function attachOutcome(
     return { ...base, status: "failed", error: `the pushed referrer has artifact type ${String(manifest.artifactType)}, not ${artifact.artifactType}.` };
   }
   const referrer = `sha256:${createHash("sha256").update(run.manifest, "utf8").digest("hex")}`;
+  const pushed = `pushed as ${referrer}, but`;
+  if (!run.discover) return { ...base, status: "failed", error: `${pushed} the registry's referrers list was not read.` };
+  if (run.discover.exitCode !== 0) {
+    return { ...base, status: "failed", error: `${pushed} the registry does not list it through the OCI referrers API (oras discover exited ${run.discover.exitCode}: ${lastLines(run.discover.stderr) || "no error output"}).` };
+  }
+  let listed: string[];
+  try {
+    listed = parseDiscoveredReferrers(run.discover.stdout, digest, "oras discover").map((r) => r.digest);
+  } catch (err) {
+    return { ...base, status: "failed", error: `${pushed} ${(err as Error).message}` };
+  }
+  if (!listed.includes(referrer)) {
+    return { ...base, status: "failed", error: `${pushed} the registry's referrers of ${digest} with artifact type ${artifact.artifactType} do not include it (listed: ${listed.join(", ") || "none"}).` };
+  }
   return { ...base, status: "attached", digest: referrer, reference: `${name}@${referrer}` };
 }
 
@@ -125,13 +141,19 @@ function lastLines(text: string): string {
   return text.trim().split("\n").slice(-5).join(" ").slice(-600);
 }
 
-/** Runs `oras attach` for one file in the ORAS container; a failed exec is an outcome, not a throw. */
+/**
+ * Runs `oras attach` for one file in the ORAS container, then `oras discover` to see the registry
+ * list it; a failed exec is an outcome, not a throw.
+ */
 async function attachOne(base: Container, subject: string, artifact: ReferrerArtifact, file: File): Promise<ReferrerOutcome> {
   try {
     const ran = base.withMountedFile(`${WORKDIR}/${artifact.fileName}`, file).withExec(orasAttachArgs(subject, artifact, ORAS_CONTAINER_PATHS), { expect: ReturnType.Any });
     const exitCode = await ran.exitCode();
     if (exitCode !== 0) return attachOutcome(subject, artifact, { exitCode, stderr: await ran.stderr() });
-    return attachOutcome(subject, artifact, { exitCode, stderr: "", manifest: await ran.file(ORAS_CONTAINER_PATHS.exportedManifest).contents() });
+    const manifest = await ran.file(ORAS_CONTAINER_PATHS.exportedManifest).contents();
+    const listing = ran.withExec(orasDiscoverArgs(subject, artifact.artifactType, ORAS_CONTAINER_PATHS), { expect: ReturnType.Any });
+    const discover: OrasRun = { exitCode: await listing.exitCode(), stdout: await listing.stdout(), stderr: await listing.stderr() };
+    return attachOutcome(subject, artifact, { exitCode, stderr: "", manifest, discover });
   } catch (err) {
     return { artifactType: artifact.artifactType, file: artifact.fileName, status: "failed", error: `oras attach could not run: ${(err as Error).message}` };
   }

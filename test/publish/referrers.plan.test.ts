@@ -42,7 +42,9 @@ let store: FakeStore;
 let refused: Set<string>;
 
 const flagValue = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
-const orasExec = (leaf: Leaf) => leaf.calls.find((c) => c.field === "withExec" && (c.args.args as string[])[0] === "oras")?.args.args as string[] | undefined;
+const orasExecs = (leaf: Leaf) => leaf.calls.filter((c) => c.field === "withExec" && (c.args.args as string[])[0] === "oras").map((c) => c.args.args as string[]);
+/** Whether the registry lists attached referrers through the referrers API (false: it answers "unsupported"). */
+let listsReferrers: boolean;
 
 /** The manifest ORAS would export for this attach: an OCI image manifest naming the subject. */
 function referrerManifest(args: string[]): string {
@@ -67,12 +69,19 @@ function answer(leaf: Leaf): unknown {
     store.manifests.set(DIGEST_A, { manifest: MANIFEST, mediaType: OCI_MANIFEST });
     return `${address}@${DIGEST_A}`;
   }
-  const oras = orasExec(leaf);
-  if (oras) {
-    const isRefused = refused.has(flagValue(oras, "--artifact-type")!);
+  const [attach, discover] = orasExecs(leaf);
+  if (attach && discover) {
+    if (leaf.field === "exitCode") return listsReferrers ? 0 : 1;
+    if (leaf.field === "stderr") return listsReferrers ? "" : "Error: failed to query referrers API: unsupported";
+    if (leaf.field === "stdout") {
+      const digest = referrerManifest(attach);
+      return JSON.stringify({ digest: DIGEST_A, referrers: [{ digest: sha256(digest), mediaType: "application/vnd.oci.image.manifest.v1+json", artifactType: flagValue(attach, "--artifact-type") }] });
+    }
+  } else if (attach) {
+    const isRefused = refused.has(flagValue(attach, "--artifact-type")!);
     if (leaf.field === "exitCode") return isRefused ? 1 : 0;
     if (leaf.field === "stderr") return isRefused ? "Error: failed to push: PUT manifest: 405 Method Not Allowed" : "";
-    if (leaf.field === "contents") return referrerManifest(oras);
+    if (leaf.field === "contents") return referrerManifest(attach);
   }
   return undefined;
 }
@@ -95,6 +104,7 @@ function publish(opts: { sbom: boolean; attachReferrers?: boolean }) {
 
 beforeEach(() => {
   refused = new Set();
+  listsReferrers = true;
   ecr = ecrMock();
   store = emptyStore();
   storeFor(ecr, { [ACCOUNT]: store });
@@ -113,12 +123,23 @@ describe("publish: SBOM and provenance as OCI referrers (plan test)", () => {
     const result = await engine.run(() => publish({ sbom: true }));
     const plan = new Plan(engine);
 
-    const oras = plan.containers().filter((c) => c.calls.some((x) => x.field === "from" && x.args.address === ORAS_IMAGE));
+    // One chain per artifact that ends with the listing (the attach's own leaves are earlier links).
+    const oras = plan
+      .containers()
+      .filter((c) => c.calls.some((x) => x.field === "from" && x.args.address === ORAS_IMAGE))
+      .filter((c) => execsOf(c).at(-1)?.args[1] === "discover")
+      .filter((c, i, all) => all.findIndex((o) => JSON.stringify(execsOf(o).map((e) => e.args)) === JSON.stringify(execsOf(c).map((e) => e.args))) === i);
     expect(oras).toHaveLength(2);
     expect(isPinned(ORAS_IMAGE)).toBe(true);
     const attaches = oras.map((c) => execsOf(c).map((e) => e.args)).map((execs) => {
-      expect(execs).toHaveLength(1);
-      return execs[0]!;
+      // The attach, then the listing that proves the registry serves the referrer.
+      expect(execs.map((e) => e.slice(0, 2).join(" "))).toEqual(["oras attach", "oras discover"]);
+      const [attach, discover] = execs as [string[], string[]];
+      expect(flagValue(discover, "--artifact-type")).toBe(flagValue(attach, "--artifact-type"));
+      expect(flagValue(discover, "--distribution-spec")).toBe("v1.1-referrers-api");
+      expect(flagValue(discover, "--registry-config")).toBe(REGISTRY_CONFIG_PATH);
+      expect(discover.at(-1)).toBe(SUBJECT);
+      return attach;
     });
     for (const args of attaches) {
       expect(args.slice(0, 2)).toEqual(["oras", "attach"]);
@@ -174,6 +195,19 @@ describe("publish: SBOM and provenance as OCI referrers (plan test)", () => {
     expect(failed).toMatchObject({ status: "failed", file: "provenance.intoto.json" });
     expect(failed.error).toContain("405 Method Not Allowed");
     expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringContaining(`${PROVENANCE_ARTIFACT_TYPE}: NOT attached`)]);
+  });
+
+  it("a registry without the referrers API: the pushed referrers are reported NOT attached, not fatal", async () => {
+    listsReferrers = false;
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    engine = await FakeEngine.start({ answer });
+    const result = await engine.run(() => publish({ sbom: true }));
+    expect(result.reference).toBe(SUBJECT);
+    expect(result.referrers).toEqual([]);
+    const report = JSON.parse(result.report).referrers as Array<{ status: string; error: string }>;
+    expect(report.map((r) => r.status)).toEqual(["failed", "failed"]);
+    for (const r of report) expect(r.error).toMatch(/^pushed as sha256:[a-f0-9]{64}, but the registry does not list it through the OCI referrers API \(oras discover exited 1: Error: failed to query referrers API: unsupported\)/);
+    expect(warn).toHaveBeenCalledTimes(2);
   });
 
   it("without an SBOM, attaches the provenance only and reports the SBOM as skipped", async () => {

@@ -74,10 +74,17 @@ describe("attachOutcome", () => {
   const manifest = (subjectDigest: string, artifactType = SBOM_ARTIFACT_TYPE) =>
     JSON.stringify({ schemaVersion: 2, artifactType, subject: { digest: subjectDigest }, layers: [] });
 
-  it("names the referrer by the SHA-256 of the manifest ORAS pushed", () => {
+  const listing = (subjectDigest: string, ...referrers: string[]) => ({
+    exitCode: 0,
+    stderr: "",
+    stdout: JSON.stringify({ digest: subjectDigest, referrers: referrers.map((digest) => ({ digest, mediaType: "application/vnd.oci.image.manifest.v1+json", artifactType: SBOM_ARTIFACT_TYPE })) }),
+  });
+  const digestOf = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex")}`;
+
+  it("names the referrer by the SHA-256 of the manifest ORAS pushed, once the registry lists it", () => {
     const m = manifest(DIGEST);
-    const out = attachOutcome(SUBJECT, SBOM, { exitCode: 0, stderr: "", manifest: m });
-    const digest = `sha256:${createHash("sha256").update(m).digest("hex")}`;
+    const out = attachOutcome(SUBJECT, SBOM, { exitCode: 0, stderr: "", manifest: m, discover: listing(DIGEST, `sha256:${"c".repeat(64)}`, digestOf(m)) });
+    const digest = digestOf(m);
     expect(out).toEqual({
       artifactType: SBOM_ARTIFACT_TYPE,
       file: "sbom.cdx.json",
@@ -98,6 +105,15 @@ describe("attachOutcome", () => {
     ["another artifact type", { exitCode: 0, stderr: "", manifest: manifest(DIGEST, "text/plain") }, /artifact type text\/plain/],
     ["no exported manifest", { exitCode: 0, stderr: "" }, /exported no manifest/],
     ["a manifest that is not JSON", { exitCode: 0, stderr: "", manifest: "{" }, /not JSON/],
+    ["no listing read", { exitCode: 0, stderr: "", manifest: manifest(DIGEST) }, /pushed as sha256:[a-f0-9]{64}, but the registry's referrers list was not read/],
+    [
+      "a registry without the referrers API",
+      { exitCode: 0, stderr: "", manifest: manifest(DIGEST), discover: { exitCode: 1, stdout: "", stderr: "Error: failed to query referrers API: unsupported\n" } },
+      /does not list it through the OCI referrers API \(oras discover exited 1: Error: failed to query referrers API: unsupported\)/,
+    ],
+    ["a listing without it", { exitCode: 0, stderr: "", manifest: manifest(DIGEST), discover: listing(DIGEST, `sha256:${"c".repeat(64)}`) }, /do not include it \(listed: sha256:c+\)/],
+    ["a listing of another subject", { exitCode: 0, stderr: "", manifest: manifest(DIGEST), discover: listing(`sha256:${"b".repeat(64)}`) }, /listed referrers of sha256:b+, not of sha256:a+/],
+    ["a listing that is not JSON", { exitCode: 0, stderr: "", manifest: manifest(DIGEST), discover: { exitCode: 0, stdout: "tree", stderr: "" } }, /did not print JSON/],
   ])("fails on %s", (_why, run, message) => {
     const out = attachOutcome(SUBJECT, SBOM, run);
     expect(out.status).toBe("failed");

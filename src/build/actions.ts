@@ -6,12 +6,13 @@ import type { ImageMetadata } from "./oci.js";
 import { packageImage } from "./package.js";
 import type { BuildPlan } from "./preset.js";
 import { emptyOutcome, scanIncomplete, type ActionOutcome } from "./outcome.js";
-import { compile, installToolchain, lint, tail, typecheck, unitTests } from "./toolchain.js";
+import { lastLines } from "./scan-completed.js";
+import { compile, installToolchain, lint, typecheck, unitTests } from "./toolchain.js";
 
 export async function compileAction(tc: Container, plan: BuildPlan): Promise<ActionOutcome> {
   const outcome = emptyOutcome("compile");
   const run = await compile(tc, plan);
-  if (run && run.exitCode !== 0) outcome.failures.push(`compile: \`${run.command}\` exited ${run.exitCode}:\n${tail(run.output, 15)}`);
+  if (run && run.exitCode !== 0) outcome.failures.push(`compile: \`${run.command}\` exited ${run.exitCode}:\n${lastLines(run.output, 15)}`);
   return outcome;
 }
 

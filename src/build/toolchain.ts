@@ -7,6 +7,7 @@ import { parseReport } from "../findings/parse.js";
 import { buildPlan, readPackageJson, type BuildPlan } from "./preset.js";
 import { typecheckFindings } from "./typecheck.js";
 import { collectTestReports, type UnitTestOutcome } from "./tests.js";
+import { lastLines } from "./scan-completed.js";
 
 export const APP_PATH = "/src";
 
@@ -49,7 +50,7 @@ export async function installToolchain(
   if (!plan.install) return { tc: base };
   const { ran, outcome } = await runTolerant(base, plan.install);
   if (outcome.exitCode !== 0) {
-    return { failure: `install: \`${outcome.command}\` exited ${outcome.exitCode}:\n${tail(outcome.output, 15)}` };
+    return { failure: `install: \`${outcome.command}\` exited ${outcome.exitCode}:\n${lastLines(outcome.output, 15)}` };
   }
   return { tc: ran };
 }
@@ -89,7 +90,7 @@ export async function lint(tc: Container, plan: BuildPlan): Promise<{ set?: Find
   const { ran, outcome } = await runTolerant(tc, plan.lint.command);
   const path = `${APP_PATH}/${plan.lint.report}`;
   if (!(await ran.exists(path))) {
-    return { incomplete: `\`${outcome.command}\` exited ${outcome.exitCode} and wrote no report at ${plan.lint.report}: ${tail(outcome.output)}` };
+    return { incomplete: `\`${outcome.command}\` exited ${outcome.exitCode} and wrote no report at ${plan.lint.report}: ${lastLines(outcome.output)}` };
   }
   const content = await ran.file(path).contents();
   const set = parseReport(content, { file: plan.lint.report, format: plan.lint.format, root: APP_PATH, category: "quality" });
@@ -122,6 +123,3 @@ export async function unitTests(tc: Container, plan: BuildPlan): Promise<UnitTes
   return collectTestReports(files, missing, outcome);
 }
 
-export function tail(output: string, lines = 5): string {
-  return output.trim().split(/\r?\n/).slice(-lines).join("\n");
-}

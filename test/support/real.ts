@@ -3,10 +3,10 @@
 // version must be the catalog's pin. When it is missing or another version: under CI=true the suite
 // fails with the reason (nothing real is skipped in CI); locally it is skipped and says why.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "vitest";
 import { TOOLS, type ToolName, type ToolPin } from "../../src/tools/catalog.js";
+import { findBinary, INSTALL_HINT } from "../../src/tools/host.js";
 import { versionIn } from "../../src/tools/version.js";
 import { repoRoot } from "./fixtures.js";
 
@@ -22,19 +22,12 @@ export interface RealTool {
 
 export type Resolution = { ok: true; tool: RealTool } | { ok: false; reason: string };
 
-function onPath(name: string): string | undefined {
-  for (const dir of [TOOLS_BIN, ...(process.env.PATH ?? "").split(path.delimiter)]) {
-    const candidate = path.join(dir, name);
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
-
 /** Finds the pinned tool on this host, or says why it cannot be used. */
 export function resolveTool(name: ToolName): Resolution {
   const pin: ToolPin = TOOLS[name];
-  const bin = onPath(pin.name);
-  if (!bin) return { ok: false, reason: `${name} ${pin.version} is not installed (run npm run tools:install)` };
+  // The same lookup as `dpra scan`: .tools/bin first, then PATH.
+  const bin = findBinary(name, { toolsDir: path.dirname(TOOLS_BIN) });
+  if (!bin) return { ok: false, reason: `${name} ${pin.version} is not installed (run ${INSTALL_HINT})` };
   const out = spawnSync(bin, [...pin.versionArgs], { encoding: "utf8", timeout: 60_000, env: { ...process.env, ...pin.runEnv } });
   const version = versionIn(`${out.stdout ?? ""}${out.stderr ?? ""}`, pin.versionPattern);
   if (version !== pin.version) {

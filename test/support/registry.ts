@@ -181,7 +181,7 @@ const OCI_REGISTRY_FILES = ["go.mod", "go.sum", "main.go"];
  * so test workers building at the same time never run a half-written binary. Throws with Go's
  * output when the build fails.
  */
-export function buildReferrersRegistry(): string {
+function buildReferrersRegistry(): string {
   const hash = createHash("sha256");
   for (const file of OCI_REGISTRY_FILES) hash.update(`${file}\0`).update(readFileSync(path.join(OCI_REGISTRY_SOURCE, file)));
   const dir = path.join(repoRoot, "node_modules", ".cache", "dpra", `oci-registry-${hash.digest("hex").slice(0, 16)}`);

@@ -137,6 +137,7 @@ describe("release --env prod (mocked AWS)", () => {
 
   it("without an approval nothing is deployed to prod, and the message says how to approve", async () => {
     const world = gammaWorld();
+    world.gammaVerdicts.seed(REF, "passed");
     mockCanary(synthetics, () => "PASSED");
     const result = await drive(release(input(world, { env: "prod", digest: REF, aws: { secrets: keys(), world } })), vi, 1000);
     expect(result.verdict).toBe("failed");
@@ -185,6 +186,7 @@ describe("release --env prod (mocked AWS)", () => {
 
   it("an alarm during the bake of wave 2 stops the rollout: waves 2 and 1 are rolled back, wave 3 is never touched", async () => {
     const world = gammaWorld();
+    world.gammaVerdicts.seed(REF, "passed");
     // us-east-1 (wave 2) breaches 20 minutes in: inside its 30-minute bake.
     world.add("prod", "us-east-1", "fruit-api-prod", stackScenario("us-east-1", OLD_REF, { alarms: { "fruit-api-5xx": [{ at: 0, state: "OK" }, { at: T0 + 20 * 60_000, state: "ALARM", reason: "5xx > 1%" }] } }));
     world.add("gamma", "eu-west-1", "fruit-api-gamma", stackScenario("eu-west-1", REF));
@@ -208,6 +210,7 @@ describe("release --env prod (mocked AWS)", () => {
 
   it("prod-only (--digest) refuses a digest the Gamma stack does not run, before touching prod", async () => {
     const world = gammaWorld(); // Gamma still runs OLD_REF
+    world.gammaVerdicts.seed(REF, "passed");
     mockCanary(synthetics, () => "PASSED");
     const result = await drive(release(input(world, { env: "prod", digest: REF, approval: CI_APPROVAL, aws: { secrets: keys(), world } })), vi, 1000);
     expect(result.verdict).toBe("failed");

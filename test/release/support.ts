@@ -167,7 +167,7 @@ export class MemoryVerdicts {
 export class FakeWorld implements AwsWorld {
   readonly gammaVerdicts = new MemoryVerdicts();
 
-  verdicts(registry: Registry): VerdictStore {
+  verdicts(registry: Registry, _runId: string): VerdictStore {
     return this.gammaVerdicts.store(registry);
   }
 

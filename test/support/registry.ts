@@ -1,14 +1,19 @@
-// The one place dpra's tests start a real OCI registry: Debian's `docker-registry` package
-// (distribution v2, /usr/bin/docker-registry; DPRA_REGISTRY_BIN overrides it) on a free loopback
-// port, with a throwaway config: filesystem storage in a fresh temp folder and htpasswd (bcrypt)
-// basic auth for one user whose password is generated at run time. The password file is made by
-// `htpasswd` (Debian's apache2-utils), fed on stdin, so the password never sits in an argv.
-// Plain HTTP on 127.0.0.1 only: clients need `--plain-http`.
+// The one place dpra's tests start a real OCI registry. Two kinds, each on loopback, plain HTTP
+// (clients need `--plain-http`), with basic auth for one user whose password is generated at run
+// time and never sits in an argv:
+// - startRegistry(): Debian's `docker-registry` package (distribution v2, /usr/bin/docker-registry;
+//   DPRA_REGISTRY_BIN overrides it) on a free port, with a throwaway config: filesystem storage in a
+//   fresh temp folder and htpasswd (bcrypt) auth; the password file is made by `htpasswd` (Debian's
+//   apache2-utils), fed on stdin. Distribution 2.8.2 has no OCI referrers API (404).
+// - startReferrersRegistry(): test/oci-registry, go-containerregistry's in-memory registry with the
+//   OCI 1.1 referrers API, built with `go build` into node_modules/.cache (keyed by its sources) and
+//   given the user and password on stdin.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { repoRoot } from "./fixtures.js";
 import { freePort } from "./ports.js";
 import type { Resolution } from "./real.js";
 
@@ -18,7 +23,7 @@ export interface RegistryServer {
   port: number;
   username: string;
   password: string;
-  /** The distribution version `docker-registry --version` prints (e.g. 2.8.2). */
+  /** The server's version: distribution's for Debian's (e.g. 2.8.2), go-containerregistry's for the referrers one (e.g. v0.22.1). */
   version: string;
   /** A GET on the registry API with basic auth, e.g. `/v2/app/manifests/sha256:...`. */
   get(apiPath: string, accept?: string[]): Promise<RegistryAnswer>;
@@ -91,6 +96,51 @@ function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once("exit", () => resolve()));
 }
 
+/** Stops a started server: SIGTERM, then SIGKILL after 5 s. */
+async function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (child && child.exitCode === null && child.signalCode === null) {
+    const done = exited(child);
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    await done;
+    clearTimeout(timer);
+  }
+}
+
+/** Polls `/v2/` until it asks for credentials (401), as both registries do without them. */
+async function awaitAuthChallenge(child: ChildProcess, host: string, what: string, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${what} exited ${child.exitCode} at start-up:\n${output().trim()}`);
+    const status = await fetch(`http://${host}/v2/`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 401) return;
+    if (status !== 0) throw new Error(`${what} answered ${status} on /v2/ without credentials, expected 401 (basic auth):\n${output().trim()}`);
+    if (Date.now() > deadline) throw new Error(`${what} did not answer on ${host} within 30 s:\n${output().trim()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function server(p: { host: string; port: number; password: string; version: string; output: () => string; stop: () => Promise<void> }): RegistryServer {
+  const authorization = `Basic ${Buffer.from(`${USERNAME}:${p.password}`).toString("base64")}`;
+  return {
+    host: p.host,
+    port: p.port,
+    username: USERNAME,
+    password: p.password,
+    version: p.version,
+    get: async (apiPath, accept = []) => {
+      if (!apiPath.startsWith("/v2/")) throw new Error(`registry API path "${apiPath}" must start with /v2/`);
+      const res = await fetch(`http://${p.host}${apiPath}`, { headers: { authorization, ...(accept.length ? { accept: accept.join(", ") } : {}) } });
+      return { status: res.status, contentType: res.headers.get("content-type") ?? "", body: await res.text() };
+    },
+    log: p.output,
+    stop: p.stop,
+  };
+}
+
 /** Starts a throwaway registry and waits until `/v2/` asks for credentials (401). */
 export async function startRegistry(): Promise<RegistryServer> {
   const found = resolveRegistry();
@@ -104,13 +154,7 @@ export async function startRegistry(): Promise<RegistryServer> {
   let output = "";
   let child: ChildProcess | undefined;
   const stop = async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const done = exited(child);
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child?.kill("SIGKILL"), 5_000);
-      await done;
-      clearTimeout(timer);
-    }
+    await stopChild(child);
     rmSync(base, { recursive: true, force: true });
   };
   try {
@@ -120,35 +164,101 @@ export async function startRegistry(): Promise<RegistryServer> {
     child = spawn(found.tool.bin, ["serve", configFile], { cwd: base, env: { PATH: process.env.PATH ?? "", HOME: base }, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`docker-registry exited ${child.exitCode} at start-up:\n${output.trim()}`);
-      const status = await fetch(`http://${host}/v2/`).then(
-        (r) => r.status,
-        () => 0,
-      );
-      if (status === 401) break;
-      if (status !== 0) throw new Error(`docker-registry answered ${status} on /v2/ without credentials, expected 401 (htpasswd auth):\n${output.trim()}`);
-      if (Date.now() > deadline) throw new Error(`docker-registry did not answer on ${host} within 30 s:\n${output.trim()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await awaitAuthChallenge(child, host, "docker-registry", () => output);
   } catch (error) {
     await stop().catch(() => {});
     throw error;
   }
-  const authorization = `Basic ${Buffer.from(`${USERNAME}:${password}`).toString("base64")}`;
-  return {
-    host,
-    port,
-    username: USERNAME,
-    password,
-    version: found.tool.version,
-    get: async (apiPath, accept = []) => {
-      if (!apiPath.startsWith("/v2/")) throw new Error(`registry API path "${apiPath}" must start with /v2/`);
-      const res = await fetch(`http://${host}${apiPath}`, { headers: { authorization, ...(accept.length ? { accept: accept.join(", ") } : {}) } });
-      return { status: res.status, contentType: res.headers.get("content-type") ?? "", body: await res.text() };
-    },
-    log: () => output,
-    stop,
+  return server({ host, port, password, version: found.tool.version, output: () => output, stop });
+}
+
+const OCI_REGISTRY_SOURCE = path.join(repoRoot, "test", "oci-registry");
+const OCI_REGISTRY_FILES = ["go.mod", "go.sum", "main.go"];
+
+/**
+ * Builds test/oci-registry once per change of its sources: `go build` into
+ * node_modules/.cache/dpra/oci-registry-<hash of its sources>/, through a temp name and a rename,
+ * so test workers building at the same time never run a half-written binary. Throws with Go's
+ * output when the build fails.
+ */
+function buildReferrersRegistry(): string {
+  const hash = createHash("sha256");
+  for (const file of OCI_REGISTRY_FILES) hash.update(`${file}\0`).update(readFileSync(path.join(OCI_REGISTRY_SOURCE, file)));
+  const dir = path.join(repoRoot, "node_modules", ".cache", "dpra", `oci-registry-${hash.digest("hex").slice(0, 16)}`);
+  const bin = path.join(dir, "oci-registry");
+  if (existsSync(bin)) return bin;
+  mkdirSync(dir, { recursive: true });
+  const partial = `${bin}.${process.pid}.partial`;
+  // GOWORK=off: the module builds on its own; -buildvcs=false: a clone owned by another user (CI) has no VCS stamp to read.
+  const run = spawnSync("go", ["build", "-trimpath", "-buildvcs=false", "-o", partial, "."], {
+    cwd: OCI_REGISTRY_SOURCE,
+    encoding: "utf8",
+    timeout: 300_000,
+    env: { ...process.env, GOWORK: "off" },
+  });
+  if (run.status !== 0) {
+    rmSync(partial, { force: true });
+    throw new Error(`test/oci-registry: go build failed (status ${run.status ?? run.signal}): ${run.error?.message ?? ""}${run.stderr ?? ""}. Install Go 1.25+ and check the Go proxy.`);
+  }
+  renameSync(partial, bin);
+  return bin;
+}
+
+/** Builds the referrers registry and reads its go-containerregistry version, or says why it cannot run here. */
+export function resolveReferrersRegistry(): Resolution {
+  let bin: string;
+  try {
+    bin = buildReferrersRegistry();
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+  const out = spawnSync(bin, ["version"], { encoding: "utf8", timeout: 30_000 });
+  const version = /^go-containerregistry (v\d+\.\d+\.\d+\S*)$/m.exec(out.stdout ?? "")?.[1];
+  if (out.status !== 0 || !version) return { ok: false, reason: `${bin} version did not print a go-containerregistry version: ${(out.stderr ?? "").trim()}` };
+  return { ok: true, tool: { name: "oci-registry", bin, version } };
+}
+
+/**
+ * Starts test/oci-registry (in memory, OCI referrers API, basic auth) on a free loopback port it
+ * picks itself and prints, and waits until `/v2/` asks for credentials (401).
+ */
+export async function startReferrersRegistry(): Promise<RegistryServer> {
+  const found = resolveReferrersRegistry();
+  if (!found.ok) throw new Error(found.reason);
+  const base = mkdtempSync(path.join(os.tmpdir(), "dpra-oci-registry-"));
+  const password = randomBytes(24).toString("base64url");
+  let output = "";
+  let child: ChildProcess | undefined;
+  const stop = async () => {
+    await stopChild(child);
+    rmSync(base, { recursive: true, force: true });
   };
+  try {
+    child = spawn(found.tool.bin, ["serve"], { cwd: base, env: { PATH: process.env.PATH ?? "", HOME: base }, stdio: ["pipe", "pipe", "pipe"] });
+    child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+    const listening = new Promise<string>((resolve, reject) => {
+      let stdout = "";
+      const timer = setTimeout(() => reject(new Error(`oci-registry printed no "listening on" line within 30 s:\n${output.trim()}`)), 30_000);
+      child?.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`oci-registry exited ${code} at start-up:\n${output.trim()}`));
+      });
+      child?.stdout?.on("data", (d: Buffer) => {
+        stdout += d.toString();
+        output += d.toString();
+        const address = /^listening on (127\.0\.0\.1:\d+)$/m.exec(stdout)?.[1];
+        if (address) {
+          clearTimeout(timer);
+          resolve(address);
+        }
+      });
+    });
+    child.stdin?.end(`${USERNAME}:${password}\n`);
+    const host = await listening;
+    await awaitAuthChallenge(child, host, "oci-registry", () => output);
+    return server({ host, port: Number(host.slice(host.indexOf(":") + 1)), password, version: found.tool.version, output: () => output, stop });
+  } catch (error) {
+    await stop().catch(() => {});
+    throw error;
+  }
 }

@@ -8,7 +8,7 @@ import { parseCiVars, githubRunUrl } from "../approval/approval.js";
 import { ecrHostParts, ecrRegistry, type Registry } from "../aws/ecr/client.js";
 import type { AwsEnvironment } from "../config/sections/environments.js";
 import { referrerSubject } from "../publish/referrer-subject.js";
-import { fetchReferrerFiles } from "../publish/referrers-fetch.js";
+import { containerExecutor, readReferrerFiles } from "../publish/referrers-fetch.js";
 import { attachReferrer, orasContainer, type ReferrerOutcome } from "../publish/referrers.js";
 import { modelActionOf } from "../stages/gamma/actions.js";
 import type { GammaResult } from "../stages/gamma/stage.js";
@@ -36,7 +36,7 @@ export function orasVerdictStore(registry: Registry, runId: string): VerdictStor
     },
     // Read now, not from the cache of an earlier read in a rerun with the same run ID.
     read: async (subject) =>
-      fetchReferrerFiles((await oras(subject)).withEnvVariable("DPRA_READ_AT", new Date().toISOString()), subject, GAMMA_VERDICT_ARTIFACT_TYPE, GAMMA_VERDICT_FILE),
+      readReferrerFiles(containerExecutor((await oras(subject)).withEnvVariable("DPRA_READ_AT", new Date().toISOString())), subject, GAMMA_VERDICT_ARTIFACT_TYPE, GAMMA_VERDICT_FILE),
   };
 }
 

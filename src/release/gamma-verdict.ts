@@ -12,7 +12,7 @@ import { containerExecutor, readReferrerFiles } from "../publish/referrers-fetch
 import { attachReferrer, orasContainer, type ReferrerOutcome } from "../publish/referrers.js";
 import { modelActionOf } from "../stages/gamma/actions.js";
 import type { GammaResult } from "../stages/gamma/stage.js";
-import { decidePromotion, GAMMA_VERDICT_ARTIFACT_TYPE, GAMMA_VERDICT_FILE, verdictRecordOf, type GammaVerdictRecord, type PromotionDecision, type ReadVerdict } from "../stages/gamma/verdict.js";
+import { decidePromotion, GAMMA_VERDICT_ARTIFACT_TYPE, GAMMA_VERDICT_FILE, verdictFileText, verdictRecordOf, type GammaVerdictRecord, type PromotionDecision, type ReadVerdict } from "../stages/gamma/verdict.js";
 import { environmentOf, releaseAws } from "./aws-stage.js";
 import type { DaggerReleaseContext } from "./context.js";
 
@@ -31,7 +31,7 @@ export function orasVerdictStore(registry: Registry, runId: string): VerdictStor
   const artifact = { fileName: GAMMA_VERDICT_FILE, artifactType: GAMMA_VERDICT_ARTIFACT_TYPE };
   return {
     attach: async (subject, record) => {
-      const file = dag.directory().withNewFile(GAMMA_VERDICT_FILE, JSON.stringify(record, null, 2) + "\n").file(GAMMA_VERDICT_FILE);
+      const file = dag.directory().withNewFile(GAMMA_VERDICT_FILE, verdictFileText(record)).file(GAMMA_VERDICT_FILE);
       return attachReferrer(await oras(subject), subject, artifact, file);
     },
     // Read now, not from the cache of an earlier read in a rerun with the same run ID.

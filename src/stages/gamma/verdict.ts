@@ -106,6 +106,11 @@ export function verdictRecordOf(result: GammaResult, ctx: VerdictContext): Gamma
   });
 }
 
+/** The text of the gamma-verdict.json file attached for `record`. */
+export function verdictFileText(record: GammaVerdictRecord): string {
+  return JSON.stringify(GammaVerdictRecord.parse(record), null, 2) + "\n";
+}
+
 /** Parses one pulled verdict file; a malformed one throws naming `source` and the field. */
 export function parseVerdictRecord(text: string, source: string): GammaVerdictRecord {
   let raw: unknown;

@@ -133,6 +133,11 @@ describe("release --env prod (mocked AWS)", () => {
     expect(result.failure).toMatch(/^gamma\.synthetic-tests failed: synthetic canary \(eu-west-1\): failed fruit_smoke .*FAILED/);
     expect(result.stages.find((s) => s.id === "prod")!.actions.map((a) => a.status)).toEqual(["cancelled", "skipped", "cancelled", "cancelled"]);
     for (const region of ["eu-west-1", "us-east-1", "us-west-2"]) expect(prodCalls(world, region)).toEqual([]);
+    // Gamma marked the digest failed: a later prod-only release of it is refused.
+    expect(world.gammaVerdicts.records(REF).map((r) => [r.verdict, r.checks.find((c) => c.name === "canary")?.status])).toEqual([["failed", "failed"]]);
+    const later = await drive(release(input(world, { env: "prod", digest: REF, approval: CI_APPROVAL, aws: { secrets: keys(), world } })), vi, 1000);
+    expect(later.failure).toMatch(/^prod\.approval failed: refusing to deploy \S+ to prod: sha256:a{64} failed Gamma in run run-1 \(https:\/\/github\.com\/acme\/fruit-api\/actions\/runs\/42\), \S+: canary \(fruit_smoke/);
+    for (const region of ["eu-west-1", "us-east-1", "us-west-2"]) expect(prodCalls(world, region)).toEqual([]);
   });
 
   it("without an approval nothing is deployed to prod, and the message says how to approve", async () => {
@@ -172,6 +177,9 @@ describe("release --env prod (mocked AWS)", () => {
       "https://us-west-2.fruit.example.com",
     ]);
     expect(ran).toEqual(["eu-west-1", "us-east-1", "us-west-2"]);
+    // One call: Gamma's pass is recorded against the digest, and prod goes on Gamma's in-run result (nothing read back).
+    expect(world.gammaVerdicts.records(REF).map((r) => [r.verdict, r.runId])).toEqual([["passed", "run-1"]]);
+    expect(world.gammaVerdicts.readers).toEqual([]);
     expect(result.approvalReport).toMatch(/## Approval\n\n- Approved by: alice \(GITHUB_ACTOR: who started the run/);
     // One call: the approval came after Gamma passed, and names that Gamma run.
     expect(result.approvalReport).toMatch(/- After Gamma: Gamma of release run \S+ passed for sha256:a{64}/);

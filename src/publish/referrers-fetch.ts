@@ -7,7 +7,7 @@
 import { ReturnType, type Container } from "@dagger.io/dagger";
 import { referrerSubject } from "./referrer-subject.js";
 import { orasDiscoverArgs, orasPullArgs, parseDiscoveredReferrers, parsePulledFiles, type OrasReadPaths } from "./referrers-read.js";
-import { ORAS_CONTAINER_PATHS } from "./referrers.js";
+import { lastLines, ORAS_CONTAINER_PATHS } from "./referrers.js";
 
 /** One referrer's file: the referrer (`<name>@sha256:...`) and the file's text. */
 export interface FetchedReferrerFile {
@@ -31,9 +31,7 @@ export interface OrasExecutor {
   run(argv: string[]): Promise<OrasExec>;
 }
 
-function tail(text: string): string {
-  return text.trim().split("\n").slice(-5).join(" ").slice(-600) || "no error output";
-}
+const tail = (text: string): string => lastLines(text) || "no error output";
 
 /**
  * Every referrer of `subject` with `artifactType`, each pulled and its `fileName` read. The registry

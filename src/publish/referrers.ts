@@ -137,7 +137,8 @@ export function attachOutcome(
   return { ...base, status: "attached", digest: referrer, reference: `${name}@${referrer}` };
 }
 
-function lastLines(text: string): string {
+/** The last lines of ORAS's output on one line, bounded, for an outcome or an error message. */
+export function lastLines(text: string): string {
   return text.trim().split("\n").slice(-5).join(" ").slice(-600);
 }
 

@@ -83,10 +83,11 @@ export async function recordGammaVerdict(ctx: DaggerReleaseContext, result: Gamm
   try {
     const reference = await releaseAws(ctx).reference();
     const { name, digest } = referrerSubject(reference);
+    const runUrl = runUrlOf(ctx);
     const record = verdictRecordOf(result, {
       repository: name,
       runId: ctx.runId,
-      ...(runUrlOf(ctx) ? { runUrl: runUrlOf(ctx) as string } : {}),
+      ...(runUrl ? { runUrl } : {}),
       recordedAt: startedAt,
       environment: { account: env.account, region, stack: env.stackName },
     });

@@ -1,7 +1,8 @@
 // The Prod stage of a release: approval first (nothing touches prod without one), then the waves of
 // the engine-free core (src/stages/prod) over CloudFormation, with bake, prod canaries after each
-// wave and rollback of every touched region on a breach. The digest is the one Gamma deployed: from
-// this run's Gamma, or, in a prod-only run, read back from the Gamma stack's image parameter.
+// wave and rollback of every touched region on a breach. The digest is the one Gamma deployed and
+// passed: from this run's Gamma, or, in a prod-only run, the given digest if its newest Gamma verdict
+// record (an ECR referrer, src/release/gamma-verdict.ts) is a pass and the Gamma stack runs it.
 import { approvalReport, type ApprovalRecord, type ChangeSetDiff } from "../approval/approval.js";
 import { requireProdApproval } from "../approval/require.js";
 import { digestOfReference } from "../aws/ecr/images.js";
@@ -55,7 +56,8 @@ export function gammaPassOf(ctx: DaggerReleaseContext): Promise<string> | undefi
 
 /**
  * The digest prod deploys. After this run's Gamma: the digest Gamma deployed and verified. In a
- * prod-only run (--digest): the given digest, only if the Gamma stack runs exactly it now.
+ * prod-only run (--digest): the given digest, only if its newest Gamma verdict is a pass and the
+ * Gamma stack runs exactly it now.
  */
 export async function prodDigest(ctx: DaggerReleaseContext, reference: string): Promise<string> {
   const digest = digestOfReference(reference);

@@ -555,7 +555,7 @@ export class Dpra {
    * @param revision Commit the source is at, recorded in the image's OCI labels and used as the image tag when publishing.
    * @param sourceUrl Repository URL, recorded in the image's OCI labels.
    * @param failOnError Fail the call when the release does not pass (false: return the result and reports anyway).
-   * @param digest Image published earlier (registry/repository@sha256:...): run only the target's stage on it, nothing rebuilt. Prod checks that the Gamma stack runs it.
+   * @param digest Image published earlier (registry/repository@sha256:...): run only the target's stage on it, nothing rebuilt. Prod first requires a Gamma pass recorded against it (its newest Gamma verdict referrer), then that the Gamma stack runs it.
    * @param publish With --env beta: publish the image to ECR (dpra.yaml artifact) after Beta passes; the result's digest is the reference. Gamma and prod without --digest always publish.
    * @param releaseTag Additional image tag when publishing, e.g. a version.
    * @param runId Identifier of the pipeline run (CI run ID); names the AWS role sessions. Default: time-based.

@@ -71,7 +71,8 @@ export function parseCiVars(text: string): Record<string, string> {
   return vars;
 }
 
-function githubRunUrl(v: Record<string, string | undefined>): string | undefined {
+/** The GitHub Actions run URL from the CI variables, when they name one. */
+export function githubRunUrl(v: Record<string, string | undefined>): string | undefined {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run, GITHUB_RUN_ATTEMPT: attempt } = v;
   if (!server || !repo || !run) return undefined;
   if (!/^https:\/\/[\w.-]+(:\d+)?$/.test(server) || !/^[\w.-]+\/[\w.-]+$/.test(repo) || !/^\d+$/.test(run)) return undefined;

@@ -137,15 +137,17 @@ export function attachOutcome(
   return { ...base, status: "attached", digest: referrer, reference: `${name}@${referrer}` };
 }
 
-function lastLines(text: string): string {
+/** The last lines of ORAS's output on one line, bounded, for an outcome or an error message. */
+export function lastLines(text: string): string {
   return text.trim().split("\n").slice(-5).join(" ").slice(-600);
 }
 
 /**
- * Runs `oras attach` for one file in the ORAS container, then `oras discover` to see the registry
- * list it; a failed exec is an outcome, not a throw.
+ * Runs `oras attach` for one file in the ORAS container (`orasContainer`), then `oras discover` to
+ * see the registry list it; a failed exec is an outcome, not a throw. Publish attaches the SBOM and
+ * provenance with it, Gamma its verdict.
  */
-async function attachOne(base: Container, subject: string, artifact: ReferrerArtifact, file: File): Promise<ReferrerOutcome> {
+export async function attachReferrer(base: Container, subject: string, artifact: ReferrerArtifact, file: File): Promise<ReferrerOutcome> {
   try {
     const ran = base.withMountedFile(`${WORKDIR}/${artifact.fileName}`, file).withExec(orasAttachArgs(subject, artifact, ORAS_CONTAINER_PATHS), { expect: ReturnType.Any });
     const exitCode = await ran.exitCode();
@@ -157,6 +159,27 @@ async function attachOne(base: Container, subject: string, artifact: ReferrerArt
   } catch (err) {
     return { artifactType: artifact.artifactType, file: artifact.fileName, status: "failed", error: `oras attach could not run: ${(err as Error).message}` };
   }
+}
+
+/**
+ * The pinned ORAS container logged in to the registry of `subject` (`<host>/<repository>@sha256:...`):
+ * the ECR login is fetched just before, and reaches ORAS only as a mounted secret (a Docker
+ * config.json at REGISTRY_CONFIG_PATH). `runId` keeps one run's execs out of another run's cache.
+ */
+export async function orasContainer(registry: Registry, subject: string, runId: string): Promise<Container> {
+  const { name } = referrerSubject(subject);
+  const host = name.slice(0, name.indexOf("/"));
+  const login = await registryLogin(registry);
+  const config: Secret = dag.setSecret(`dpra-oras-registry-config-${registry.accountId}-${registry.region}`, registryConfigJson(host, login.username, login.password));
+  return (
+    dag
+      .container()
+      .from(ORAS_IMAGE)
+      .withMountedSecret(REGISTRY_CONFIG_PATH, config)
+      .withWorkdir(WORKDIR)
+      // A new run attaches (and reads) again instead of reusing a cached exec of an earlier run.
+      .withEnvVariable("DPRA_RUN_ID", runId)
+  );
 }
 
 export interface PublishReferrers {
@@ -190,18 +213,9 @@ export async function attachPublishReferrers(registry: Registry, p: PublishRefer
   if (!p.enabled) {
     return { subject, outcomes: wanted.map(({ artifact }) => skipped(artifact, "not attached (--attach-referrers=false)")) };
   }
-  const host = name.slice(0, name.indexOf("/"));
-  const login = await registryLogin(registry);
-  const config: Secret = dag.setSecret(`dpra-oras-registry-config-${registry.accountId}-${registry.region}`, registryConfigJson(host, login.username, login.password));
-  const base = dag
-    .container()
-    .from(ORAS_IMAGE)
-    .withMountedSecret(REGISTRY_CONFIG_PATH, config)
-    .withWorkdir(WORKDIR)
-    // A new run attaches again instead of reusing a cached exec of an earlier run.
-    .withEnvVariable("DPRA_RUN_ID", p.runId);
+  const base = await orasContainer(registry, subject, p.runId);
   const outcomes = await Promise.all(
-    wanted.map(({ artifact, file }) => (file ? attachOne(base, subject, artifact, file) : Promise.resolve(skipped(artifact, "no SBOM was given to publish")))),
+    wanted.map(({ artifact, file }) => (file ? attachReferrer(base, subject, artifact, file) : Promise.resolve(skipped(artifact, "no SBOM was given to publish")))),
   );
   const report = { subject, outcomes };
   // Not fatal, but not silent: the publish report (publish.json) lists each outcome too.

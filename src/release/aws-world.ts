@@ -4,10 +4,12 @@ import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { FisClient } from "@aws-sdk/client-fis";
 import type { SyntheticsClient } from "@aws-sdk/client-synthetics";
 import type { CredentialProvider } from "../aws/credentials/providers.js";
+import type { Registry } from "../aws/ecr/client.js";
 import type { RegionClients } from "../aws/deploy/environment.js";
 import { ecsSdk, sdkRetrying, sdkSingleAttempt } from "../aws/sdk.js";
 import { loadSyntheticsSdk } from "../aws/synthetics/sdk.js";
 import { sdkClientFactory } from "../deploy/shell.js";
+import { orasVerdictStore, type VerdictStore } from "./gamma-verdict.js";
 
 export interface AwsWorld {
   /** Loads what the synchronous `regionClients` needs (the SDK packages load on first use). */
@@ -18,6 +20,8 @@ export interface AwsWorld {
   fis(env: string, region: string, credentials: CredentialProvider): Promise<FisClient>;
   /** ECS of one region: the DB deploy's migration task. */
   ecs(env: string, region: string, credentials: CredentialProvider): Promise<ECSClient>;
+  /** Gamma verdicts attached to image digests in `registry` (ECR referrers through ORAS). */
+  verdicts(registry: Registry, runId: string): VerdictStore;
 }
 
 let factory: Awaited<ReturnType<typeof sdkClientFactory>> | undefined;
@@ -43,4 +47,5 @@ export const sdkWorld: AwsWorld = {
     // One attempt per send: callAws in the migration task code is the retry layer (docs/aws-retries.md).
     return new ECSClient({ region, credentials, ...sdkSingleAttempt() });
   },
+  verdicts: orasVerdictStore,
 };

@@ -37,6 +37,8 @@ export interface DaggerReleaseContext extends ReleaseContext<Container> {
   /** The reference published or given, once known. */
   reference?: string;
   gamma?: GammaResult;
+  /** A prod-only release's check of the digest's Gamma verdict records (read once, before the approval). */
+  gammaPass?: Promise<string>;
   approval?: ApprovalRecord;
   prod?: ProdResult;
   /** The report the prod approver reads (written in Gamma, completed with the approval in Prod). */

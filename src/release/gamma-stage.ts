@@ -15,6 +15,7 @@ import { cfnEnvironment, environmentOf, releaseAws } from "./aws-stage.js";
 import { CfnWaveDeployer, gammaRegion, previewChangeSets } from "./cfn-waves.js";
 import type { DaggerReleaseContext } from "./context.js";
 import { regionDbDeploy } from "./db-deploy.js";
+import { recordGammaVerdict } from "./gamma-verdict.js";
 import { outcomeFromSteps } from "./stage-outcomes.js";
 
 async function runGamma(ctx: DaggerReleaseContext): Promise<GammaResult> {
@@ -79,6 +80,8 @@ async function runGamma(ctx: DaggerReleaseContext): Promise<GammaResult> {
       ? { chaos: { ...(chaos.experimentTemplateId ? { experimentTemplateId: chaos.experimentTemplateId } : {}), ...(chaos.experimentTemplateOutput ? { experimentTemplateOutput: chaos.experimentTemplateOutput } : {}) } }
       : {}),
   });
+  // Passed or failed, the verdict is recorded against the digest (a failed record makes it unpromotable).
+  await recordGammaVerdict(ctx, result, env, region);
   ctx.gamma = result;
   const summary = formatActions(result.actions);
   ctx.details.push(`## Test (Gamma): steps\n\n${summary}\n`);
@@ -131,7 +134,8 @@ export const gammaStage: StageProvider<DaggerReleaseContext> = {
       },
       // Into the existing stack before the software deploy; into a new stack right after it is created.
       "gamma.db-deploy": of("db-deploy"),
-      "gamma.deploy-software": of("deploy-software"),
+      // With Gamma's verdict recorded against the digest: without the record the digest is not promotable.
+      "gamma.deploy-software": of("deploy-software", "verdict"),
       "gamma.monitoring": of("monitoring"),
       "gamma.synthetic-tests": of("synthetic-tests"),
       "gamma.capacity-tests": of("capacity-tests"),

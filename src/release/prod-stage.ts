@@ -1,7 +1,8 @@
 // The Prod stage of a release: approval first (nothing touches prod without one), then the waves of
 // the engine-free core (src/stages/prod) over CloudFormation, with bake, prod canaries after each
-// wave and rollback of every touched region on a breach. The digest is the one Gamma deployed: from
-// this run's Gamma, or, in a prod-only run, read back from the Gamma stack's image parameter.
+// wave and rollback of every touched region on a breach. The digest is the one Gamma deployed and
+// passed: from this run's Gamma, or, in a prod-only run, the given digest if its newest Gamma verdict
+// record (an ECR referrer, src/release/gamma-verdict.ts) is a pass and the Gamma stack runs it.
 import { approvalReport, type ApprovalRecord, type ChangeSetDiff } from "../approval/approval.js";
 import { requireProdApproval } from "../approval/require.js";
 import { digestOfReference } from "../aws/ecr/images.js";
@@ -16,6 +17,7 @@ import { CfnWaveDeployer, gammaRegion, previewChangeSets, stackFacts } from "./c
 import type { StageProvider } from "./compose.js";
 import type { DaggerReleaseContext } from "./context.js";
 import { regionDbDeploy } from "./db-deploy.js";
+import { requireGammaPass } from "./gamma-verdict.js";
 import { outcomeFromSteps } from "./stage-outcomes.js";
 
 /**
@@ -38,8 +40,24 @@ export function approvalOf(ctx: DaggerReleaseContext, now = new Date()): Approva
 }
 
 /**
+ * In a prod-only release (--digest, no Gamma in this run): the digest's newest Gamma verdict record
+ * must be a pass. Read once, before the approval and before any change set; throws with the reason
+ * (no record, failed checks, malformed record). Resolves to the pass's summary, or undefined when
+ * this run's own Gamma result decides.
+ */
+export function gammaPassOf(ctx: DaggerReleaseContext): Promise<string> | undefined {
+  if (ctx.gamma || ctx.reference === undefined) return undefined;
+  const reference = ctx.reference;
+  return (ctx.gammaPass ??= requireGammaPass(ctx, reference).then((d) => {
+    ctx.details.push(`## Prod: Gamma verdict\n\n${d.summary}\n`);
+    return d.summary;
+  }));
+}
+
+/**
  * The digest prod deploys. After this run's Gamma: the digest Gamma deployed and verified. In a
- * prod-only run (--digest): the given digest, only if the Gamma stack runs exactly it now.
+ * prod-only run (--digest): the given digest, only if its newest Gamma verdict is a pass and the
+ * Gamma stack runs exactly it now.
  */
 export async function prodDigest(ctx: DaggerReleaseContext, reference: string): Promise<string> {
   const digest = digestOfReference(reference);
@@ -48,6 +66,7 @@ export async function prodDigest(ctx: DaggerReleaseContext, reference: string): 
     if (gammaDigest !== digest) throw new Error(`Gamma deployed ${gammaDigest}, but prod was asked to deploy ${digest}`);
     return gammaDigest;
   }
+  await gammaPassOf(ctx);
   const gamma = ctx.config.environments.gamma;
   if (!gamma) throw new Error("release --env prod --digest checks the digest against the Gamma stack, and dpra.yaml has no environments.gamma");
   const region = gammaRegion(gamma);
@@ -137,9 +156,11 @@ export const prodStage: StageProvider<DaggerReleaseContext> = {
     const run = () => (once ??= runProd(ctx));
     return {
       "prod.approval": async () => {
+        // A digest without a Gamma pass is refused before anyone is asked to approve it.
+        const passed = await gammaPassOf(ctx);
         const approval = approvalOf(ctx);
         ctx.approval = approval;
-        return { ok: true, summary: `approved by ${approval.approver} (${approval.source}${approval.runUrl ? `, ${approval.runUrl}` : ""})` };
+        return { ok: true, summary: `approved by ${approval.approver} (${approval.source}${approval.runUrl ? `, ${approval.runUrl}` : ""})${passed ? `; ${passed}` : ""}` };
       },
       "prod.progressive-deployment": async () => {
         const result = await run();

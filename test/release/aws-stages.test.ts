@@ -133,10 +133,16 @@ describe("release --env prod (mocked AWS)", () => {
     expect(result.failure).toMatch(/^gamma\.synthetic-tests failed: synthetic canary \(eu-west-1\): failed fruit_smoke .*FAILED/);
     expect(result.stages.find((s) => s.id === "prod")!.actions.map((a) => a.status)).toEqual(["cancelled", "skipped", "cancelled", "cancelled"]);
     for (const region of ["eu-west-1", "us-east-1", "us-west-2"]) expect(prodCalls(world, region)).toEqual([]);
+    // Gamma marked the digest failed: a later prod-only release of it is refused.
+    expect(world.gammaVerdicts.records(REF).map((r) => [r.verdict, r.checks.find((c) => c.name === "canary")?.status])).toEqual([["failed", "failed"]]);
+    const later = await drive(release(input(world, { env: "prod", digest: REF, approval: CI_APPROVAL, aws: { secrets: keys(), world } })), vi, 1000);
+    expect(later.failure).toMatch(/^prod\.approval failed: refusing to deploy \S+ to prod: sha256:a{64} failed Gamma in run run-1 \(https:\/\/github\.com\/acme\/fruit-api\/actions\/runs\/42\), \S+: canary \(fruit_smoke/);
+    for (const region of ["eu-west-1", "us-east-1", "us-west-2"]) expect(prodCalls(world, region)).toEqual([]);
   });
 
   it("without an approval nothing is deployed to prod, and the message says how to approve", async () => {
     const world = gammaWorld();
+    world.gammaVerdicts.seed(REF, "passed");
     mockCanary(synthetics, () => "PASSED");
     const result = await drive(release(input(world, { env: "prod", digest: REF, aws: { secrets: keys(), world } })), vi, 1000);
     expect(result.verdict).toBe("failed");
@@ -171,6 +177,9 @@ describe("release --env prod (mocked AWS)", () => {
       "https://us-west-2.fruit.example.com",
     ]);
     expect(ran).toEqual(["eu-west-1", "us-east-1", "us-west-2"]);
+    // One call: Gamma's pass is recorded against the digest, and prod goes on Gamma's in-run result (nothing read back).
+    expect(world.gammaVerdicts.records(REF).map((r) => [r.verdict, r.runId])).toEqual([["passed", "run-1"]]);
+    expect(world.gammaVerdicts.readers).toEqual([]);
     expect(result.approvalReport).toMatch(/## Approval\n\n- Approved by: alice \(GITHUB_ACTOR: who started the run/);
     // One call: the approval came after Gamma passed, and names that Gamma run.
     expect(result.approvalReport).toMatch(/- After Gamma: Gamma of release run \S+ passed for sha256:a{64}/);
@@ -185,6 +194,7 @@ describe("release --env prod (mocked AWS)", () => {
 
   it("an alarm during the bake of wave 2 stops the rollout: waves 2 and 1 are rolled back, wave 3 is never touched", async () => {
     const world = gammaWorld();
+    world.gammaVerdicts.seed(REF, "passed");
     // us-east-1 (wave 2) breaches 20 minutes in: inside its 30-minute bake.
     world.add("prod", "us-east-1", "fruit-api-prod", stackScenario("us-east-1", OLD_REF, { alarms: { "fruit-api-5xx": [{ at: 0, state: "OK" }, { at: T0 + 20 * 60_000, state: "ALARM", reason: "5xx > 1%" }] } }));
     world.add("gamma", "eu-west-1", "fruit-api-gamma", stackScenario("eu-west-1", REF));
@@ -208,6 +218,7 @@ describe("release --env prod (mocked AWS)", () => {
 
   it("prod-only (--digest) refuses a digest the Gamma stack does not run, before touching prod", async () => {
     const world = gammaWorld(); // Gamma still runs OLD_REF
+    world.gammaVerdicts.seed(REF, "passed");
     mockCanary(synthetics, () => "PASSED");
     const result = await drive(release(input(world, { env: "prod", digest: REF, approval: CI_APPROVAL, aws: { secrets: keys(), world } })), vi, 1000);
     expect(result.verdict).toBe("failed");

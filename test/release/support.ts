@@ -5,7 +5,11 @@
 import { CreateCanaryCommand, DescribeCanariesCommand, DescribeRuntimeVersionsCommand, GetCanaryCommand, GetCanaryRunsCommand, StartCanaryCommand, SyntheticsClient } from "@aws-sdk/client-synthetics";
 import { AssumeRoleCommand } from "@aws-sdk/nested-clients/sts";
 import { dag, type Container, type Directory } from "@dagger.io/dagger";
+import type { Registry } from "../../src/aws/ecr/client.js";
+import type { ReferrerOutcome } from "../../src/publish/referrers.js";
 import type { AwsWorld } from "../../src/release/aws-world.js";
+import type { VerdictStore } from "../../src/release/gamma-verdict.js";
+import { GAMMA_VERDICT_ARTIFACT_TYPE, GAMMA_VERDICT_FILE, type GammaVerdictRecord } from "../../src/stages/gamma/verdict.js";
 import type { BuildStageOutput, StageProvider } from "../../src/release/compose.js";
 import type { DaggerReleaseContext } from "../../src/release/context.js";
 import type { LooseStub } from "../support/aws-mock.js";
@@ -101,7 +105,72 @@ export function stackScenario(region: string, image: string, over: Partial<Regio
   };
 }
 
+/**
+ * Gamma verdicts kept in memory by subject, standing in for ECR referrers (the ORAS store has its own
+ * plan and real tests). Records who wrote and who read them (the registry's identity).
+ */
+export class MemoryVerdicts {
+  readonly bySubject = new Map<string, Array<{ source: string; text: string }>>();
+  readonly writers: string[] = [];
+  readonly readers: string[] = [];
+  /** Set to make the registry refuse the attach. */
+  refuse?: string;
+
+  store(registry: Registry): VerdictStore {
+    return {
+      attach: async (subject: string, record: GammaVerdictRecord): Promise<ReferrerOutcome> => {
+        this.writers.push(registry.identity.principal);
+        const base = { artifactType: GAMMA_VERDICT_ARTIFACT_TYPE, file: GAMMA_VERDICT_FILE };
+        if (this.refuse) return { ...base, status: "failed", error: this.refuse };
+        const list = this.bySubject.get(subject) ?? [];
+        const digest = `sha256:${String(list.length + 1).padStart(64, "0")}`;
+        list.push({ source: `${subject.split("@")[0]}@${digest}`, text: JSON.stringify(record) });
+        this.bySubject.set(subject, list);
+        return { ...base, status: "attached", digest, reference: `${subject.split("@")[0]}@${digest}` };
+      },
+      read: async (subject: string) => {
+        this.readers.push(registry.identity.principal);
+        return this.bySubject.get(subject) ?? [];
+      },
+    };
+  }
+
+  /**
+   * Attaches a record as an earlier Gamma run would have: `passed`, or `failed` with `failedCheck`
+   * failed and the checks after it skipped. `reference` is `<host>/<repository>@sha256:...`.
+   */
+  seed(reference: string, verdict: "passed" | "failed", over: { runId?: string; recordedAt?: string; failedCheck?: "canary" | "capacity" | "alarms" } = {}): void {
+    const [name, digest] = reference.split("@") as [string, string];
+    const order = ["deploy", "verify-digest", "alarms", "canary", "capacity"] as const;
+    const failedAt = verdict === "failed" ? order.indexOf(over.failedCheck ?? "canary") : order.length;
+    const record: GammaVerdictRecord = {
+      schemaVersion: 1,
+      subject: digest,
+      repository: name,
+      verdict,
+      runId: over.runId ?? "run-earlier-gamma",
+      recordedAt: over.recordedAt ?? "2026-11-25T09:00:00.000Z",
+      environment: { account: "222222222222", region: "eu-west-1", stack: "fruit-api-gamma" },
+      checks: order.map((c, i) => ({ name: c, status: i < failedAt ? "passed" : i === failedAt ? "failed" : "skipped", ...(i === failedAt ? { detail: `${c} failed in the seeded run` } : {}) })),
+    };
+    const list = this.bySubject.get(reference) ?? [];
+    list.push({ source: `${name}@sha256:${String(list.length + 1).repeat(64).slice(0, 64)}`, text: JSON.stringify(record) });
+    this.bySubject.set(reference, list);
+  }
+
+  /** The records attached to `subject`, parsed. */
+  records(subject: string): GammaVerdictRecord[] {
+    return (this.bySubject.get(subject) ?? []).map((v) => JSON.parse(v.text) as GammaVerdictRecord);
+  }
+}
+
 export class FakeWorld implements AwsWorld {
+  readonly gammaVerdicts = new MemoryVerdicts();
+
+  verdicts(registry: Registry, _runId: string): VerdictStore {
+    return this.gammaVerdicts.store(registry);
+  }
+
   readonly regions = new Map<string, FakeRegion>();
   readonly calls: RecordedCall[] = [];
   /** Which environment's credentials built which clients. */

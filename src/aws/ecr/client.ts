@@ -40,6 +40,12 @@ export function registryHost(accountId: string, region: string): string {
   return `${accountId}.dkr.ecr.${region}.${suffix}`;
 }
 
+/** The account and region of an ECR registry host (`registryHost`'s inverse); undefined for any other host. */
+export function ecrHostParts(host: string): { accountId: string; region: string } | undefined {
+  const match = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec(host);
+  return match ? { accountId: match[1]!, region: match[2]! } : undefined;
+}
+
 export function repositoryUri(accountId: string, region: string, repository: string): string {
   return `${registryHost(accountId, region)}/${repository}`;
 }

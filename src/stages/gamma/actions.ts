@@ -7,7 +7,9 @@ export type ModelAction =
   | "capacity-tests"
   | "chaos-tests"
   | "approval"
-  | "progressive-deployment";
+  | "progressive-deployment"
+  /** Not a DPRA action: Gamma's verdict recorded against the digest (reported with deploy-software). */
+  | "verdict";
 
 /** One recorded pipeline action, for the release summary. */
 export interface StageAction {
@@ -25,6 +27,7 @@ export interface StageAction {
 /** Which DPRA action a step of a stage belongs to, from the step's name. */
 export function modelActionOf(stage: StageAction["stage"], name: string): ModelAction {
   if (name === "approval") return "approval";
+  if (name === "record verdict") return "verdict";
   if (name.endsWith("db deploy")) return "db-deploy";
   if (name.includes("synthetic")) return "synthetic-tests";
   if (name === "capacity test") return "capacity-tests";

@@ -160,6 +160,8 @@ beforeAll(async () => {
   ecr.on(DescribeRegistryCommand).resolves({ replicationConfiguration: { rules: [{ destinations: [{ region: REGION, registryId: GAMMA }] }] } });
   await promoteImage({ registry: artifact, repository: "fruit-api" }, { registry: gamma, repository: "fruit-api" }, { digest: DIGEST_A, tag: "rev2" });
   await promoteImage({ registry: artifact, repository: "fruit-api" }, { registry: artifact, repository: "fruit-api" }, { digest: DIGEST_A, tag: "gamma-ok" });
+  // A prod-only release reads the digest's Gamma verdict referrers as the environment's role (ORAS, with this login).
+  await registryLogin(gamma);
 
   // Each registry's SDK client is made on its first call; map them back to the roles.
   const clients = new Map<unknown, RoleName>(await Promise.all(registries.map(async ([reg, role]) => [await reg.sdkClient(), role] as [unknown, RoleName])));

@@ -1,3 +1,4 @@
+import { migrationOutputsRead } from "../aws/ecs/target.js";
 import type { CloudFormationTemplate } from "../cloudformation/template.js";
 import type { ConfigProblem } from "./errors.js";
 import type { DpraConfig } from "./schema.js";
@@ -33,10 +34,7 @@ export function outputsRead(config: DpraConfig): OutputRead[] {
   if (config.capacity !== undefined) reads.push({ output: config.capacity.endpointOutput, field: "capacity.endpointOutput" });
   const db = config.database?.aws;
   if (db !== undefined) {
-    reads.push({ output: db.taskDefinitionOutput, field: "database.aws.taskDefinitionOutput" });
-    reads.push({ output: db.clusterOutput, field: "database.aws.clusterOutput" });
-    reads.push({ output: db.subnetsOutput, field: "database.aws.subnetsOutput" });
-    reads.push({ output: db.securityGroupOutput, field: "database.aws.securityGroupOutput" });
+    for (const { output, field } of migrationOutputsRead(db)) reads.push({ output, field });
   }
   return reads;
 }

@@ -35,6 +35,32 @@ describe("checkContract", () => {
   });
 });
 
+describe("the migration task's network outputs", () => {
+  const withNetwork = (aws: string) =>
+    resolveConfig(readFileSync(fixture("dpra.yaml"), "utf8").replace("database: { tool: dbmate }\n", `database:\n  tool: dbmate\n  aws:\n${aws}`), ["package.json", "db/"], "dpra.yaml");
+
+  it("requires the output that database.aws.assignPublicIp reads, naming the field", () => {
+    const problems = checkContract(withNetwork("    assignPublicIp: { output: MigrationAssignPublicIp }\n"), "gamma", template("clean.yaml"), "clean.yaml");
+    expect(problems).toEqual([
+      {
+        path: "Outputs.MigrationAssignPublicIp",
+        message: "is read by dpra.yaml database.aws.assignPublicIp.output but clean.yaml has no such output; add the output to the template or set database.aws.assignPublicIp.output to an existing one",
+      },
+    ]);
+  });
+
+  it("reads no subnet or security-group output when dpra.yaml lists the IDs", () => {
+    const literal = withNetwork("    subnets: [subnet-0123456789abcdef0]\n    securityGroups: [sg-0123456789abcdef0]\n    assignPublicIp: ENABLED\n");
+    const body = readFileSync(fixture("clean.yaml"), "utf8").replace(/^ {2}MigrationSubnetIds:.*\n^ {2}MigrationSecurityGroupId:.*\n/m, "");
+    expect(body).not.toContain("MigrationSubnetIds");
+    expect(checkContract(literal, "gamma", parseCloudFormationTemplate(body, "clean.yaml"), "clean.yaml")).toEqual([]);
+    expect(checkContract(config, "gamma", parseCloudFormationTemplate(body, "clean.yaml"), "clean.yaml").map((p) => p.path)).toEqual([
+      "Outputs.MigrationSubnetIds",
+      "Outputs.MigrationSecurityGroupId",
+    ]);
+  });
+});
+
 describe("evaluateCondition", () => {
   const known = new Map([["Env", "prod"]]);
   it("evaluates Equals, Not, And, Or and Condition on known values, undefined otherwise", () => {

@@ -3,17 +3,20 @@
 // exit code of its essential container. DB credentials stay in AWS: the task definition reads them
 // from Secrets Manager, nothing secret passes through here.
 import type { ContainerDefinition, ECSClient, Task } from "@aws-sdk/client-ecs";
+import type { AssignPublicIp } from "../../config/sections/database.js";
 import { randomBytes } from "node:crypto";
 import { ecsSdk } from "../sdk.js";
 import { Backoff, formatDuration, sleep } from "../cloudformation/poll.js";
 import { callAws, explainAwsError, isRetryable, isThrottling, type RetryOptions } from "../retry.js";
 
-/** Where the migration task runs: from the stack outputs. */
+/** Where the migration task runs: from the stack outputs and dpra.yaml `database.aws` (src/aws/ecs/target.ts). */
 export interface MigrationTarget {
   cluster: string;
   taskDefinition: string;
   subnets: string[];
   securityGroups: string[];
+  /** `ENABLED` in public subnets, where the task reaches ECR, CloudWatch Logs and Secrets Manager through the internet gateway. */
+  assignPublicIp: AssignPublicIp;
 }
 
 export interface MigrationTaskRequest {
@@ -79,7 +82,7 @@ function formatLogs(logs: TaskLogs | undefined): string {
 }
 
 /**
- * Runs the migration task once and waits for it: RunTask (FARGATE, awsvpc, no public IP), then
+ * Runs the migration task once and waits for it: RunTask (FARGATE, awsvpc, the target's network), then
  * DescribeTasks until STOPPED, with bounded polling that backs off on throttling. Resolves only when
  * every essential container exited 0; otherwise throws a MigrationTaskError naming the task, the
  * stop reason, the container's reason and exit code, and the log stream.
@@ -111,7 +114,7 @@ export async function runMigrationTask(req: MigrationTaskRequest): Promise<Migra
           taskDefinition: target.taskDefinition,
           launchType: "FARGATE",
           count: 1,
-          networkConfiguration: { awsvpcConfiguration: { subnets: target.subnets, securityGroups: target.securityGroups, assignPublicIp: "DISABLED" } },
+          networkConfiguration: { awsvpcConfiguration: { subnets: target.subnets, securityGroups: target.securityGroups, assignPublicIp: target.assignPublicIp } },
           startedBy: (req.startedBy ?? "dpra-db-deploy").slice(0, 36),
           clientToken,
         }),

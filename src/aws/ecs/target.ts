@@ -1,6 +1,8 @@
-// Where the migration task runs, read from the stack's outputs under the names dpra.yaml gives
-// (`database.aws`), and the checks that say what the template must add when something is missing.
-import type { DatabaseAwsConfig } from "../../config/sections/database.js";
+// Where the migration task runs: the cluster and task definition from the stack's outputs under the
+// names dpra.yaml gives (`database.aws`), the network (subnets, security groups, public IP) each
+// written in dpra.yaml or read from a named output, and the checks that say what the template must
+// add when something is missing.
+import { AssignPublicIp, type DatabaseAwsConfig } from "../../config/sections/database.js";
 import type { MigrationTarget } from "./migration-task.js";
 
 const list = (value: string) =>
@@ -9,43 +11,77 @@ const list = (value: string) =>
     .map((v) => v.trim())
     .filter(Boolean);
 
-/** What each output must hold, for the message that names a missing one. */
-function outputsWanted(names: DatabaseAwsConfig): Array<[string, string]> {
-  return [
-    [names.taskDefinitionOutput, "the ARN of the migration task definition (!Ref of an AWS::ECS::TaskDefinition that runs the migrations)"],
-    [names.clusterOutput, "the ECS cluster to run it on (!Ref of the AWS::ECS::Cluster)"],
-    [names.subnetsOutput, "the task's subnets, comma-separated (!Join [\",\", [...]])"],
-    [names.securityGroupOutput, "a security group allowed to reach the database"],
-  ];
+const read = (outputs: Record<string, string>, name: string) => outputs[name]?.trim() ?? "";
+
+/** A stack output the migration task reads, what it must hold, and the dpra.yaml field that names it. */
+export interface MigrationOutputRead {
+  output: string;
+  field: string;
+  holds: string;
 }
 
-/** The migration task's cluster, task definition and network from the stack outputs; throws naming what is missing. */
+/** Every stack output the migration task reads with these settings (literal network values read none). */
+export function migrationOutputsRead(names: DatabaseAwsConfig): MigrationOutputRead[] {
+  const reads: MigrationOutputRead[] = [
+    { output: names.taskDefinitionOutput, field: "database.aws.taskDefinitionOutput", holds: "the ARN of the migration task definition (!Ref of an AWS::ECS::TaskDefinition that runs the migrations)" },
+    { output: names.clusterOutput, field: "database.aws.clusterOutput", holds: "the ECS cluster to run it on (!Ref of the AWS::ECS::Cluster)" },
+  ];
+  if (!Array.isArray(names.subnets)) reads.push({ output: names.subnets.output, field: "database.aws.subnets.output", holds: "the task's subnets, comma-separated (!Join [\",\", [...]])" });
+  if (!Array.isArray(names.securityGroups)) {
+    reads.push({ output: names.securityGroups.output, field: "database.aws.securityGroups.output", holds: "a security group allowed to reach the database" });
+  }
+  if (typeof names.assignPublicIp !== "string") {
+    reads.push({ output: names.assignPublicIp.output, field: "database.aws.assignPublicIp.output", holds: "ENABLED for public subnets, DISABLED for private ones" });
+  }
+  return reads;
+}
+
+/** The migration task's cluster, task definition and network; throws naming what is missing or malformed. */
 export function migrationTargetFrom(outputs: Record<string, string>, names: DatabaseAwsConfig, where: { stack: string; region: string }): MigrationTarget {
-  const missing = outputsWanted(names).filter(([key]) => !outputs[key]?.trim());
+  const missing = migrationOutputsRead(names).filter(({ output }) => !outputs[output]?.trim());
   if (missing.length > 0) {
     throw new Error(
-      `stack ${where.stack} in ${where.region} has no output ${missing.map(([k]) => k).join(", ")}: the DB deploy runs the migrations as an ECS task ` +
-        `from these outputs. Add to the template's Outputs: ${missing.map(([k, what]) => `${k} (${what})`).join("; ")}, ` +
+      `stack ${where.stack} in ${where.region} has no output ${missing.map((m) => m.output).join(", ")}: the DB deploy runs the migrations as an ECS task ` +
+        `from these outputs. Add to the template's Outputs: ${missing.map((m) => `${m.output} (${m.holds})`).join("; ")}, ` +
         "or name your outputs in dpra.yaml database.aws (see docs/gamma-prod.md).",
     );
   }
-  const target = {
-    cluster: outputs[names.clusterOutput]!.trim(),
-    taskDefinition: outputs[names.taskDefinitionOutput]!.trim(),
-    subnets: list(outputs[names.subnetsOutput]!),
-    securityGroups: list(outputs[names.securityGroupOutput]!),
-  };
-  if (target.subnets.length === 0 || target.securityGroups.length === 0) {
-    throw new Error(`stack ${where.stack} in ${where.region}: outputs ${names.subnetsOutput} and ${names.securityGroupOutput} must name at least one subnet and security group`);
+  const subnets = Array.isArray(names.subnets) ? names.subnets : list(read(outputs, names.subnets.output));
+  const securityGroups = Array.isArray(names.securityGroups) ? names.securityGroups : list(read(outputs, names.securityGroups.output));
+  if (subnets.length === 0 || securityGroups.length === 0) {
+    const empty = [...(subnets.length === 0 ? ["subnets"] : []), ...(securityGroups.length === 0 ? ["securityGroups"] : [])];
+    throw new Error(
+      `stack ${where.stack} in ${where.region}: the outputs read by database.aws.${empty.join(" and database.aws.")} must name at least one subnet and security group (comma-separated)`,
+    );
   }
-  return target;
+  return {
+    cluster: read(outputs, names.clusterOutput),
+    taskDefinition: read(outputs, names.taskDefinitionOutput),
+    subnets,
+    securityGroups,
+    assignPublicIp: assignPublicIpFrom(outputs, names, where),
+  };
+}
+
+function assignPublicIpFrom(outputs: Record<string, string>, names: DatabaseAwsConfig, where: { stack: string; region: string }): AssignPublicIp {
+  if (typeof names.assignPublicIp === "string") return names.assignPublicIp;
+  const name = names.assignPublicIp.output;
+  const value = read(outputs, name);
+  const parsed = AssignPublicIp.safeParse(value);
+  if (!parsed.success) {
+    throw new Error(
+      `stack ${where.stack} in ${where.region}: output ${name}, read by dpra.yaml database.aws.assignPublicIp, is "${value}" but must be ENABLED or DISABLED; ` +
+        "fix the output's Value in the template, or set database.aws.assignPublicIp to ENABLED or DISABLED",
+    );
+  }
+  return parsed.data;
 }
 
 /**
- * The names the template must declare (the migration image parameter and the four outputs) that its
+ * The names the template must declare (the migration image parameter and the outputs read) that its
  * text does not mention: checked before a first deploy, when there is no stack to ask yet.
  */
 export function namesMissingFromTemplate(templateBody: string, names: DatabaseAwsConfig): string[] {
-  const wanted = [names.migrationImageParameter, ...outputsWanted(names).map(([k]) => k)];
+  const wanted = [names.migrationImageParameter, ...migrationOutputsRead(names).map((r) => r.output)];
   return wanted.filter((name) => !new RegExp(`(^|[^A-Za-z0-9])${name}\\s*:`, "m").test(templateBody) && !templateBody.includes(`"${name}"`));
 }

@@ -30,7 +30,7 @@ export function canarySpecFrom(
   return {
     spec: {
       name: config.name,
-      code: packageNodeCanary(config.script, script, config.handler),
+      code: packageNodeCanary(config.script, script, config.handler, config.runtime),
       runtimeFamily: config.runtime,
       runtimeVersion: config.runtimeVersion,
       schedule: config.schedule,

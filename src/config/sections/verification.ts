@@ -9,7 +9,7 @@ export const SyntheticsConfig = z.strictObject({
   name: z.string().regex(/^[0-9a-z_-]{1,255}$/, { error: "expected a canary name: lowercase letters, digits, _ and -" }),
   /** Canary script (.js or .mjs), relative to the source. It reads the endpoint from `process.env.BASE_URL`. */
   script: RelativePath,
-  /** `<file>.<function>`: the script is packaged as `nodejs/node_modules/<file>.js`. */
+  /** `<file>.<function>`: the script is packaged as `<file>.js` at the archive root (Playwright) or as `nodejs/node_modules/<file>.js` (Puppeteer). */
   handler: z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z_$][\w$]*$/, { error: "expected <file>.<function>, e.g. canary.handler" }).default("canary.handler"),
   /** Runtime family; the newest non-deprecated version of it is picked from DescribeRuntimeVersions. */
   runtime: z.enum(["syn-nodejs-playwright", "syn-nodejs-puppeteer"]).default("syn-nodejs-playwright"),

@@ -9,13 +9,16 @@
 // test/aws/ecs/migration-task.test.ts and test/release/aws-db-deploy.test.ts, level 3):
 // - a task that fails: moto's containers always exit 0, and a task reaches STOPPED only by being
 //   described (RUNNING, DEACTIVATING, STOPPING, DEPROVISIONING, STOPPED, one step per DescribeTasks);
-// - the network settings of the task (subnets, assignPublicIp): moto does not return them;
+// - the task's network settings: a task definition made through CloudFormation loses NetworkMode
+//   awsvpc (moto answers "bridge"), so DescribeTasks has no ENI attachment; the network test below
+//   reads subnets, security groups and assignPublicIp from the RunTask request as the SDK
+//   serialised it onto the wire to moto (pinned there);
 // - a task definition without container-level `memory`: RunTask answers HTTP 500 (pinned below);
 // - the migration before the software deploy on an existing stack (migrateBeforeDeploy): its
 //   parameter-only change set goes through deployStack, which moto stops (pinned below; see
 //   test/aws/cloudformation/deployer.moto.test.ts).
 import { CloudFormationClient, CreateStackCommand } from "@aws-sdk/client-cloudformation";
-import { DescribeTasksCommand, ECSClient } from "@aws-sdk/client-ecs";
+import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { beforeEach, expect, it } from "vitest";
 import { stackOutputs } from "../../../src/aws/cloudformation/outputs.js";
 import { describeStack } from "../../../src/aws/cloudformation/stack.js";
@@ -84,7 +87,27 @@ Outputs:
     Value: !Join [",", [!Ref SubnetA, !Ref SubnetB]]
   MigrationSecurityGroupId:
     Value: !GetAtt TaskSecurityGroup.GroupId
+  MigrationAssignPublicIp:
+    Value: ENABLED
 `;
+
+/** The JSON bodies of the RunTask requests this client sent, as serialised for the wire. */
+function recordRunTaskBodies(client: ECSClient): Array<Record<string, unknown>> {
+  const bodies: Array<Record<string, unknown>> = [];
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { headers?: Record<string, string>; body?: unknown };
+      const target = Object.entries(request.headers ?? {}).find(([name]) => name.toLowerCase() === "x-amz-target")?.[1];
+      // The SDK hands the transport the JSON as a string or as its UTF-8 bytes.
+      const body = request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : request.body;
+      if (target?.endsWith(".RunTask") && typeof body === "string") bodies.push(JSON.parse(body) as Record<string, unknown>);
+      return next(args);
+    },
+    { step: "finalizeRequest", name: "recordRunTaskBodies" },
+  );
+  return bodies;
+}
+
 
 describeReal(
   "moto",
@@ -137,6 +160,30 @@ describeReal(
       const [task] = (await ecs.send(new DescribeTasksCommand({ cluster: target.cluster, tasks: [taskArn] }))).tasks ?? [];
       expect(task).toMatchObject({ launchType: "FARGATE", startedBy: "dpra-gamma-migrate", taskDefinitionArn: target.taskDefinition, lastStatus: "STOPPED" });
       expect(task?.containers?.map((c) => [c.name, c.image, c.exitCode])).toEqual([["migrate", MIGRATION_IMAGE, 0]]);
+    });
+
+    it("RunTask carries the configured network: assignPublicIp and subnets from named outputs, then literal subnets and DISABLED from dpra.yaml", async () => {
+      await createStack();
+      const bodies = recordRunTaskBodies(ecs);
+      const fromOutputs = DatabaseAwsConfig.parse({ assignPublicIp: { output: "MigrationAssignPublicIp" } });
+      const stackOutputsNow = await outputs();
+      const [subnetA, subnetB] = stackOutputsNow["MigrationSubnetIds"]!.split(",");
+      const securityGroup = stackOutputsNow["MigrationSecurityGroupId"]!;
+      expect([subnetA, subnetB, securityGroup]).toEqual([expect.stringMatching(/^subnet-/), expect.stringMatching(/^subnet-/), expect.stringMatching(/^sg-/)]);
+
+      const first = await migrateNewStack(request({ names: fromOutputs }));
+      expect(bodies[0]?.["networkConfiguration"]).toEqual({ awsvpcConfiguration: { subnets: [subnetA, subnetB], securityGroups: [securityGroup], assignPublicIp: "ENABLED" } });
+      const literal = DatabaseAwsConfig.parse({ subnets: [subnetB], securityGroups: [securityGroup], assignPublicIp: "DISABLED" });
+      await migrateNewStack(request({ names: literal }));
+      expect(bodies[1]?.["networkConfiguration"]).toEqual({ awsvpcConfiguration: { subnets: [subnetB], securityGroups: [securityGroup], assignPublicIp: "DISABLED" } });
+
+      // moto gap (why the request is read): a task definition made through CloudFormation loses its
+      // NetworkMode (moto answers "bridge"), so moto makes no ENI and DescribeTasks has no attachment.
+      const [task] = (await ecs.send(new DescribeTasksCommand({ cluster: stackOutputsNow["ClusterName"]!, tasks: [first.taskArn ?? ""] }))).tasks ?? [];
+      expect(task?.attachments).toEqual([]);
+      const definition = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: task?.taskDefinitionArn ?? "" }));
+      expect(definition.taskDefinition?.networkMode).toBe("bridge");
+      expect(bodies).toHaveLength(2);
     });
 
     it("moto gap: a task definition without container-level memory makes RunTask answer HTTP 500", async () => {

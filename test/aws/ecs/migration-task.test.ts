@@ -12,6 +12,7 @@ const TARGET = {
   taskDefinition: "arn:aws:ecs:eu-west-1:222222222222:task-definition/fruit-api-gamma-migrate:7",
   subnets: ["subnet-a", "subnet-b"],
   securityGroups: ["sg-1"],
+  assignPublicIp: "DISABLED" as const,
 };
 const ROLE = "arn:aws:iam::222222222222:role/dpra-deploy";
 
@@ -72,6 +73,12 @@ describe("runMigrationTask", () => {
     // Polled every 2 s until the task stopped 20 s after RunTask.
     expect(result.durationMs).toBe(20_000);
     expect(lines.join("\n")).toMatch(/migration task: PROVISIONING\n.*migration task: RUNNING\n.*migration task: STOPPED\n.*exited 0/);
+  });
+
+  it("passes the target's assignPublicIp to RunTask (ENABLED for a task in public subnets)", async () => {
+    const { ecs, request } = setup({ exitCode: 0 }, { target: { ...TARGET, assignPublicIp: "ENABLED" } });
+    await drive(runMigrationTask(request), vi, 1000);
+    expect(ecs.callsOf("RunTask")[0]!.input.networkConfiguration).toEqual({ awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-1"], assignPublicIp: "ENABLED" } });
   });
 
   it("exit code 1 fails naming the task, the exit code, the reasons and the log stream", async () => {

@@ -28,7 +28,7 @@ const START = new Date("2025-10-05T14:14:00Z");
 
 const spec: CanarySpec = {
   name: "test_canary_delete",
-  code: packageNodeCanary("synthetics/canary.js", "exports.handler = async () => {};", "canary.handler"),
+  code: packageNodeCanary("synthetics/canary.js", "exports.handler = async () => {};", "canary.handler", "syn-nodejs-playwright"),
   runtimeFamily: "syn-nodejs-playwright",
   schedule: "rate(5 minutes)",
   executionRoleArn: "arn:aws:iam::123456789012:role/canary",

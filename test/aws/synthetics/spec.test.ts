@@ -20,7 +20,7 @@ describe("canarySpecFrom", () => {
       environment: { BASE_URL: "https://gamma.fruit.example.com" },
       schedule: "rate(5 minutes)",
     });
-    expect(spec.code.entryPath).toBe("nodejs/node_modules/canary.js");
+    expect(spec.code.entryPath).toBe("canary.js");
     expect(timings.runTimeoutMs).toBe(600_000);
   });
 

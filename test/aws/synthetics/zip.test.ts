@@ -5,32 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { crc32, crc32Table, zipStore } from "../../../src/aws/synthetics/zip.js";
 import { packageNodeCanary } from "../../../src/aws/synthetics/package.js";
-
-/** Minimal reader: walks the central directory and returns each entry's name and stored bytes. */
-function readZip(bytes: Uint8Array): { name: string; data: Buffer; crc: number; method: number }[] {
-  const buf = Buffer.from(bytes);
-  const eocd = buf.length - 22;
-  expect(buf.readUInt32LE(eocd)).toBe(0x06054b50);
-  const count = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  const out = [];
-  for (let i = 0; i < count; i++) {
-    expect(buf.readUInt32LE(p)).toBe(0x02014b50);
-    const method = buf.readUInt16LE(p + 10);
-    const crc = buf.readUInt32LE(p + 16);
-    const size = buf.readUInt32LE(p + 20);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const extraLen = buf.readUInt16LE(p + 30);
-    const commentLen = buf.readUInt16LE(p + 32);
-    const local = buf.readUInt32LE(p + 42);
-    const name = buf.toString("utf8", p + 46, p + 46 + nameLen);
-    expect(buf.readUInt32LE(local)).toBe(0x04034b50);
-    const dataStart = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    out.push({ name, data: buf.subarray(dataStart, dataStart + size), crc, method });
-    p += 46 + nameLen + extraLen + commentLen;
-  }
-  return out;
-}
+import { readZip } from "./read-zip.js";
 
 describe("crc32", () => {
   it("matches the standard check value and known strings", () => {
@@ -79,23 +54,8 @@ describe("zipStore", () => {
   it.skipIf(!existsSync("/usr/bin/unzip"))("is accepted by Info-ZIP unzip -t and extracts the script", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "dpra-zip-"));
     const file = path.join(dir, "canary.zip");
-    writeFileSync(file, packageNodeCanary("canaries/main.js", "exports.handler = 1;\n", "main.handler").zipFile);
+    writeFileSync(file, packageNodeCanary("canaries/main.js", "exports.handler = 1;\n", "main.handler", "syn-nodejs-puppeteer").zipFile);
     expect(execFileSync("unzip", ["-t", file], { encoding: "utf8" })).toMatch(/No errors detected/);
     expect(execFileSync("unzip", ["-p", file, "nodejs/node_modules/main.js"], { encoding: "utf8" })).toBe("exports.handler = 1;\n");
-  });
-});
-
-describe("packageNodeCanary", () => {
-  it("puts the script under nodejs/node_modules named after the handler file", () => {
-    const code = packageNodeCanary("synthetics/smoke.mjs", "export const handler = async () => {};", "canary.handler");
-    expect(code.entryPath).toBe("nodejs/node_modules/canary.mjs");
-    expect(code.handler).toBe("canary.handler");
-    expect(readZip(code.zipFile).map((e) => e.name)).toEqual(["nodejs/node_modules/canary.mjs"]);
-  });
-
-  it("rejects a handler without a function, a non-JS script and an empty script", () => {
-    expect(() => packageNodeCanary("c.js", "x", "canary")).toThrow(/<file>\.<function>/);
-    expect(() => packageNodeCanary("c.ts", "x", "canary.handler")).toThrow(/\.js or \.mjs/);
-    expect(() => packageNodeCanary("c.js", "", "canary.handler")).toThrow(/empty/);
   });
 });

@@ -46,6 +46,8 @@ interface ReadSpec {
   completed?: (exitCode: number) => boolean;
   /** A missing report with exit code 0 means "nothing found" (older gitleaks writes none then). */
   missingMeansEmpty?: boolean;
+  /** The rules a SAST scan was given, named in the finding of a run that executed none. */
+  sastConfig?: string;
 }
 
 
@@ -69,7 +71,7 @@ export async function readScan(ran: Container, spec: ReadSpec): Promise<ActionOu
   const file = ran.file(spec.path);
   outcome.files.push({ name: spec.name, file });
   try {
-    outcome.sets.push(parseReport(await file.contents(), { file: spec.name, tool: spec.tool, format: spec.format, category: spec.category }));
+    outcome.sets.push(parseReport(await file.contents(), { file: spec.name, tool: spec.tool, format: spec.format, category: spec.category, ...(spec.sastConfig ? { sastConfig: spec.sastConfig } : {}) }));
   } catch (err) {
     scanIncomplete(outcome, spec.tool, spec.category, `the ${spec.tool} report could not be read: ${(err as Error).message}`);
   }

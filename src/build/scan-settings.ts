@@ -25,6 +25,16 @@ export function semgrepRuleSelection(config: DpraConfig): SemgrepRuleSelection {
   return { rules: s.rules, rulesets: s.rulesets, bundled: s.rules.length === 0 && s.rulesets.length === 0 };
 }
 
+/** The rules a scan was given, in dpra.yaml's terms, for the finding of a run that executed none. */
+export function semgrepConfigLabel(selection: SemgrepRuleSelection): string {
+  if (selection.bundled) return `the bundled dpra-default rules (${BUNDLED_SEMGREP_RULES_DIR}; dpra.yaml sets no security.semgrep.rules or rulesets)`;
+  const parts = [
+    ...(selection.rules.length > 0 ? [`security.semgrep.rules [${selection.rules.join(", ")}]`] : []),
+    ...(selection.rulesets.length > 0 ? [`security.semgrep.rulesets [${selection.rulesets.join(", ")}]`] : []),
+  ];
+  return parts.join(" and ");
+}
+
 /** The trivy scanners the SCA action runs: misconfigurations are left to the IaC check, so that each is reported once. */
 export function scaScanners(config: DpraConfig): string[] {
   return config.security.trivy.scanners.filter((s) => s !== "misconfig");

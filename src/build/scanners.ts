@@ -13,7 +13,7 @@ import {
   trivySourceSbom,
 } from "../../modules/trivy/src/trivy.js";
 import type { DpraConfig } from "../config/schema.js";
-import { BUNDLED_SEMGREP_RULES_DIR, scaScanners, semgrepRuleSelection } from "./scan-settings.js";
+import { BUNDLED_SEMGREP_RULES_DIR, scaScanners, semgrepConfigLabel, semgrepRuleSelection } from "./scan-settings.js";
 import { emptyOutcome, readScan, scanCompleted, type ActionOutcome } from "./outcome.js";
 import { lastLines } from "./scan-completed.js";
 
@@ -52,7 +52,8 @@ export function bundledSemgrepRules(): Directory {
 /** SAST with semgrep: local rules offline, registry rulesets when configured, else the bundled rules (offline). */
 export async function runSast(source: Directory, config: DpraConfig): Promise<ActionOutcome> {
   const s = config.security.semgrep;
-  const { rules, rulesets, bundled } = semgrepRuleSelection(config);
+  const selection = semgrepRuleSelection(config);
+  const { rules, rulesets, bundled } = selection;
   const ran = semgrepScan(semgrepContainer(), source, {
     rules,
     rulesets,
@@ -67,6 +68,7 @@ export async function runSast(source: Directory, config: DpraConfig): Promise<Ac
     name: "semgrep.json",
     category: "sast",
     completed: scanCompleted.semgrep,
+    sastConfig: semgrepConfigLabel(selection),
   });
 }
 

@@ -39,8 +39,7 @@ export async function judgeStage(
   const failures = outcomes.flatMap((o) => o.failures);
   const gate = evaluateGate(sets, config.policy, { today: new Date(), baseline: await loadBaseline(source, config) });
   const passed = gate.passed && failures.length === 0;
-  const unitOptOut = config.tests.optOut.unit;
-  const summary = stageSummary({ title, passed, outcomes, tests: testCounts(sets), ...(unitOptOut ? { unitOptOut } : {}), gateMarkdown: renderMarkdown(gate) });
+  const summary = stageSummary({ title, passed, outcomes, tests: testCounts(sets), optOuts: config.tests.optOut, gateMarkdown: renderMarkdown(gate) });
   let reports = dag
     .directory()
     .withNewFile("summary.md", summary)

@@ -1,5 +1,7 @@
 // The build stage's own summary lines: what ran, what failed to run, how the tests went. Pure.
+import type { TestsConfig } from "../config/sections/build.js";
 import type { FindingSet, TestCounts } from "../findings/model.js";
+import { optedOut } from "../pipeline/plan.js";
 import type { ActionOutcome } from "./outcome.js";
 
 /** The unit test counts of every JUnit set, summed; undefined when no tests ran. */
@@ -12,7 +14,7 @@ export function testCounts(sets: FindingSet[]): TestCounts | undefined {
 }
 
 export function testsLine(tests: TestCounts | undefined, optOut?: string): string {
-  if (optOut) return `Unit tests: opted out in dpra.yaml (tests.optOut.unit): ${optOut}`;
+  if (optOut) return `Unit tests: ${optedOut("unit", optOut)}`;
   if (!tests) return "Unit tests: none ran (set tests.unit in dpra.yaml, or add vitest, or jest with jest-junit).";
   return `Unit tests: ${tests.passed} passed, ${tests.failed} failed, ${tests.errors} errors, ${tests.skipped} skipped (${tests.total} total).`;
 }
@@ -34,12 +36,16 @@ export function stageSummary(opts: {
   passed: boolean;
   outcomes: ActionOutcome[];
   tests?: TestCounts;
-  /** dpra.yaml's reason for building without unit tests (tests.optOut.unit). */
-  unitOptOut?: string;
+  /** dpra.yaml's reasons for going without a suite (tests.optOut): each one is printed. */
+  optOuts?: TestsConfig["optOut"];
   gateMarkdown: string;
 }): string {
   const failures = opts.outcomes.flatMap((o) => [...o.failures, ...o.incomplete]);
-  const parts = [`# ${opts.title}: ${opts.passed ? "PASSED" : "FAILED"}`, "", actionsTable(opts.outcomes), "", testsLine(opts.tests, opts.unitOptOut)];
+  const parts = [`# ${opts.title}: ${opts.passed ? "PASSED" : "FAILED"}`, "", actionsTable(opts.outcomes), "", testsLine(opts.tests, opts.optOuts?.unit)];
+  for (const [suite, label] of [["integration", "Integration tests"], ["e2e", "E2E tests"]] as const) {
+    const reason = opts.optOuts?.[suite];
+    if (reason) parts.push(`${label}: ${optedOut(suite, reason)}`);
+  }
   if (failures.length > 0) {
     parts.push("", "## Actions that did not complete", "", ...failures.map((f) => `- ${f.replace(/\n/g, "\n  ")}`));
   }

@@ -1,7 +1,7 @@
 // Unit test outcome: the JUnit reports a run wrote, merged, plus what the reports cannot show (a
 // missing report, a runner that failed without a failing test case). Pure: unit-tested on fixtures.
 import { createHash } from "node:crypto";
-import { parseJUnitReport, type TestReport } from "../findings/junit.js";
+import { parseJUnitReport, REPORT_MISSING_RULE, type TestReport } from "../findings/junit.js";
 import type { Finding, FindingSet } from "../findings/model.js";
 
 export interface UnitTestOutcome {
@@ -43,7 +43,7 @@ export function collectTestReports(
     toolErrors.push(...parsed.toolErrors);
   }
   for (const path of missing) {
-    findings.push(finding("junit-report-missing", `\`${run.command}\` (exit ${run.exitCode}) wrote no JUnit report at ${path}`, path));
+    findings.push(finding(REPORT_MISSING_RULE, `\`${run.command}\` (exit ${run.exitCode}) wrote no JUnit report at ${path}`, path));
   }
   // jest without reportTestSuiteErrors leaves a suite that failed to load out of the XML: only the
   // exit code says something went wrong. It must not pass.

@@ -1,3 +1,4 @@
+import type { TestSuiteName } from "../config/sections/build.js";
 import { ReportError, fileLabel } from "./errors.js";
 import type { Finding, FindingSet } from "./model.js";
 import { fingerprintOf, firstLine } from "./normalize.js";
@@ -123,33 +124,61 @@ export function junitFindings(report: TestReport): Finding[] {
 
 /** Rule of the finding that a JUnit report without a single test case raises. */
 export const NO_TEST_CASES_RULE = "junit-no-test-cases";
+/** Rule of the finding that a configured suite's missing JUnit report raises. */
+export const REPORT_MISSING_RULE = "junit-report-missing";
+
+/** What a dpra.yaml suite that ran no test must configure: its command and reports, or an opt-out with a reason. */
+function suiteFix(suite: TestSuiteName): string {
+  return (
+    `Check that tests.${suite}.command runs the suite's tests and that its JUnit reporter writes them to tests.${suite}.reports ` +
+    `(vitest --reporter=junit, jest-junit, Surefire), or, to go without ${suite} tests on purpose, remove tests.${suite} ` +
+    `and give the reason in tests.optOut.${suite}: "<reason>".`
+  );
+}
 
 /**
  * A report without test cases means no test ran, and tests that did not run cannot pass: one `test`
  * finding that blocks like a failed test (and, like any finding, only an allowlist entry with a
- * reason and an expiry can accept it).
+ * reason and an expiry can accept it). With the dpra.yaml suite it belongs to, the message names
+ * the suite's fields and the opt-out.
  */
-function noTestCasesFinding(file: string | undefined): Finding {
+function noTestCasesFinding(file: string | undefined, suite?: TestSuiteName): Finding {
+  const report = `${suite ? `the ${suite} suite's JUnit report` : "the JUnit report"}${file ? ` ${file}` : ""}`;
   return {
     tool: "junit",
     category: "test",
     rule: NO_TEST_CASES_RULE,
     severity: "high",
     message:
-      `the JUnit report${file ? ` ${file}` : ""} holds no test cases: no test ran, so the tests cannot pass. ` +
-      "Check that the suite has tests and that the runner's JUnit reporter writes them (vitest --reporter=junit, jest-junit, Surefire).",
+      `${report} holds no test cases: no test ran, so the tests cannot pass. ` +
+      (suite ? suiteFix(suite) : "Check that the suite has tests and that the runner's JUnit reporter writes them (vitest --reporter=junit, jest-junit, Surefire)."),
     location: file ? { path: file } : {},
     fingerprint: fingerprintOf("junit", NO_TEST_CASES_RULE, file ?? ""),
     title: "No test ran",
   };
 }
 
-export function parseJUnitReport(xml: string, file?: string): FindingSet & { tests: TestReport } {
+/** A configured suite wrote no JUnit report at one of its `reports` paths: nothing shows that a test ran. */
+export function reportMissingFinding(suite: TestSuiteName, file: string, exitCode: number): Finding {
+  return {
+    tool: "junit",
+    category: "test",
+    rule: REPORT_MISSING_RULE,
+    severity: "high",
+    message: `the ${suite} suite wrote no JUnit report at ${file} (tests.${suite}.command exited ${exitCode}), so nothing shows that a test ran. ${suiteFix(suite)}`,
+    location: { path: file },
+    fingerprint: fingerprintOf("junit", REPORT_MISSING_RULE, file),
+    title: "No test report",
+  };
+}
+
+/** One JUnit report as a finding set; `suite` (the dpra.yaml suite it belongs to) makes the messages name its fields. */
+export function parseJUnitReport(xml: string, file?: string, suite?: TestSuiteName): FindingSet & { tests: TestReport } {
   const tests = parseJUnit(xml, file);
   return {
     tool: "junit",
     format: "junit",
-    findings: tests.total === 0 ? [noTestCasesFinding(file)] : junitFindings(tests),
+    findings: tests.total === 0 ? [noTestCasesFinding(file, suite)] : junitFindings(tests),
     toolErrors: [],
     tests,
   };

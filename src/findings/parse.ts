@@ -28,6 +28,8 @@ export interface ParseHint {
   root?: string;
   /** Category for SARIF results of an unknown tool (default: `sast` when tagged security, else `quality`). */
   category?: Category;
+  /** The rules a semgrep run was given (e.g. "security.semgrep.rules [semgrep/]"), named in a zero-rules finding. */
+  sastConfig?: string;
   /** `auto` (default) streams trivy JSON reports larger than STREAM_THRESHOLD_BYTES. */
   stream?: "auto" | "always" | "never";
 }
@@ -60,7 +62,7 @@ function byFormat(format: string, value: unknown, file: string, hint: ParseHint)
       return Array.isArray(value) && value.length === 0 ? emptySet("gitleaks", "gitleaks-json") : parseGitleaksJson(value, file);
     case "semgrep-json":
     case "semgrep":
-      return parseSemgrepJson(value, file);
+      return parseSemgrepJson(value, file, hint.sastConfig);
     case "trivy-json":
     case "trivy":
       return parseTrivyJson(value, file);
@@ -115,7 +117,7 @@ function detectAndParse(content: string, hint: ParseHint): FindingSet {
   if (isDpraReport(value)) return parseDpraReport(value, file);
   if (isTrivyJson(value)) return parseTrivyJson(value, file);
   if (isCycloneDx(value)) return parseCycloneDx(value, file);
-  if (isSemgrepJson(value)) return parseSemgrepJson(value, file);
+  if (isSemgrepJson(value)) return parseSemgrepJson(value, file, hint.sastConfig);
   throw new ReportError(file, "(root)", `unrecognised report format; supported: ${SUPPORTED_FORMATS}`);
 }
 

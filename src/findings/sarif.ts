@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Category, Finding, FindingSet, Severity, ToolName } from "./model.js";
 import { validate } from "./json.js";
 import { gitleaksFingerprint } from "./gitleaks.js";
+import { sastCoverageFindings } from "./sast-coverage.js";
 import { semgrepCategory, semgrepFingerprint } from "./semgrep.js";
 import { fingerprintOf, firstLine, normalizePath, normalizeTrivyCheckId, severityFromScore } from "./normalize.js";
 
@@ -140,13 +141,16 @@ function trivyPackage(message: string): { package?: string; version?: string; fi
 export interface SarifHint {
   root?: string;
   category?: Category;
+  /** The rules a SAST run was given, for the message of a run that loaded none. */
+  sastConfig?: string;
 }
 
 /**
  * SARIF 2.1.0 from any tool. Level: result.level, else the rule's defaultConfiguration.level (rule found by
  * ruleIndex or ruleId), else `warning`. A `security-severity` score wins over the level. `kind` pass and
  * notApplicable are not findings; review, open and informational are kept as info. A result with a
- * suppression whose status is not `rejected` is suppressed.
+ * suppression whose status is not `rejected` is suppressed. A semgrep run whose driver lists no rule
+ * adds the blocking `sast-no-rules` finding (sast-coverage.ts).
  */
 export function parseSarif(value: unknown, file: string, hint: SarifHint = {}): FindingSet {
   const log = validate(SarifLog, value, file, "SARIF");
@@ -160,6 +164,8 @@ export function parseSarif(value: unknown, file: string, hint: SarifHint = {}): 
     if (tool === firstTool) toolVersion ??= run.tool.driver.semanticVersion ?? run.tool.driver.version;
     const rules = [...(run.tool.driver.rules ?? []), ...(run.tool.extensions ?? []).flatMap((e) => e.rules ?? [])];
     const byId = new Map(rules.map((r) => [r.id, r]));
+    // semgrep lists every rule it loaded in driver.rules, whether it matched or not.
+    if (tool === "semgrep" && run.tool.driver.rules) findings.push(...sastCoverageFindings({ rulesLoaded: rules.length }, hint.sastConfig));
     for (const inv of run.invocations ?? []) {
       if (inv.executionSuccessful === false) toolErrors.push(`${tool}: the tool reported an unsuccessful execution (run ${runIndex})`);
       for (const n of [...(inv.toolExecutionNotifications ?? []), ...(inv.toolConfigurationNotifications ?? [])]) {

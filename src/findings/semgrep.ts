@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Category, Finding, FindingSet, Severity } from "./model.js";
 import { validate } from "./json.js";
 import { fingerprintOf, firstLine, normalizePath } from "./normalize.js";
+import { sastCoverageFindings, SEMGREP_MISSING_CONFIG_CODE } from "./sast-coverage.js";
 
 const Position = z.object({ line: z.number().int(), col: z.number().int().optional() });
 
@@ -40,6 +41,8 @@ const SemgrepReport = z.object({
   results: z.array(SemgrepResult),
   errors: z.array(SemgrepError).default([]),
   version: z.string().optional(),
+  /** The files semgrep scanned (`skipped` only with --verbose); absent from some older reports. */
+  paths: z.object({ scanned: z.array(z.string()).optional() }).optional(),
 });
 
 export function isSemgrepJson(value: unknown): boolean {
@@ -95,7 +98,11 @@ export function semgrepErrorText(e: z.infer<typeof SemgrepError>): string {
   return `${e.level ?? "error"}: ${type}: ${firstLine(e.message)}${e.path ? ` (${e.path})` : ""}`;
 }
 
-export function parseSemgrepJson(value: unknown, file: string): FindingSet {
+/**
+ * A semgrep JSON report. A run that loaded no rule (an error with code 7) or scanned no file
+ * (`paths.scanned: []`) adds a blocking finding (sast-coverage.ts); `config` names the rules it was given.
+ */
+export function parseSemgrepJson(value: unknown, file: string, config?: string): FindingSet {
   const report = validate(SemgrepReport, value, file, "semgrep JSON");
   const findings: Finding[] = report.results.map((r) => {
     const path = normalizePath(r.path) ?? r.path;
@@ -113,5 +120,10 @@ export function parseSemgrepJson(value: unknown, file: string): FindingSet {
       ...(r.extra.is_ignored ? { suppressed: { kind: "inSource", justification: "nosemgrep" } } : {}),
     };
   });
+  const coverage = {
+    ...(report.errors.some((e) => e.code === SEMGREP_MISSING_CONFIG_CODE) ? { rulesLoaded: 0 } : {}),
+    ...(report.paths?.scanned ? { filesScanned: report.paths.scanned.length } : {}),
+  };
+  findings.push(...sastCoverageFindings(coverage, config));
   return { tool: "semgrep", format: "semgrep-json", findings, toolErrors: report.errors.map(semgrepErrorText), ...(report.version ? { toolVersion: report.version } : {}) };
 }

@@ -3,6 +3,7 @@
 // action waits for. Stages run in order; inside a stage, actions run as soon as what they depend
 // on has succeeded, so independent actions run concurrently. Engine-free.
 import type { DpraConfig } from "../config/schema.js";
+import type { TestSuiteName } from "../config/sections/build.js";
 import { ACTIONS, markDisagreement, markOf, STAGES, type ActionDef, type ActionKind, type Mark, type StageId } from "./model.js";
 
 export type TargetEnvironment = "beta" | "gamma" | "prod";
@@ -81,6 +82,14 @@ const no = (detail: string): Setup => ({ configured: false, detail });
 /** Nothing to do for this application: not a gap, even where the DPRA requires the action. */
 const none = (detail: string): Setup => ({ configured: false, detail, notApplicable: true });
 
+/** How the plan, and every report that shows an action's detail, states a suite's opt-out. */
+export function optedOut(suite: TestSuiteName, reason: string): string {
+  return `opted out in dpra.yaml (tests.optOut.${suite}): ${reason}`;
+}
+
+/** A configured integration or E2E suite cannot pass empty. */
+const BLOCKS_EMPTY = " (blocks when it ran no test case or wrote no report)";
+
 /** Whether dpra.yaml sets an action up, and with what. */
 function setupOf(action: ActionDef, config: DpraConfig): Setup {
   const db = config.database;
@@ -115,7 +124,7 @@ function setupOf(action: ActionDef, config: DpraConfig): Setup {
       return yes(`build with the ${config.build.preset ?? "detected"} preset`);
     case "build.unit-tests":
       if (tests.unit) return yes(`\`${tests.unit.command}\`, JUnit report`);
-      if (tests.optOut.unit) return no(`opted out in dpra.yaml (tests.optOut.unit): ${tests.optOut.unit}`);
+      if (tests.optOut.unit) return no(optedOut("unit", tests.optOut.unit));
       return config.build.preset === "generic"
         ? no("the generic preset has no default: set tests.unit.command (the build blocks without unit tests)")
         : config.build.preset === "node"
@@ -138,13 +147,13 @@ function setupOf(action: ActionDef, config: DpraConfig): Setup {
     case "beta.deploy-software":
       return yes(`the built image as a service, ready on ${config.environments.beta.healthPath}`);
     case "beta.integration-tests":
-      return tests.integration
-        ? yes(`\`${tests.integration.command}\` in the test image against the app service`)
-        : no("set tests.integration.command in dpra.yaml");
+      if (tests.integration) return yes(`\`${tests.integration.command}\` in the test image against the app service, JUnit report${BLOCKS_EMPTY}`);
+      return tests.optOut.integration ? no(optedOut("integration", tests.optOut.integration)) : no("set tests.integration.command in dpra.yaml");
     case "beta.e2e-tests":
-      return tests.e2e
-        ? yes(`\`${tests.e2e.command}\`${tests.e2e.playwright ? " in the pinned Playwright image" : " in the test image"} against the app service`)
-        : no("set tests.e2e.command in dpra.yaml");
+      if (tests.e2e) {
+        return yes(`\`${tests.e2e.command}\`${tests.e2e.playwright ? " in the pinned Playwright image" : " in the test image"} against the app service, JUnit report${BLOCKS_EMPTY}`);
+      }
+      return tests.optOut.e2e ? no(optedOut("e2e", tests.optOut.e2e)) : no("set tests.e2e.command in dpra.yaml");
     case "gamma.launch-env":
     case "gamma.deploy-software":
     case "gamma.monitoring":

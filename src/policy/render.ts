@@ -48,7 +48,7 @@ function findingRows(list: GatedFinding[], limit: number, withReason: boolean): 
     .slice(0, limit)
     .map(
       (g) =>
-        `| ${SEVERITY_ICON[g.finding.severity]} | ${g.finding.category} | ${cell(g.finding.tool)} | ${g.finding.helpUri ? `[${cell(g.finding.rule, 80)}](${linkTarget(g.finding.helpUri)})` : cell(g.finding.rule, 80)} | ${cell(locationText(g), 120)} | ${cell(`${g.finding.message} — ${g.reason}`, 400)} |`,
+        `| ${SEVERITY_ICON[g.finding.severity]} | ${g.finding.category} | ${cell(g.finding.tool)} | ${g.finding.helpUri ? `[${cell(g.finding.rule, 80)}](${linkTarget(g.finding.helpUri)})` : cell(g.finding.rule, 80)} | ${cell(locationText(g), 120)} | ${cell(g.finding.message, 400)} — ${cell(g.reason, 200)} |`,
     );
   const more = list.length > limit ? [``, `…and ${list.length - limit} more; the JSON and SARIF reports list them all.`] : [];
   return [...header, ...rows, ...more];

@@ -61,7 +61,7 @@ async function readStep(step: ScanStep, exitCode: number, stderr: string): Promi
   const incomplete = step.completed(exitCode) ? undefined : `${step.tool} exited ${exitCode}: ${why}`;
   if (step.format === undefined) return { incomplete };
   try {
-    return { set: await parseReportFile(step.report, { file: name, tool: step.tool, format: step.format, category: step.category }), incomplete };
+    return { set: await parseReportFile(step.report, { file: name, tool: step.tool, format: step.format, category: step.category, ...(step.sastConfig ? { sastConfig: step.sastConfig } : {}) }), incomplete };
   } catch (err) {
     return { incomplete: `the ${step.tool} report ${name} could not be read: ${(err as Error).message}` };
   }

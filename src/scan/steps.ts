@@ -6,7 +6,7 @@ import { semgrepArgs } from "../../modules/semgrep/src/args.js";
 import { trivyFsArgs, trivySbomArgs, type TrivyPaths } from "../../modules/trivy/src/args.js";
 import { cfnLintArgs } from "../build/cfn-lint-args.js";
 import { scanCompleted } from "../build/scan-completed.js";
-import { BUNDLED_SEMGREP_RULES_DIR, scaScanners, semgrepRuleSelection } from "../build/scan-settings.js";
+import { BUNDLED_SEMGREP_RULES_DIR, scaScanners, semgrepConfigLabel, semgrepRuleSelection } from "../build/scan-settings.js";
 import type { DpraConfig } from "../config/schema.js";
 import type { Category } from "../findings/model.js";
 
@@ -28,6 +28,8 @@ export interface ScanStep {
   completed: (exitCode: number) => boolean;
   /** A missing report with exit code 0 means "nothing found". */
   missingMeansEmpty?: boolean;
+  /** The rules a SAST scan was given, named in the finding of a run that executed none. */
+  sastConfig?: string;
 }
 
 export interface StepContext {
@@ -91,6 +93,7 @@ export function scanSteps(config: DpraConfig, templates: readonly string[], ctx:
     format: "semgrep-json",
     category: "sast",
     completed: scanCompleted.semgrep,
+    sastConfig: semgrepConfigLabel(rules),
   });
   const t = config.security.trivy;
   const ignore = t.ignoreFile ? { ignoreFile: true } : {};

@@ -1,3 +1,4 @@
+// Level 4 (fixture unit test): the integration/E2E suite verdict on real JUnit reports (test/fixtures/junit).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { suiteVerdict } from "../../src/actions/tests/verdict.js";
@@ -25,18 +26,49 @@ describe("integration/E2E suite verdict", () => {
     expect(v.summary).toMatch(/^e2e tests exited with code 1 .*a suite may have failed to run/);
   });
 
-  it("fails when the report is missing or is not JUnit", () => {
-    expect(suiteVerdict("integration", 0, [{ path: "reports/junit.xml" }]).summary).toBe(
-      "integration tests: no JUnit report at reports/junit.xml: make the test command write it there, or set the suite's `reports` in dpra.yaml",
+  it("fails when the report is missing, with a blocking finding naming the suite's fields and the opt-out", () => {
+    const v = suiteVerdict("integration", 0, [{ path: "reports/junit.xml" }]);
+    expect(v.ok).toBe(false);
+    expect(v.findings).toMatchObject([{ tool: "junit", category: "test", rule: "junit-report-missing", severity: "high", location: { path: "reports/junit.xml" } }]);
+    expect(v.summary).toBe(
+      "integration tests: the integration suite wrote no JUnit report at reports/junit.xml (tests.integration.command exited 0), so nothing shows that a test ran. " +
+        "Check that tests.integration.command runs the suite's tests and that its JUnit reporter writes them to tests.integration.reports " +
+        '(vitest --reporter=junit, jest-junit, Surefire), or, to go without integration tests on purpose, remove tests.integration and give the reason in tests.optOut.integration: "<reason>".',
     );
+    // A command that failed and wrote nothing says both.
+    expect(suiteVerdict("e2e", 1, [{ path: "e2e.xml" }]).summary).toMatch(/^e2e tests exited with code 1 \(no readable report\): the e2e suite wrote no JUnit report at e2e\.xml \(tests\.e2e\.command exited 1\).*tests\.optOut\.e2e/);
+  });
+
+  it("fails when a report is not JUnit", () => {
     const bad = suiteVerdict("integration", 0, [{ path: "r.xml", xml: "<html/>" }]);
     expect(bad.ok).toBe(false);
     expect(bad.summary).toMatch(/r\.xml: .*not a JUnit report/);
   });
 
-  it("fails a suite that ran no test case", () => {
-    const v = suiteVerdict("e2e", 0, [{ path: "r.xml", xml: "<testsuites></testsuites>" }]);
-    expect(v).toMatchObject({ ok: false, summary: "e2e tests ran no test case: check the test runner's JUnit reporter settings" });
+  it("fails a suite whose real report holds no test case (vitest --passWithNoTests), naming the suite's fields", () => {
+    const empty = junit("vitest-4.1.12-junit-no-tests.xml");
+    for (const suite of ["integration", "e2e"] as const) {
+      const v = suiteVerdict(suite, 0, [{ path: `reports/${suite}.xml`, xml: empty }]);
+      expect(v.ok).toBe(false);
+      expect(v.tests?.total).toBe(0);
+      expect(v.findings.map((f) => [f.rule, f.severity, f.location.path])).toEqual([["junit-no-test-cases", "high", `reports/${suite}.xml`]]);
+      expect(v.summary).toContain(`${suite} tests: the ${suite} suite's JUnit report reports/${suite}.xml holds no test cases: no test ran, so the tests cannot pass.`);
+      expect(v.summary).toContain(`tests.${suite}.command`);
+      expect(v.summary).toContain(`tests.optOut.${suite}: "<reason>"`);
+    }
+  });
+
+  it("fails when one of several reports holds no test case, even if another has passing tests", () => {
+    const v = suiteVerdict("e2e", 0, [
+      { path: "a.xml", xml: junit("vitest-4.1.12-junit-pass.xml") },
+      { path: "b.xml", xml: junit("vitest-4.1.12-junit-no-tests.xml") },
+    ]);
+    expect(v.ok).toBe(false);
+    expect(v.findings.map((f) => f.location.path)).toEqual(["b.xml"]);
+  });
+
+  it("passes with no finding when every report has test cases", () => {
+    expect(suiteVerdict("integration", 0, [{ path: "a.xml", xml: junit("vitest-4.1.12-junit-pass.xml") }]).findings).toEqual([]);
   });
 
   it("merges several reports", () => {

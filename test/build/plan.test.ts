@@ -231,6 +231,17 @@ describe("dpra build plan", () => {
     expect(summary).toMatch(/\| 🟥 critical \| sast \| semgrep \| dpra\/tool-failed \|/);
   });
 
+  it("blocks on a SAST run that executed no rule, judged by the parser dpra scan and dpra gate use, naming the configured rules", async () => {
+    // The reports of the real semgrep 1.178.0: an empty rules folder (exit 7), and rules of a language the source lacks (exit 0).
+    const noRules = await build({ exitCodes: { "semgrep scan": 7 }, files: { "/reports/semgrep.json": fixture("semgrep", "semgrep-1.178.0-no-rules.json") } });
+    expect(noRules.passed).toBe(false);
+    expect(noRules.summary).toMatch(/\| 🟥 critical \| sast \| semgrep \| sast-no-rules \| \(no location\) \| semgrep loaded no rules from security\.semgrep\.rules \[semgrep\], so no SAST rule ran/);
+    const noFiles = await build({ files: { "/reports/semgrep.json": fixture("semgrep", "semgrep-1.178.0-no-files-scanned.json") } });
+    expect(noFiles.passed).toBe(false);
+    expect(noFiles.summary).not.toContain("did not complete |");
+    expect(noFiles.summary).toMatch(/\| 🟥 critical \| sast \| semgrep \| sast-no-files-scanned \| \(no location\) \| semgrep scanned no file of the source with security\.semgrep\.rules \[semgrep\]/);
+  });
+
   it("lets an allowlist entry with a reason and an expiry accept a scanner that did not complete", async () => {
     const yaml = [
       DPRA_YAML.trimEnd(),

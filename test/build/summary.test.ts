@@ -24,6 +24,18 @@ describe("build summary", () => {
     expect(testsLine({ passed: 3, failed: 1, errors: 0, skipped: 2, total: 6 })).toBe("Unit tests: 3 passed, 1 failed, 0 errors, 2 skipped (6 total).");
   });
 
+  it("prints every suite's opt-out with its reason", () => {
+    const md = stageSummary({
+      title: "dpra build",
+      passed: true,
+      outcomes: [],
+      tests: { passed: 3, failed: 0, errors: 0, skipped: 0, total: 3 },
+      optOuts: { integration: "no database and no outbound calls to test", e2e: "an API without a UI: the integration suite drives it" },
+      gateMarkdown: "## gate",
+    });
+    expect(md).toContain("Unit tests: 3 passed, 0 failed, 0 errors, 0 skipped (3 total).\nIntegration tests: opted out in dpra.yaml (tests.optOut.integration): no database and no outbound calls to test\nE2E tests: opted out in dpra.yaml (tests.optOut.e2e): an API without a UI: the integration suite drives it\n");
+  });
+
   it("puts the verdict first and lists actions that did not complete", () => {
     const md = stageSummary({ title: "dpra build", passed: false, outcomes: [outcome("sca", 0, ["sca: trivy exited 1:\nDB download failed"])], gateMarkdown: "## gate" });
     expect(md.startsWith("# dpra build: FAILED\n")).toBe(true);

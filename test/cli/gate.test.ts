@@ -59,7 +59,11 @@ describe("dpra gate", () => {
       "semgrep/semgrep-e2e-output-format-json.json": 1,
       "semgrep/semgrep-e2e-output-format-sarif.sarif": 1, // level from the rule's defaultConfiguration
       "semgrep/semgrep-e2e-sarif-nosemgrep-and-error.sarif": 0, // suppressed in source
-      "semgrep/semgrep-e2e-sarif-when-errors.sarif": 0, // a tool error alone does not fail by default
+      "semgrep/semgrep-e2e-sarif-when-errors.sarif": 1, // driver.rules is empty: no rule ran (sast-no-rules); its tool error alone would not fail
+      "semgrep/semgrep-1.178.0-no-rules.json": 1, // error code 7: sast-no-rules
+      "semgrep/semgrep-1.178.0-no-rules.sarif": 1, // driver.rules is empty: sast-no-rules
+      "semgrep/semgrep-1.178.0-no-files-scanned.json": 1, // paths.scanned is empty: sast-no-files-scanned
+      "semgrep/semgrep-1.178.0-no-files-scanned.sarif": 0, // a rule loaded; SARIF does not list scanned files
       "trivy/defectdojo-trivy-config-issue_14136.json": 0, // LOW
       "trivy/defectdojo-trivy-image-no-vulns.json": 0,
       "trivy/defectdojo-trivy-misconfigurations_and_secrets.json": 1,
@@ -82,6 +86,7 @@ describe("dpra gate", () => {
       "junit/jest-30.5.2-jest-junit-17.0.0-pass.xml": 0,
       "junit/vitest-4.1.12-junit-failures.xml": 1,
       "junit/vitest-4.1.12-junit-pass.xml": 0,
+      "junit/vitest-4.1.12-junit-no-tests.xml": 1, // no test case: junit-no-test-cases
     };
     // Every report fixture is listed: a new fixture needs an expectation here.
     const reports = ["gitleaks", "semgrep", "trivy", "sarif", "junit"].flatMap((dir) =>

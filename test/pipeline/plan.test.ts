@@ -70,6 +70,24 @@ describe("run plan", () => {
     expect(byId(plan, "beta.deploy-software").dependsOn).toEqual(["beta.launch-env"]);
   });
 
+  it("Beta's suites: configured ones run and say they block when empty; an opt-out's reason is the detail, and excludes the suite", () => {
+    const configured = buildRunPlan(config(FULL), "beta");
+    for (const id of ["beta.integration-tests", "beta.e2e-tests"]) {
+      expect(byId(configured, id).state).toBe("run");
+      expect(byId(configured, id).detail).toMatch(/JUnit report \(blocks when it ran no test case or wrote no report\)$/);
+    }
+    const optedOut = buildRunPlan(
+      config('name: api\ntests:\n  optOut:\n    integration: "a stateless proxy: the E2E suite covers its one route"\n    e2e: "no UI and a single route, covered by the integration suite"\n'),
+      "beta",
+    );
+    expect(byId(optedOut, "beta.integration-tests")).toMatchObject({ state: "not-configured", detail: "opted out in dpra.yaml (tests.optOut.integration): a stateless proxy: the E2E suite covers its one route" });
+    expect(byId(optedOut, "beta.e2e-tests")).toMatchObject({ state: "not-configured", detail: "opted out in dpra.yaml (tests.optOut.e2e): no UI and a single route, covered by the integration suite" });
+    // Recommended by the DPRA: neither a configured suite nor an opt-out is required.
+    expect(missingRequired(buildRunPlan(config("name: bare\n"), "beta"))).toEqual([]);
+    expect(() => config('tests:\n  e2e: { command: "npx playwright test" }\n  optOut:\n    e2e: "no browser tests in this service"\n')).toThrow(/tests\.e2e and tests\.optOut\.e2e are both set/);
+    expect(() => config('tests:\n  optOut:\n    integration: "none"\n')).toThrow(/tests\.optOut\.integration.*at least 10 characters/s);
+  });
+
   it("detects a database from a db/ folder, as the config loader does", () => {
     const plan = buildRunPlan(resolveConfig(undefined, ["package.json", "db/"]), "beta");
     expect(byId(plan, "beta.db-deploy").state).toBe("run");

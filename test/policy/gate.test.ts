@@ -159,10 +159,12 @@ describe("policy gate", () => {
   describe("tool errors", () => {
     it("reports them without failing, unless failOnToolErrors is on", async () => {
       const errors = await parseFixture("semgrep", "semgrep-e2e-sarif-when-errors.sarif");
-      const lenient = evaluateGate([errors], policy(), { today });
+      // The run loaded no rule (sast-no-rules), accepted here so that only the tool error is judged.
+      const accepted = { allowlist: [{ rule: "sast-no-rules", reason: "the golden of a run without rules, for its tool error", expires: "2026-12-31" }] };
+      const lenient = evaluateGate([errors], policy(accepted), { today });
       expect(lenient).toMatchObject({ passed: true, toolErrorsBlock: false });
       expect(lenient.toolErrors).toEqual([{ tool: "semgrep", format: "sarif", message: "error: SemgrepError: File not found: targets/basic/inexistent.py" }]);
-      const strict = evaluateGate([errors], policy({ failOnToolErrors: true }), { today });
+      const strict = evaluateGate([errors], policy({ ...accepted, failOnToolErrors: true }), { today });
       expect(strict).toMatchObject({ passed: false, toolErrorsBlock: true, verdict: "failed: 1 tool error(s) and policy.failOnToolErrors is on" });
     });
   });

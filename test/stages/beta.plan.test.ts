@@ -24,6 +24,8 @@ environments:
     port: 3000
 `;
 const JUNIT_PASS = readFileSync(fixturePath("junit", "vitest-4.1.12-junit-pass.xml"), "utf8");
+/** What real vitest 4.1.12 writes for a suite without tests (`--passWithNoTests --reporter=junit`). */
+const JUNIT_NO_TESTS = readFileSync(fixturePath("junit", "vitest-4.1.12-junit-no-tests.xml"), "utf8");
 const PENDING = "[ ] 20240101000000_create_fruits.sql\n[ ] 20240102000000_add_colour.sql\n\nApplied: 0\nPending: 2\n";
 const APPLIED = "[X] 20240101000000_create_fruits.sql\n[X] 20240102000000_add_colour.sql\n\nApplied: 2\nPending: 0\n";
 
@@ -38,6 +40,10 @@ const envOf = (leaf: Leaf, name: string) => [...leaf.calls].reverse().find((c) =
 const fileOf = (leaf: Leaf) => [...leaf.calls].reverse().find((c) => c.field === "file")?.args.path;
 
 interface Scenario {
+  /** dpra.yaml, when not YAML. */
+  yaml?: string;
+  /** What each JUnit report reads as (an Error: the file is not there); default: a passing report. */
+  reports?: Record<string, string | Error>;
   migrateExit?: number;
   migrateStderr?: string;
   probe?: { stdout: string; exitCode: number };
@@ -51,8 +57,12 @@ function answers(s: Scenario = {}) {
       case "entries":
         return ["dpra.yaml", "package.json", "package-lock.json", "db/"];
       case "contents":
-        if (fileOf(leaf) === "dpra.yaml") return YAML;
-        if (String(fileOf(leaf)).startsWith("reports/")) return JUNIT_PASS;
+        if (fileOf(leaf) === "dpra.yaml") return s.yaml ?? YAML;
+        if (String(fileOf(leaf)).startsWith("reports/")) {
+          const report = s.reports?.[String(fileOf(leaf))] ?? JUNIT_PASS;
+          if (report instanceof Error) throw report;
+          return report;
+        }
         return undefined;
       case "entrypoint":
         return ["docker-entrypoint.sh"];
@@ -227,5 +237,33 @@ describe("Beta stage plan", () => {
     expect(beta.actions.map((a) => [a.name, a.status])).toEqual([
       ["launch-env", "succeeded"], ["db-deploy", "succeeded"], ["deploy-software", "succeeded"], ["integration-tests", "failed"], ["e2e-tests", "succeeded"],
     ]);
+  });
+
+  it("blocks a configured suite that ran no test case or wrote no report, naming the suite's dpra.yaml fields", async () => {
+    const { result } = await runBeta({ reports: { "reports/integration.xml": JUNIT_NO_TESTS, "reports/e2e.xml": new Error("no such file or directory: reports/e2e.xml") } });
+    expect(result.verdict).toBe("failed");
+    const beta = result.stages.find((s) => s.id === "beta")!;
+    const integration = beta.actions.find((a) => a.name === "integration-tests")!;
+    const e2e = beta.actions.find((a) => a.name === "e2e-tests")!;
+    expect(integration.status).toBe("failed");
+    expect(integration.summary).toMatch(/^integration tests: the integration suite's JUnit report reports\/integration\.xml holds no test cases: no test ran/);
+    expect(integration.summary).toContain("tests.integration.command");
+    expect(integration.summary).toContain('tests.optOut.integration: "<reason>"');
+    expect(e2e.status).toBe("failed");
+    expect(e2e.summary).toMatch(/^e2e tests: the e2e suite wrote no JUnit report at reports\/e2e\.xml \(tests\.e2e\.command exited 0\)/);
+    expect(e2e.summary).toContain("tests.e2e.reports");
+    expect(result.failure).toMatch(/^beta\.integration-tests failed: integration tests: the integration suite's JUnit report/);
+    expect(result.markdown).toContain("| integration-tests | FAILED |");
+  });
+
+  it("prints an opt-out's reason in the release report (Markdown and the per-action JSON) and runs no suite", async () => {
+    const reason = "a stateless proxy: the integration suite covers its one route";
+    const yaml = YAML.replace(/ {2}e2e: \{[^\n]*\n/, `  optOut:\n    e2e: "${reason}"\n`);
+    const { result, plan } = await runBeta({ yaml });
+    expect(result.verdict).toBe("passed");
+    const e2e = result.stages.find((s) => s.id === "beta")!.actions.find((a) => a.name === "e2e-tests")!;
+    expect(e2e).toMatchObject({ status: "skipped", summary: `not configured: opted out in dpra.yaml (tests.optOut.e2e): ${reason}` });
+    expect(result.markdown).toContain(`| e2e-tests | skipped |  | not configured: opted out in dpra.yaml (tests.optOut.e2e): ${reason} |`);
+    expect(plan.containers().some((c) => execsOf(c).some((x) => x.args[2]?.includes("playwright")))).toBe(false);
   });
 });

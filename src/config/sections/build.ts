@@ -43,6 +43,10 @@ export const TestSuite = z.strictObject({
 /** Why a required test action is knowingly absent: a sentence a reviewer can judge. */
 const OptOutReason = z.string().trim().min(10, { error: "give the reason in a sentence (at least 10 characters): it is printed in every report" });
 
+/** The suites dpra.yaml can configure, in the order the pipeline runs them. */
+export const TEST_SUITES = ["unit", "integration", "e2e"] as const;
+export type TestSuiteName = (typeof TEST_SUITES)[number];
+
 export const TestsConfig = z
   .strictObject({
     unit: TestSuite.optional(),
@@ -52,14 +56,22 @@ export const TestsConfig = z
       playwright: z.boolean().default(false),
     }).optional(),
     /**
-     * Unit tests are required: a build without a test runner (no tests.unit and none the preset
-     * detects) blocks. `optOut.unit: "<reason>"` accepts their absence on purpose; the reason is
-     * printed in the build summary and the plan.
+     * A suite knowingly absent, with the reason (a sentence a reviewer can judge), printed in the
+     * build summary, the release report (Markdown and JSON) and the plan. Unit tests are required:
+     * a build without a test runner (no tests.unit and none the preset detects) blocks unless
+     * `optOut.unit` gives the reason. Integration and E2E tests are recommended by the DPRA: once
+     * configured, a suite that ran no test case or wrote no report blocks; `optOut.integration` /
+     * `optOut.e2e` record why an application has none. Each opt-out excludes its suite.
      */
-    optOut: z.strictObject({ unit: OptOutReason.optional() }).default({}),
+    optOut: z
+      .strictObject({ unit: OptOutReason.optional(), integration: OptOutReason.optional(), e2e: OptOutReason.optional() })
+      .default({}),
   })
-  .refine((t) => !(t.unit && t.optOut.unit), {
-    error: "tests.unit and tests.optOut.unit are both set: remove the opt-out, or the suite",
-    path: ["optOut", "unit"],
+  .superRefine((t, ctx) => {
+    for (const suite of TEST_SUITES) {
+      if (t[suite] && t.optOut[suite]) {
+        ctx.addIssue({ code: "custom", message: `tests.${suite} and tests.optOut.${suite} are both set: remove the opt-out, or the suite`, path: ["optOut", suite] });
+      }
+    }
   });
 export type TestsConfig = z.infer<typeof TestsConfig>;

@@ -6,7 +6,8 @@ import type { ImageMetadata } from "./oci.js";
 import { packageImage } from "./package.js";
 import type { BuildPlan } from "./preset.js";
 import { emptyOutcome, scanIncomplete, type ActionOutcome } from "./outcome.js";
-import { compile, installToolchain, lint, tail, typecheck, unitTests } from "./toolchain.js";
+import { compile, installToolchain, lint, typecheck, unitTests } from "./toolchain.js";
+import { tail } from "./toolchain-reports.js";
 
 export async function compileAction(tc: Container, plan: BuildPlan): Promise<ActionOutcome> {
   const outcome = emptyOutcome("compile");

@@ -1,7 +1,10 @@
 // Benchmark of the findings pipeline on a large trivy report: parse + gate, streaming vs. naive.
 // `npm run bench` writes a synthetic trivy JSON report of at least 50 MB to the OS temp folder, then
 // measures each mode in a fresh child process, so the peak RSS is that of the parser and not of this
-// script. Targets (issue 3): under 2 s and under 400 MB on a 2-core machine.
+// script. Targets (issue 3): under 2 s and under 400 MB on a 2-core machine. Then the build stage's
+// real scanners on the bundled example (scripts/bench-scan.ts): each alone, their sum, and
+// `dpra scan` running them concurrently (issue 11: at most 1.3x the slowest). `npm run bench -- parse`
+// or `-- scan` runs one of the two; DPRA_BENCH_RUNS sets the scan runs (default 3).
 import { spawnSync } from "node:child_process";
 import { createWriteStream, rmSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -172,4 +175,15 @@ async function benchOn(file: string): Promise<void> {
 
 const args = process.argv.slice(2);
 if (args[0] === "--child") await child(args[1]!, args[2]!);
-else await mainBench();
+else {
+  const only = args[0];
+  if (only !== undefined && only !== "parse" && only !== "scan") throw new Error(`bench: unknown part "${only}"; give parse, scan or nothing (both)`);
+  if (only !== "scan") await mainBench();
+  if (only !== "parse") {
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+    const runs = Number(process.env.DPRA_BENCH_RUNS ?? 3);
+    if (!Number.isInteger(runs) || runs < 1) throw new Error(`bench: DPRA_BENCH_RUNS must be a whole number from 1, not "${process.env.DPRA_BENCH_RUNS}"`);
+    const { benchScan } = await import("./bench-scan.js");
+    if (!(await benchScan(path.join(root, "examples", "fruit-api"), path.join(root, ".tools"), runs))) process.exitCode = 1;
+  }
+}

@@ -6,7 +6,7 @@ import type { ImageMetadata } from "./oci.js";
 import { packageImage } from "./package.js";
 import type { BuildPlan } from "./preset.js";
 import { emptyOutcome, scanIncomplete, type ActionOutcome } from "./outcome.js";
-import { lastLines } from "./scan-completed.js";
+import { lastLines } from "../tools/output.js";
 import { compile, installToolchain, lint, typecheck, unitTests } from "./toolchain.js";
 
 export async function compileAction(tc: Container, plan: BuildPlan): Promise<ActionOutcome> {

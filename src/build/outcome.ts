@@ -4,7 +4,7 @@ import type { Container, File } from "@dagger.io/dagger";
 import type { Category, FindingSet, ToolName } from "../findings/model.js";
 import { parseReport } from "../findings/parse.js";
 import { toolFailureSet } from "../findings/tool-failure.js";
-import { lastLines } from "./scan-completed.js";
+import { lastLines } from "../tools/output.js";
 
 /** What one action produced: finding sets, what did not complete, and raw reports to keep. */
 export interface ActionOutcome {

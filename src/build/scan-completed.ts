@@ -18,7 +18,3 @@ export const scanCompleted = {
   cfnLint: (code: number) => code % 2 === 0,
 };
 
-/** The last lines of a tool's output, for a failure message. */
-export function lastLines(text: string, n = 5): string {
-  return text.trim().split(/\r?\n/).slice(-n).join("\n");
-}

@@ -15,7 +15,7 @@ import {
 import type { DpraConfig } from "../config/schema.js";
 import { BUNDLED_SEMGREP_RULES_DIR, scaScanners, semgrepConfigLabel, semgrepRuleSelection } from "./scan-settings.js";
 import { emptyOutcome, readScan, scanCompleted, type ActionOutcome } from "./outcome.js";
-import { lastLines } from "./scan-completed.js";
+import { lastLines } from "../tools/output.js";
 
 export function sourceFile(source: Directory, path: string | undefined): File | undefined {
   return path ? source.file(path) : undefined;

@@ -1,6 +1,7 @@
 // Unit test outcome: the JUnit reports a run wrote, merged, plus what the reports cannot show (a
 // missing report, a runner that failed without a failing test case). Pure: unit-tested on fixtures.
 import { createHash } from "node:crypto";
+import { lastLines } from "../tools/output.js";
 import { parseJUnitReport, REPORT_MISSING_RULE, type TestReport } from "../findings/junit.js";
 import type { Finding, FindingSet } from "../findings/model.js";
 
@@ -48,7 +49,7 @@ export function collectTestReports(
   // jest without reportTestSuiteErrors leaves a suite that failed to load out of the XML: only the
   // exit code says something went wrong. It must not pass.
   if (run.exitCode !== 0 && tests.failed + tests.errors === 0 && missing.length === 0) {
-    const tail = run.output.trim().split(/\r?\n/).slice(-5).join("\n");
+    const tail = lastLines(run.output);
     findings.push(
       finding("test-runner-failed", `\`${run.command}\` exited ${run.exitCode} although its reports list no failing test${tail ? `:\n${tail}` : ""}`),
     );

@@ -3,11 +3,11 @@
 import { dag, ReturnType, type Container, type Directory } from "@dagger.io/dagger";
 import type { DpraConfig } from "../config/schema.js";
 import type { FindingSet } from "../findings/model.js";
-import { parseReport } from "../findings/parse.js";
 import { buildPlan, readPackageJson, type BuildPlan } from "./preset.js";
 import { typecheckFindings } from "./typecheck.js";
-import { collectTestReports, type UnitTestOutcome } from "./tests.js";
-import { lastLines } from "./scan-completed.js";
+import type { UnitTestOutcome } from "./tests.js";
+import { lastLines } from "../tools/output.js";
+import { planCommandArgv, readLintReport, readUnitReports, type CommandOutcome, type WorkdirView } from "./toolchain-reports.js";
 
 export const APP_PATH = "/src";
 
@@ -55,17 +55,10 @@ export async function installToolchain(
   return { tc: ran };
 }
 
-/** The outcome of a command whose failure is a result: exit code and the end of its output. */
-export interface CommandOutcome {
-  command: string;
-  exitCode: number;
-  output: string;
-}
-
 async function runTolerant(ctr: Container, command: string, env: Record<string, string> = {}): Promise<{ ran: Container; outcome: CommandOutcome }> {
   let c = ctr;
   for (const [name, value] of Object.entries(env)) c = c.withEnvVariable(name, value);
-  const ran = c.withExec(["sh", "-c", command], { expect: ReturnType.Any });
+  const ran = c.withExec(planCommandArgv(command), { expect: ReturnType.Any });
   const exitCode = await ran.exitCode();
   const [stdout, stderr] = await Promise.all([ran.stdout(), ran.stderr()]);
   return { ran, outcome: { command, exitCode, output: `${stdout}\n${stderr}`.trim() } };
@@ -84,42 +77,33 @@ export async function typecheck(tc: Container, plan: BuildPlan): Promise<Finding
   return typecheckFindings(outcome.output, outcome.exitCode, outcome.command);
 }
 
+/** The application folder in a container after a command ran. */
+function containerView(ran: Container): WorkdirView {
+  const abs = (relative: string): string => `${APP_PATH}/${relative}`;
+  return {
+    root: APP_PATH,
+    exists: (relative) => ran.exists(abs(relative)),
+    read: (relative) => ran.file(abs(relative)).contents(),
+    xmlFilesUnder: async (relative) => {
+      const dir = ran.directory(abs(relative));
+      const names = (await dir.glob("**/*.xml")).sort();
+      const files: Array<{ path: string; xml: string }> = [];
+      for (const name of names) files.push({ path: name, xml: await dir.file(name).contents() });
+      return files;
+    },
+  };
+}
+
 /** Runs the project's linter and parses its ESLint JSON or SARIF report. */
 export async function lint(tc: Container, plan: BuildPlan): Promise<{ set?: FindingSet; incomplete?: string; report?: string }> {
   if (!plan.lint) return {};
   const { ran, outcome } = await runTolerant(tc, plan.lint.command);
-  const path = `${APP_PATH}/${plan.lint.report}`;
-  if (!(await ran.exists(path))) {
-    return { incomplete: `\`${outcome.command}\` exited ${outcome.exitCode} and wrote no report at ${plan.lint.report}: ${lastLines(outcome.output)}` };
-  }
-  const content = await ran.file(path).contents();
-  const set = parseReport(content, { file: plan.lint.report, format: plan.lint.format, root: APP_PATH, category: "quality" });
-  return { set, report: content };
+  return readLintReport(plan.lint, outcome, containerView(ran));
 }
 
 /** Runs the unit tests and reads their JUnit XML reports. */
 export async function unitTests(tc: Container, plan: BuildPlan): Promise<UnitTestOutcome | undefined> {
   if (!plan.unit) return undefined;
   const { ran, outcome } = await runTolerant(tc, plan.unit.command, plan.unit.env);
-  const files: Array<{ path: string; xml: string }> = [];
-  const missing: string[] = [];
-  for (const report of plan.unit.reports) {
-    const abs = `${APP_PATH}/${report}`;
-    if (report.endsWith(".xml")) {
-      if (await ran.exists(abs)) files.push({ path: report, xml: await ran.file(abs).contents() });
-      else missing.push(report);
-      continue;
-    }
-    // A directory of reports, e.g. Surefire's target/surefire-reports.
-    if (!(await ran.exists(abs))) {
-      missing.push(report);
-      continue;
-    }
-    const dir = ran.directory(abs);
-    const names = (await dir.glob("**/*.xml")).sort();
-    if (names.length === 0) missing.push(`${report}/*.xml`);
-    for (const name of names) files.push({ path: `${report}/${name}`, xml: await dir.file(name).contents() });
-  }
-  return collectTestReports(files, missing, outcome);
+  return readUnitReports(plan.unit, outcome, containerView(ran));
 }
-

@@ -1,6 +1,7 @@
 // Normalises a TypeScript type check (`tsc --noEmit`) to findings. tsc has no JSON output; its
 // diagnostics are one per line, in the plain (`--pretty false`) or the pretty form.
 import { createHash } from "node:crypto";
+import { lastLines } from "../tools/output.js";
 import type { Finding, FindingSet } from "../findings/model.js";
 
 // plain:  src/a.ts(12,5): error TS2322: Type 'string' is not assignable to type 'number'.
@@ -43,7 +44,7 @@ export function typecheckFindings(output: string, exitCode: number, command: str
     });
   }
   if (exitCode !== 0 && findings.length === 0) {
-    const tail = output.trim().split(/\r?\n/).slice(-5).join("\n");
+    const tail = lastLines(output);
     findings.push({
       tool: "tsc",
       category: "quality",

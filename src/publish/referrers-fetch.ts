@@ -7,7 +7,8 @@
 import { ReturnType, type Container } from "@dagger.io/dagger";
 import { referrerSubject } from "./referrer-subject.js";
 import { orasDiscoverArgs, orasPullArgs, parseDiscoveredReferrers, parsePulledFiles, type OrasReadPaths } from "./referrers-read.js";
-import { lastLines, ORAS_CONTAINER_PATHS } from "./referrers.js";
+import { ORAS_CONTAINER_PATHS } from "./referrers.js";
+import { lastLinesInline } from "../tools/output.js";
 
 /** One referrer's file: the referrer (`<name>@sha256:...`) and the file's text. */
 export interface FetchedReferrerFile {
@@ -31,7 +32,7 @@ export interface OrasExecutor {
   run(argv: string[]): Promise<OrasExec>;
 }
 
-const tail = (text: string): string => lastLines(text) || "no error output";
+const tail = (text: string): string => lastLinesInline(text) || "no error output";
 
 /**
  * Every referrer of `subject` with `artifactType`, each pulled and its `fileName` read. The registry

@@ -7,6 +7,7 @@ import { dag, ReturnType, type Container, type File, type Secret } from "@dagger
 import type { Registry } from "../aws/ecr/client.js";
 import { registryLogin } from "../aws/ecr/images.js";
 import { TOOLS } from "../tools/catalog.js";
+import { lastLinesInline } from "../tools/output.js";
 import { referrerSubject } from "./referrer-subject.js";
 import { orasDiscoverArgs, parseDiscoveredReferrers } from "./referrers-read.js";
 
@@ -104,7 +105,7 @@ export function attachOutcome(
   const { name, digest } = referrerSubject(subject);
   const base = { artifactType: artifact.artifactType, file: artifact.fileName };
   if (run.exitCode !== 0) {
-    return { ...base, status: "failed", error: `oras attach exited ${run.exitCode}: ${lastLines(run.stderr) || "no error output"}` };
+    return { ...base, status: "failed", error: `oras attach exited ${run.exitCode}: ${lastLinesInline(run.stderr) || "no error output"}` };
   }
   if (!run.manifest) return { ...base, status: "failed", error: "oras attach succeeded but exported no manifest." };
   let manifest: { subject?: { digest?: unknown }; artifactType?: unknown };
@@ -123,7 +124,7 @@ export function attachOutcome(
   const pushed = `pushed as ${referrer}, but`;
   if (!run.discover) return { ...base, status: "failed", error: `${pushed} the registry's referrers list was not read.` };
   if (run.discover.exitCode !== 0) {
-    return { ...base, status: "failed", error: `${pushed} the registry does not list it through the OCI referrers API (oras discover exited ${run.discover.exitCode}: ${lastLines(run.discover.stderr) || "no error output"}).` };
+    return { ...base, status: "failed", error: `${pushed} the registry does not list it through the OCI referrers API (oras discover exited ${run.discover.exitCode}: ${lastLinesInline(run.discover.stderr) || "no error output"}).` };
   }
   let listed: string[];
   try {
@@ -135,11 +136,6 @@ export function attachOutcome(
     return { ...base, status: "failed", error: `${pushed} the registry's referrers of ${digest} with artifact type ${artifact.artifactType} do not include it (listed: ${listed.join(", ") || "none"}).` };
   }
   return { ...base, status: "attached", digest: referrer, reference: `${name}@${referrer}` };
-}
-
-/** The last lines of ORAS's output on one line, bounded, for an outcome or an error message. */
-export function lastLines(text: string): string {
-  return text.trim().split("\n").slice(-5).join(" ").slice(-600);
 }
 
 /**

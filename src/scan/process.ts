@@ -9,13 +9,22 @@ export interface ProcessResult {
   ms: number;
 }
 
-/** Runs `bin args...` in `cwd`; a process that cannot start resolves with exit code 127 and the reason in stderr. */
-export function runProcess(bin: string, args: readonly string[], cwd: string, env: Readonly<Record<string, string>>): Promise<ProcessResult> {
+/**
+ * Runs `bin args...` in `cwd` with `env` over `baseEnv` (this process's environment unless given);
+ * a process that cannot start resolves with exit code 127 and the reason in stderr.
+ */
+export function runProcess(
+  bin: string,
+  args: readonly string[],
+  cwd: string,
+  env: Readonly<Record<string, string>>,
+  baseEnv: NodeJS.ProcessEnv = process.env,
+): Promise<ProcessResult> {
   const started = performance.now();
   return new Promise((resolve) => {
     let stdout = "";
     let stderr = "";
-    const child = spawn(bin, [...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(bin, [...args], { cwd, env: { ...baseEnv, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
     child.on("error", (err) => resolve({ exitCode: 127, stdout, stderr: `${stderr}${err.message}`, ms: performance.now() - started }));

@@ -3,14 +3,15 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { lastLines } from "../build/scan-completed.js";
+import { lastLines } from "../tools/output.js";
 import { semgrepRuleSelection } from "../build/scan-settings.js";
 import type { DpraConfig } from "../config/schema.js";
 import type { FindingSet } from "../findings/model.js";
 import { parseReportFile } from "../findings/parse.js";
 import { toolFailureSet } from "../findings/tool-failure.js";
 import { evaluateGate, type GateResult } from "../policy/gate.js";
-import { missingToolMessage, resolveHostTool, type HostLookup, type HostTool } from "../tools/host.js";
+import { TOOLS, type ToolPin } from "../tools/catalog.js";
+import { findBinary, hostTool, hostToolAt, missingToolMessage, type HostLookup, type HostTool } from "../tools/host.js";
 import { runProcess } from "./process.js";
 import { scanSteps, type ScanStep, type ScanTool, type StepContext } from "./steps.js";
 import { bundledSemgrepRulesDir } from "./bundled-rules.js";
@@ -76,24 +77,33 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const planned = scanSteps(opts.config, templates, ctx);
   const steps = planned.steps.filter((s) => !opts.skip.includes(s.tool));
   const needed = [...new Set(steps.map((s) => s.tool))];
-  const resolved = await Promise.all(needed.map(async (name) => [name, await resolveHostTool(name, opts)] as const));
-  const missing = resolved.filter(([, t]) => t === undefined).map(([name]) => missingToolMessage(name, opts));
+  const found = needed.map((name) => [name, findBinary(name, opts)] as const);
+  const missing = found.filter(([, bin]) => bin === undefined).map(([name]) => missingToolMessage(name, opts));
   if (missing.length > 0) throw new MissingToolError(missing.join("\n"));
-  const tools = new Map(resolved.map(([name, t]) => [name, t as HostTool]));
-  const versionWarnings = [...tools.values()]
-    .filter((t) => t.version !== t.pinned)
-    .map((t) => `${t.name} at ${t.bin} is version ${t.version ?? "(unknown)"}, the pin is ${t.pinned}`);
+  const bins = new Map(found.map(([name, bin]) => [name, bin!]));
   await mkdir(rawDir, { recursive: true });
+  // The versions only feed warnings and the summary: they are read while the scans run, and not at
+  // all for a tool whose report states its version (a scan that wrote none is asked afterwards).
+  const fromReport = new Set(steps.filter((s) => s.statesVersion).map((s) => s.tool));
+  const probing = Promise.all(needed.filter((name) => !fromReport.has(name)).map((name) => hostToolAt(name, bins.get(name)!)));
   const started = performance.now();
   const outcomes = await Promise.all(
     steps.map(async (step) => {
-      const tool = tools.get(step.tool)!;
-      const ran = await runProcess(tool.bin, step.args, opts.source, tool.env);
+      const ran = await runProcess(bins.get(step.tool)!, step.args, opts.source, (TOOLS[step.tool] as ToolPin).runEnv ?? {});
       const read = await readStep(step, ran.exitCode, ran.stderr);
       return { run: { step, exitCode: ran.exitCode, ms: ran.ms, incomplete: read.incomplete }, set: read.set };
     }),
   );
   const ms = performance.now() - started;
+  const tools = new Map((await probing).map((t) => [t.name, t]));
+  for (const name of fromReport) {
+    const stated = outcomes.find((o) => o.run.step.tool === name && o.run.step.statesVersion && o.set?.toolVersion)?.set?.toolVersion;
+    tools.set(name, stated ? hostTool(name, bins.get(name)!, stated) : await hostToolAt(name, bins.get(name)!));
+  }
+  const resolved = needed.map((name) => tools.get(name)!);
+  const versionWarnings = resolved
+    .filter((t) => t.version !== t.pinned)
+    .map((t) => `${t.name} at ${t.bin} is version ${t.version ?? "(unknown)"}, the pin is ${t.pinned}`);
   const sets: FindingSet[] = [];
   for (const o of outcomes) {
     if (o.set) sets.push(o.set);
@@ -102,5 +112,5 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const baselineFile = opts.config.policy.baseline ? path.resolve(opts.source, opts.config.policy.baseline) : undefined;
   const baseline = baselineFile ? (await parseReportFile(baselineFile, { file: opts.config.policy.baseline })).findings : undefined;
   const result = evaluateGate(sets, opts.config.policy, { today: opts.today, baseline });
-  return { result, runs: outcomes.map((o) => o.run), tools: [...tools.values()], versionWarnings, skipped: [...opts.skip], notes: planned.notes, ms };
+  return { result, runs: outcomes.map((o) => o.run), tools: resolved, versionWarnings, skipped: [...opts.skip], notes: planned.notes, ms };
 }

@@ -52,10 +52,19 @@ export function findBinary(name: ToolName, lookup: HostLookup): string | undefin
 
 /** Resolves a catalog tool on the host and reads its version; undefined when it is not installed. */
 export async function resolveHostTool(name: ToolName, lookup: HostLookup): Promise<HostTool | undefined> {
-  const pin: ToolPin = TOOLS[name];
   const bin = findBinary(name, lookup);
-  if (!bin) return undefined;
-  return { name, bin, pinned: pin.version, version: await readToolVersion(bin, pin), env: pin.runEnv ?? {} };
+  return bin ? hostToolAt(name, bin) : undefined;
+}
+
+/** The tool at a binary already found: reads the version it prints. */
+export async function hostToolAt(name: ToolName, bin: string): Promise<HostTool> {
+  return hostTool(name, bin, await readToolVersion(bin, TOOLS[name]));
+}
+
+/** The tool at a binary whose version is known (from `--version`, or stated in its report). */
+export function hostTool(name: ToolName, bin: string, version: string | undefined): HostTool {
+  const pin: ToolPin = TOOLS[name];
+  return { name, bin, pinned: pin.version, version, env: pin.runEnv ?? {} };
 }
 
 /** The message for a tool that is not installed: the tool, its pinned version, and how to install it. */

@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
+import { TOOLS } from "../../src/tools/catalog.js";
 import { runCli } from "../support/cli.js";
 import { repoRoot } from "../support/fixtures.js";
 import { describeReal, resolveTool, TOOLS_BIN, type Resolution } from "../support/real.js";
@@ -169,7 +170,12 @@ describeReal(
       for (const f of ["dpra.sarif", "dpra.json", "summary.md", "sbom.cdx.json", "raw/gitleaks.json", "raw/semgrep.json", "raw/trivy-fs.json", "raw/trivy-misconfig.json", "raw/cfn-lint.json"]) {
         expect(statSync(path.join(out, f)).size, f).toBeGreaterThan(0);
       }
-      expect(readFileSync(path.join(out, "summary.md"), "utf8")).toContain("| semgrep |");
+      const summary = readFileSync(path.join(out, "summary.md"), "utf8");
+      // Each tool's version next to its pin: semgrep's as its JSON report states it (no second Python
+      // start for --version), the others' as they print it; they are the pins, so no warning.
+      for (const t of ALL) expect(summary).toContain(`| ${t} | ${TOOLS[t].version} | ${TOOLS[t].version} |`);
+      expect(summary).not.toContain("Warning:");
+      expect(run.stderr).not.toContain("warning");
     }, 180_000);
 
     it("exits 2 with the tool, its pin and the install hint when semgrep is missing", async () => {

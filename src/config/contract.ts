@@ -1,6 +1,7 @@
 import type { CloudFormationTemplate } from "../cloudformation/template.js";
 import type { ConfigProblem } from "./errors.js";
 import type { DpraConfig } from "./schema.js";
+import { checkStrategy } from "./strategy-contract.js";
 
 /** The environments deployed with a CloudFormation template. */
 export type ContractEnvironment = "gamma" | "prod";
@@ -80,7 +81,8 @@ function scalarValue(node: unknown, known: ReadonlyMap<string, string>): string 
 /**
  * Checks one environment's resolved dpra.yaml against its template: every parameter without a default
  * is supplied, every output the configuration reads exists (and its Condition can hold), and every
- * parameter dpra.yaml sets is declared. Returns the violations as config problems of `templateFile`.
+ * parameter dpra.yaml sets is declared, and the template implements `deployment.strategy`
+ * (src/config/strategy-contract.ts). Returns the violations as config problems of `templateFile`.
  */
 export function checkContract(config: DpraConfig, envName: ContractEnvironment, template: CloudFormationTemplate, templateFile: string): ConfigProblem[] {
   const env = config.environments[envName];
@@ -129,6 +131,7 @@ export function checkContract(config: DpraConfig, envName: ContractEnvironment, 
       problems.push({ path: `Outputs.${output}`, message: `is read by dpra.yaml ${field} but its Condition ${o.Condition} cannot be decided before deploy; make the condition depend only on parameters with known values, or drop the Condition` });
     }
   }
+  problems.push(...checkStrategy(env.deployment.strategy, template, templateFile, `environments.${envName}.deployment.strategy`, known));
   return problems;
 }
 

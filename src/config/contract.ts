@@ -135,6 +135,9 @@ export function checkContract(config: DpraConfig, envName: ContractEnvironment, 
   return problems;
 }
 
+/** Every environment deployed with a CloudFormation template, in release order. */
+export const AWS_CONTRACT_ENVIRONMENTS: readonly ContractEnvironment[] = ["gamma", "prod"];
+
 /** The AWS environments a release to `target` deploys, in order. */
 export function contractEnvironments(target: string): ContractEnvironment[] {
   if (target === "prod") return ["gamma", "prod"];

@@ -13,7 +13,9 @@ import { parsePlanFormat, renderPlan } from "./pipeline/render.js";
 import { betaOnly, release } from "./release/release.js";
 import { realBuild } from "./release/build-runner.js";
 import { ReleaseResult } from "./release/result.js";
-import { loadSourceConfig } from "./shell/source.js";
+import { assertContract } from "./config/contract-check.js";
+import { AWS_CONTRACT_ENVIRONMENTS } from "./config/contract.js";
+import { directoryContractSource, loadSourceConfig } from "./shell/source.js";
 import { ensureRepositoryShell, promoteShell, publishShell } from "./publish/shell.js";
 import { PublishResult } from "./publish/result.js";
 import { actionCheck, actionReport, buildStage, packageOnly, sbomFile } from "./build/api.js";
@@ -27,13 +29,17 @@ const SOURCE_IGNORE = ["**/node_modules"];
 export class Dpra {
   /**
    * Validate the application's dpra.yaml and print the resolved pipeline configuration as JSON:
-   * the file's settings plus the defaults detected from the source. Fails listing every problem.
+   * the file's settings plus the defaults detected from the source. Fails listing every problem,
+   * including a gamma or prod template that breaks the config↔template contract (parameters,
+   * outputs, deployment.strategy).
    *
    * @param source Application source directory (defaults to the bundled fruit-api example).
    */
   @func()
   async config(@argument({ defaultPath: "/examples/fruit-api", ignore: SOURCE_IGNORE }) source: Directory): Promise<string> {
-    return JSON.stringify(await loadSourceConfig(source), null, 2);
+    const config = await loadSourceConfig(source);
+    await assertContract(config, AWS_CONTRACT_ENVIRONMENTS, directoryContractSource(source));
+    return JSON.stringify(config, null, 2);
   }
 
   // --- build stage ---

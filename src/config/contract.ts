@@ -2,6 +2,7 @@ import { migrationOutputsRead } from "../aws/ecs/target.js";
 import type { CloudFormationTemplate } from "../cloudformation/template.js";
 import type { ConfigProblem } from "./errors.js";
 import type { DpraConfig } from "./schema.js";
+import { checkStrategy } from "./strategy-contract.js";
 
 /** The environments deployed with a CloudFormation template. */
 export type ContractEnvironment = "gamma" | "prod";
@@ -78,7 +79,8 @@ function scalarValue(node: unknown, known: ReadonlyMap<string, string>): string 
 /**
  * Checks one environment's resolved dpra.yaml against its template: every parameter without a default
  * is supplied, every output the configuration reads exists (and its Condition can hold), and every
- * parameter dpra.yaml sets is declared. Returns the violations as config problems of `templateFile`.
+ * parameter dpra.yaml sets is declared, and the template implements `deployment.strategy`
+ * (src/config/strategy-contract.ts). Returns the violations as config problems of `templateFile`.
  */
 export function checkContract(config: DpraConfig, envName: ContractEnvironment, template: CloudFormationTemplate, templateFile: string): ConfigProblem[] {
   const env = config.environments[envName];
@@ -127,8 +129,12 @@ export function checkContract(config: DpraConfig, envName: ContractEnvironment, 
       problems.push({ path: `Outputs.${output}`, message: `is read by dpra.yaml ${field} but its Condition ${o.Condition} cannot be decided before deploy; make the condition depend only on parameters with known values, or drop the Condition` });
     }
   }
+  problems.push(...checkStrategy(env.deployment.strategy, template, templateFile, `environments.${envName}.deployment.strategy`, known));
   return problems;
 }
+
+/** Every environment deployed with a CloudFormation template, in release order. */
+export const AWS_CONTRACT_ENVIRONMENTS: readonly ContractEnvironment[] = ["gamma", "prod"];
 
 /** The AWS environments a release to `target` deploys, in order. */
 export function contractEnvironments(target: string): ContractEnvironment[] {

@@ -9,6 +9,7 @@ import { formatRootCause } from "../aws/cloudformation/events.js";
 import { deployEnvironment, type EnvironmentDeployment, type RegionClients } from "../aws/deploy/environment.js";
 import { contentRunId } from "../aws/deploy/plan.js";
 import { cloudFormationSdk, cloudWatchSdk, sdkRetrying } from "../aws/sdk.js";
+import { assertContract } from "../config/contract-check.js";
 import { PinnedImage } from "../config/sections/common.js";
 import { AwsEnvironmentName, type AwsEnvironment } from "../config/sections/environments.js";
 import type { DpraConfig } from "../config/schema.js";
@@ -17,6 +18,8 @@ export interface DeployCoreArgs {
   config: DpraConfig;
   /** Reads a file of the source by its path relative to the source (the environment's template). */
   readSourceFile(relativePath: string): Promise<string>;
+  /** How errors name a file of the source (default: its path relative to the source). */
+  describeSourceFile?(relativePath: string): string;
   env: string;
   image: string;
   preview: boolean;
@@ -47,6 +50,8 @@ export async function deployCore(args: DeployCoreArgs): Promise<EnvironmentDeplo
   const { name: envName, env } = awsEnvironmentOf(args.config, args.env);
   // Prod executes nothing without an approval: checked before credentials, clients or change sets.
   requireProdApproval({ config: args.config.approval, env: envName, preview: args.preview, input: args.approval ?? {} });
+  // The config↔template contract (parameters, outputs, deployment.strategy): refused before any credential or AWS call.
+  await assertContract(args.config, [envName], { read: args.readSourceFile, describe: args.describeSourceFile ?? ((p) => p) });
   const template = await readTemplate(args.readSourceFile, env);
   const region0 = env.region ?? env.waves?.[0]?.regions[0] ?? "us-east-1";
   const runId = args.runId ?? contentRunId(envName, env, args.image, template);

@@ -8,7 +8,9 @@ import { buildRunPlan, missingRequired, withStageProvided, type RunPlan, type Ta
 import type { PlanRun } from "../pipeline/execute.js";
 import { runIdentity, type CredentialSecrets, type RunIdentity } from "../publish/credentials.js";
 import { publishShell } from "../publish/shell.js";
-import { loadSourceConfig } from "../shell/source.js";
+import { assertContract } from "../config/contract-check.js";
+import type { ContractEnvironment } from "../config/contract.js";
+import { directoryContractSource, loadSourceConfig } from "../shell/source.js";
 import { betaStage } from "../stages/beta/stage.js";
 import { sdkWorld, type AwsWorld } from "./aws-world.js";
 import { buildStageProvider, runRelease, type BuildStageRunner, type StageRegistry } from "./compose.js";
@@ -95,10 +97,17 @@ function needsAws(plan: RunPlan, publish: boolean): boolean {
   return publish || plan.stages.some((s) => (s.id === "gamma" || s.id === "prod") && s.runs);
 }
 
+/** The AWS environments whose stage runs in this plan (not those provided by an earlier run). */
+function deployedEnvironments(plan: RunPlan): ContractEnvironment[] {
+  return plan.stages.flatMap((s) => ((s.id === "gamma" || s.id === "prod") && s.runs ? [s.id] : []));
+}
+
 /** `release --env <env>`: build, then every later stage up to the target environment. */
 export async function release(input: ReleaseInput): Promise<ReleaseResult> {
   const config = await loadSourceConfig(input.source);
   const plan = releasePlan(config, input.env, { ...(input.digest !== undefined ? { digest: input.digest } : {}), publish: input.publish ?? false });
+  // The templates this run deploys keep the config↔template contract, or nothing runs (no build, no AWS call).
+  await assertContract(config, deployedEnvironments(plan), directoryContractSource(input.source));
   const ctx = releaseContext(config, input.source, undefined, input.runId);
   if (input.approval) ctx.approvalInput = input.approval;
   if (input.digest !== undefined) ctx.reference = input.digest;

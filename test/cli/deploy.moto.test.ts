@@ -1,45 +1,19 @@
 // Level 2 (moto over HTTP): the engine-free `dpra diff` and `dpra deploy` run in-process with the
 // SDK's standard environment (AWS_ENDPOINT_URL, AWS_REGION, static keys from test/support/moto.ts),
 // chaining into the environment's role through moto's STS. moto is an emulator, not AWS.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { CloudFormationClient, DescribeStacksCommand, ListChangeSetsCommand } from "@aws-sdk/client-cloudformation";
 import { CloudWatchClient, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
 import { expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 import { repoRoot } from "../support/fixtures.js";
-import { MOTO_ACCOUNT, motoClientConfig, resolveMoto, useMoto, useMotoEnvironment } from "../support/moto.js";
+import { motoClientConfig, resolveMoto, useMoto, useMotoEnvironment } from "../support/moto.js";
 import { describeReal } from "../support/real.js";
+import { SMALL_APP_IMAGE, smallApp } from "../support/small-app.js";
 
-const IMAGE = `${MOTO_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/cli-app@sha256:${"c".repeat(64)}`;
-
-function app(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "dpra-cli-deploy-"));
-  writeFileSync(
-    path.join(dir, "dpra.yaml"),
-    [
-      "name: cli-app",
-      "environments:",
-      "  gamma:",
-      `    account: "${MOTO_ACCOUNT}"`,
-      `    roleArn: arn:aws:iam::${MOTO_ACCOUNT}:role/dpra-deploy`,
-      "    region: eu-west-1",
-      "    stackName: cli-app-gamma",
-      "    template: template.yaml",
-      "    bakeMinutes: 0",
-      "    monitoringMinutes: 0",
-      "    alarms: [cli-app-5xx]",
-      "",
-    ].join("\n"),
-  );
-  writeFileSync(path.join(dir, "package.json"), '{"name":"cli-app","private":true}\n');
-  writeFileSync(
-    path.join(dir, "template.yaml"),
-    "Parameters:\n  ImageUri:\n    Type: String\nResources:\n  ImageParameter:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Name: /cli-app/image\n      Type: String\n      Value: !Ref ImageUri\n",
-  );
-  return dir;
-}
+const IMAGE = SMALL_APP_IMAGE;
+const app = (): string => smallApp();
 
 describeReal(
   "moto",

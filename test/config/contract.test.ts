@@ -111,3 +111,25 @@ describe("dpra plan checks the contract", () => {
     }
   });
 });
+
+describe("the bundled example's deployment.strategy", () => {
+  const dir = path.join("examples", "fruit-api");
+  const yaml = readFileSync(path.join(dir, "dpra.yaml"), "utf8");
+  const exampleTemplate = parseCloudFormationTemplate(readFileSync(path.join(dir, "infra", "template.yaml"), "utf8"), "infra/template.yaml");
+  const listing = ["package.json", "db/", "infra/", "canary/", "tests/"];
+
+  it("is implemented by its template for gamma and prod (BLUE_GREEN with alarms that roll back)", () => {
+    const example = resolveConfig(yaml, listing, "dpra.yaml");
+    expect(example.environments.gamma?.deployment.strategy).toBe("ecs-blue-green");
+    for (const env of ["gamma", "prod"] as const) expect(checkContract(example, env, exampleTemplate, "infra/template.yaml").map((p) => p.path)).toEqual([]);
+  });
+
+  it("is refused when dpra.yaml says rolling: the template's BLUE_GREEN service is named", () => {
+    const rolling = resolveConfig(yaml.replace(/strategy: ecs-blue-green/g, "strategy: rolling"), listing, "dpra.yaml");
+    expect(checkContract(rolling, "gamma", exampleTemplate, "infra/template.yaml").map((p) => p.path)).toEqual([
+      "Resources.Service.Properties.DeploymentConfiguration.Strategy",
+      "Resources.Service.Properties.DeploymentConfiguration.DeploymentCircuitBreaker.Enable",
+      "Resources.Service.Properties.DeploymentConfiguration.DeploymentCircuitBreaker.Rollback",
+    ]);
+  });
+});

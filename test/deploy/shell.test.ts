@@ -7,6 +7,7 @@ import { runDeploy } from "../../src/deploy/shell.js";
 import { FakeEngine, type Leaf } from "../support/fake-engine.js";
 import { Plan } from "../support/plan.js";
 import { FakeRegion, type RegionScenario } from "../aws/support/fake-aws.js";
+import { BLUE_GREEN_SERVICE } from "../support/stack-templates.js";
 
 const IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/fruit-api@sha256:" + "c".repeat(64);
 const KEY_ID = "AKIAPLANTESTKEYID000";
@@ -15,7 +16,7 @@ const CI_APPROVAL = {
   ciEnvironment: "prod",
   ciVars: "GITHUB_ACTIONS=true\nGITHUB_SERVER_URL=https://github.com\nGITHUB_REPOSITORY=acme/fruit-api\nGITHUB_RUN_ID=7\nGITHUB_ACTOR=octo",
 };
-const TEMPLATE = "Parameters:\n  ImageUri:\n    Type: String\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n";
+const TEMPLATE = `Parameters:\n  ImageUri:\n    Type: String\nResources:\n${BLUE_GREEN_SERVICE}`;
 const DPRA_YAML = `
 name: fruit-api
 environments:
@@ -32,11 +33,14 @@ environments:
         bakeMinutes: 0
 `;
 
+/** The template the fake engine serves as infra/stack.yaml; a test may swap it. */
+let template = TEMPLATE;
+
 function answer(leaf: Leaf): unknown {
   const fileCall = leaf.calls.find((c) => c.field === "file");
   if (leaf.field === "entries") return ["dpra.yaml", "infra", "package.json"];
   if (leaf.field === "contents" && fileCall?.args.path === "dpra.yaml") return DPRA_YAML;
-  if (leaf.field === "contents" && fileCall?.args.path === "infra/stack.yaml") return TEMPLATE;
+  if (leaf.field === "contents" && fileCall?.args.path === "infra/stack.yaml") return template;
   if (leaf.field === "contents" && fileCall?.args.path === "package.json") return "{}";
   if (leaf.field === "plaintext") return leaf.calls.find((c) => c.field === "setSecret")?.args.plaintext;
   return undefined;
@@ -44,6 +48,7 @@ function answer(leaf: Leaf): unknown {
 
 let engine: FakeEngine | undefined;
 beforeEach(() => {
+  template = TEMPLATE;
   // The shell prints the event stream; keep the test output readable.
   vi.spyOn(console, "log").mockImplementation(() => undefined);
 });
@@ -135,6 +140,33 @@ describe("deploy shell (plan test with the fake engine; not an engine run)", () 
     expect(clientsMade).toBe(0);
     expect(fake.callsOf("CreateChangeSet")).toEqual([]);
     expect(new Plan(engine).secretLeaks()).toEqual([]);
+  });
+
+  it.each([
+    ["a required parameter nobody supplies", `${TEMPLATE.replace("Resources:", "  CodeBucket:\n    Type: String\nResources:")}`, /infra\/stack\.yaml \[prod\] Parameters\.CodeBucket: has no Default/],
+    ["a strategy the template does not implement", TEMPLATE.replace("Strategy: BLUE_GREEN", "Strategy: LINEAR"), /\[prod\] Resources\.Service\.Properties\.DeploymentConfiguration\.Strategy: is "LINEAR", but environments\.prod\.deployment\.strategy is ecs-blue-green/],
+  ])("the Dagger deploy refuses %s by the contract, before any secret, client or change set", async (_what, broken, message) => {
+    template = broken;
+    engine = await FakeEngine.start({ answer });
+    let clientsMade = 0;
+    await expect(
+      engine.run(() =>
+        runDeploy({
+          source: dag.directory(),
+          env: "prod",
+          image: IMAGE,
+          preview: false,
+          approval: CI_APPROVAL,
+          secrets: { awsAccessKeyId: dag.setSecret("aws-key-id", KEY_ID), awsSecretAccessKey: dag.setSecret("aws-secret", SECRET_KEY) },
+          makeClients: () => {
+            clientsMade++;
+            throw new Error("no client may be made");
+          },
+        }),
+      ),
+    ).rejects.toThrow(message);
+    expect(clientsMade).toBe(0);
+    expect(engine.leaves().filter((l) => l.field === "plaintext")).toEqual([]);
   });
 
   it("a preview (diff) executes nothing and returns the diff", async () => {

@@ -8,6 +8,7 @@ import { mockAws } from "../support/aws-mock.js";
 import { drive, type RecordedCall, type RegionScenario } from "../aws/support/fake-aws.js";
 import type { EcsScenario } from "../aws/support/fake-ecs.js";
 import { STSClient } from "@aws-sdk/nested-clients/sts";
+import { BLUE_GREEN_SERVICE } from "../support/stack-templates.js";
 import { CI_APPROVAL, FakeWorld, FILES, KEY_ID, mockCanary, OLD_REF, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, stackScenario, stubAssumeRole, YAML } from "./support.js";
 
 const T0 = new Date("2026-11-26T09:00:00Z").getTime();
@@ -20,9 +21,9 @@ const DB_TEMPLATE = `Parameters:
     Type: String
     Default: ""
 Resources:
-  Queue:
-    Type: AWS::SQS::Queue
-Outputs:
+${BLUE_GREEN_SERVICE}Outputs:
+  ApiEndpoint:
+    Value: https://fruit.example.com
   MigrationTaskDefinitionArn:
     Value: x
   ClusterName:

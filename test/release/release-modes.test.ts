@@ -10,7 +10,7 @@ import { release, releasePlan, type ReleaseInput } from "../../src/release/relea
 import type { StageProvider } from "../../src/release/compose.js";
 import type { DaggerReleaseContext } from "../../src/release/context.js";
 import { repoRoot } from "../support/fixtures.js";
-import { FakeWorld, FILES, KEY_ID, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, YAML } from "./support.js";
+import { CI_APPROVAL, FakeWorld, FILES, KEY_ID, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, YAML } from "./support.js";
 
 const keys = (): CredentialSecrets =>
   ({ awsAccessKeyId: { plaintext: async () => KEY_ID }, awsSecretAccessKey: { plaintext: async () => SECRET_KEY } }) as unknown as CredentialSecrets;
@@ -96,7 +96,8 @@ describe("release modes", () => {
 
   it("an application with a database is released to gamma and prod: fruit-api's own config is not refused at setup", async () => {
     const fruitYaml = readFileSync(path.join(repoRoot, "examples", "fruit-api", "dpra.yaml"), "utf8");
-    const files = { ...FILES, "dpra.yaml": fruitYaml, Dockerfile: "FROM scratch\n", "db/migrations/1_init.sql": "" };
+    const fruitTemplate = readFileSync(path.join(repoRoot, "examples", "fruit-api", "infra", "template.yaml"), "utf8");
+    const files = { ...FILES, "dpra.yaml": fruitYaml, "infra/template.yaml": fruitTemplate, Dockerfile: "FROM scratch\n", "db/migrations/1_init.sql": "" };
     const plan = releasePlan(resolveConfig(fruitYaml, Object.keys(files)), "prod", {});
     for (const id of ["gamma.db-deploy", "prod.db-deploy"]) {
       expect(plan.stages.flatMap((st) => st.actions).find((a) => a.id === id)!.state).toBe("run");
@@ -110,5 +111,20 @@ describe("release modes", () => {
     const result = await release(input({ env: "prod", source: sourceOf(files), build, approval: { approvedBy: "alice" }, aws: { secrets: keys(), world: new FakeWorld() } }));
     expect(built).toBe(true);
     expect(result.failure).toMatch(/^build\.build-code failed: stopped here by the test/);
+  });
+
+  it.each([
+    ["a required parameter nobody supplies", (t: string) => t.replace("    Type: String\n", "    Type: String\n  CodeBucket:\n    Type: String\n"), /\[gamma\] Parameters\.CodeBucket: has no Default/],
+    ["a missing output", (t: string) => t.replace(/Outputs:\n {2}ApiEndpoint:\n.*\n/, ""), /\[gamma\] Outputs\.ApiEndpoint: is read by dpra\.yaml synthetics\.endpointOutput/],
+    ["a strategy the template does not implement", (t: string) => t.replace("Strategy: BLUE_GREEN", "Strategy: ROLLING"), /\[gamma\] Resources\.Service\.Properties\.DeploymentConfiguration\.Strategy: is "ROLLING"/],
+  ])("release --env prod with %s is refused by the contract before the build, credentials or any AWS client", async (_what, change, message) => {
+    let built = false;
+    const build = async () => ((built = true), passingBuild()());
+    const world = new FakeWorld();
+    const source = sourceOf({ ...FILES, "infra/template.yaml": change(FILES["infra/template.yaml"]) });
+    // No credentials at all: had the release read them first, it would fail with "No AWS credentials given".
+    await expect(release(input({ env: "prod", source, build, approval: CI_APPROVAL, aws: { secrets: {}, world } }))).rejects.toThrow(message);
+    await expect(release(input({ env: "gamma", digest: REF, source, build, aws: { secrets: keys(), world } }))).rejects.toThrow(/^infra\/template\.yaml is invalid/);
+    expect({ built, regions: world.regions.size, calls: world.calls, credentials: world.credentialsSeen }).toEqual({ built: false, regions: 0, calls: [], credentials: [] });
   });
 });

@@ -15,6 +15,7 @@ import type { DaggerReleaseContext } from "../../src/release/context.js";
 import type { LooseStub } from "../support/aws-mock.js";
 import { FakeRegion, type RecordedCall, type RegionScenario } from "../aws/support/fake-aws.js";
 import { FakeEcs, type EcsScenario } from "../aws/support/fake-ecs.js";
+import { BLUE_GREEN_SERVICE } from "../support/stack-templates.js";
 
 /** A prod approval from the CI's protected environment (the default and only source unless dpra.yaml lists explicit). */
 /**
@@ -37,7 +38,15 @@ export const REF = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/fruit-api@sha25
 export const OLD_REF = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/fruit-api@sha256:" + "0".repeat(64);
 export const KEY_ID = "AKIARELEASETEST00001";
 export const SECRET_KEY = "release/test/secret/access/key/00000001";
-export const TEMPLATE = "Parameters:\n  ImageUri:\n    Type: String\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n";
+/** The stack of these tests: the image parameter, the ECS service of the default strategy, the canary's endpoint output. */
+export const TEMPLATE = `Parameters:
+  ImageUri:
+    Type: String
+Resources:
+${BLUE_GREEN_SERVICE}Outputs:
+  ApiEndpoint:
+    Value: https://fruit.example.com
+`;
 
 export const YAML = `
 name: fruit-api

@@ -69,13 +69,23 @@ export async function deleteChangeSet(client: CloudFormationClient, stackName: s
   await client.send(new (await cloudFormationSdk()).DeleteChangeSetCommand({ StackName: stackName, ChangeSetName: name }));
 }
 
+/**
+ * True when DescribeChangeSet's error says that the change set `name` does not exist: AWS's
+ * ChangeSetNotFound, or moto 5.2.1's `ValidationError: Stack with id <name> does not exist`, which
+ * names the change set (not the stack) as the missing one.
+ */
+export function isChangeSetNotFound(err: unknown, name: string): boolean {
+  const e = err as { name?: string; message?: string } | undefined;
+  if (e?.name === "ChangeSetNotFoundException" || e?.name === "ChangeSetNotFound") return true;
+  return e?.name === "ValidationError" && e.message === `Stack with id ${name} does not exist`;
+}
+
 /** Describes a change set (first page), or undefined when it does not exist. */
 export async function findChangeSet(client: CloudFormationClient, stackName: string, name: string): Promise<DescribeChangeSetOutput | undefined> {
   try {
     return await client.send(new (await cloudFormationSdk()).DescribeChangeSetCommand({ StackName: stackName, ChangeSetName: name }));
   } catch (err) {
-    const e = err as { name?: string };
-    if (e?.name === "ChangeSetNotFoundException" || e?.name === "ChangeSetNotFound") return undefined;
+    if (isChangeSetNotFound(err, name)) return undefined;
     throw err;
   }
 }

@@ -1,6 +1,6 @@
 import type { Capability, CloudFormationClient, Stack } from "@aws-sdk/client-cloudformation";
 import { cloudFormationSdk } from "../sdk.js";
-import { changeSetName, createChangeSet, deleteChangeSet, findChangeSet, waitForChangeSet } from "./changeset.js";
+import { changeSetName, createChangeSet, deleteChangeSet, findChangeSet, isEmptyChangeSetReason, waitForChangeSet } from "./changeset.js";
 import { describeChangeSetDiff, formatDiff, type ChangeSetDiff } from "./diff.js";
 import { StackEventStream, findRootCause, findStackFailureReason, formatRootCause, refineNestedRootCause, type RootCause } from "./events.js";
 import { stackOutputs, type StackOutputView } from "./outputs.js";
@@ -179,7 +179,10 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
           // Not executed yet: the stack is still as it was, so its state can still be captured.
           if (!state.created) state.snapshot = await captureSnapshot(req.client, stack);
           const w = await waitForChangeSet(req.client, req.stackName, name, { pollMs: req.pollMs, timeoutMs: req.timeoutMs });
-          if (w.status === "empty") return finish("no-change", stack.StackStatus ?? "?", `no changes (${w.reason})`, { outputs: stackOutputs(stack) });
+          if (w.status === "empty") {
+            await deleteChangeSet(req.client, req.stackName, name);
+            return finish("no-change", stack.StackStatus ?? "?", `no changes (${w.reason}); deleted the empty change set ${name}`, { outputs: stackOutputs(stack) });
+          }
           if (w.status === "failed") throw new Stop("failed", `change set ${name} failed: ${w.reason}`, stack.StackStatus);
           ready = { id: w.id };
         } else {
@@ -206,7 +209,7 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
       const kept = req.onlyParameters
         ? (stack?.Parameters ?? []).flatMap((p) => (p.ParameterKey && !(p.ParameterKey in req.parameters) ? [{ ParameterKey: p.ParameterKey, UsePreviousValue: true }] : []))
         : [];
-      await createChangeSet(req.client, {
+      const emptyAtCreate = await createChangeSet(req.client, {
         stackName: req.stackName,
         name,
         type,
@@ -219,11 +222,25 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
           MonitoringTimeInMinutes: req.monitoringMinutes,
         },
         description: `dpra run ${req.runId}`,
-      });
+      }).then(
+        () => undefined,
+        (err: unknown) => {
+          // AWS makes a FAILED change set for "no changes" (handled below); moto 5.2.1 refuses some such
+          // change sets at CreateChangeSet with `ValidationError: No updates are to be performed.`.
+          const e = err as { name?: string; message?: string };
+          if (e?.name === "ValidationError" && isEmptyChangeSetReason(e.message)) return e.message ?? "";
+          throw err;
+        },
+      );
+      if (emptyAtCreate !== undefined) {
+        return finish("no-change", stack?.StackStatus ?? "?", `no changes: ${emptyAtCreate} (CreateChangeSet made no change set)`, { outputs: stackOutputs(stack) });
+      }
       log(`created change set ${name} (${type})`);
       const w = await waitForChangeSet(req.client, req.stackName, name, { pollMs: req.pollMs, timeoutMs: req.timeoutMs });
       if (w.status === "empty") {
-        return finish("no-change", stack?.StackStatus ?? "?", `no changes: ${w.reason}`, { outputs: stackOutputs(stack) });
+        // The FAILED change set would stay listed on the stack; it holds nothing, so it goes.
+        await deleteChangeSet(req.client, req.stackName, name);
+        return finish("no-change", stack?.StackStatus ?? "?", `no changes: ${w.reason}; deleted the empty change set ${name}`, { outputs: stackOutputs(stack) });
       }
       if (w.status === "failed") throw new Stop("failed", `change set ${name} failed: ${w.reason}`, stack?.StackStatus ?? "REVIEW_IN_PROGRESS");
       ready = { id: w.id };

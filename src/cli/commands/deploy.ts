@@ -86,6 +86,7 @@ export async function deployCommand(mode: Mode, argv: readonly string[], io: Dep
     deployment = await deployCore({
       config,
       readSourceFile: (p) => readFile(path.resolve(source, p), "utf8"),
+      describeSourceFile: (p) => path.join(source, p),
       env: v.env,
       image: v.image,
       preview: mode === "diff",

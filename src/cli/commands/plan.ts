@@ -1,5 +1,6 @@
 // `dpra plan`: prints the run plan of the application in the current (or given) directory.
-import { assertContract } from "../../config/contract-check.js";
+import { assertContract, hostContractSource } from "../../config/contract-check.js";
+import { contractEnvironments } from "../../config/contract.js";
 import { buildRunPlan, TARGET_ENVIRONMENTS } from "../../pipeline/plan.js";
 import { PLAN_FORMATS, parsePlanFormat, renderPlan } from "../../pipeline/render.js";
 import { commandFailure, oneOf, parseCommand } from "../args.js";
@@ -44,7 +45,7 @@ export async function planCommand(argv: readonly string[], io: CommandIo): Promi
   try {
     const source = parsed.values.source === undefined ? io.cwd : await requireDirectory("--source", parsed.values.source, io.cwd);
     const config = await loadHostConfig(source, io);
-    assertContract(config, env, source);
+    await assertContract(config, contractEnvironments(env), hostContractSource(source));
     io.stdout(renderPlan(buildRunPlan(config, env), format));
     return EXIT.ok;
   } catch (err) {

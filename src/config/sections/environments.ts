@@ -10,6 +10,7 @@ export const Wave = z.strictObject({
 });
 
 export const DeploymentStrategy = z.enum(["ecs-blue-green", "ecs-canary", "ecs-linear", "codedeploy", "rolling"]);
+export type DeploymentStrategy = z.infer<typeof DeploymentStrategy>;
 
 /**
  * Protection of an environment's stack. Defaults depend on the environment: `terminationProtection`

@@ -9,14 +9,13 @@
 // Flows moto 5.2.1 does not serve, each found by a failed attempt here and pinned by a "moto gap"
 // test below (so that a moto that starts serving it shows up), and covered on aws-sdk-client-mock
 // in test/aws/cloudformation/deployer.test.ts (level 3):
-// - `deployStack` on an existing stack: its first call, DescribeChangeSet of the new run's change
-//   set, is answered `ValidationError: Stack with id dpra-<run> does not exist` instead of AWS's
-//   ChangeSetNotFound, so the deployer stops. Updates are driven here with the deployer's own
-//   steps (createChangeSet, waitForChangeSet, describeChangeSetDiff, ExecuteChangeSet,
-//   watchStackOperation) in the deployer's order.
-// - A change set without changes: CreateChangeSet answers `ValidationError: No updates are to be
-//   performed.` where AWS creates the change set and marks it FAILED with "The submitted
-//   information didn't contain changes", so the deployer's "no-change" outcome cannot be reached.
+// - DescribeChangeSet of a missing change set answers `ValidationError: Stack with id dpra-<run>
+//   does not exist` instead of AWS's ChangeSetNotFound; findChangeSet reads that answer (it names
+//   the change set) as not found, so `deployStack` updates an existing stack here.
+// - A change set without changes: for some templates CreateChangeSet answers `ValidationError: No
+//   updates are to be performed.` where AWS creates the change set and marks it FAILED with "The
+//   submitted information didn't contain changes" (for others, such as test/support/small-app.ts,
+//   moto makes the FAILED change set as AWS does); the deployer reads both as "no-change".
 // - A required parameter without a value: CreateChangeSet accepts it (AWS refuses it there with
 //   "Parameters: [...] must have values"); ExecuteChangeSet answers "Missing parameter <name>",
 //   leaving the stack in REVIEW_IN_PROGRESS with the change set.
@@ -226,13 +225,15 @@ describeReal(
       expect(await countStackResources(client, STACK)).toBe(2);
     });
 
-    it("moto gap: deployStack on an existing stack stops, because DescribeChangeSet of a missing change set is a ValidationError", async () => {
+    it("deployStack updates an existing stack: moto's ValidationError for the new run's missing change set is read as not found", async () => {
       expect((await deployStack(request("run-1"))).outcome).toBe("created");
       const update = await deployStack(request("run-2", { templateBody: TEMPLATE_V2 }));
-      expect(update.outcome).toBe("stopped");
-      expect(update.message).toContain("ValidationError: Stack with id dpra-run-2 does not exist");
-      expect((await describeStack(client, STACK))?.StackStatus).toBe("CREATE_COMPLETE");
-      expect(await countStackResources(client, STACK)).toBe(2);
+      expect({ outcome: update.outcome, message: update.message }).toMatchObject({ outcome: "updated" });
+      expect((await describeStack(client, STACK))?.StackStatus).toBe("UPDATE_COMPLETE");
+      expect(await countStackResources(client, STACK)).toBe(3);
+      // The same template again under a new run: moto refuses it at CreateChangeSet, and that is "no changes".
+      const again = await deployStack(request("run-3", { templateBody: TEMPLATE_V2 }));
+      expect({ outcome: again.outcome, message: again.message }).toEqual({ outcome: "no-change", message: "no changes: No updates are to be performed. (CreateChangeSet made no change set)" });
     });
 
     it("moto gap: a change set without changes is refused at CreateChangeSet (AWS makes a FAILED change set); its reason is one the deployer knows as empty", async () => {

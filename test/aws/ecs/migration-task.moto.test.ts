@@ -14,9 +14,8 @@
 //   reads subnets, security groups and assignPublicIp from the RunTask request as the SDK
 //   serialised it onto the wire to moto (pinned there);
 // - a task definition without container-level `memory`: RunTask answers HTTP 500 (pinned below);
-// - the migration before the software deploy on an existing stack (migrateBeforeDeploy): its
-//   parameter-only change set goes through deployStack, which moto stops (pinned below; see
-//   test/aws/cloudformation/deployer.moto.test.ts).
+// (The migration before the software deploy on an existing stack, migrateBeforeDeploy, is served
+// since findChangeSet reads moto's answer for a missing change set as not found; tested below.)
 import { CloudFormationClient, CreateStackCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { beforeEach, expect, it } from "vitest";
@@ -198,14 +197,14 @@ describeReal(
       expect(error?.message).toContain(`ecs:RunTask on ${target.taskDefinition} kept failing after retries`);
     });
 
-    it("moto gap: the migration before the software deploy stops on an existing stack, at the deployer's change-set lookup", async () => {
+    it("before the software deploy on an existing stack: sets MigrationImageUri with a parameter-only change set, then runs the migration task", async () => {
       await createStack();
-      const error = await migrateBeforeDeploy(request()).then(
-        () => undefined,
-        (e: unknown) => e as Error,
-      );
-      expect(error?.message).toContain(`setting MigrationImageUri on ${STACK} in ${MOTO_REGION} did not succeed (stopped)`);
-      expect(error?.message).toContain("ValidationError: Stack with id dpra-run-1-migrate does not exist");
+      const next = MIGRATION_IMAGE.replace("d".repeat(64), "e".repeat(64));
+      const report = await migrateBeforeDeploy(request({ reference: next }));
+      expect(report.status).toBe("migrated");
+      expect(report.detail).toMatch(new RegExp(`^MigrationImageUri set to ${next.replace(/[.]/g, "\\.")}; migration task arn:aws:ecs:${MOTO_REGION}:${MOTO_ACCOUNT}:task/.* exited 0$`));
+      expect((await describeStack(cloudFormation, STACK))?.Parameters).toContainEqual({ ParameterKey: "MigrationImageUri", ParameterValue: next });
+      expect(lines).toContain(`[${MOTO_REGION} ${STACK}] executing change set dpra-run-1-migrate`);
     });
   },
   resolveMoto,

@@ -1,5 +1,5 @@
 // Verification level 4: fixture unit test of the config↔template contract and its `dpra plan` wiring.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -109,6 +109,27 @@ describe("dpra plan checks the contract", () => {
       const code = await planCommand(["--source", "examples/fruit-api", "--env", env], t.io);
       expect({ env, code, err: t.err.join("") }).toEqual({ env, code: 0, err: "" });
     }
+  });
+
+  it("dpra plan --env prod refuses a copy of the example whose service is not the ecs-blue-green that dpra.yaml says", async () => {
+    const example = path.join("examples", "fruit-api");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "dpra-strategy-"));
+    cpSync(example, dir, { recursive: true, filter: (from) => path.basename(from) !== "node_modules" });
+    const templateFile = path.join(dir, "infra", "template.yaml");
+    const body = readFileSync(templateFile, "utf8");
+    expect(body.match(/Strategy: BLUE_GREEN/g)).toHaveLength(1);
+    expect(readFileSync(path.join(dir, "dpra.yaml"), "utf8")).toMatch(/prod:[\s\S]*strategy: ecs-blue-green/);
+    writeFileSync(templateFile, body.replace("Strategy: BLUE_GREEN", "Strategy: ROLLING"));
+    const t = io();
+    const code = await planCommand(["--source", dir, "--env", "prod"], t.io).finally(() => rmSync(dir, { recursive: true, force: true }));
+    const strategyLines = t.err.join("").split("\n").filter((l) => l.includes("DeploymentConfiguration"));
+    // The first environment with a violation stops the check, so gamma (prod's first stage) is named.
+    expect({ code, strategyLines }).toEqual({
+      code: 2,
+      strategyLines: [
+        `  - ${templateFile} [gamma] Resources.Service.Properties.DeploymentConfiguration.Strategy: is "ROLLING", but environments.gamma.deployment.strategy is ecs-blue-green, which needs Strategy BLUE_GREEN; set it in infra/template.yaml or change environments.gamma.deployment.strategy to the strategy the template implements`,
+      ],
+    });
   });
 });
 

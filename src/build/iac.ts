@@ -43,6 +43,7 @@ export async function runIac(source: Directory, config: DpraConfig): Promise<Act
       severities: t.severity,
       ignoreFile: sourceFile(source, t.ignoreFile),
       skipDirs: t.skipDirs,
+      misconfigScanners: t.misconfigScanners,
     });
     return readScan(ran, { action: "iac", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-misconfig.json", category: "misconfiguration", completed: scanCompleted.trivy });
   })();

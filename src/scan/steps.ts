@@ -125,7 +125,7 @@ export function scanSteps(config: DpraConfig, templates: readonly string[], ctx:
     steps.push({
       action: "iac",
       tool: "trivy",
-      args: withoutProgram(trivyFsArgs({ scanners: ["misconfig"], severities: t.severity, skipDirs: t.skipDirs, ...ignore }, paths)),
+      args: withoutProgram(trivyFsArgs({ scanners: ["misconfig"], severities: t.severity, skipDirs: t.skipDirs, misconfigScanners: t.misconfigScanners, ...ignore }, paths)),
       report: paths.jsonReport,
       format: "trivy-json",
       category: "misconfiguration",

@@ -110,6 +110,12 @@ describe("trivy arguments", () => {
     expect(trivyFsArgs({ skipDbUpdate: true, scanners: ["vuln"] }).join(" ")).toContain("--scanners vuln --skip-db-update");
   });
 
+  it("limits the misconfiguration scan to the given kinds, and rejects an unknown kind", () => {
+    expect(trivyFsArgs({ scanners: ["misconfig"] })).not.toContain("--misconfig-scanners");
+    expect(trivyFsArgs({ scanners: ["misconfig"], misconfigScanners: ["dockerfile", "cloudformation"] }).join(" ")).toContain("--misconfig-scanners dockerfile,cloudformation");
+    expect(() => trivyFsArgs({ misconfigScanners: ["cfn"] })).toThrow(/unknown misconfiguration scanner "cfn"; expected one of azure-arm, cloudformation/);
+  });
+
   it("rejects unknown scanners and escaping paths", () => {
     expect(() => trivyFsArgs({ scanners: ["config"] })).toThrow(/unknown scanner "config"/);
     expect(() => trivyFsArgs({ path: "../etc" })).toThrow(/relative to the source/);

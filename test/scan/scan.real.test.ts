@@ -143,6 +143,25 @@ describeReal("trivy", () => {
     expect((report.Results ?? []).map((r) => r.Target)).toContain("Dockerfile");
     expect(ids("Dockerfile")).toEqual([]);
   }, 120_000);
+
+  it("checks only Dockerfiles and CloudFormation by default; security.trivy.misconfigScanners adds kubernetes", async () => {
+    const dir = exampleCopy();
+    // A privileged pod: trivy's kubernetes checks fail it (KSV-0017, privileged containers).
+    mkdirSync(path.join(dir, "k8s"));
+    writeFileSync(path.join(dir, "k8s", "pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n    - name: api\n      image: api:1\n      securityContext:\n        privileged: true\n");
+    const targets = () => {
+      const report = json(path.join(dir, "..", "out", "raw", "trivy-misconfig.json")) as { Results?: Array<{ Target: string; Class: string; Type: string }> };
+      return (report.Results ?? []).filter((r) => r.Class === "config").map((r) => `${r.Target} (${r.Type})`).sort();
+    };
+    await scan(dir, ...only("trivy"));
+    expect(targets()).toEqual(["Dockerfile (dockerfile)", "infra/template.yaml (cloudformation)"]);
+
+    const config = parseDocument(readFileSync(path.join(dir, "dpra.yaml"), "utf8"));
+    config.setIn(["security", "trivy", "misconfigScanners"], ["dockerfile", "cloudformation", "kubernetes"]);
+    writeFileSync(path.join(dir, "dpra.yaml"), config.toString());
+    await scan(dir, ...only("trivy"));
+    expect(targets()).toEqual(["Dockerfile (dockerfile)", "infra/template.yaml (cloudformation)", "k8s/pod.yaml (kubernetes)"]);
+  }, 120_000);
 });
 
 describeReal("cfn-lint", () => {

@@ -15,6 +15,18 @@ export const TRIVY_CACHE_KEY = "trivy-cache";
 export const TRIVY_SCANNERS = ["vuln", "secret", "misconfig", "license"] as const;
 export type TrivyScanner = (typeof TRIVY_SCANNERS)[number];
 export const TRIVY_SEVERITIES = ["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
+/** trivy 0.74's misconfiguration scanners (`trivy fs --help`, `--misconfig-scanners`). */
+export const TRIVY_MISCONFIG_SCANNERS = [
+  "azure-arm",
+  "cloudformation",
+  "dockerfile",
+  "helm",
+  "kubernetes",
+  "terraform",
+  "terraformplan-json",
+  "terraformplan-snapshot",
+  "ansible",
+] as const;
 
 /** Where the command lines point: the container's paths by default, host paths for `dpra scan`. */
 export interface TrivyPaths {
@@ -45,6 +57,8 @@ export interface TrivyArgsOptions {
   path?: string;
   /** Use the vulnerability DB already in the cache dir (`--skip-db-update`); for offline runs and tests. */
   skipDbUpdate?: boolean;
+  /** The misconfiguration scanners (`--misconfig-scanners`); default: trivy's, all of them. */
+  misconfigScanners?: string[];
 }
 
 function checkedList(kind: string, values: readonly string[], allowed: readonly string[]): string {
@@ -64,6 +78,9 @@ function commonFlags(opts: TrivyArgsOptions, defaultScanners: readonly string[],
   if (opts.ignoreFile) args.push("--ignorefile", paths.ignoreFile);
   if (opts.skipDbUpdate) args.push("--skip-db-update");
   for (const dir of opts.skipDirs ?? []) args.push("--skip-dirs", dir);
+  if (opts.misconfigScanners && opts.misconfigScanners.length > 0) {
+    args.push("--misconfig-scanners", checkedList("misconfiguration scanner", opts.misconfigScanners, TRIVY_MISCONFIG_SCANNERS));
+  }
   return args;
 }
 

@@ -79,6 +79,7 @@ export class Trivy {
    * @param ignoreFile A `.trivyignore` file of IDs to ignore.
    * @param skipDirs Directories to skip, relative to the source.
    * @param path Sub-directory of the source to scan, e.g. `infra`. Default: the whole source.
+   * @param misconfigScanners Misconfiguration scanners to use, e.g. dockerfile and cloudformation. Default: all of trivy's.
    */
   @func()
   fs(
@@ -88,8 +89,9 @@ export class Trivy {
     ignoreFile?: File,
     skipDirs: string[] = [],
     path: string = ".",
+    misconfigScanners: string[] = [],
   ): TrivyScan {
-    return new TrivyScan(trivyFsScan(this.base, source, { scanners, severities: severity, ignoreFile, skipDirs, path }));
+    return new TrivyScan(trivyFsScan(this.base, source, { scanners, severities: severity, ignoreFile, skipDirs, path, misconfigScanners }));
   }
 
   /**

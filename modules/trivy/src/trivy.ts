@@ -50,6 +50,8 @@ export interface TrivyScanOptions {
   skipDirs?: string[];
   /** Sub-directory of the source to scan, relative to it (default: the whole source). */
   path?: string;
+  /** The misconfiguration scanners (e.g. dockerfile, cloudformation). Default: trivy's, all of them. */
+  misconfigScanners?: string[];
 }
 
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { RelativePath, Severity } from "./common.js";
+import { TRIVY_MISCONFIG_SCANNERS } from "../../../modules/trivy/src/args.js";
 
 export const FindingCategory = z.enum([
   "secret",
@@ -95,6 +96,12 @@ export const SecurityConfig = z.strictObject({
       scanners: z.array(z.enum(["vuln", "secret", "misconfig", "license"])).default(["vuln", "secret", "misconfig", "license"]),
       /** Directories trivy skips, relative to the source (e.g. test fixtures with deliberate vulnerabilities). */
       skipDirs: z.array(RelativePath).default([]),
+      /**
+       * The kinds of configuration trivy's misconfiguration scan checks. Default: what this pipeline
+       * builds and deploys, Dockerfiles and CloudFormation; add the others the source holds (e.g.
+       * terraform, kubernetes, helm). Each kind costs CPU in every build even when no file of it exists.
+       */
+      misconfigScanners: z.array(z.enum(TRIVY_MISCONFIG_SCANNERS)).min(1).default(["dockerfile", "cloudformation"]),
     })
     .prefault({}),
 });

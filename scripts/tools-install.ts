@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { TOOLS, TOOL_NAMES, type ToolName, type ToolPin } from "../src/tools/catalog.js";
 import { readToolVersion } from "../src/tools/version.js";
 import { InstallError, toolsLayout, type ToolsLayout } from "./tools/layout.js";
-import { installSpec, readMarker, writeMarker } from "./tools/marker.js";
+import { binaryIdentity, installSpec, readMarker, writeMarker } from "../src/tools/install-marker.js";
 
 type Installer = (pin: ToolPin, layout: ToolsLayout) => Promise<{ bin: string }>;
 
@@ -43,7 +43,11 @@ export async function installTool(pin: ToolPin, layout: ToolsLayout): Promise<In
   const marker = readMarker(layout.markers, pin.name);
   if (marker && marker.spec === installSpec(pin)) {
     const installed = await readToolVersion(marker.bin, pin);
-    if (installed === pin.version) return { ...base, ok: true, installed, bin: marker.bin, fresh: false };
+    if (installed === pin.version) {
+      // Re-verified: refresh what the marker records, so `dpra scan` can trust it without a probe.
+      writeMarker(layout.markers, pin.name, { spec: marker.spec, bin: marker.bin, version: installed, identity: binaryIdentity(marker.bin) });
+      return { ...base, ok: true, installed, bin: marker.bin, fresh: false };
+    }
   }
   try {
     rmSync(path.join(layout.logs, `${pin.name}.log`), { force: true });
@@ -52,7 +56,7 @@ export async function installTool(pin: ToolPin, layout: ToolsLayout): Promise<In
     if (installed !== pin.version) {
       return { ...base, ok: false, reason: `installed, but ${bin} prints version ${installed ?? "(none)"}, not the pinned ${pin.version}` };
     }
-    writeMarker(layout.markers, pin.name, { spec: installSpec(pin), bin });
+    writeMarker(layout.markers, pin.name, { spec: installSpec(pin), bin, version: installed, identity: binaryIdentity(bin) });
     return { ...base, ok: true, installed, bin, fresh: true };
   } catch (err) {
     if (err instanceof InstallError) return { ...base, ok: false, reason: err.message };

@@ -3,7 +3,7 @@
 // `.tools/<name>-<version>/`), or `mvn dependency:copy-dependencies` of a generated POM fetches a
 // jar with its runtime dependencies into `.tools/<name>-<version>/lib/`. Either way
 // `.tools/bin/<name>` is a small launcher script. A finished install leaves a marker naming the
-// pin (the installer's marker, scripts/tools/marker.ts), so a second run with the same pin does nothing.
+// pin (the installer's marker, src/tools/install-marker.ts), so a second run with the same pin does nothing.
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";

@@ -47,6 +47,9 @@ export interface ScanResult {
   ms: number;
 }
 
+/** The niceness of every scan but the longest (see ScanStep.longest). */
+export const SHORTER_SCAN_NICENESS = 10;
+
 /** A tool that is needed and not installed: `dpra scan` exits 2 with these messages. */
 export class MissingToolError extends Error {
   override name = "MissingToolError";
@@ -89,7 +92,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
   const outcomes = await Promise.all(
     steps.map(async (step) => {
-      const ran = await runProcess(bins.get(step.tool)!, step.args, opts.source, (TOOLS[step.tool] as ToolPin).runEnv ?? {});
+      const niceness = step.longest ? 0 : SHORTER_SCAN_NICENESS;
+      const ran = await runProcess(bins.get(step.tool)!, step.args, opts.source, (TOOLS[step.tool] as ToolPin).runEnv ?? {}, process.env, niceness);
       const read = await readStep(step, ran.exitCode, ran.stderr);
       return { run: { step, exitCode: ran.exitCode, ms: ran.ms, incomplete: read.incomplete }, set: read.set };
     }),

@@ -35,6 +35,12 @@ export interface ScanStep {
    * is needed: for semgrep that run is a second Python start, about 1.3 s of CPU on these machines.
    */
   statesVersion?: boolean;
+  /**
+   * The longest scan (semgrep, on every project measured): it keeps the normal priority and the
+   * others yield the CPU to it, so that on a machine with fewer cores than scans the slowest one is
+   * not slowed further and `dpra scan` ends close to when it does.
+   */
+  longest?: boolean;
 }
 
 export interface StepContext {
@@ -100,6 +106,7 @@ export function scanSteps(config: DpraConfig, templates: readonly string[], ctx:
     completed: scanCompleted.semgrep,
     sastConfig: semgrepConfigLabel(rules),
     statesVersion: true,
+    longest: true,
   });
   const t = config.security.trivy;
   const ignore = t.ignoreFile ? { ignoreFile: true } : {};

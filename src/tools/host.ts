@@ -3,6 +3,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { TOOLS, type ToolName, type ToolPin } from "./catalog.js";
+import { verifiedVersion } from "./install-marker.js";
 import { readToolVersion } from "./version.js";
 
 export interface HostTool {
@@ -56,9 +57,12 @@ export async function resolveHostTool(name: ToolName, lookup: HostLookup): Promi
   return bin ? hostToolAt(name, bin) : undefined;
 }
 
-/** The tool at a binary already found: reads the version it prints. */
+/**
+ * The tool at a binary already found, with its version: the one `tools:install` verified for this
+ * very file (its marker), else what the binary prints.
+ */
 export async function hostToolAt(name: ToolName, bin: string): Promise<HostTool> {
-  return hostTool(name, bin, await readToolVersion(bin, TOOLS[name]));
+  return hostTool(name, bin, verifiedVersion(name, bin) ?? (await readToolVersion(bin, TOOLS[name])));
 }
 
 /** The tool at a binary whose version is known (from `--version`, or stated in its report). */

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { ToolPin } from "../../src/tools/catalog.js";
 import { installTool } from "../../scripts/tools-install.js";
 import { toolsLayout } from "../../scripts/tools/layout.js";
-import { installSpec, writeMarker } from "../../scripts/tools/marker.js";
+import { installSpec, writeMarker } from "../../src/tools/install-marker.js";
 
 // A Go module that does not exist: reaching the installer fails fast and says so.
 const pin: ToolPin = {

@@ -17,6 +17,7 @@ import type { DaggerReleaseContext } from "./context.js";
 import { regionDbDeploy } from "./db-deploy.js";
 import { recordGammaVerdict } from "./gamma-verdict.js";
 import { outcomeFromSteps } from "./stage-outcomes.js";
+import { errorMessage } from "../errors.js";
 
 async function runGamma(ctx: DaggerReleaseContext): Promise<GammaResult> {
   const { config } = ctx;
@@ -102,7 +103,7 @@ async function prodChangeSets(ctx: DaggerReleaseContext, reference: string): Pro
   try {
     return await previewChangeSets(await cfnEnvironment(ctx, "prod", reference));
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    const why = errorMessage(err);
     return [{ stack: environmentOf(ctx, "prod").stackName, region: "all prod regions", diff: `(change sets not available from the Gamma step: ${why.split("\n")[0]})` }];
   }
 }

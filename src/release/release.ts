@@ -19,6 +19,7 @@ import { gammaStage } from "./gamma-stage.js";
 import { prodStage } from "./prod-stage.js";
 import { ReleaseResult } from "./result.js";
 import { releaseJson, releaseMarkdown } from "./summary.js";
+import { errorMessage } from "../errors.js";
 
 /** The stages this version provides beyond build. */
 export const AVAILABLE_STAGES: StageRegistry<DaggerReleaseContext> = { beta: betaStage, gamma: gammaStage, prod: prodStage };
@@ -123,7 +124,7 @@ export async function release(input: ReleaseInput): Promise<ReleaseResult> {
       await ctx.aws.reference();
     } catch (err) {
       run.verdict = "failed";
-      run.failure = `publishing after Beta failed: ${err instanceof Error ? err.message : String(err)}`;
+      run.failure = `publishing after Beta failed: ${errorMessage(err)}`;
     }
   }
   return finish(run, ctx, input.failOnError);

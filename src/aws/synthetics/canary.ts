@@ -4,6 +4,7 @@ import { loadDryRunCommands, type DryRunCommands } from "./dry-run.js";
 import { loadSyntheticsSdk, type SyntheticsSdk } from "./sdk.js";
 import type { CanaryCode } from "./package.js";
 import { listRuntimeVersions, pickRuntimeVersion, type RuntimeFamily } from "./runtime.js";
+import { errorText } from "../../errors.js";
 
 /** Everything needed to create or update one canary. */
 export interface CanarySpec {
@@ -95,7 +96,7 @@ export async function deployAndRunCanary(
   } catch (e) {
     if (e instanceof CanaryError) throw e;
     // AWS errors (AccessDenied, ValidationException, ...) keep their name and message, with the canary's name.
-    const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    const text = errorText(e);
     steps.push(`failed: ${text}`);
     throw new CanaryError(`canary ${spec.name}: ${text}`, steps, { cause: e });
   }

@@ -13,6 +13,7 @@ import { commandFailure, oneOf, parseCommand } from "../args.js";
 import { requireDirectory } from "../input.js";
 import { EXIT, EXIT_CODES_HELP, UsageError, type CliCommand, type CliIO } from "../io.js";
 import { loadHostConfig } from "../source-config.js";
+import { errorMessage } from "../../errors.js";
 
 type Mode = "deploy" | "diff";
 const FORMATS = ["text", "json"] as const;
@@ -104,7 +105,7 @@ export async function deployCommand(mode: Mode, argv: readonly string[], io: Dep
     }
     if (err instanceof UsageError || (err as { name?: string }).name === "ConfigError") return commandFailure(mode, err, io);
     // An AWS call that failed before the deploy could report: the SDK's message names the call.
-    io.stderr(`dpra ${mode}: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr(`dpra ${mode}: ${errorMessage(err)}\n`);
     return EXIT.blocked;
   }
   const facts = deploymentFacts(deployment);

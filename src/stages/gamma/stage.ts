@@ -5,6 +5,7 @@ import { describeRun, type CanaryReport } from "../../aws/synthetics/canary.js";
 import { ActionLog, type StageAction } from "./actions.js";
 import { expectedAlarms, summariseWatch, type WatchObservations, type WatchSummary } from "./monitoring.js";
 import { endpointFromOutputs, verifyDeployedDigest } from "./stack-facts.js";
+import { errorMessage } from "../../errors.js";
 
 /** What the CloudFormation deployer (with its alarm watcher and bake) reports for the Gamma stack. */
 export interface StackDeployment {
@@ -93,7 +94,7 @@ export async function runGammaStage(ports: GammaPorts, s: GammaSettings): Promis
       // First deploy: migrate as soon as the stack exists, before the bake and every test.
       hooks.beforeBake = async (d) => {
         const after = await log.run("db deploy", () => db.afterCreate(d), judge, d.region);
-        if (!after.ok) throw new Error(`the DB deploy into the new stack failed: ${after.error instanceof Error ? after.error.message : String(after.error)}`);
+        if (!after.ok) throw new Error(`the DB deploy into the new stack failed: ${errorMessage(after.error)}`);
       };
     }
   }

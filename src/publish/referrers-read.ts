@@ -3,6 +3,7 @@
 // Pure: argv builders and parsers of ORAS's JSON output, shared by publish's check that an attached
 // referrer is really listed and by the readers of referrers dpra attaches itself. No Dagger types.
 import { z } from "zod";
+import { DIGEST } from "../digest.js";
 import { referrerSubject } from "./referrer-subject.js";
 
 /** The files ORAS reads besides its arguments: the registry login (a Docker config.json). */
@@ -39,8 +40,6 @@ export function orasPullArgs(reference: string, outputDir: string, paths: OrasRe
   const { name, digest } = referrerSubject(reference);
   return ["oras", "pull", "--registry-config", paths.registryConfig, "--output", outputDir, "--format", "json", "--no-tty", `${name}@${digest}`];
 }
-
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 const discoveredSchema = z.object({
   digest: z.string().regex(DIGEST),

@@ -3,14 +3,13 @@
 // Gamma. Pure: the record's schema, the record built from a Gamma result, and the promotion
 // decision over the records read back. No Dagger or AWS types.
 import { z } from "zod";
+import { DIGEST } from "../../digest.js";
 import type { StageAction } from "./actions.js";
 import type { GammaResult } from "./stage.js";
 
 /** The OCI artifact type of a verdict referrer, and the one file it carries. */
 export const GAMMA_VERDICT_ARTIFACT_TYPE = "application/vnd.dpra.gamma-verdict.v1+json";
 export const GAMMA_VERDICT_FILE = "gamma-verdict.json";
-
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /** The Gamma checks a verdict names, from the stage's steps. */
 export const VERDICT_CHECKS = ["db-deploy", "deploy", "verify-digest", "alarms", "canary", "capacity", "chaos"] as const;

@@ -13,3 +13,8 @@ const TRAILING_DIGEST = new RegExp(`@(${DIGEST_PATTERN})$`);
 export function trailingDigest(reference: string): string | undefined {
   return TRAILING_DIGEST.exec(reference)?.[1];
 }
+
+/** An image is not at the digest it must be: a copy stored another one, or a stack runs another one. */
+export class DigestMismatchError extends Error {
+  override name = "DigestMismatchError";
+}

@@ -1,6 +1,7 @@
 // The copy route of promotion: blobs the target lacks are streamed from a pre-signed download URL
 // of the source into the target's layer upload, then the unchanged manifest is put, so the digest
 // is the same by construction (a pull and re-push could re-export the image with another digest).
+import { DigestMismatchError } from "../../digest.js";
 import { ecrSdk } from "../sdk.js";
 import { codeOf, ecrCall, type Registry } from "./client.js";
 import { getManifest, putManifest } from "./images.js";
@@ -8,10 +9,6 @@ import { getManifest, putManifest } from "./images.js";
 export interface ImageLocation {
   registry: Registry;
   repository: string;
-}
-
-export class DigestMismatchError extends Error {
-  override name = "DigestMismatchError";
 }
 
 interface Descriptor {

@@ -3,7 +3,7 @@
 // wave and rollback of every touched region on a breach. The digest is the one Gamma deployed and
 // passed: from this run's Gamma, or, in a prod-only run, the given digest if its newest Gamma verdict
 // record (an ECR referrer, src/release/gamma-verdict.ts) is a pass and the Gamma stack runs it.
-import { approvalReport, type ApprovalRecord, type ChangeSetDiff } from "../approval/approval.js";
+import { approvalReport, type ApprovalRecord, type ChangeSetPreview } from "../approval/approval.js";
 import { requireProdApproval } from "../approval/require.js";
 import { digestOfReference } from "../aws/ecr/images.js";
 import { environmentCanary } from "../aws/synthetics/gamma.js";
@@ -97,7 +97,7 @@ async function runProd(ctx: DaggerReleaseContext): Promise<ProdResult> {
   const reference = await aws.reference();
   const digest = await prodDigest(ctx, reference);
   const cfn = await cfnEnvironment(ctx, "prod", reference);
-  let changeSets: ChangeSetDiff[];
+  let changeSets: ChangeSetPreview[];
   try {
     changeSets = await previewChangeSets(cfn);
   } catch (err) {

@@ -1,4 +1,4 @@
-import { approvalReport, resolveApproval, type ApprovalRecord, type ApprovalRequest, type ChangeSetDiff } from "../../approval/approval.js";
+import { approvalReport, resolveApproval, type ApprovalRecord, type ApprovalRequest, type ChangeSetPreview } from "../../approval/approval.js";
 import type { DbDeployReport } from "../../aws/ecs/db-deploy.js";
 import { describeRun, type CanaryReport } from "../../aws/synthetics/canary.js";
 import { ActionLog, type StageAction } from "../gamma/actions.js";
@@ -246,7 +246,7 @@ async function allRegions<T>(regions: readonly string[], step: (region: string) 
  */
 export async function approveAndRunProd(
   request: ApprovalRequest,
-  changeSets: readonly ChangeSetDiff[],
+  changeSets: readonly ChangeSetPreview[],
   ports: ProdPorts,
   settings: Omit<ProdSettings, "approval">,
 ): Promise<{ approvalReport: string; prod: ProdResult }> {

@@ -7,7 +7,7 @@ import { parseReport } from "../findings/parse.js";
 import { evaluateGate, type GatedFinding } from "../policy/gate.js";
 import { locationText } from "../policy/order.js";
 import { renderJson, renderMarkdown, renderSarif } from "../policy/render.js";
-import type { ActionOutcome } from "./outcome.js";
+import type { BuildActionOutcome } from "./outcome.js";
 import { failureMessage, stageSummary, testCounts } from "./summary.js";
 
 export interface StageVerdict {
@@ -31,7 +31,7 @@ export async function loadBaseline(source: Directory, config: DpraConfig): Promi
 
 export async function judgeStage(
   title: string,
-  outcomes: ActionOutcome[],
+  outcomes: BuildActionOutcome[],
   source: Directory,
   config: DpraConfig,
 ): Promise<StageVerdict> {

@@ -32,7 +32,11 @@ export interface DbDeployPort {
   afterCreate(deployment: StackDeployment): Promise<DbDeployReport>;
 }
 
-/** The Gamma stage's collaborators, injected: the lead wires the cfn deployer, the canary, k6 and FIS. */
+/**
+ * The Gamma stage's collaborators, injected so that the stage itself needs no engine and no AWS:
+ * src/release/gamma-stage.ts passes the CloudFormation deployer (with the alarm bake), the DB deploy,
+ * the Synthetics canary, k6 and FIS; tests pass fakes.
+ */
 export interface GammaPorts {
   deploy(digest: string, hooks?: DeployHooks): Promise<StackDeployment>;
   /** Present when the app has a database. */

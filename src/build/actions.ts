@@ -8,6 +8,7 @@ import type { BuildPlan } from "./preset.js";
 import { emptyOutcome, scanIncomplete, type BuildActionOutcome } from "./outcome.js";
 import { lastLines } from "../tools/output.js";
 import { compile, installToolchain, lint, typecheck, unitTests } from "./toolchain.js";
+import { errorMessage } from "../errors.js";
 
 export async function compileAction(tc: Container, plan: BuildPlan): Promise<BuildActionOutcome> {
   const outcome = emptyOutcome("compile");
@@ -48,7 +49,7 @@ export async function guarded<T extends BuildActionOutcome>(action: string, run:
     return await run();
   } catch (err) {
     const outcome = emptyOutcome(action);
-    outcome.failures.push(`${action}: ${(err as Error).message.trim()}`);
+    outcome.failures.push(`${action}: ${errorMessage(err).trim()}`);
     return outcome;
   }
 }
@@ -89,7 +90,7 @@ export async function packageAction(
     await image.sync();
     return { outcome, image };
   } catch (err) {
-    outcome.failures.push(`package: ${(err as Error).message}`);
+    outcome.failures.push(`package: ${errorMessage(err)}`);
     return { outcome };
   }
 }

@@ -5,6 +5,7 @@ import type { Category, FindingSet, ToolName } from "../findings/model.js";
 import { parseReport } from "../findings/parse.js";
 import { toolFailureSet } from "../findings/tool-failure.js";
 import { lastLines } from "../tools/output.js";
+import { errorMessage } from "../errors.js";
 
 /**
  * What one build-stage action produced: finding sets, what did not complete, and raw reports to keep.
@@ -77,7 +78,7 @@ export async function readScan(ran: Container, spec: ReadSpec): Promise<BuildAct
   try {
     outcome.sets.push(parseReport(await file.contents(), { file: spec.name, tool: spec.tool, format: spec.format, category: spec.category, ...(spec.sastConfig ? { sastConfig: spec.sastConfig } : {}) }));
   } catch (err) {
-    scanIncomplete(outcome, spec.tool, spec.category, `the ${spec.tool} report could not be read: ${(err as Error).message}`);
+    scanIncomplete(outcome, spec.tool, spec.category, `the ${spec.tool} report could not be read: ${errorMessage(err)}`);
   }
   return outcome;
 }

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { DIGEST } from "../digest.js";
 import { referrerSubject } from "./referrer-subject.js";
+import { errorMessage } from "../errors.js";
 
 /** The files ORAS reads besides its arguments: the registry login (a Docker config.json). */
 export interface OrasReadPaths {
@@ -72,7 +73,7 @@ export function parseDiscoveredReferrers(json: string, expectedSubjectDigest: st
   try {
     raw = JSON.parse(json);
   } catch (err) {
-    throw new Error(`${source}: oras discover did not print JSON (${(err as Error).message}); expected the output of --format json.`, { cause: err });
+    throw new Error(`${source}: oras discover did not print JSON (${errorMessage(err)}); expected the output of --format json.`, { cause: err });
   }
   const parsed = discoveredSchema.safeParse(raw);
   if (!parsed.success) {
@@ -101,7 +102,7 @@ export function parsePulledFiles(json: string, source: string): PulledFile[] {
   try {
     raw = JSON.parse(json);
   } catch (err) {
-    throw new Error(`${source}: oras pull did not print JSON (${(err as Error).message}); expected the output of --format json.`, { cause: err });
+    throw new Error(`${source}: oras pull did not print JSON (${errorMessage(err)}); expected the output of --format json.`, { cause: err });
   }
   const parsed = pulledSchema.safeParse(raw);
   if (!parsed.success) {

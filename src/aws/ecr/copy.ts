@@ -5,6 +5,7 @@ import { DigestMismatchError } from "../../digest.js";
 import { ecrSdk } from "../sdk.js";
 import { codeOf, ecrCall, type Registry } from "./client.js";
 import { getManifest, putManifest } from "./images.js";
+import { errorMessage } from "../../errors.js";
 
 export interface ImageLocation {
   registry: Registry;
@@ -23,7 +24,7 @@ export function manifestBlobs(manifestText: string, mediaType: string | undefine
   try {
     parsed = JSON.parse(manifestText) as typeof parsed;
   } catch (err) {
-    throw new Error(`Promotion copy: the source manifest is not JSON (${(err as Error).message}).`, { cause: err });
+    throw new Error(`Promotion copy: the source manifest is not JSON (${errorMessage(err)}).`, { cause: err });
   }
   const type = mediaType ?? parsed.mediaType ?? "";
   if (parsed.manifests !== undefined || type.includes("index") || type.includes("manifest.list")) {

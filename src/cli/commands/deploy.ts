@@ -71,7 +71,7 @@ export async function deployCommand(mode: Mode, argv: readonly string[], io: Dep
     if (!pinned.success) throw new UsageError(`--image "${v.image}": ${pinned.error.issues[0]?.message ?? "expected an image pinned by digest"}`);
     if (mode === "diff" && (v["approved-by"] || v["ci-environment"] || v["ci-vars"])) throw new UsageError("dpra diff executes nothing and takes no approval");
   } catch (err) {
-    io.stderr(`dpra ${mode}: ${(err as Error).message}\n\n${usage(mode)}\n`);
+    io.stderr(`dpra ${mode}: ${errorMessage(err)}\n\n${usage(mode)}\n`);
     return EXIT.usage;
   }
   let deployment: EnvironmentDeployment;
@@ -81,7 +81,7 @@ export async function deployCommand(mode: Mode, argv: readonly string[], io: Dep
     try {
       awsEnvironmentOf(config, v.env);
     } catch (err) {
-      throw new UsageError((err as Error).message);
+      throw new UsageError(errorMessage(err));
     }
     const approval = { ...(v["ci-environment"] ? { ciEnvironment: v["ci-environment"] } : {}), ...(v["ci-vars"] ? { ciVars: v["ci-vars"] } : {}), ...(v["approved-by"] ? { approvedBy: v["approved-by"] } : {}) };
     deployment = await deployCore({

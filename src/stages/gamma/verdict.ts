@@ -6,6 +6,7 @@ import { z } from "zod";
 import { DIGEST } from "../../digest.js";
 import type { StageAction } from "./actions.js";
 import type { GammaResult } from "./stage.js";
+import { errorMessage } from "../../errors.js";
 
 /** The OCI artifact type of a verdict referrer, and the one file it carries. */
 export const GAMMA_VERDICT_ARTIFACT_TYPE = "application/vnd.dpra.gamma-verdict.v1+json";
@@ -116,7 +117,7 @@ export function parseVerdictRecord(text: string, source: string): GammaVerdictRe
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${source}: not JSON (${(err as Error).message}); expected a ${GAMMA_VERDICT_FILE} written by dpra's Gamma stage.`, { cause: err });
+    throw new Error(`${source}: not JSON (${errorMessage(err)}); expected a ${GAMMA_VERDICT_FILE} written by dpra's Gamma stage.`, { cause: err });
   }
   const parsed = GammaVerdictRecord.safeParse(raw);
   if (!parsed.success) {
@@ -148,7 +149,7 @@ export function decidePromotion(digest: string, verdicts: readonly ReadVerdict[]
     try {
       record = parseVerdictRecord(v.text, v.source);
     } catch (err) {
-      return { promotable: false, reason: `a Gamma verdict record of ${digest} is malformed: ${(err as Error).message}` };
+      return { promotable: false, reason: `a Gamma verdict record of ${digest} is malformed: ${errorMessage(err)}` };
     }
     if (record.subject !== digest) {
       return { promotable: false, reason: `${v.source}: field "subject" names ${record.subject}, but the record is attached to ${digest}; it cannot vouch for this digest` };

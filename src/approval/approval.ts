@@ -15,10 +15,14 @@
 
 export type ApprovalSource = "ci-environment" | "explicit";
 
-export interface ChangeSetDiff {
+/**
+ * One stack's change set as the reviewer reads it: the text rendering of a created (not executed)
+ * change set. The structured diff is the deployer's ChangeSetDiff (src/aws/cloudformation/diff.ts).
+ */
+export interface ChangeSetPreview {
   stack: string;
   region: string;
-  /** The change-set diff as text (e.g. the deployer's rendering of DescribeChangeSet). */
+  /** The change-set diff as text (the deployer's formatDiff of DescribeChangeSet), or why there is none. */
   diff: string;
 }
 
@@ -149,7 +153,7 @@ export function resolveApproval(req: ApprovalRequest): ApprovalRecord {
 }
 
 /** The report the approver reads: what is released, the change-set diff of every prod stack, and the approval record. */
-export function approvalReport(opts: { digest: string; changeSets: readonly ChangeSetDiff[]; approval?: ApprovalRecord; gammaSummary?: string }): string {
+export function approvalReport(opts: { digest: string; changeSets: readonly ChangeSetPreview[]; approval?: ApprovalRecord; gammaSummary?: string }): string {
   const lines = ["# Prod release approval", "", `Image digest: \`${opts.digest}\` (the digest Gamma deployed)`, ""];
   if (opts.gammaSummary) lines.push("## Gamma", "", opts.gammaSummary, "");
   lines.push("## Change sets", "");

@@ -167,7 +167,7 @@ export function explainAwsError(err: unknown, context: AwsCallContext): AwsActio
   const code = awsErrorCode(err);
   const who = context.role.startsWith("arn:") ? `role ${context.role}` : context.role;
   const on = context.resource ? ` on ${context.resource}` : "";
-  const original = redactCredentials(errorMessage(err));
+  const original = redactCredentials(awsMessageOf(err));
   const requestId = (err as AwsLikeError | undefined)?.$metadata?.requestId;
   const detail = `${original ? ` AWS said: ${original}` : ""}${requestId ? ` (request ${requestId})` : ""}`;
   let message: string;
@@ -199,7 +199,8 @@ export async function callAws<T>(context: AwsCallContext, call: () => Promise<T>
   }
 }
 
-function errorMessage(err: unknown): string {
+/** The message AWS gave, or "" (not "[object Object]") when the thrown value carries none. */
+function awsMessageOf(err: unknown): string {
   if (err instanceof Error) return err.message;
   if (typeof err === "string") return err;
   return "";

@@ -5,11 +5,12 @@ import type { DpraConfig } from "../config/schema.js";
 import type { ImageMetadata } from "./oci.js";
 import { packageImage } from "./package.js";
 import type { BuildPlan } from "./preset.js";
-import { emptyOutcome, scanIncomplete, type ActionOutcome } from "./outcome.js";
+import { emptyOutcome, scanIncomplete, type BuildActionOutcome } from "./outcome.js";
 import { lastLines } from "../tools/output.js";
 import { compile, installToolchain, lint, typecheck, unitTests } from "./toolchain.js";
+import { errorMessage } from "../errors.js";
 
-export async function compileAction(tc: Container, plan: BuildPlan): Promise<ActionOutcome> {
+export async function compileAction(tc: Container, plan: BuildPlan): Promise<BuildActionOutcome> {
   const outcome = emptyOutcome("compile");
   const run = await compile(tc, plan);
   if (run && run.exitCode !== 0) outcome.failures.push(`compile: \`${run.command}\` exited ${run.exitCode}:\n${lastLines(run.output, 15)}`);
@@ -17,7 +18,7 @@ export async function compileAction(tc: Container, plan: BuildPlan): Promise<Act
 }
 
 /** Unit tests: one JUnit finding set, carrying the test counts. */
-export async function unitTestAction(tc: Container, plan: BuildPlan): Promise<ActionOutcome> {
+export async function unitTestAction(tc: Container, plan: BuildPlan): Promise<BuildActionOutcome> {
   const outcome = emptyOutcome("unit-tests");
   // No plan: blocks, unless dpra.yaml opted out with a reason (printed in the summary instead).
   if (!plan.unit && plan.unitAbsent && "missing" in plan.unitAbsent) {
@@ -30,7 +31,7 @@ export async function unitTestAction(tc: Container, plan: BuildPlan): Promise<Ac
 }
 
 /** The project's linter and type check. */
-export async function lintAction(tc: Container, plan: BuildPlan): Promise<ActionOutcome> {
+export async function lintAction(tc: Container, plan: BuildPlan): Promise<BuildActionOutcome> {
   const [linted, checked] = await Promise.all([lint(tc, plan), typecheck(tc, plan)]);
   const outcome = emptyOutcome("lint");
   if (linted.set) outcome.sets.push(linted.set);
@@ -43,12 +44,12 @@ export async function lintAction(tc: Container, plan: BuildPlan): Promise<Action
  * Runs an action so that whatever goes wrong in it (an engine error, an unexpected exit) is reported
  * as that action not completing, next to every other action's result, instead of aborting the stage.
  */
-export async function guarded<T extends ActionOutcome>(action: string, run: () => Promise<T>): Promise<T | ActionOutcome> {
+export async function guarded<T extends BuildActionOutcome>(action: string, run: () => Promise<T>): Promise<T | BuildActionOutcome> {
   try {
     return await run();
   } catch (err) {
     const outcome = emptyOutcome(action);
-    outcome.failures.push(`${action}: ${(err as Error).message.trim()}`);
+    outcome.failures.push(`${action}: ${errorMessage(err).trim()}`);
     return outcome;
   }
 }
@@ -61,7 +62,7 @@ export async function toolchainActions(
   source: Directory,
   config: DpraConfig,
   plan: BuildPlan,
-): Promise<{ outcomes: ActionOutcome[]; tc?: Container }> {
+): Promise<{ outcomes: BuildActionOutcome[]; tc?: Container }> {
   const installed = await guarded("install", async () => {
     const result = await installToolchain(source, config, plan);
     return { ...emptyOutcome("install"), failures: result.failure ? [result.failure] : [], tc: result.tc };
@@ -82,14 +83,14 @@ export async function packageAction(
   config: DpraConfig,
   plan: BuildPlan,
   meta: ImageMetadata,
-): Promise<{ outcome: ActionOutcome; image?: Container }> {
+): Promise<{ outcome: BuildActionOutcome; image?: Container }> {
   const outcome = emptyOutcome("package");
   try {
     const image = await packageImage(source, config, plan, meta);
     await image.sync();
     return { outcome, image };
   } catch (err) {
-    outcome.failures.push(`package: ${(err as Error).message}`);
+    outcome.failures.push(`package: ${errorMessage(err)}`);
     return { outcome };
   }
 }

@@ -7,7 +7,7 @@ import { runBuildStage } from "./compose.js";
 import { ActionReport, BuildResult } from "./objects.js";
 import type { ImageMetadata } from "./oci.js";
 import { runIac } from "./iac.js";
-import { emptyOutcome, type ActionOutcome } from "./outcome.js";
+import { emptyOutcome, type BuildActionOutcome } from "./outcome.js";
 import { runImageScan, runSast, runSbom, runSca, runSecrets } from "./scanners.js";
 import { judgeStage } from "./stage.js";
 import { installToolchain, loadBuildPlan } from "./toolchain.js";
@@ -50,7 +50,7 @@ export async function buildStage(source: Directory, origin: SourceOrigin, noFail
 /** The build actions that have their own function, each judged by the policy on its own. */
 export type ActionName = "unit-tests" | "lint" | "iac" | "secrets" | "sast" | "sca" | "image-scan";
 
-async function runAction(action: ActionName, source: Directory, config: DpraConfig): Promise<ActionOutcome> {
+async function runAction(action: ActionName, source: Directory, config: DpraConfig): Promise<BuildActionOutcome> {
   switch (action) {
     case "unit-tests":
     case "lint": {

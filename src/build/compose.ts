@@ -6,7 +6,7 @@ import { guarded, packageAction, toolchainActions } from "./actions.js";
 import type { ImageMetadata } from "./oci.js";
 import { loadBuildPlan } from "./toolchain.js";
 import { runIac } from "./iac.js";
-import { emptyOutcome, type ActionOutcome } from "./outcome.js";
+import { emptyOutcome, type BuildActionOutcome } from "./outcome.js";
 import { runImageSbom, runImageScan, runSast, runSbom, runSca, runSecrets } from "./scanners.js";
 import { judgeStage, type StageVerdict } from "./stage.js";
 
@@ -14,7 +14,7 @@ export interface BuildStage extends StageVerdict {
   /** The packaged image; undefined when the Dockerfile build failed (see the verdict's failures). */
   image?: Container;
   /** Every action's outcome, for per-action verdicts. */
-  outcomes: ActionOutcome[];
+  outcomes: BuildActionOutcome[];
   /** The installed toolchain (dependencies and tests), for Beta's integration tests. */
   testImage?: Container;
 }
@@ -37,7 +37,7 @@ export async function runBuildStage(source: Directory, config: DpraConfig, meta:
     imageScan,
     imageSbom,
   ]);
-  const outcomes: ActionOutcome[] = [...toolchain.outcomes, iac, secrets, sast, sca, sbom, pkg.outcome, scannedImage, imageInventory];
+  const outcomes: BuildActionOutcome[] = [...toolchain.outcomes, iac, secrets, sast, sca, sbom, pkg.outcome, scannedImage, imageInventory];
   const verdict = await judgeStage("dpra build", outcomes, source, config);
   return { ...verdict, image: pkg.image, outcomes, testImage: toolchain.tc };
 }

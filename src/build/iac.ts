@@ -4,7 +4,7 @@ import { dag, ReturnType, type Container, type Directory } from "@dagger.io/dagg
 import { TRIVY_JSON_REPORT, trivyContainer, trivyFsScan } from "../../modules/trivy/src/trivy.js";
 import type { DpraConfig } from "../config/schema.js";
 import { CFN_LINT_PYTHON_IMAGE, CFN_LINT_VERSION } from "./images.js";
-import { emptyOutcome, mergeOutcomes, readScan, scanCompleted, type ActionOutcome } from "./outcome.js";
+import { emptyOutcome, mergeOutcomes, readScan, scanCompleted, type BuildActionOutcome } from "./outcome.js";
 import { sourceFile } from "./scanners.js";
 import { CFN_LINT_REPORT, cfnLintArgs, hasTemplateExtension, isCfnTemplate } from "./cfn-lint-args.js";
 
@@ -33,7 +33,7 @@ export function cfnLintContainer(): Container {
 }
 
 /** IaC checks: trivy misconfiguration over the source (IaC and Dockerfiles), cfn-lint over CloudFormation templates. */
-export async function runIac(source: Directory, config: DpraConfig): Promise<ActionOutcome> {
+export async function runIac(source: Directory, config: DpraConfig): Promise<BuildActionOutcome> {
   const iac = config.quality.iac;
   const t = config.security.trivy;
   const misconfig = (async () => {

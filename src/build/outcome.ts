@@ -5,9 +5,14 @@ import type { Category, FindingSet, ToolName } from "../findings/model.js";
 import { parseReport } from "../findings/parse.js";
 import { toolFailureSet } from "../findings/tool-failure.js";
 import { lastLines } from "../tools/output.js";
+import { errorMessage } from "../errors.js";
 
-/** What one action produced: finding sets, what did not complete, and raw reports to keep. */
-export interface ActionOutcome {
+/**
+ * What one build-stage action produced: finding sets, what did not complete, and raw reports to keep.
+ * A release judges each against the policy and hands the executor a generic ActionOutcome
+ * (src/release/build-runner.ts, src/pipeline/execute.ts).
+ */
+export interface BuildActionOutcome {
   action: string;
   sets: FindingSet[];
   /** A build step broke (install, compile, package, SBOM, an engine error): the stage fails, whatever the policy says. */
@@ -22,12 +27,12 @@ export interface ActionOutcome {
   files: Array<{ name: string; file: File }>;
 }
 
-export function emptyOutcome(action: string): ActionOutcome {
+export function emptyOutcome(action: string): BuildActionOutcome {
   return { action, sets: [], failures: [], incomplete: [], files: [] };
 }
 
 /** Records a scan that did not complete: a message for the summary and a blocking tool-failure finding set. */
-export function scanIncomplete(outcome: ActionOutcome, tool: ToolName, category: Category, detail: string): void {
+export function scanIncomplete(outcome: BuildActionOutcome, tool: ToolName, category: Category, detail: string): void {
   outcome.incomplete.push(`${outcome.action}: ${detail}`);
   outcome.sets.push(toolFailureSet(tool, category, detail));
 }
@@ -52,7 +57,7 @@ interface ReadSpec {
 
 
 /** Reads a scan's report from the container it ran in and parses it. */
-export async function readScan(ran: Container, spec: ReadSpec): Promise<ActionOutcome> {
+export async function readScan(ran: Container, spec: ReadSpec): Promise<BuildActionOutcome> {
   const outcome = emptyOutcome(spec.action);
   const exitCode = await ran.exitCode();
   const hasReport = await ran.exists(spec.path);
@@ -73,14 +78,14 @@ export async function readScan(ran: Container, spec: ReadSpec): Promise<ActionOu
   try {
     outcome.sets.push(parseReport(await file.contents(), { file: spec.name, tool: spec.tool, format: spec.format, category: spec.category, ...(spec.sastConfig ? { sastConfig: spec.sastConfig } : {}) }));
   } catch (err) {
-    scanIncomplete(outcome, spec.tool, spec.category, `the ${spec.tool} report could not be read: ${(err as Error).message}`);
+    scanIncomplete(outcome, spec.tool, spec.category, `the ${spec.tool} report could not be read: ${errorMessage(err)}`);
   }
   return outcome;
 }
 
 export { scanCompleted } from "./scan-completed.js";
 
-export function mergeOutcomes(action: string, outcomes: ActionOutcome[]): ActionOutcome {
+export function mergeOutcomes(action: string, outcomes: BuildActionOutcome[]): BuildActionOutcome {
   return {
     action,
     sets: outcomes.flatMap((o) => o.sets),

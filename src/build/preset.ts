@@ -3,6 +3,7 @@
 import type { DpraConfig } from "../config/schema.js";
 import type { PackageManager, Preset } from "../config/sections/build.js";
 import { JRE_IMAGE, MAVEN_IMAGE, NODE_IMAGE } from "./images.js";
+import { errorMessage } from "../errors.js";
 
 /** What the planner needs to know about package.json: script names and dependency names. */
 export interface PackageJsonFacts {
@@ -16,7 +17,7 @@ export function readPackageJson(text: string, file = "package.json"): PackageJso
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message}). Fix the file so that npm can read it.`, { cause: err });
+    throw new Error(`${file}: not valid JSON (${errorMessage(err)}). Fix the file so that npm can read it.`, { cause: err });
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new Error(`${file}: expected a JSON object at the top level.`);

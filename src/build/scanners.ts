@@ -14,7 +14,7 @@ import {
 } from "../../modules/trivy/src/trivy.js";
 import type { DpraConfig } from "../config/schema.js";
 import { BUNDLED_SEMGREP_RULES_DIR, scaScanners, semgrepConfigLabel, semgrepRuleSelection } from "./scan-settings.js";
-import { emptyOutcome, readScan, scanCompleted, type ActionOutcome } from "./outcome.js";
+import { emptyOutcome, readScan, scanCompleted, type BuildActionOutcome } from "./outcome.js";
 import { lastLines } from "../tools/output.js";
 
 export function sourceFile(source: Directory, path: string | undefined): File | undefined {
@@ -22,7 +22,7 @@ export function sourceFile(source: Directory, path: string | undefined): File | 
 }
 
 /** Secrets detection with gitleaks. Without explicit files, gitleaks reads the source's `.gitleaks.toml` and `.gitleaksignore`, as the pre-commit hook does. */
-export async function runSecrets(source: Directory, config: DpraConfig): Promise<ActionOutcome> {
+export async function runSecrets(source: Directory, config: DpraConfig): Promise<BuildActionOutcome> {
   const g = config.security.gitleaks;
   const ran = gitleaksScan(
     gitleaksContainer(),
@@ -50,7 +50,7 @@ export function bundledSemgrepRules(): Directory {
 }
 
 /** SAST with semgrep: local rules offline, registry rulesets when configured, else the bundled rules (offline). */
-export async function runSast(source: Directory, config: DpraConfig): Promise<ActionOutcome> {
+export async function runSast(source: Directory, config: DpraConfig): Promise<BuildActionOutcome> {
   const s = config.security.semgrep;
   const selection = semgrepRuleSelection(config);
   const { rules, rulesets, bundled } = selection;
@@ -74,7 +74,7 @@ export async function runSast(source: Directory, config: DpraConfig): Promise<Ac
 
 
 /** SCA with trivy over the source: dependency vulnerabilities, licenses (and secrets when configured). */
-export async function runSca(source: Directory, config: DpraConfig): Promise<ActionOutcome> {
+export async function runSca(source: Directory, config: DpraConfig): Promise<BuildActionOutcome> {
   const t = config.security.trivy;
   const scanners = scaScanners(config);
   if (scanners.length === 0) return emptyOutcome("sca");
@@ -88,14 +88,14 @@ export async function runSca(source: Directory, config: DpraConfig): Promise<Act
 }
 
 /** Vulnerabilities and secrets in the packaged image (OS and language packages). */
-export async function runImageScan(image: Container, source: Directory, config: DpraConfig): Promise<ActionOutcome> {
+export async function runImageScan(image: Container, source: Directory, config: DpraConfig): Promise<BuildActionOutcome> {
   const t = config.security.trivy;
   const ran = trivyImageScan(trivyContainer(), image, { severities: t.severity, ignoreFile: sourceFile(source, t.ignoreFile) });
   return readScan(ran, { action: "image-scan", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-image.json", category: "vulnerability", completed: scanCompleted.trivy });
 }
 
 /** Reads an SBOM run: the CycloneDX file, or a failure when trivy wrote none. */
-async function readSbom(action: string, ran: Container, name: string): Promise<ActionOutcome> {
+async function readSbom(action: string, ran: Container, name: string): Promise<BuildActionOutcome> {
   const outcome = emptyOutcome(action);
   const exitCode = await ran.exitCode();
   if (exitCode !== 0 || !(await ran.exists(TRIVY_SBOM_REPORT))) {
@@ -107,11 +107,11 @@ async function readSbom(action: string, ran: Container, name: string): Promise<A
 }
 
 /** A CycloneDX SBOM of the source's dependencies (lockfiles, manifests). */
-export async function runSbom(source: Directory): Promise<ActionOutcome> {
+export async function runSbom(source: Directory): Promise<BuildActionOutcome> {
   return readSbom("sbom", trivySourceSbom(trivyContainer(), source), "sbom.cdx.json");
 }
 
 /** A CycloneDX SBOM of the packaged image: what is deployed, OS packages included. */
-export async function runImageSbom(image: Container): Promise<ActionOutcome> {
+export async function runImageSbom(image: Container): Promise<BuildActionOutcome> {
   return readSbom("image-sbom", trivyImageSbom(trivyContainer(), image), "sbom-image.cdx.json");
 }

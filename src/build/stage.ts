@@ -2,12 +2,11 @@
 // failures, the reports directory (merged SARIF, Markdown, JSON, raw reports).
 import { dag, type Directory } from "@dagger.io/dagger";
 import type { DpraConfig } from "../config/schema.js";
-import type { Finding } from "../findings/model.js";
-import { parseReport } from "../findings/parse.js";
 import { evaluateGate, type GatedFinding } from "../policy/gate.js";
 import { locationText } from "../policy/order.js";
 import { renderJson, renderMarkdown, renderSarif } from "../policy/render.js";
-import type { ActionOutcome } from "./outcome.js";
+import { loadBaseline } from "../shell/source.js";
+import type { BuildActionOutcome } from "./outcome.js";
 import { failureMessage, stageSummary, testCounts } from "./summary.js";
 
 export interface StageVerdict {
@@ -18,20 +17,9 @@ export interface StageVerdict {
   failure?: string;
 }
 
-
-/** The baseline findings named by `policy.baseline`, read from the source. */
-export async function loadBaseline(source: Directory, config: DpraConfig): Promise<Finding[] | undefined> {
-  const path = config.policy.baseline;
-  if (!path) return undefined;
-  if (!(await source.exists(path))) {
-    throw new Error(`dpra.yaml: policy.baseline names ${path}, which is not in the source. Commit the baseline report or remove the setting.`);
-  }
-  return parseReport(await source.file(path).contents(), { file: path }).findings;
-}
-
 export async function judgeStage(
   title: string,
-  outcomes: ActionOutcome[],
+  outcomes: BuildActionOutcome[],
   source: Directory,
   config: DpraConfig,
 ): Promise<StageVerdict> {

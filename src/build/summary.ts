@@ -2,7 +2,7 @@
 import type { TestsConfig } from "../config/sections/build.js";
 import type { FindingSet, TestCounts } from "../findings/model.js";
 import { optedOut } from "../pipeline/plan.js";
-import type { ActionOutcome } from "./outcome.js";
+import type { BuildActionOutcome } from "./outcome.js";
 
 /** The unit test counts of every JUnit set, summed; undefined when no tests ran. */
 export function testCounts(sets: FindingSet[]): TestCounts | undefined {
@@ -20,7 +20,7 @@ export function testsLine(tests: TestCounts | undefined, optOut?: string): strin
 }
 
 /** A Markdown table of the actions: findings found and whether the action itself ran. */
-export function actionsTable(outcomes: ActionOutcome[]): string {
+export function actionsTable(outcomes: BuildActionOutcome[]): string {
   const rows = outcomes.map((o) => {
     const findings = o.sets.reduce((n, s) => n + s.findings.length, 0);
     const tools = [...new Set(o.sets.map((s) => s.tool))].join(", ") || "-";
@@ -34,7 +34,7 @@ export function actionsTable(outcomes: ActionOutcome[]): string {
 export function stageSummary(opts: {
   title: string;
   passed: boolean;
-  outcomes: ActionOutcome[];
+  outcomes: BuildActionOutcome[];
   tests?: TestCounts;
   /** dpra.yaml's reasons for going without a suite (tests.optOut): each one is printed. */
   optOuts?: TestsConfig["optOut"];

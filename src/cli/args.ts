@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ConfigError } from "../config/errors.js";
 import { ReportError } from "../findings/errors.js";
 import { EXIT, UsageError, type CliIO } from "./io.js";
+import { errorMessage } from "../errors.js";
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 
@@ -29,7 +30,7 @@ export function parseCommand<O extends ParseArgsOptionsConfig>(spec: CommandSpec
   try {
     parsed = parseArgs({ args: [...args], options: { ...spec.options, ...COMMON }, allowPositionals: true, strict: true }) as Parsed<O>;
   } catch (err) {
-    io.stderr(`dpra ${spec.name}: ${(err as Error).message}\n\n${spec.usage}\n`);
+    io.stderr(`dpra ${spec.name}: ${errorMessage(err)}\n\n${spec.usage}\n`);
     return EXIT.usage;
   }
   if ((parsed.values as { help?: boolean }).help) {
@@ -68,5 +69,5 @@ export function commandFailure(name: string, err: unknown, io: Pick<CliIO, "stde
 /** The package a dynamic import could not find (the AWS SDK is an optional peer of @dpra/cli). */
 function missingPackage(err: unknown): string | undefined {
   if ((err as NodeJS.ErrnoException | undefined)?.code !== "ERR_MODULE_NOT_FOUND") return undefined;
-  return /Cannot find package '(@aws-sdk\/[a-z0-9-]+)'/.exec((err as Error).message)?.[1];
+  return /Cannot find package '(@aws-sdk\/[a-z0-9-]+)'/.exec(errorMessage(err))?.[1];
 }

@@ -1,6 +1,7 @@
 import { open, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { UsageError, type CliIO } from "./io.js";
+import { errorMessage } from "../errors.js";
 
 /** Bytes looked at to tell text from binary before a report is parsed (or streamed). */
 const SNIFF_BYTES = 8192;
@@ -85,7 +86,7 @@ export async function readInput(arg: string, io: Pick<CliIO, "cwd" | "stdin">, w
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new UsageError(`${arg}: the ${what} does not exist; check the path`);
     if (code === "EISDIR") throw new UsageError(`${arg}: is a folder, not a ${what}`);
-    throw new UsageError(`${arg}: cannot read the ${what}: ${(err as Error).message}`);
+    throw new UsageError(`${arg}: cannot read the ${what}: ${errorMessage(err)}`);
   }
   return { text: decodeText(bytes, arg), label: arg };
 }

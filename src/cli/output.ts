@@ -1,6 +1,7 @@
 import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "./io.js";
+import { errorMessage } from "../errors.js";
 
 /**
  * Writes (or appends to) an output file named by a flag, creating missing parent folders the same
@@ -12,7 +13,7 @@ export async function writeOutput(flag: string, file: string, cwd: string, text:
     await mkdir(path.dirname(full), { recursive: true });
     await (mode === "append" ? appendFile(full, text) : writeFile(full, text));
   } catch (err) {
-    throw new UsageError(`${flag} ${file}: cannot write the file: ${(err as Error).message}`);
+    throw new UsageError(`${flag} ${file}: cannot write the file: ${errorMessage(err)}`);
   }
   return full;
 }

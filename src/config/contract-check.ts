@@ -4,6 +4,7 @@ import { parseCloudFormationTemplate } from "../cloudformation/template.js";
 import { checkContract, type ContractEnvironment } from "./contract.js";
 import { ConfigError } from "./errors.js";
 import type { DpraConfig } from "./schema.js";
+import { errorMessage } from "../errors.js";
 
 /** Where the templates are read from: the host folder, a Dagger Directory, or the caller's reader. */
 export interface ContractSource {
@@ -33,7 +34,7 @@ export async function assertContract(config: DpraConfig, envNames: readonly Cont
     try {
       text = await source.read(env.template);
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = errorMessage(err);
       throw new ConfigError(file, [{ path: `environments.${envName}.template`, message: `names ${env.template}, which cannot be read from the source (${reason}); add the template or fix the path` }]);
     }
     const problems = checkContract(config, envName, parseCloudFormationTemplate(text, file), env.template);

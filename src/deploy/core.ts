@@ -13,6 +13,7 @@ import { assertContract } from "../config/contract-check.js";
 import { PinnedImage } from "../config/sections/common.js";
 import { AwsEnvironmentName, type AwsEnvironment } from "../config/sections/environments.js";
 import type { DpraConfig } from "../config/schema.js";
+import { errorMessage } from "../errors.js";
 
 export interface DeployCoreArgs {
   config: DpraConfig;
@@ -136,6 +137,6 @@ export async function readTemplate(read: (path: string) => Promise<string>, env:
   try {
     return await read(env.template);
   } catch (err) {
-    throw new Error(`cannot read the CloudFormation template ${env.template} from the source (environments.*.template): ${(err as Error).message}`, { cause: err });
+    throw new Error(`cannot read the CloudFormation template ${env.template} from the source (environments.*.template): ${errorMessage(err)}`, { cause: err });
   }
 }

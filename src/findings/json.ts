@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { ReportError, formatJsonPath, lineColumn } from "./errors.js";
 import { JsonStreamParser } from "./stream-json.js";
+import { errorMessage } from "../errors.js";
 
 export { formatJsonPath };
 
@@ -9,7 +10,7 @@ export function parseJsonText(text: string, file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     const where = locateJsonError(text);
     const reason = where?.problem ?? message.replace(/\s*\(line \d+ column \d+\)$/, "");
     throw new ReportError(file, where ? `line ${where.line}, column ${where.column} (${where.path})` : "", `not valid JSON: ${reason}; check that the tool finished writing the report`);

@@ -13,6 +13,7 @@ import { isEslintJson, parseEslintJson } from "./eslint.js";
 import { isCfnLintJson, parseCfnLintJson } from "./cfn-lint.js";
 import { parseJUnitReport } from "./junit.js";
 import { isDpraReport, parseDpraReport } from "./dpra-report.js";
+import { errorMessage } from "../errors.js";
 
 export interface ParseHint {
   /** File name, for error messages and for guessing the tool of an empty `[]` report. */
@@ -148,7 +149,7 @@ export async function parseReportFile(path: string, hint: ParseHint = {}): Promi
       if (hint.tool === "gitleaks") return { ...emptySet("gitleaks", "gitleaks-json"), source: file };
       throw new ReportError(file, "", "the report file does not exist; check the path and that the tool ran and wrote it");
     }
-    throw new ReportError(file, "", `cannot read the report file: ${(err as Error).message}`);
+    throw new ReportError(file, "", `cannot read the report file: ${errorMessage(err)}`);
   }
   const mode = hint.stream ?? "auto";
   const trivyFormat = hint.format === undefined || hint.format === "trivy-json" || hint.format === "trivy";
@@ -159,7 +160,7 @@ export async function parseReportFile(path: string, hint: ParseHint = {}): Promi
   try {
     content = await readFile(path, "utf8");
   } catch (err) {
-    throw new ReportError(file, "", `cannot read the report file: ${(err as Error).message}`);
+    throw new ReportError(file, "", `cannot read the report file: ${errorMessage(err)}`);
   }
   return parseReport(content, { ...hint, file });
 }

@@ -1,4 +1,5 @@
 import { ReportError, formatJsonPath } from "./errors.js";
+import { errorMessage } from "../errors.js";
 
 export type JsonPath = readonly (string | number)[];
 /** `descend`: walk into the container; `emit`: hand the whole value to `value`; `skip`: read past it. */
@@ -272,7 +273,7 @@ export class JsonStreamParser {
             try {
               value = JSON.parse(text);
             } catch (err) {
-              this.fail(i, r.path, err instanceof Error ? err.message : String(err));
+              this.fail(i, r.path, errorMessage(err));
             }
             this.handlers.value(r.path, value);
           }

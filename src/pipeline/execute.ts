@@ -4,6 +4,7 @@
 // action fails, the actions that depend on it are cancelled, its independent siblings finish (their
 // findings are still worth having), and the later stages do not start.
 import type { PlannedAction, RunPlan } from "./plan.js";
+import { errorMessage } from "../errors.js";
 
 export type ActionStatus = "succeeded" | "failed" | "cancelled" | "skipped";
 
@@ -153,7 +154,7 @@ async function runStage(
           reports: outcome.reports ?? [],
         };
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
+        const message = errorMessage(err);
         run = { ...base(action), status: signal.aborted ? "cancelled" : "failed", summary: message, durationMs: now() - began, reports: [] };
       }
       results.set(action.id, run);

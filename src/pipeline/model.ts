@@ -1,8 +1,10 @@
-// The DPRA application pipeline as data: every stage and action of
-// the DPRA text (a copy in test/fixtures/dpra/application-pipeline.md), with the required/recommended mark exactly as the
-// document states it. The document marks each action twice, in the diagram (node colour
-// #ff9900 = required, #d4dada = recommended) and in the prose (`???+ required "..."`); the two
-// disagree for two Prod actions, so both are kept and the effective mark is the stricter one.
+// The DPRA application pipeline as data: every stage and action of the AWS Deployment Pipeline
+// Reference Architecture's application pipeline text, kept in the repository as
+// test/fixtures/dpra/application-pipeline.md (test/pipeline/model.test.ts checks this model against
+// it), with the required/recommended mark exactly as the document states it. The document marks
+// each action twice, in the diagram (node colour #ff9900 = required, #d4dada = recommended) and in
+// the prose (`???+ required "..."`); the two disagree for two Prod actions, so both are kept and the
+// effective mark is the stricter one.
 // Engine-free: no Dagger types here.
 
 export type Mark = "required" | "recommended";

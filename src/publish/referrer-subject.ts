@@ -1,5 +1,7 @@
 // The one parser of a referrer's subject: `<registry host>/<repository>@sha256:<64 hex>`, never a tag.
-const SUBJECT = /^([^\s@]+)@(sha256:[a-f0-9]{64})$/;
+import { DIGEST_PATTERN } from "../digest.js";
+
+const SUBJECT = new RegExp(`^([^\\s@]+)@(${DIGEST_PATTERN})$`);
 
 /** `<host>/<repository>@sha256:...` split in name and digest; a tag is refused (tags move, digests do not). */
 export function referrerSubject(reference: string): { name: string; digest: string } {

@@ -3,7 +3,9 @@
 // Pure: argv builders and parsers of ORAS's JSON output, shared by publish's check that an attached
 // referrer is really listed and by the readers of referrers dpra attaches itself. No Dagger types.
 import { z } from "zod";
+import { DIGEST } from "../digest.js";
 import { referrerSubject } from "./referrer-subject.js";
+import { errorMessage } from "../errors.js";
 
 /** The files ORAS reads besides its arguments: the registry login (a Docker config.json). */
 export interface OrasReadPaths {
@@ -40,8 +42,6 @@ export function orasPullArgs(reference: string, outputDir: string, paths: OrasRe
   return ["oras", "pull", "--registry-config", paths.registryConfig, "--output", outputDir, "--format", "json", "--no-tty", `${name}@${digest}`];
 }
 
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-
 const discoveredSchema = z.object({
   digest: z.string().regex(DIGEST),
   referrers: z
@@ -73,7 +73,7 @@ export function parseDiscoveredReferrers(json: string, expectedSubjectDigest: st
   try {
     raw = JSON.parse(json);
   } catch (err) {
-    throw new Error(`${source}: oras discover did not print JSON (${(err as Error).message}); expected the output of --format json.`, { cause: err });
+    throw new Error(`${source}: oras discover did not print JSON (${errorMessage(err)}); expected the output of --format json.`, { cause: err });
   }
   const parsed = discoveredSchema.safeParse(raw);
   if (!parsed.success) {
@@ -102,7 +102,7 @@ export function parsePulledFiles(json: string, source: string): PulledFile[] {
   try {
     raw = JSON.parse(json);
   } catch (err) {
-    throw new Error(`${source}: oras pull did not print JSON (${(err as Error).message}); expected the output of --format json.`, { cause: err });
+    throw new Error(`${source}: oras pull did not print JSON (${errorMessage(err)}); expected the output of --format json.`, { cause: err });
   }
   const parsed = pulledSchema.safeParse(raw);
   if (!parsed.success) {

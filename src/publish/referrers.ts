@@ -10,6 +10,7 @@ import { TOOLS } from "../tools/catalog.js";
 import { lastLinesInline } from "../tools/output.js";
 import { referrerSubject } from "./referrer-subject.js";
 import { orasDiscoverArgs, parseDiscoveredReferrers } from "./referrers-read.js";
+import { errorMessage } from "../errors.js";
 
 export { referrerSubject };
 
@@ -112,7 +113,7 @@ export function attachOutcome(
   try {
     manifest = JSON.parse(run.manifest) as typeof manifest;
   } catch (err) {
-    return { ...base, status: "failed", error: `the exported referrer manifest is not JSON (${(err as Error).message}).` };
+    return { ...base, status: "failed", error: `the exported referrer manifest is not JSON (${errorMessage(err)}).` };
   }
   if (manifest.subject?.digest !== digest) {
     return { ...base, status: "failed", error: `the pushed referrer names subject ${String(manifest.subject?.digest)}, not ${digest}.` };
@@ -130,7 +131,7 @@ export function attachOutcome(
   try {
     listed = parseDiscoveredReferrers(run.discover.stdout, digest, "oras discover").map((r) => r.digest);
   } catch (err) {
-    return { ...base, status: "failed", error: `${pushed} ${(err as Error).message}` };
+    return { ...base, status: "failed", error: `${pushed} ${errorMessage(err)}` };
   }
   if (!listed.includes(referrer)) {
     return { ...base, status: "failed", error: `${pushed} the registry's referrers of ${digest} with artifact type ${artifact.artifactType} do not include it (listed: ${listed.join(", ") || "none"}).` };
@@ -153,7 +154,7 @@ export async function attachReferrer(base: Container, subject: string, artifact:
     const discover: OrasRun = { exitCode: await listing.exitCode(), stdout: await listing.stdout(), stderr: await listing.stderr() };
     return attachOutcome(subject, artifact, { exitCode, stderr: "", manifest, discover });
   } catch (err) {
-    return { artifactType: artifact.artifactType, file: artifact.fileName, status: "failed", error: `oras attach could not run: ${(err as Error).message}` };
+    return { artifactType: artifact.artifactType, file: artifact.fileName, status: "failed", error: `oras attach could not run: ${errorMessage(err)}` };
   }
 }
 

@@ -10,11 +10,10 @@ import { promoteImage, type PromotionOutcome } from "../aws/ecr/promote.js";
 import { publishImage } from "../aws/ecr/publish.js";
 import { desiredRepository, describeDrift, ensureRepository, type RepositoryReport } from "../aws/ecr/repository.js";
 import { waitForScanFindings } from "../aws/ecr/scan.js";
-import { parseDpraReport } from "../findings/dpra-report.js";
-import type { Finding, FindingSet } from "../findings/model.js";
+import type { FindingSet } from "../findings/model.js";
 import { evaluateGate } from "../policy/gate.js";
 import { renderJson, renderMarkdown } from "../policy/render.js";
-import { loadSourceConfig } from "../shell/source.js";
+import { loadBaseline, loadSourceConfig } from "../shell/source.js";
 import { runIdentity, type CredentialSecrets } from "./credentials.js";
 import { provenanceStatement } from "./provenance.js";
 import { attachPublishReferrers } from "./referrers.js";
@@ -107,7 +106,7 @@ export async function publishShell(args: PublishArgs): Promise<PublishResult> {
   });
   const findings: FindingSet = scan?.findings ?? { tool: "ecr", format: "ecr-image-scan-findings", findings: [], toolErrors: ["ECR scan results were not awaited (--wait-for-scan=false)."] };
   const scanState = scan?.state ?? "skipped";
-  const gate = scan ? evaluateGate([findings], config.policy, { today: new Date(), ...(await loadBaseline(args.source, config)) }) : undefined;
+  const gate = scan ? evaluateGate([findings], config.policy, { today: new Date(), baseline: await loadBaseline(args.source, config) }) : undefined;
   const report = {
     reference: outcome.reference,
     digest: outcome.digest,
@@ -151,22 +150,6 @@ export async function publishShell(args: PublishArgs): Promise<PublishResult> {
     );
   }
   return result;
-}
-
-/** The baseline report named by `policy.baseline`, read from the source, as gate options. */
-async function loadBaseline(source: Directory, config: DpraConfig): Promise<{ baseline?: Finding[] }> {
-  const file = config.policy.baseline;
-  if (!file) return {};
-  const text = await source.file(file).contents();
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`dpra.yaml policy.baseline: ${file} is not JSON (${(err as Error).message}); point it at a gate report written by dpra.`, {
-      cause: err,
-    });
-  }
-  return { baseline: parseDpraReport(value, file).findings };
 }
 
 /** `host/repository@sha256:...` split into its parts. */

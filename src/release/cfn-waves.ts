@@ -2,7 +2,7 @@
 // deployed with the deployer (alarms watched, the wave rolled back on failure), a bake that watches
 // every expected alarm and records each poll, an idempotent rollback per region, and change-set
 // previews for the approval report. Credentials and clients are the caller's business.
-import type { ChangeSetDiff } from "../approval/approval.js";
+import type { ChangeSetPreview } from "../approval/approval.js";
 import { watchAlarms } from "../aws/alarms/watch.js";
 import { rollbackStack } from "../aws/cloudformation/rollback.js";
 import type { StackDeployResult } from "../aws/cloudformation/deployer.js";
@@ -56,7 +56,7 @@ export async function stackFacts(c: RegionClients, stackName: string): Promise<{
 }
 
 /** Creates and describes the change sets of every region of the environment, executing nothing. */
-export async function previewChangeSets(c: CfnEnvironment): Promise<ChangeSetDiff[]> {
+export async function previewChangeSets(c: CfnEnvironment): Promise<ChangeSetPreview[]> {
   const preview = await deployEnvironment({
     envName: c.envName,
     env: c.env,

@@ -33,8 +33,8 @@ export function checkRelease<C>(plan: RunPlan, registry: StageRegistry<C>): void
     const needed = stage.actions.some((a) => a.kind === "run" && (a.state === "run" || a.state === "not-configured"));
     if (!needed || registry[stage.id as ReleaseStageId]) continue;
     throw new ReleaseSetupError(
-      `release --env ${plan.target} needs the ${stageDef(stage.id).proseHeading} stage, which this version of dpra does not provide yet ` +
-        `(stages available: ${available}). Run release --env beta until it lands.`,
+      `release --env ${plan.target} needs the ${stageDef(stage.id).proseHeading} stage, and no provider for it is registered ` +
+        `(stages registered: ${available}). Register a StageProvider for ${stage.id}.`,
     );
   }
   const missing = missingRequired(plan);

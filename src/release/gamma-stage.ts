@@ -1,7 +1,7 @@
 // The Gamma stage of a release: the engine-free core (src/stages/gamma) wired to CloudFormation with
 // alarms watched, the Synthetics canary, k6 and FIS. Runs once; each DPRA action of the plan reports
 // the steps that belong to it. Also writes the approval report the prod reviewer reads first.
-import { approvalReport, type ChangeSetDiff } from "../approval/approval.js";
+import { approvalReport, type ChangeSetPreview } from "../approval/approval.js";
 import { capacityTestAgainst } from "../actions/capacity/dagger.js";
 import { digestOfReference } from "../aws/ecr/images.js";
 import { gammaChaosTest } from "../aws/fis/gamma.js";
@@ -17,6 +17,7 @@ import type { DaggerReleaseContext } from "./context.js";
 import { regionDbDeploy } from "./db-deploy.js";
 import { recordGammaVerdict } from "./gamma-verdict.js";
 import { outcomeFromSteps } from "./stage-outcomes.js";
+import { errorMessage } from "../errors.js";
 
 async function runGamma(ctx: DaggerReleaseContext): Promise<GammaResult> {
   const { config } = ctx;
@@ -98,11 +99,11 @@ async function runGamma(ctx: DaggerReleaseContext): Promise<GammaResult> {
  * exactly these. The Gamma job's role may not reach prod: then the report says so, and the prod
  * step shows the change sets next to the approval.
  */
-async function prodChangeSets(ctx: DaggerReleaseContext, reference: string): Promise<ChangeSetDiff[]> {
+async function prodChangeSets(ctx: DaggerReleaseContext, reference: string): Promise<ChangeSetPreview[]> {
   try {
     return await previewChangeSets(await cfnEnvironment(ctx, "prod", reference));
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    const why = errorMessage(err);
     return [{ stack: environmentOf(ctx, "prod").stackName, region: "all prod regions", diff: `(change sets not available from the Gamma step: ${why.split("\n")[0]})` }];
   }
 }

@@ -15,6 +15,7 @@ import type { GammaResult } from "../stages/gamma/stage.js";
 import { decidePromotion, GAMMA_VERDICT_ARTIFACT_TYPE, GAMMA_VERDICT_FILE, verdictFileText, verdictRecordOf, type GammaVerdictRecord, type PromotionDecision, type ReadVerdict } from "../stages/gamma/verdict.js";
 import { environmentOf, releaseAws } from "./aws-stage.js";
 import type { DaggerReleaseContext } from "./context.js";
+import { errorMessage } from "../errors.js";
 
 /** Where Gamma verdicts live: attached to a digest, and read back from it. */
 export interface VerdictStore {
@@ -101,7 +102,7 @@ export async function recordGammaVerdict(ctx: DaggerReleaseContext, result: Gamm
     }
   } catch (err) {
     status = "failed";
-    detail = `the verdict was NOT recorded: ${err instanceof Error ? err.message : String(err)}`;
+    detail = `the verdict was NOT recorded: ${errorMessage(err)}`;
   }
   if (status === "failed" && result.passed) {
     result.passed = false;
@@ -125,7 +126,7 @@ export async function requireGammaPass(ctx: DaggerReleaseContext, reference: str
   try {
     verdicts = await (await storeAs(ctx, reference, "prod")).read(`${name}@${digest}`);
   } catch (err) {
-    throw new Error(`refusing to deploy ${reference} to prod: its Gamma verdicts cannot be read (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    throw new Error(`refusing to deploy ${reference} to prod: its Gamma verdicts cannot be read (${errorMessage(err)})`, { cause: err });
   }
   const decision = decidePromotion(digest, verdicts, gammaCommandFor(reference));
   if (!decision.promotable) throw new Error(`refusing to deploy ${reference} to prod: ${decision.reason}`);

@@ -3,7 +3,7 @@
 // wave and rollback of every touched region on a breach. The digest is the one Gamma deployed and
 // passed: from this run's Gamma, or, in a prod-only run, the given digest if its newest Gamma verdict
 // record (an ECR referrer, src/release/gamma-verdict.ts) is a pass and the Gamma stack runs it.
-import { approvalReport, type ApprovalRecord, type ChangeSetDiff } from "../approval/approval.js";
+import { approvalReport, type ApprovalRecord, type ChangeSetPreview } from "../approval/approval.js";
 import { requireProdApproval } from "../approval/require.js";
 import { digestOfReference } from "../aws/ecr/images.js";
 import { environmentCanary } from "../aws/synthetics/gamma.js";
@@ -19,6 +19,7 @@ import type { DaggerReleaseContext } from "./context.js";
 import { regionDbDeploy } from "./db-deploy.js";
 import { requireGammaPass } from "./gamma-verdict.js";
 import { outcomeFromSteps } from "./stage-outcomes.js";
+import { errorMessage } from "../errors.js";
 
 /**
  * The approval from the release's arguments and dpra.yaml; throws ApprovalError (naming what is
@@ -75,12 +76,12 @@ export async function prodDigest(ctx: DaggerReleaseContext, reference: string): 
   try {
     parameters = (await stackFacts(clients, gamma.stackName)).parameters;
   } catch (err) {
-    throw new Error(`cannot read the Gamma stack ${gamma.stackName} in ${region} to check the digest: ${(err as Error).message}`, { cause: err });
+    throw new Error(`cannot read the Gamma stack ${gamma.stackName} in ${region} to check the digest: ${errorMessage(err)}`, { cause: err });
   }
   try {
     verifyDeployedDigest(parameters, digest, { stack: gamma.stackName, region }, gamma.imageParameter);
   } catch (err) {
-    throw new Error(`refusing to deploy ${reference} to prod: ${(err as Error).message}. Release this digest to Gamma first (release --env gamma --digest ...).`, {
+    throw new Error(`refusing to deploy ${reference} to prod: ${errorMessage(err)}. Release this digest to Gamma first (release --env gamma --digest ...).`, {
       cause: err,
     });
   }
@@ -97,11 +98,11 @@ async function runProd(ctx: DaggerReleaseContext): Promise<ProdResult> {
   const reference = await aws.reference();
   const digest = await prodDigest(ctx, reference);
   const cfn = await cfnEnvironment(ctx, "prod", reference);
-  let changeSets: ChangeSetDiff[];
+  let changeSets: ChangeSetPreview[];
   try {
     changeSets = await previewChangeSets(cfn);
   } catch (err) {
-    changeSets = [{ stack: env.stackName, region: "all prod regions", diff: `(change sets not available: ${(err as Error).message.split("\n")[0]})` }];
+    changeSets = [{ stack: env.stackName, region: "all prod regions", diff: `(change sets not available: ${errorMessage(err).split("\n")[0]})` }];
   }
   ctx.approvalReport = approvalReport({ digest, changeSets, approval, ...(ctx.gamma ? { gammaSummary: formatActions(ctx.gamma.actions) } : {}) });
   ctx.reports.addText("approval-report.md", ctx.approvalReport);

@@ -19,6 +19,7 @@ import { gammaStage } from "./gamma-stage.js";
 import { prodStage } from "./prod-stage.js";
 import { ReleaseResult } from "./result.js";
 import { releaseJson, releaseMarkdown } from "./summary.js";
+import { errorMessage } from "../errors.js";
 
 /** The stages this version provides beyond build. */
 export const AVAILABLE_STAGES: StageRegistry<DaggerReleaseContext> = { beta: betaStage, gamma: gammaStage, prod: prodStage };
@@ -67,7 +68,8 @@ export function releasePlan(config: DpraConfig, env: TargetEnvironment, opts: { 
     if (env === "beta") throw new Error("release --digest deploys a published image to gamma or prod; --env beta builds and tests the source itself");
     if (opts.publish) throw new Error("release: --publish publishes the image this run builds; with --digest the image is already published");
     const pinned = PinnedImage.safeParse(opts.digest);
-    if (!pinned.success || !/^[^@\s]+\/[^@\s]+@sha256:[a-f0-9]{64}$/.test(opts.digest)) {
+    // PinnedImage checks the digest; the name must also say <registry>/<repository>.
+    if (!pinned.success || !/^[^@\s]+\/[^@\s]+@/.test(opts.digest)) {
       throw new Error(`release --digest "${opts.digest}": expected the reference publish returned, <registry>/<repository>@sha256:<64 hex digits>`);
     }
   }
@@ -123,7 +125,7 @@ export async function release(input: ReleaseInput): Promise<ReleaseResult> {
       await ctx.aws.reference();
     } catch (err) {
       run.verdict = "failed";
-      run.failure = `publishing after Beta failed: ${err instanceof Error ? err.message : String(err)}`;
+      run.failure = `publishing after Beta failed: ${errorMessage(err)}`;
     }
   }
   return finish(run, ctx, input.failOnError);

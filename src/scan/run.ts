@@ -16,6 +16,7 @@ import { runProcess } from "./process.js";
 import { scanSteps, type ScanStep, type ScanTool, type StepContext } from "./steps.js";
 import { bundledSemgrepRulesDir } from "./bundled-rules.js";
 import { findHostTemplates } from "./templates.js";
+import { errorMessage } from "../errors.js";
 
 export interface ScanOptions extends HostLookup {
   source: string;
@@ -67,7 +68,7 @@ async function readStep(step: ScanStep, exitCode: number, stderr: string): Promi
   try {
     return { set: await parseReportFile(step.report, { file: name, tool: step.tool, format: step.format, category: step.category, ...(step.sastConfig ? { sastConfig: step.sastConfig } : {}) }), incomplete };
   } catch (err) {
-    return { incomplete: `the ${step.tool} report ${name} could not be read: ${(err as Error).message}` };
+    return { incomplete: `the ${step.tool} report ${name} could not be read: ${errorMessage(err)}` };
   }
 }
 

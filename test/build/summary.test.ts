@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { actionsTable, failureMessage, stageSummary, testCounts, testsLine } from "../../src/build/summary.js";
-import type { ActionOutcome } from "../../src/build/outcome.js";
+import type { BuildActionOutcome } from "../../src/build/outcome.js";
 
-const outcome = (action: string, findings: number, failures: string[] = []): ActionOutcome => ({
+const outcome = (action: string, findings: number, failures: string[] = []): BuildActionOutcome => ({
   action,
   sets: [{ tool: action === "secrets" ? "gitleaks" : "trivy", format: "x", toolErrors: [], findings: Array.from({ length: findings }, (_, i) => ({
     tool: "gitleaks", category: "secret", rule: "r", severity: "high", message: "m", location: {}, fingerprint: String(i),

@@ -5,10 +5,13 @@ import {
   DescribeImageScanFindingsCommand,
 } from "@aws-sdk/client-ecr";
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { dag } from "@dagger.io/dagger";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseReport } from "../../src/findings/parse.js";
 import { Dpra } from "../../src/index.js";
 import { FakeEngine, type Leaf } from "../support/fake-engine.js";
+import { fixturePath } from "../support/fixtures.js";
 import { Plan } from "../support/plan.js";
 import { introspect, listModules } from "../support/surface.js";
 import { ACCOUNT, DIGEST_A, ecrMock, emptyStore, MANIFEST, OCI_MANIFEST, REGION, storeFor, stubCompliantRepository, type FakeStore } from "../aws/ecr/support.js";
@@ -170,6 +173,40 @@ describe("publish: ECR scan findings through the policy gate (plan test)", () =>
     expect(result.gatePassed).toBe(false);
     expect(JSON.parse(result.gateReport)).toMatchObject({ passed: false, findings: [{ disposition: "blocking", finding: { rule: "CVE-2023-0464", tool: "ecr" } }] });
     expect(result.gate).toContain("CVE-2023-0464");
+  });
+
+  // The build reads policy.baseline with the one report parser; publish reads the same setting the
+  // same way, so a SARIF baseline (e.g. a scanner's own SARIF) works in both, not only in build.
+  it("reads a SARIF policy.baseline as the build does, and gates the ECR findings against it", async () => {
+    const sarif = readFileSync(fixturePath("gitleaks", "gitleaks-sarif_simple.sarif"), "utf8");
+    const baselineFindings = parseReport(sarif, { file: "reports/baseline.sarif" }).findings;
+    expect(baselineFindings.length).toBeGreaterThan(0);
+    const withBaseline = (leaf: Leaf): unknown => {
+      const file = leaf.calls.find((c) => c.field === "file")?.args.path;
+      if (leaf.field === "contents" && file === "dpra.yaml") return `${DPRA_YAML}policy:\n  baseline: reports/baseline.sarif\n`;
+      if (leaf.field === "exists" && leaf.args.path === "reports/baseline.sarif") return true;
+      if (leaf.field === "contents" && file === "reports/baseline.sarif") return sarif;
+      return answer(leaf);
+    };
+    ecr.on(DescribeImageScanFindingsCommand).resolves({ imageScanStatus: { status: "COMPLETE" }, imageScanFindings: { findings: [critical] } });
+    engine = await FakeEngine.start({ answer: withBaseline });
+    const result = await engine.run(() => run(false));
+    const gate = JSON.parse(result.gateReport);
+    expect(gate.baselineSize).toBe(baselineFindings.length);
+    // The ECR finding is not in the baseline, so it still blocks, and the reason says so.
+    expect(gate).toMatchObject({ passed: false, findings: [{ disposition: "blocking", finding: { rule: "CVE-2023-0464", tool: "ecr" } }] });
+    expect(gate.findings[0].reason).toContain("not in the baseline");
+  });
+
+  it("names policy.baseline when the file it names is not in the source, as the build does", async () => {
+    const missing = (leaf: Leaf): unknown => {
+      const file = leaf.calls.find((c) => c.field === "file")?.args.path;
+      if (leaf.field === "contents" && file === "dpra.yaml") return `${DPRA_YAML}policy:\n  baseline: reports/baseline.sarif\n`;
+      return answer(leaf);
+    };
+    ecr.on(DescribeImageScanFindingsCommand).resolves({ imageScanStatus: { status: "COMPLETE" }, imageScanFindings: { findings: [critical] } });
+    engine = await FakeEngine.start({ answer: missing });
+    await expect(engine.run(() => run(false))).rejects.toThrow("dpra.yaml: policy.baseline names reports/baseline.sarif, which is not in the source.");
   });
 });
 

@@ -101,7 +101,7 @@ describe("release composition", () => {
     const build = fakeBuild();
     const registry: StageRegistry<Ctx> = { build: buildStageProvider(build.run), beta: fakeBeta };
     await expect(runRelease(buildRunPlan(config, "gamma"), registry, { log: [] })).rejects.toThrow(
-      "release --env gamma needs the Test (Gamma) stage, which this version of dpra does not provide yet (stages available: build, beta). Run release --env beta until it lands.",
+      "release --env gamma needs the Test (Gamma) stage, and no provider for it is registered (stages registered: build, beta). Register a StageProvider for gamma.",
     );
     await expect(runRelease(buildRunPlan(config, "prod"), registry, { log: [] })).rejects.toThrow(/needs the Test \(Gamma\) stage/);
     expect(build.calls()).toBe(0);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CapacityMetrics } from "./summary.js";
+import { errorMessage } from "../../errors.js";
 
 export interface CapacityThresholds {
   p95Ms: number;
@@ -40,7 +41,7 @@ export function parseBaseline(text: string, file: string): CapacityBaseline {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}: not JSON (${(e as Error).message})`, { cause: e });
+    throw new Error(`${file}: not JSON (${errorMessage(e)})`, { cause: e });
   }
   const parsed = CapacityBaseline.safeParse(raw);
   if (!parsed.success) {

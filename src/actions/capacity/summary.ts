@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { errorMessage } from "../../errors.js";
 
 /**
  * The `k6 run --summary-export=<file>` JSON: `metrics.<name>` holds the aggregated values flat
@@ -34,7 +35,7 @@ export function parseK6Summary(text: string, file = "k6 summary export"): Capaci
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}: not JSON (${(e as Error).message}); k6 writes it with --summary-export=<file>`, { cause: e });
+    throw new Error(`${file}: not JSON (${errorMessage(e)}); k6 writes it with --summary-export=<file>`, { cause: e });
   }
   const parsed = K6SummaryExport.safeParse(raw);
   if (!parsed.success) {

@@ -3,6 +3,7 @@
 // real local binary in tests. Rerunning applies nothing; a history problem stops before migrating;
 // a failed migration reports the tool's own message. Engine-free.
 import { classifyFailure, MigrationToolError, toolMessage, type CommandResult, type FailureKind, type MigrationDriver } from "./tools.js";
+import { errorMessage } from "../../errors.js";
 
 export type CommandRunner = (argv: string[]) => Promise<CommandResult>;
 
@@ -83,7 +84,7 @@ function failed(
 
 function messageOf(err: unknown): string {
   if (err instanceof MigrationToolError) return err.toolMessage;
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }
 
 /** The report as Markdown, for the reports directory. */

@@ -6,6 +6,7 @@
 import type { TestSuiteName } from "../../config/sections/build.js";
 import { NO_TEST_CASES_RULE, parseJUnitReport, REPORT_MISSING_RULE, reportMissingFinding, type TestReport } from "../../findings/junit.js";
 import type { Finding } from "../../findings/model.js";
+import { errorMessage } from "../../errors.js";
 
 export interface SuiteReportFile {
   path: string;
@@ -39,7 +40,7 @@ export function suiteVerdict(suite: TestSuiteName, exitCode: number, files: Suit
       tests = merge(tests, parsed.tests);
       findings.push(...parsed.findings);
     } catch (err) {
-      unreadable.push(err instanceof Error ? err.message : String(err));
+      unreadable.push(errorMessage(err));
     }
   }
   const withTests = tests ? { tests } : {};

@@ -1,9 +1,4 @@
-/** AWS partition of a region: aws, aws-cn or aws-us-gov. */
-export function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
-}
+import { partitionOf } from "../partition.js";
 
 const ALARM_ARN = /^arn:(aws[a-z-]*):cloudwatch:([a-z0-9-]+):(\d{12}):alarm:(.+)$/;
 

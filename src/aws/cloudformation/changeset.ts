@@ -1,7 +1,8 @@
 import type { Capability, CloudFormationClient, DescribeChangeSetOutput, Parameter, RollbackConfiguration, Tag } from "@aws-sdk/client-cloudformation";
 import { cloudFormationSdk } from "../sdk.js";
 import { randomBytes } from "node:crypto";
-import { Backoff, errorText, isThrottling, sleep } from "./poll.js";
+import { errorText } from "../../errors.js";
+import { Backoff, isThrottling, sleep } from "./poll.js";
 
 /**
  * The two reasons AWS gives for a change set without changes. The first is the usual one; the

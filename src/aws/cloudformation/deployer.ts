@@ -4,7 +4,8 @@ import { changeSetName, createChangeSet, deleteChangeSet, findChangeSet, isEmpty
 import { describeChangeSetDiff, formatDiff, type ChangeSetDiff } from "./diff.js";
 import { StackEventStream, findRootCause, findStackFailureReason, formatRootCause, refineNestedRootCause, type RootCause } from "./events.js";
 import { stackOutputs, type StackOutputView } from "./outputs.js";
-import { errorText, sleep } from "./poll.js";
+import { errorText } from "../../errors.js";
+import { sleep } from "./poll.js";
 import {
   applyStackPolicy,
   detectDrift,

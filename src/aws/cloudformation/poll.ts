@@ -48,12 +48,6 @@ export class Backoff {
   }
 }
 
-/** Short, human text of an unknown error, without stack traces. */
-export function errorText(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
-}
-
 /** Formats a duration in ms as `1m05s` or `12s`. */
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));

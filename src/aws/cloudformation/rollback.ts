@@ -2,7 +2,7 @@ import type { Capability, CloudFormationClient, Parameter, Stack, Tag } from "@a
 import { cloudFormationSdk } from "../sdk.js";
 import { createChangeSet, waitForChangeSet } from "./changeset.js";
 import { StackEventStream, findRootCause, formatRootCause } from "./events.js";
-import { errorText } from "./poll.js";
+import { errorText } from "../../errors.js";
 import { describeStack } from "./stack.js";
 import { watchStackOperation } from "./watch.js";
 

@@ -1,6 +1,6 @@
 import type { CloudFormationClient, Stack } from "@aws-sdk/client-cloudformation";
 import { cloudFormationSdk } from "../sdk.js";
-import { errorText } from "./poll.js";
+import { errorText } from "../../errors.js";
 
 /** A stack that does not exist, or exists only as a deleted record. */
 function isMissingStackError(err: unknown): boolean {

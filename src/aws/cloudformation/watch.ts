@@ -1,6 +1,7 @@
 import type { CloudFormationClient, Stack, StackEvent } from "@aws-sdk/client-cloudformation";
 import { StackEventStream, formatEvent } from "./events.js";
-import { Backoff, errorText, formatDuration, isThrottling, sleep } from "./poll.js";
+import { errorText } from "../../errors.js";
+import { Backoff, formatDuration, isThrottling, sleep } from "./poll.js";
 import { describeStack, isSettled } from "./stack.js";
 
 export interface WatchOptions {

@@ -5,7 +5,8 @@ import type { AwsEnvironment } from "../../config/sections/environments.js";
 import { alarmsForRegion } from "../alarms/arn.js";
 import { watchAlarms, type AlarmBreach } from "../alarms/watch.js";
 import { deployStack, type StackDeployResult } from "../cloudformation/deployer.js";
-import { errorText, formatDuration } from "../cloudformation/poll.js";
+import { errorText } from "../../errors.js";
+import { formatDuration } from "../cloudformation/poll.js";
 import { rollbackStack, type RollbackResult } from "../cloudformation/rollback.js";
 import { planWaves, protectionFor, stackParameters, type WavePlan } from "./plan.js";
 

@@ -1,17 +1,15 @@
 // The copy route of promotion: blobs the target lacks are streamed from a pre-signed download URL
 // of the source into the target's layer upload, then the unchanged manifest is put, so the digest
 // is the same by construction (a pull and re-push could re-export the image with another digest).
+import { DigestMismatchError } from "../../digest.js";
 import { ecrSdk } from "../sdk.js";
 import { codeOf, ecrCall, type Registry } from "./client.js";
 import { getManifest, putManifest } from "./images.js";
+import { errorMessage } from "../../errors.js";
 
 export interface ImageLocation {
   registry: Registry;
   repository: string;
-}
-
-export class DigestMismatchError extends Error {
-  override name = "DigestMismatchError";
 }
 
 interface Descriptor {
@@ -26,7 +24,7 @@ export function manifestBlobs(manifestText: string, mediaType: string | undefine
   try {
     parsed = JSON.parse(manifestText) as typeof parsed;
   } catch (err) {
-    throw new Error(`Promotion copy: the source manifest is not JSON (${(err as Error).message}).`, { cause: err });
+    throw new Error(`Promotion copy: the source manifest is not JSON (${errorMessage(err)}).`, { cause: err });
   }
   const type = mediaType ?? parsed.mediaType ?? "";
   if (parsed.manifests !== undefined || type.includes("index") || type.includes("manifest.list")) {

@@ -1,6 +1,7 @@
 // Tags and digests in one repository: what a tag points to, tagging an image by digest without
 // pulling it, and the registry login token.
 import type { Image } from "@aws-sdk/client-ecr";
+import { trailingDigest } from "../../digest.js";
 import { ecrSdk } from "../sdk.js";
 import { codeOf, ecrCall, optional, type Registry } from "./client.js";
 
@@ -134,7 +135,7 @@ export async function registryLogin(registry: Registry): Promise<RegistryLogin> 
 
 /** The digest in a reference `host/repo:tag@sha256:...`, as `Container.publish` returns it. */
 export function digestOfReference(ref: string): string {
-  const match = /@(sha256:[a-f0-9]{64})$/.exec(ref.trim());
-  if (!match) throw new Error(`Expected an image reference ending in @sha256:<64 hex digits>, got "${ref}".`);
-  return match[1]!;
+  const digest = trailingDigest(ref.trim());
+  if (!digest) throw new Error(`Expected an image reference ending in @sha256:<64 hex digits>, got "${ref}".`);
+  return digest;
 }

@@ -1,5 +1,6 @@
 // The policy documents dpra puts on a repository, and a semantic comparison for drift checks
 // (ECR may return a stored policy re-formatted, so text comparison would report false drift).
+import { partitionOf } from "../partition.js";
 
 export interface LifecycleRule {
   rulePriority: number;
@@ -36,12 +37,6 @@ export function lifecyclePolicy(keepTagged: number, untaggedDays: number): { rul
 
 /** The ECR actions another account needs to pull an image. */
 export const PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"];
-
-export function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
-}
 
 /** Lets the listed accounts (e.g. gamma and prod) pull; their own IAM policies still decide which roles may. */
 export function pullPolicy(accounts: readonly string[], region: string): Record<string, unknown> {

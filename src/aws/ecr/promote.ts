@@ -7,10 +7,11 @@
 //                    would re-export the image and may change its digest, so it is not used.
 // Every route ends by reading the digest back from the target and comparing it with the source.
 import type { ReplicationRule } from "@aws-sdk/client-ecr";
+import { DigestMismatchError } from "../../digest.js";
 import { ecrSdk } from "../sdk.js";
 import { realSleep } from "../retry.js";
 import { codeOf, ecrCall, repositoryUri, type Registry } from "./client.js";
-import { copyImage, DigestMismatchError, fetchBlob, type ImageLocation } from "./copy.js";
+import { copyImage, fetchBlob, type ImageLocation } from "./copy.js";
 import { tagByDigest } from "./images.js";
 
 export type { ImageLocation };
@@ -26,8 +27,6 @@ export interface PromotionOutcome {
   /** Blobs uploaded by the copy route (0 when the target had them all). */
   copiedBlobs: number;
 }
-
-export { DigestMismatchError };
 
 /** Does a replication rule of the source registry send `repository` to the target registry? */
 export function replicates(rules: readonly ReplicationRule[], repository: string, target: { accountId: string; region: string }): boolean {

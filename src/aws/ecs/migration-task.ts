@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { ecsSdk } from "../sdk.js";
 import { Backoff, formatDuration, sleep } from "../cloudformation/poll.js";
 import { callAws, explainAwsError, isRetryable, isThrottling, type RetryOptions } from "../retry.js";
+import { errorMessage } from "../../errors.js";
 
 /** Where the migration task runs: from the stack outputs and dpra.yaml `database.aws` (src/aws/ecs/target.ts). */
 export interface MigrationTarget {
@@ -182,7 +183,7 @@ async function waitForStopped(req: MigrationTaskRequest, taskArn: string, logs: 
     } catch (err) {
       if (err instanceof MigrationTaskError) throw err;
       if (isThrottling(err)) throttled = true;
-      else if (isRetryable(err) && ++failures < MAX_POLL_FAILURES) req.log(`[${req.region}] DescribeTasks failed (${(err as Error).message}); polling again`);
+      else if (isRetryable(err) && ++failures < MAX_POLL_FAILURES) req.log(`[${req.region}] DescribeTasks failed (${errorMessage(err)}); polling again`);
       else throw explainAwsError(err, { role: req.role, action: "ecs:DescribeTasks", resource: taskArn });
     }
     if (Date.now() >= deadline) {

@@ -1,6 +1,7 @@
 import type { FisClient } from "@aws-sdk/client-fis";
 import { parseK6Points, windowStats, type WindowStats } from "../../actions/capacity/points.js";
 import { systemClock, type Clock } from "../synthetics/clock.js";
+import { errorText } from "../../errors.js";
 
 export interface ChaosSettings {
   experimentTemplateId: string;
@@ -37,10 +38,6 @@ function loadFisSdk(): Promise<FisSdk> {
 }
 
 const TERMINAL = new Set(["completed", "stopped", "failed", "cancelled"]);
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}
 
 /**
  * Runs an AWS FIS experiment while the load (k6, injected) runs, then compares the fault window with

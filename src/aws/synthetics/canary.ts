@@ -4,6 +4,7 @@ import { loadDryRunCommands, type DryRunCommands } from "./dry-run.js";
 import { loadSyntheticsSdk, type SyntheticsSdk } from "./sdk.js";
 import type { CanaryCode } from "./package.js";
 import { listRuntimeVersions, pickRuntimeVersion, type RuntimeFamily } from "./runtime.js";
+import { errorMessage, errorText } from "../../errors.js";
 
 /** Everything needed to create or update one canary. */
 export interface CanarySpec {
@@ -95,7 +96,7 @@ export async function deployAndRunCanary(
   } catch (e) {
     if (e instanceof CanaryError) throw e;
     // AWS errors (AccessDenied, ValidationException, ...) keep their name and message, with the canary's name.
-    const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    const text = errorText(e);
     steps.push(`failed: ${text}`);
     throw new CanaryError(`canary ${spec.name}: ${text}`, steps, { cause: e });
   }
@@ -293,7 +294,7 @@ async function withConflictRetry<T>(call: () => Promise<T>, clock: Clock, t: Can
     } catch (e) {
       if (errorName(e) !== "ConflictException") throw e;
       if (attempt >= t.conflictAttempts) {
-        throw new Error(`${what} still met a ConflictException after ${attempt} attempts: ${(e as Error).message}`, { cause: e });
+        throw new Error(`${what} still met a ConflictException after ${attempt} attempts: ${errorMessage(e)}`, { cause: e });
       }
       steps.push(`${what}: ConflictException (attempt ${attempt}), retrying in ${Math.round(t.conflictBackoffMs / 1000)} s`);
       await clock.sleep(t.conflictBackoffMs);

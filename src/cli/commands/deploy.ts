@@ -13,6 +13,7 @@ import { commandFailure, oneOf, parseCommand } from "../args.js";
 import { requireDirectory } from "../input.js";
 import { EXIT, EXIT_CODES_HELP, UsageError, type CliCommand, type CliIO } from "../io.js";
 import { loadHostConfig } from "../source-config.js";
+import { errorMessage } from "../../errors.js";
 
 type Mode = "deploy" | "diff";
 const FORMATS = ["text", "json"] as const;
@@ -70,7 +71,7 @@ export async function deployCommand(mode: Mode, argv: readonly string[], io: Dep
     if (!pinned.success) throw new UsageError(`--image "${v.image}": ${pinned.error.issues[0]?.message ?? "expected an image pinned by digest"}`);
     if (mode === "diff" && (v["approved-by"] || v["ci-environment"] || v["ci-vars"])) throw new UsageError("dpra diff executes nothing and takes no approval");
   } catch (err) {
-    io.stderr(`dpra ${mode}: ${(err as Error).message}\n\n${usage(mode)}\n`);
+    io.stderr(`dpra ${mode}: ${errorMessage(err)}\n\n${usage(mode)}\n`);
     return EXIT.usage;
   }
   let deployment: EnvironmentDeployment;
@@ -80,7 +81,7 @@ export async function deployCommand(mode: Mode, argv: readonly string[], io: Dep
     try {
       awsEnvironmentOf(config, v.env);
     } catch (err) {
-      throw new UsageError((err as Error).message);
+      throw new UsageError(errorMessage(err));
     }
     const approval = { ...(v["ci-environment"] ? { ciEnvironment: v["ci-environment"] } : {}), ...(v["ci-vars"] ? { ciVars: v["ci-vars"] } : {}), ...(v["approved-by"] ? { approvedBy: v["approved-by"] } : {}) };
     deployment = await deployCore({
@@ -104,7 +105,7 @@ export async function deployCommand(mode: Mode, argv: readonly string[], io: Dep
     }
     if (err instanceof UsageError || (err as { name?: string }).name === "ConfigError") return commandFailure(mode, err, io);
     // An AWS call that failed before the deploy could report: the SDK's message names the call.
-    io.stderr(`dpra ${mode}: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr(`dpra ${mode}: ${errorMessage(err)}\n`);
     return EXIT.blocked;
   }
   const facts = deploymentFacts(deployment);

@@ -7,6 +7,7 @@ import { commandFailure, oneOf, parseCommand } from "../args.js";
 import { requireDirectory } from "../input.js";
 import { EXIT, EXIT_CODES_HELP, type CliCommand, type CliIO } from "../io.js";
 import { loadHostConfig } from "../source-config.js";
+import { errorMessage } from "../../errors.js";
 
 /** What `plan` needs of the CLI's IO: where to write and the directory it runs in. */
 export type CommandIo = Pick<CliIO, "stdout" | "stderr" | "cwd"> & Partial<Pick<CliIO, "stdin">>;
@@ -39,7 +40,7 @@ export async function planCommand(argv: readonly string[], io: CommandIo): Promi
     env = oneOf("--env", parsed.values.env, TARGET_ENVIRONMENTS);
     format = parsePlanFormat(parsed.values.format);
   } catch (err) {
-    io.stderr(`dpra plan: ${(err as Error).message}\n\n${PLAN_USAGE}\n`);
+    io.stderr(`dpra plan: ${errorMessage(err)}\n\n${PLAN_USAGE}\n`);
     return EXIT.usage;
   }
   try {

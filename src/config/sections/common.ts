@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DIGEST_PATTERN } from "../../digest.js";
 
 /** A 12-digit AWS account ID. Strings only: YAML would turn a bare number with a leading zero into something else. */
 export const AccountId = z
@@ -26,7 +27,7 @@ export const RelativePath = z
 /** An image reference pinned by digest, e.g. `node:22-alpine@sha256:<64 hex>`. */
 export const PinnedImage = z
   .string()
-  .regex(/^[\w.\-/:]+@sha256:[a-f0-9]{64}$/, {
+  .regex(new RegExp(`^[\\w.\\-/:]+@${DIGEST_PATTERN}$`), {
     error: "expected an image pinned by digest, e.g. \"node:22-alpine@sha256:<64 hex digits>\"",
   });
 

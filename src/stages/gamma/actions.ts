@@ -1,3 +1,4 @@
+import { errorMessage } from "../../errors.js";
 /** The DPRA action (as the pipeline model names it) that a recorded step belongs to. */
 export type ModelAction =
   | "db-deploy"
@@ -66,7 +67,7 @@ export class ActionLog {
       this.record({ name, ...j, region, startedAt, endedAt: this.now().toISOString() });
       return { ok: j.status !== "failed", value };
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
+      const detail = errorMessage(error);
       this.record({ name, status: "failed", detail, region, startedAt, endedAt: this.now().toISOString() });
       return { ok: false, error };
     }

@@ -1,13 +1,5 @@
-/** Facts read from a deployed stack: the endpoint under test and the image digest it runs. */
-
-export class DigestMismatchError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "DigestMismatchError";
-  }
-}
-
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
+// Facts read from a deployed stack: the endpoint under test and the image digest it runs.
+import { DIGEST, DigestMismatchError, trailingDigest } from "../../digest.js";
 
 /** The endpoint from a stack output; the error lists the outputs that exist. */
 export function endpointFromOutputs(outputs: Record<string, string>, key: string, stack: string): string {
@@ -45,7 +37,7 @@ export function verifyDeployedDigest(
   if (uri === undefined) {
     throw new DigestMismatchError(`${at} has no ${parameter} parameter, so the deployed image cannot be verified; stopping the release`);
   }
-  const deployed = /@(sha256:[a-f0-9]{64})$/.exec(uri)?.[1];
+  const deployed = trailingDigest(uri);
   if (!deployed) {
     throw new DigestMismatchError(`${at} runs ${parameter}=${uri}, which is not pinned by digest; expected @${expectedDigest}. Stopping the release`);
   }

@@ -5,6 +5,7 @@ import { describeRun, type CanaryReport } from "../../aws/synthetics/canary.js";
 import { ActionLog, type StageAction } from "./actions.js";
 import { expectedAlarms, summariseWatch, type WatchObservations, type WatchSummary } from "./monitoring.js";
 import { endpointFromOutputs, verifyDeployedDigest } from "./stack-facts.js";
+import { errorMessage } from "../../errors.js";
 
 /** What the CloudFormation deployer (with its alarm watcher and bake) reports for the Gamma stack. */
 export interface StackDeployment {
@@ -31,7 +32,11 @@ export interface DbDeployPort {
   afterCreate(deployment: StackDeployment): Promise<DbDeployReport>;
 }
 
-/** The Gamma stage's collaborators, injected: the lead wires the cfn deployer, the canary, k6 and FIS. */
+/**
+ * The Gamma stage's collaborators, injected so that the stage itself needs no engine and no AWS:
+ * src/release/gamma-stage.ts passes the CloudFormation deployer (with the alarm bake), the DB deploy,
+ * the Synthetics canary, k6 and FIS; tests pass fakes.
+ */
 export interface GammaPorts {
   deploy(digest: string, hooks?: DeployHooks): Promise<StackDeployment>;
   /** Present when the app has a database. */
@@ -93,7 +98,7 @@ export async function runGammaStage(ports: GammaPorts, s: GammaSettings): Promis
       // First deploy: migrate as soon as the stack exists, before the bake and every test.
       hooks.beforeBake = async (d) => {
         const after = await log.run("db deploy", () => db.afterCreate(d), judge, d.region);
-        if (!after.ok) throw new Error(`the DB deploy into the new stack failed: ${after.error instanceof Error ? after.error.message : String(after.error)}`);
+        if (!after.ok) throw new Error(`the DB deploy into the new stack failed: ${errorMessage(after.error)}`);
       };
     }
   }

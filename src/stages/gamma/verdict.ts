@@ -3,14 +3,14 @@
 // Gamma. Pure: the record's schema, the record built from a Gamma result, and the promotion
 // decision over the records read back. No Dagger or AWS types.
 import { z } from "zod";
+import { DIGEST } from "../../digest.js";
 import type { StageAction } from "./actions.js";
 import type { GammaResult } from "./stage.js";
+import { errorMessage } from "../../errors.js";
 
 /** The OCI artifact type of a verdict referrer, and the one file it carries. */
 export const GAMMA_VERDICT_ARTIFACT_TYPE = "application/vnd.dpra.gamma-verdict.v1+json";
 export const GAMMA_VERDICT_FILE = "gamma-verdict.json";
-
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /** The Gamma checks a verdict names, from the stage's steps. */
 export const VERDICT_CHECKS = ["db-deploy", "deploy", "verify-digest", "alarms", "canary", "capacity", "chaos"] as const;
@@ -117,7 +117,7 @@ export function parseVerdictRecord(text: string, source: string): GammaVerdictRe
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${source}: not JSON (${(err as Error).message}); expected a ${GAMMA_VERDICT_FILE} written by dpra's Gamma stage.`, { cause: err });
+    throw new Error(`${source}: not JSON (${errorMessage(err)}); expected a ${GAMMA_VERDICT_FILE} written by dpra's Gamma stage.`, { cause: err });
   }
   const parsed = GammaVerdictRecord.safeParse(raw);
   if (!parsed.success) {
@@ -149,7 +149,7 @@ export function decidePromotion(digest: string, verdicts: readonly ReadVerdict[]
     try {
       record = parseVerdictRecord(v.text, v.source);
     } catch (err) {
-      return { promotable: false, reason: `a Gamma verdict record of ${digest} is malformed: ${(err as Error).message}` };
+      return { promotable: false, reason: `a Gamma verdict record of ${digest} is malformed: ${errorMessage(err)}` };
     }
     if (record.subject !== digest) {
       return { promotable: false, reason: `${v.source}: field "subject" names ${record.subject}, but the record is attached to ${digest}; it cannot vouch for this digest` };

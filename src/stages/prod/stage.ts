@@ -1,4 +1,4 @@
-import { approvalReport, resolveApproval, type ApprovalRecord, type ApprovalRequest, type ChangeSetDiff } from "../../approval/approval.js";
+import { approvalReport, resolveApproval, type ApprovalRecord, type ApprovalRequest, type ChangeSetPreview } from "../../approval/approval.js";
 import type { DbDeployReport } from "../../aws/ecs/db-deploy.js";
 import { describeRun, type CanaryReport } from "../../aws/synthetics/canary.js";
 import { ActionLog, type StageAction } from "../gamma/actions.js";
@@ -6,6 +6,7 @@ import { expectedAlarms, summariseWatch, type ExpectedAlarm, type WatchObservati
 import type { StackDeployment } from "../gamma/stage.js";
 import { endpointFromOutputs, verifyDeployedDigest } from "../gamma/stack-facts.js";
 import { strategyPlan, type DeploymentStrategy } from "./strategy.js";
+import { errorMessage } from "../../errors.js";
 
 export interface ProdWave {
   name: string;
@@ -106,7 +107,7 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
         result.rolledBack = regions;
         log.record({ name: "rollback", status: "passed", detail: `rolled back ${regions.join(", ")}: ${why}`, startedAt, endedAt: ports.now().toISOString() });
       } catch (e) {
-        const detail = `ROLLBACK FAILED (${e instanceof Error ? e.message : String(e)}): check ${regions.join(", ")} by hand`;
+        const detail = `ROLLBACK FAILED (${errorMessage(e)}): check ${regions.join(", ")} by hand`;
         log.record({ name: "rollback", status: "failed", detail, startedAt, endedAt: ports.now().toISOString() });
       }
     }
@@ -234,7 +235,7 @@ function judgeDb(reports: DbDeployReport[]): { status: "passed"; detail: string 
 /** Runs `step` in every region concurrently; waits for all, then fails naming every region that failed. */
 async function allRegions<T>(regions: readonly string[], step: (region: string) => Promise<T>): Promise<T[]> {
   const settled = await Promise.allSettled(regions.map((r) => step(r)));
-  const failed = settled.flatMap((o, i) => (o.status === "rejected" ? [`${regions[i]}: ${o.reason instanceof Error ? o.reason.message : String(o.reason)}`] : []));
+  const failed = settled.flatMap((o, i) => (o.status === "rejected" ? [`${regions[i]}: ${errorMessage(o.reason)}`] : []));
   if (failed.length > 0) throw new Error(failed.join("\n"));
   return settled.map((o) => (o as PromiseFulfilledResult<T>).value);
 }
@@ -245,7 +246,7 @@ async function allRegions<T>(regions: readonly string[], step: (region: string) 
  */
 export async function approveAndRunProd(
   request: ApprovalRequest,
-  changeSets: readonly ChangeSetDiff[],
+  changeSets: readonly ChangeSetPreview[],
   ports: ProdPorts,
   settings: Omit<ProdSettings, "approval">,
 ): Promise<{ approvalReport: string; prod: ProdResult }> {

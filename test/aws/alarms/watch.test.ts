@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { alarmsForRegion, partitionOf } from "../../../src/aws/alarms/arn.js";
+import { alarmsForRegion } from "../../../src/aws/alarms/arn.js";
+import { partitionOf } from "../../../src/aws/partition.js";
 import { watchAlarms } from "../../../src/aws/alarms/index.js";
 import { FakeRegion, drive } from "../support/fake-aws.js";
 

@@ -8,7 +8,8 @@ import {
   UploadLayerPartCommand,
 } from "@aws-sdk/client-ecr";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { choosePromotionRoute, DigestMismatchError, promoteImage } from "../../../src/aws/ecr/promote.js";
+import { choosePromotionRoute, promoteImage } from "../../../src/aws/ecr/promote.js";
+import { DigestMismatchError } from "../../../src/digest.js";
 import { manifestBlobs, rechunk } from "../../../src/aws/ecr/copy.js";
 import { TagConflictError } from "../../../src/aws/ecr/images.js";
 import { ACCOUNT, DIGEST_A, DIGEST_B, ecrMock, emptyStore, GAMMA, GAMMA_ROLE, MANIFEST, OCI_MANIFEST, REGION, registry, storeFor, type FakeStore } from "./support.js";

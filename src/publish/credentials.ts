@@ -1,4 +1,4 @@
-// The ONE conversion of the credential Secret arguments of every AWS function (deploy, diff, canary,
+// The ONE conversion of the credential Secrets (given once, to withAws; used by deploy, diff, canary,
 // publish, promote, ensureRepository, release) into in-memory providers. `plaintext()` is read here
 // and only here; the values go into SDK providers and nowhere else.
 import type { Secret } from "@dagger.io/dagger";
@@ -8,7 +8,7 @@ import { defaultRunId, roleSessionName } from "../aws/credentials/session-name.j
 
 export type { RunIdentity };
 
-/** The credential arguments every AWS function accepts (all optional; pass one kind). */
+/** The credential arguments of withAws, which every AWS function uses (all optional; pass one kind). */
 export interface CredentialSecrets {
   awsAccessKeyId?: Secret;
   awsSecretAccessKey?: Secret;
@@ -17,6 +17,12 @@ export interface CredentialSecrets {
   awsRoleArn?: string;
   awsProfileFile?: Secret;
   awsProfile?: string;
+}
+
+/** Only the credential fields of `from` (e.g. the root object, which stores what withAws was given). */
+export function credentialsOf(from: CredentialSecrets): CredentialSecrets {
+  const { awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsProfileFile, awsProfile } = from;
+  return { awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsWebIdentityToken, awsRoleArn, awsProfileFile, awsProfile };
 }
 
 const plaintext = async (s: Secret | undefined): Promise<string | undefined> => (s ? await s.plaintext() : undefined);

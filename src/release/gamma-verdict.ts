@@ -113,7 +113,7 @@ export async function recordGammaVerdict(ctx: DaggerReleaseContext, result: Gamm
 
 /** What a prod-only release tells the caller to run first for `reference`. */
 export function gammaCommandFor(reference: string): string {
-  return `dagger call release --source=. --env=gamma --digest=${reference}`;
+  return `dagger call --source=. release --env=gamma --digest=${reference}`;
 }
 
 /**

@@ -87,7 +87,7 @@ function answers(script: Script = {}) {
 async function build(script: Script = {}, noFail = true) {
   engine = await FakeEngine.start({ answer: answers(script) });
   return engine.run(async () => {
-    const result = await new Dpra().build(dag.directory(), "0123456789abcdef", "https://github.com/acme/fruit-api", noFail);
+    const result = await new Dpra(dag.directory()).build("0123456789abcdef", "https://github.com/acme/fruit-api", noFail);
     // The module runtime returns objects to the engine by ID, as here.
     await Promise.all([result.reports.id(), result.image.id()]);
     return { passed: result.passed, summary: result.summary };
@@ -177,7 +177,7 @@ describe("dpra build plan", () => {
   it("labels the image with the commit time given as --source-date-epoch, and hands it to the image build as SOURCE_DATE_EPOCH", async () => {
     engine = await FakeEngine.start({ answer: answers() });
     await engine.run(async () => {
-      const image = await new Dpra().packageImage(dag.directory(), "0123456789abcdef", "", 1764000000);
+      const image = await new Dpra(dag.directory()).packageImage("0123456789abcdef", "", 1764000000);
       await image.id();
     });
     const plan = new Plan(engine);
@@ -186,7 +186,7 @@ describe("dpra build plan", () => {
     expect(plan.callsNamed("dockerBuild")[0]!.call.args.buildArgs).toEqual([{ name: "SOURCE_DATE_EPOCH", value: "1764000000" }]);
     await engine.close();
     engine = await FakeEngine.start({ answer: answers() });
-    await expect(engine.run(() => new Dpra().packageImage(dag.directory(), "", "", -5))).rejects.toThrow(/--source-date-epoch -5: expected the commit time in whole seconds/);
+    await expect(engine.run(() => new Dpra(dag.directory()).packageImage("", "", -5))).rejects.toThrow(/--source-date-epoch -5: expected the commit time in whole seconds/);
   });
 
   it("collects the merged reports, both SBOMs (source and packaged image) and the raw tool reports", async () => {
@@ -251,7 +251,7 @@ describe("dpra build plan", () => {
       "",
     ].join("\n");
     engine = await FakeEngine.start({ answer: answers({ exitCodes: { "semgrep scan": 2 }, files: { "dpra.yaml": yaml } }) });
-    const summary = await engine.run(async () => (await new Dpra().build(dag.directory(), "", "", true)).summary);
+    const summary = await engine.run(async () => (await new Dpra(dag.directory()).build("", "", true)).summary);
     const blockingSection = summary.slice(summary.indexOf("### Blocking findings"), summary.indexOf("Allowlisted"));
     expect(blockingSection).not.toContain("dpra/tool-failed");
     expect(summary).toMatch(/Allowlisted \(1\)[\s\S]*dpra\/tool-failed/);
@@ -270,7 +270,7 @@ describe("dpra build plan", () => {
       },
     });
     const { passed, summary } = await engine.run(async () => {
-      const r = await new Dpra().build(dag.directory(), "", "", true);
+      const r = await new Dpra(dag.directory()).build("", "", true);
       return { passed: r.passed, summary: r.summary };
     });
     expect(passed).toBe(false);
@@ -289,7 +289,7 @@ describe("dpra build plan", () => {
       },
     });
     const { summary } = await engine.run(async () => {
-      const r = await new Dpra().build(dag.directory(), "", "", true);
+      const r = await new Dpra(dag.directory()).build("", "", true);
       return { summary: r.summary };
     });
     expect(summary).toMatch(/- sast: .*engine lost the semgrep container/);
@@ -307,7 +307,7 @@ describe("dpra build plan", () => {
 describe("single build actions", () => {
   it("packages with the preset's Dockerfile when the application has none", async () => {
     engine = await FakeEngine.start({ answer: answers({ missing: ["Dockerfile"] }) });
-    await engine.run(async () => (await new Dpra().packageImage(dag.directory(), "", "")).id());
+    await engine.run(async () => (await new Dpra(dag.directory()).packageImage("", "")).id());
     const plan = new Plan(engine);
     const generated = plan.callsNamed("withNewFile").find(({ call }) => call.args.path === ".dpra.Dockerfile");
     expect(String(generated?.call.args.contents)).toMatch(/^FROM node:22-bookworm-slim@sha256:[a-f0-9]{64} AS build$/m);
@@ -316,10 +316,10 @@ describe("single build actions", () => {
 
   it("secretsCheck fails listing the blocking secrets, and passes on a clean report", async () => {
     engine = await FakeEngine.start({ answer: answers({ exitCodes: { "gitleaks dir": 1 } }) });
-    await expect(engine.run(() => new Dpra().secretsCheck(dag.directory()))).rejects.toThrow(/dpra secrets failed: .*\n(.*\n)*.*\(gitleaks\)/);
+    await expect(engine.run(() => new Dpra(dag.directory()).secretsCheck())).rejects.toThrow(/dpra secrets failed: .*\n(.*\n)*.*\(gitleaks\)/);
     await engine.close();
     engine = await FakeEngine.start({ answer: answers({ files: { "/reports/gitleaks.json": fixture("gitleaks", "gitleaks-empty.json") } }) });
-    await expect(engine.run(() => new Dpra().secretsCheck(dag.directory()))).resolves.toBeUndefined();
+    await expect(engine.run(() => new Dpra(dag.directory()).secretsCheck())).resolves.toBeUndefined();
   });
 
   it("a Node app without a test runner fails the build, naming the preset and the fix; an opt-out with a reason passes and is printed", async () => {
@@ -339,7 +339,7 @@ describe("single build actions", () => {
   it("unitTests reports failing test names and counts from the JUnit XML", async () => {
     engine = await FakeEngine.start({ answer: answers({ exitCodes: { vitest: 1 }, files: { "/src/reports/junit.xml": fixture("junit", "vitest-4.1.12-junit-failures.xml") } }) });
     const report = await engine.run(async () => {
-      const r = await new Dpra().unitTests(dag.directory());
+      const r = await new Dpra(dag.directory()).unitTests();
       return { passed: r.passed, summary: r.summary };
     });
     expect(report.passed).toBe(false);
@@ -356,7 +356,7 @@ describe("single build actions", () => {
       "",
     ].join("\n");
     engine = await FakeEngine.start({ answer: answers({ files: { "dpra.yaml": yaml } }) });
-    await engine.run(() => new Dpra().build(dag.directory(), "", "", true));
+    await engine.run(() => new Dpra(dag.directory()).build("", "", true));
     const plan = new Plan(engine);
     const args = (needle: string) => action(plan, needle).calls.filter((c) => c.field === "withExec").map((c) => (c.args.args as string[]).join(" "));
     expect(args("gitleaks").at(-1)).toContain("gitleaks git --no-banner --no-color --redact --report-format json --report-path /reports/gitleaks.json --config /etc/gitleaks/gitleaks.toml --log-opts=origin/main..HEAD .");
@@ -369,7 +369,7 @@ describe("single build actions", () => {
 
   it("without semgrep rules or rulesets, SAST runs the bundled rules from the module's own source, offline", async () => {
     engine = await FakeEngine.start({ answer: answers({ files: { "dpra.yaml": "name: fruit-api\n" } }) });
-    await engine.run(() => new Dpra().build(dag.directory(), "", "", true));
+    await engine.run(() => new Dpra(dag.directory()).build("", "", true));
     const plan = new Plan(engine);
     const sast = action(plan, "semgrep");
     const argv = sast.calls.filter((c) => c.field === "withExec").map((c) => (c.args.args as string[]).join(" ")).at(-1);
@@ -398,7 +398,7 @@ describe("single build actions", () => {
       },
     });
     const report = await engine.run(async () => {
-      const r = await new Dpra().unitTests(dag.directory());
+      const r = await new Dpra(dag.directory()).unitTests();
       return { passed: r.passed, summary: r.summary };
     });
     expect(report.passed).toBe(false);

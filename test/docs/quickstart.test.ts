@@ -69,7 +69,11 @@ describe("docs/quickstart.md", () => {
       // A chain: function and its flags, then a field or function of what it returns, and so on.
       let object = byName.get("Dpra")!;
       const words = call.split(/\s+/);
-      for (let i = 0; i < words.length; ) {
+      // Flags before the first function are the constructor's (`--source=.`).
+      const constructorFlags = new Set((object.constructorArguments ?? []).map((a) => kebab(a.name)));
+      let i = 0;
+      for (; i < words.length && words[i]!.startsWith("--"); i++) expect(constructorFlags.has(words[i]!.replace(/^--/, "").split("=")[0]!), `${words[i]} in: ${call}`).toBe(true);
+      while (i < words.length) {
         const name = words[i++]!;
         if (object.name === "Directory") {
           expect(name, call).toBe("export"); // Dagger's core Directory.export(path)

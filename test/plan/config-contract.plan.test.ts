@@ -35,7 +35,7 @@ function serve(templates: Record<string, string>) {
 describe("Dpra.config checks the config↔template contract", () => {
   it("reads the gamma and the prod template and prints the config when both keep the contract", async () => {
     engine = await FakeEngine.start({ answer: serve({ "infra/gamma.yaml": GOOD, "infra/prod.yaml": GOOD }) });
-    const config = JSON.parse(await engine.run(() => new Dpra().config(dag.directory())));
+    const config = JSON.parse(await engine.run(() => new Dpra(dag.directory()).config()));
     expect(config.environments.prod.deployment.strategy).toBe("ecs-blue-green");
     expect(new Plan(engine).callsNamed("file").map(({ call }) => call.args.path)).toEqual(["dpra.yaml", "infra/gamma.yaml", "infra/prod.yaml"]);
   });
@@ -43,7 +43,7 @@ describe("Dpra.config checks the config↔template contract", () => {
   it("fails naming the prod template, the parameter nobody supplies and the strategy the template does not implement", async () => {
     const broken = GOOD.replace("Resources:", "  CodeBucket: { Type: String }\nResources:").replace("BLUE_GREEN", "ROLLING");
     engine = await FakeEngine.start({ answer: serve({ "infra/gamma.yaml": GOOD, "infra/prod.yaml": broken }) });
-    const run = engine.run(() => new Dpra().config(dag.directory()));
+    const run = engine.run(() => new Dpra(dag.directory()).config());
     await expect(run).rejects.toThrow(/infra\/prod\.yaml is invalid \(2 problems\)/);
     await expect(run).rejects.toThrow(/\[prod\] Parameters\.CodeBucket: has no Default and neither dpra\.yaml nor the pipeline supplies it/);
     await expect(run).rejects.toThrow(/\[prod\] Resources\.Service\.Properties\.DeploymentConfiguration\.Strategy: is "ROLLING", but environments\.prod\.deployment\.strategy is ecs-blue-green, which needs Strategy BLUE_GREEN/);
@@ -51,6 +51,6 @@ describe("Dpra.config checks the config↔template contract", () => {
 
   it("fails naming the setting when an environment's template is not in the source", async () => {
     engine = await FakeEngine.start({ answer: serve({ "infra/gamma.yaml": GOOD }) });
-    await expect(engine.run(() => new Dpra().config(dag.directory()))).rejects.toThrow(/infra\/prod\.yaml \[?environments\.prod\.template: names infra\/prod\.yaml, which cannot be read from the source \(.*no such file or directory/);
+    await expect(engine.run(() => new Dpra(dag.directory()).config())).rejects.toThrow(/infra\/prod\.yaml \[?environments\.prod\.template: names infra\/prod\.yaml, which cannot be read from the source \(.*no such file or directory/);
   });
 });

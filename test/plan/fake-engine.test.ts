@@ -105,7 +105,7 @@ describe("Dpra.config through the fake engine", () => {
         return undefined;
       },
     });
-    const json = await engine.run(() => new Dpra().config(dag.directory()));
+    const json = await engine.run(() => new Dpra(dag.directory()).config());
     const config = JSON.parse(json);
     expect(config.name).toBe("fruit-api");
     expect(config.build).toMatchObject({ preset: "node", packageManager: "pnpm" });
@@ -121,12 +121,12 @@ describe("Dpra.config through the fake engine", () => {
         return undefined;
       },
     });
-    await expect(engine.run(() => new Dpra().config(dag.directory()))).rejects.toThrow(/build\.preset/);
+    await expect(engine.run(() => new Dpra(dag.directory()).config())).rejects.toThrow(/build\.preset/);
   });
 
   it("skips reading a config file the source does not have", async () => {
     engine = await FakeEngine.start({ answer: (leaf) => (leaf.field === "entries" ? ["pom.xml"] : undefined) });
-    const config = JSON.parse(await engine.run(() => new Dpra().config(dag.directory())));
+    const config = JSON.parse(await engine.run(() => new Dpra(dag.directory()).config()));
     expect(config.build.preset).toBe("java-maven");
     expect(new Plan(engine).callsNamed("file")).toEqual([]);
   });

@@ -105,7 +105,7 @@ describe("promote (plan test)", () => {
     globalThis.fetch = (async () => new Response(new Uint8Array([1, 2, 3]))) as typeof fetch;
     engine = await FakeEngine.start({ answer: answer(yaml(`  promote:\n    prod: { account: "${PROD}", region: ${REGION} }`)) });
     try {
-      const out = await engine.run(() => new Dpra().promote(`${HOST}/fruit-api@${DIGEST_A}`, "prod", dag.directory(), "rev1", "run-7", ...creds()));
+      const out = await engine.run(() => new Dpra(dag.directory()).withAws(...creds()).promote(`${HOST}/fruit-api@${DIGEST_A}`, "prod", "rev1", "run-7"));
       expect(JSON.parse(out)).toMatchObject({ route: "copy", digest: DIGEST_A, reference: `${PROD}.dkr.ecr.${REGION}.amazonaws.com/fruit-api@${DIGEST_A}`, copiedBlobs: 3 });
     } finally {
       globalThis.fetch = realFetch;
@@ -124,16 +124,16 @@ describe("promote (plan test)", () => {
 
   it("without a copy configured, only checks the digest is in the central repository", async () => {
     engine = await FakeEngine.start({ answer: answer(yaml("")) });
-    const out = await engine.run(() => new Dpra().promote(`${HOST}/fruit-api:rev1@${DIGEST_A}`, "prod", dag.directory(), undefined, "run-8", ...creds()));
+    const out = await engine.run(() => new Dpra(dag.directory()).withAws(...creds()).promote(`${HOST}/fruit-api:rev1@${DIGEST_A}`, "prod", undefined, "run-8"));
     expect(JSON.parse(out)).toEqual({ route: "central-repository", reference: `${HOST}/fruit-api:rev1@${DIGEST_A}` });
   });
 
   it("refuses a reference outside the configured repository, and an unknown environment", async () => {
     engine = await FakeEngine.start({ answer: answer(yaml("")) });
-    await expect(engine.run(() => new Dpra().promote(`${HOST}/other@${DIGEST_A}`, "prod", dag.directory(), undefined, "r", ...creds()))).rejects.toThrow(
+    await expect(engine.run(() => new Dpra(dag.directory()).withAws(...creds()).promote(`${HOST}/other@${DIGEST_A}`, "prod", undefined, "r"))).rejects.toThrow(
       `promote: ${HOST}/other@${DIGEST_A} is not in the configured repository ${HOST}/fruit-api; promote only what publish stored.`,
     );
-    await expect(engine.run(() => new Dpra().promote(`${HOST}/fruit-api@${DIGEST_A}`, "beta", dag.directory()))).rejects.toThrow(
+    await expect(engine.run(() => new Dpra(dag.directory()).promote(`${HOST}/fruit-api@${DIGEST_A}`, "beta"))).rejects.toThrow(
       'promote: --env must be gamma or prod, got "beta".',
     );
   });
@@ -141,7 +141,7 @@ describe("promote (plan test)", () => {
   it("refuses a copy target whose environment (and so its role) is not configured", async () => {
     const config = `name: fruit-api\nartifact:\n  ecr: { repository: fruit-api, account: "${ACCOUNT}", region: ${REGION} }\n  promote:\n    gamma: { account: "${PROD}", region: ${REGION} }\n`;
     engine = await FakeEngine.start({ answer: answer(config) });
-    await expect(engine.run(() => new Dpra().promote(`${HOST}/fruit-api@${DIGEST_A}`, "gamma", dag.directory(), undefined, "r", ...creds()))).rejects.toThrow(
+    await expect(engine.run(() => new Dpra(dag.directory()).withAws(...creds()).promote(`${HOST}/fruit-api@${DIGEST_A}`, "gamma", undefined, "r"))).rejects.toThrow(
       "dpra.yaml: artifact.promote.gamma is set, but environments.gamma is not: the copy is made as environments.gamma.roleArn; add the environment.",
     );
   });
@@ -162,19 +162,19 @@ describe("ensureRepository (plan test)", () => {
     ecr.on(GetLifecyclePolicyCommand).resolves({ lifecyclePolicyText: JSON.stringify(lifecyclePolicy(50, 7)) });
     ecr.on(PutImageTagMutabilityCommand).resolves({});
     engine = await FakeEngine.start({ answer: answer(yaml("")) });
-    const report = JSON.parse(await engine.run(() => new Dpra().ensureRepository(dag.directory(), false, ...creds())));
+    const report = JSON.parse(await engine.run(() => new Dpra(dag.directory()).withAws(...creds()).ensureRepository(false)));
     expect(report.summary).toEqual(["fruit-api: tagMutability is MUTABLE, expected IMMUTABLE: not applied (rerun with --apply)"]);
     expect(ecr.commandCalls(PutImageTagMutabilityCommand)).toHaveLength(0);
-    const applied = JSON.parse(await engine.run(() => new Dpra().ensureRepository(dag.directory(), true, ...creds())));
+    const applied = JSON.parse(await engine.run(() => new Dpra(dag.directory()).withAws(...creds()).ensureRepository(true)));
     expect(applied.applied).toEqual(["PutImageTagMutability"]);
     expect(ecr.commandCalls(PutImageTagMutabilityCommand)).toHaveLength(1);
   });
 
   it("fails clearly without credentials or without an artifact section", async () => {
     engine = await FakeEngine.start({ answer: answer(yaml("")) });
-    await expect(engine.run(() => new Dpra().ensureRepository(dag.directory(), false))).rejects.toThrow(/^No AWS credentials given/);
+    await expect(engine.run(() => new Dpra(dag.directory()).ensureRepository(false))).rejects.toThrow(/^No AWS credentials given/);
     await engine.close();
     engine = await FakeEngine.start({ answer: answer("name: fruit-api\n") });
-    await expect(engine.run(() => new Dpra().ensureRepository(dag.directory(), false, ...creds()))).rejects.toThrow(/dpra\.yaml has no artifact section/);
+    await expect(engine.run(() => new Dpra(dag.directory()).withAws(...creds()).ensureRepository(false))).rejects.toThrow(/dpra\.yaml has no artifact section/);
   });
 });

@@ -70,19 +70,9 @@ describe("publish (plan test: records requests, pushes nothing)", () => {
     engine = await FakeEngine.start({ answer });
     const result = await engine.run(async () => {
       const image = dag.container().from(`node:22-alpine@sha256:${"d".repeat(64)}`).withExec(["npm", "ci"]);
-      const out = await new Dpra().publish(
-        image,
-        REV,
-        dag.directory(),
-        "v1.0.0",
-        "run-42",
-        dag.directory().withNewFile("sbom.json", SBOM).file("sbom.json"),
-        true,
-        true,
-        true,
-        dag.setSecret("aws-access-key-id", KEY_ID),
-        dag.setSecret("aws-secret-access-key", SECRET_KEY),
-      );
+      const out = await new Dpra(dag.directory())
+        .withAws(dag.setSecret("aws-access-key-id", KEY_ID), dag.setSecret("aws-secret-access-key", SECRET_KEY))
+        .publish(image, REV, "v1.0.0", "run-42", dag.directory().withNewFile("sbom.json", SBOM).file("sbom.json"), true, true, true);
       await out.reports.entries();
       return out;
     });
@@ -127,7 +117,7 @@ describe("publish (plan test: records requests, pushes nothing)", () => {
     store.manifests.set(DIGEST_A, { manifest: MANIFEST, mediaType: OCI_MANIFEST });
     engine = await FakeEngine.start({ answer });
     const result = await engine.run(() =>
-      new Dpra().publish(dag.container(), REV, dag.directory(), undefined, "run-43", undefined, false, false, true, dag.setSecret("k", KEY_ID), dag.setSecret("s", SECRET_KEY)),
+      new Dpra(dag.directory()).withAws(dag.setSecret("k", KEY_ID), dag.setSecret("s", SECRET_KEY)).publish(dag.container(), REV, undefined, "run-43", undefined, false, false, true),
     );
     expect(result.revision).toBe("unchanged");
     expect(result.scanState).toBe("skipped");
@@ -155,7 +145,7 @@ describe("publish: ECR scan findings through the policy gate (plan test)", () =>
     ],
   };
   const run = (enforceGate: boolean) =>
-    new Dpra().publish(dag.container(), REV, dag.directory(), undefined, "run-44", undefined, true, true, enforceGate, dag.setSecret("k", KEY_ID), dag.setSecret("s", SECRET_KEY));
+    new Dpra(dag.directory()).withAws(dag.setSecret("k", KEY_ID), dag.setSecret("s", SECRET_KEY)).publish(dag.container(), REV, undefined, "run-44", undefined, true, true, enforceGate);
 
   it("fails after pushing when a finding blocks, naming the stored reference and the verdict", async () => {
     ecr.on(DescribeImageScanFindingsCommand).resolves({ imageScanStatus: { status: "COMPLETE" }, imageScanFindings: { findings: [critical] } });

@@ -240,7 +240,7 @@ describe("a prod-only release reads the digest's Gamma verdict first (plan test)
     const result = await engine.run(() => release(input(w, { env: "prod", approval: CI_APPROVAL, runId: "run-prod-1" })));
     expect(result.verdict).toBe("failed");
     expect(result.failure).toBe(
-      `prod.approval failed: refusing to deploy ${REF} to prod: no Gamma pass record for ${DIGEST}: run \`dagger call release --source=. --env=gamma --digest=${REF}\` first`,
+      `prod.approval failed: refusing to deploy ${REF} to prod: no Gamma pass record for ${DIGEST}: run \`dagger call --source=. release --env=gamma --digest=${REF}\` first`,
     );
     expect(cfnCalls(w, "prod")).toEqual([]);
     expect(cfnCalls(w, "gamma")).toEqual([]);
@@ -265,7 +265,7 @@ describe("a prod-only release reads the digest's Gamma verdict first (plan test)
     expect(result.verdict).toBe("failed");
     expect(result.failure).toBe(
       `prod.approval failed: refusing to deploy ${REF} to prod: ${DIGEST} failed Gamma in run run-new-fail, 2026-12-02T09:00:00.000Z: canary (fruit_smoke: FAILED CANARY_FAILURE). ` +
-        `It cannot be promoted; release a fixed image, or run \`dagger call release --source=. --env=gamma --digest=${REF}\` again to record a newer pass`,
+        `It cannot be promoted; release a fixed image, or run \`dagger call --source=. release --env=gamma --digest=${REF}\` again to record a newer pass`,
     );
     // Both referrers were pulled to find the newest.
     const pulls = new Plan(engine).execs().filter((e) => e.args[1] === "pull").map((e) => e.args.at(-1));

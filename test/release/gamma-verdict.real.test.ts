@@ -112,7 +112,7 @@ describeReal(
     it("a passed then a failed record attached with real ORAS are read back by discover + pull: none refuses, the pass promotes, the newer failed canary refuses", async () => {
       const { registry, config, digest } = await withImage("referrers");
       const subject = `${registry.host}/${REPOSITORY}@${digest}`;
-      const howToRun = `dagger call release --source=. --env=gamma --digest=${subject}`;
+      const howToRun = `dagger call --source=. release --env=gamma --digest=${subject}`;
 
       const readBack = hostReader(config, subject);
       expect(await readBack()).toEqual([]);

@@ -91,9 +91,9 @@ describe("release plan", () => {
 
   it("dagger call plan prints the plan in the requested format", async () => {
     engine = await FakeEngine.start({ answer });
-    const out = await engine.run(() => new Dpra().plan(dag.directory(), "beta", "mermaid"));
+    const out = await engine.run(() => new Dpra(dag.directory()).plan("beta", "mermaid"));
     expect(out).toMatch(/^flowchart LR/);
     expect(out).toContain('beta_db_deploy["Database Deploy (not configured)"]:::recommendedOff');
-    await expect(engine.run(() => new Dpra().plan(dag.directory(), "staging", "text"))).rejects.toThrow('unknown environment "staging": expected beta, gamma or prod');
+    await expect(engine.run(() => new Dpra(dag.directory()).plan("staging", "text"))).rejects.toThrow('unknown environment "staging": expected beta, gamma or prod');
   });
 });

@@ -101,7 +101,7 @@ async function runBeta(s: Scenario = {}, withTestImage = true): Promise<{ result
   const result = await engine.run(async () => {
     const { image, testImage } = buildOutputs();
     const source = dag.directory().withNewFile("dpra.yaml", YAML);
-    return new Dpra().beta(source, image, withTestImage ? testImage : undefined, false);
+    return new Dpra(source).beta(image, withTestImage ? testImage : undefined, false);
   });
   return { result, plan: new Plan(engine), engine };
 }

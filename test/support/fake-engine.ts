@@ -14,7 +14,7 @@
  *
  * Usage:
  *   const engine = await FakeEngine.start({ answer: (leaf) => leaf.field === "stdout" ? "ok" : undefined });
- *   await engine.run(() => new Dpra().secrets(dag.directory()));
+ *   await engine.run(() => new Dpra(dag.directory()).secrets());
  *   const plan = engine.plan();
  *   await engine.close();
  */

@@ -33,6 +33,8 @@ export interface SurfaceFunction {
 export interface SurfaceObject {
   name: string;
   description: string;
+  /** The constructor's arguments (`dagger call --source=. ...`), when the object declares a constructor. */
+  constructorArguments?: SurfaceArgument[];
   fields: Array<{ name: string; type: string; description: string }>;
   functions: SurfaceFunction[];
 }
@@ -92,12 +94,22 @@ interface TypeDef {
   typeDef?: TypeDef;
 }
 
-/** Introspects a module's source folder offline. Throws the introspector's own error on failure. */
-export async function introspect(module: ModuleDir): Promise<Surface> {
+/** The SDK introspector's own result for a module (the DaggerModule the runtime invokes functions with). */
+export async function scanModule(module: ModuleDir): Promise<unknown> {
   const { scan } = (await import(pathToFileURL(path.join(SDK_DIST, "module", "introspector", "index.js")).href)) as {
     scan: (files: string[], name: string, load: boolean) => Promise<unknown>;
   };
-  const result = (await scan([...tsFiles(module.srcDir), clientGenFile()], module.name, false)) as {
+  return scan([...tsFiles(module.srcDir), clientGenFile()], module.name, false);
+}
+
+/** The SDK's own module runtime files (dist/src/module/...), e.g. entrypoint/invoke.js. */
+export function sdkModuleFile(...parts: string[]): string {
+  return pathToFileURL(path.join(SDK_DIST, "module", ...parts)).href;
+}
+
+/** Introspects a module's source folder offline. Throws the introspector's own error on failure. */
+export async function introspect(module: ModuleDir): Promise<Surface> {
+  const result = (await scanModule(module)) as {
     description?: string;
     objects: Record<string, RawObject>;
   };
@@ -105,7 +117,7 @@ export async function introspect(module: ModuleDir): Promise<Surface> {
     module: module.name,
     description: result.description ?? "",
     objects: Object.values(result.objects)
-      .map(toObject)
+      .map((o) => toObject(o, o.name === mainObjectName(module.name)))
       .sort((a, b) => a.name.localeCompare(b.name)),
   };
 }
@@ -113,8 +125,10 @@ export async function introspect(module: ModuleDir): Promise<Surface> {
 interface RawObject {
   name: string;
   description?: string;
+  // The introspector's DaggerObject keeps the constructor as `_constructor` (`constructor` is the class's own).
+  _constructor?: { arguments: Record<string, RawArgument> };
   methods: Record<string, RawFunction>;
-  properties: Record<string, { name: string; description?: string; type?: TypeDef }>;
+  properties: Record<string, { name: string; alias?: string; description?: string; type?: TypeDef; isExposed: boolean }>;
 }
 
 interface RawFunction {
@@ -136,30 +150,50 @@ interface RawArgument {
   ignore?: string[];
 }
 
-function toObject(o: RawObject): SurfaceObject {
+function toArgument(a: RawArgument): SurfaceArgument {
+  return {
+    name: a.name,
+    type: typeName(a.type),
+    description: a.description ?? "",
+    optional: a.isOptional,
+    ...(a.defaultValue !== undefined ? { default: a.defaultValue } : {}),
+    ...(a.defaultPath !== undefined ? { defaultPath: a.defaultPath } : {}),
+    ...(a.ignore !== undefined ? { ignore: a.ignore } : {}),
+  };
+}
+
+/** The engine calls the main object's constructor for `dagger call [flags]`: the module name in PascalCase. */
+function mainObjectName(moduleName: string): string {
+  return moduleName
+    .split(/[-_]/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join("");
+}
+
+function toObject(o: RawObject, main: boolean): SurfaceObject {
   return {
     name: o.name,
     description: o.description ?? "",
-    fields: Object.values(o.properties).map((p) => ({
-      name: p.name,
-      type: typeName(p.type),
-      description: p.description ?? "",
-    })),
+    // Only the main object's constructor is part of the API; one without arguments adds nothing.
+    ...(main && o._constructor && Object.keys(o._constructor.arguments).length > 0
+      ? { constructorArguments: Object.values(o._constructor.arguments).map(toArgument) }
+      : {}),
+    // Only the properties the engine registers as fields (@func or @field); the others are the
+    // object's kept state, not its API.
+    fields: Object.values(o.properties)
+      .filter((p) => p.isExposed)
+      .map((p) => ({
+        name: p.alias ?? p.name,
+        type: typeName(p.type),
+        description: p.description ?? "",
+      })),
     functions: Object.values(o.methods).map((f) => ({
       name: f.name,
       description: f.description ?? "",
       returns: typeName(f.returnType),
       ...(f.cache !== undefined ? { cache: f.cache } : {}),
       ...(f.isCheck ? { check: true } : {}),
-      arguments: Object.values(f.arguments).map((a) => ({
-        name: a.name,
-        type: typeName(a.type),
-        description: a.description ?? "",
-        optional: a.isOptional,
-        ...(a.defaultValue !== undefined ? { default: a.defaultValue } : {}),
-        ...(a.defaultPath !== undefined ? { defaultPath: a.defaultPath } : {}),
-        ...(a.ignore !== undefined ? { ignore: a.ignore } : {}),
-      })),
+      arguments: Object.values(f.arguments).map(toArgument),
     })),
   };
 }
@@ -190,6 +224,7 @@ export function missingDescriptions(surface: Surface): string[] {
   if (!surface.description.trim()) missing.push(`module ${surface.module} (top-of-file comment of src/index.ts)`);
   for (const o of surface.objects) {
     if (!o.description.trim()) missing.push(`object ${o.name}`);
+    for (const a of o.constructorArguments ?? []) if (!a.description.trim()) missing.push(`${o.name}(${a.name}) (constructor argument)`);
     for (const f of o.fields) if (!f.description.trim()) missing.push(`${o.name}.${f.name} (field)`);
     for (const f of o.functions) {
       if (!f.description.trim()) missing.push(`${o.name}.${f.name}()`);

@@ -14,3 +14,16 @@ describe.each(listModules())("module $name surface", (module) => {
     expect(surface, `surface of ${module.name} changed: run npm run surface:update and review the diff`).toEqual(committed);
   }, 60_000);
 });
+
+// The root module takes the application source once, in its constructor (`dagger call --source=. build`),
+// with the bundled example as the default; no function repeats it.
+describe("the root module's source", () => {
+  it("is the constructor's one argument, defaulting to the bundled example without node_modules; no function takes a source", async () => {
+    const surface = await introspect(listModules().find((m) => m.name === "dpra")!);
+    const dpra = surface.objects.find((o) => o.name === "Dpra")!;
+    expect(dpra.constructorArguments).toEqual([
+      expect.objectContaining({ name: "source", type: "Directory", defaultPath: "/examples/fruit-api", ignore: ["**/node_modules"] }),
+    ]);
+    expect(dpra.functions.filter((f) => f.arguments.some((a) => a.name === "source")).map((f) => f.name)).toEqual([]);
+  }, 60_000);
+});

@@ -65,7 +65,8 @@ export function credentialInputs(p: CredentialPlaintext): CredentialInputs {
   if (given.length === 0) {
     throw new Error(
       "No AWS credentials given. Pass --aws-access-key-id and --aws-secret-access-key (and --aws-session-token), " +
-        "or --aws-web-identity-token with --aws-role-arn, or --aws-profile-file; see docs/aws-credentials.md.",
+        "or --aws-web-identity-token with --aws-role-arn, or --aws-profile-file, to with-aws before the function " +
+        "(dagger call with-aws --aws-... deploy ...); see docs/aws-credentials.md.",
     );
   }
   if (hasKeys) {

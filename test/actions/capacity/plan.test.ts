@@ -82,7 +82,7 @@ describe("Dpra.capacityTest plan", () => {
 
   it("reads dpra.yaml, runs k6 against the given endpoint and returns the report and the new baseline", async () => {
     engine = await FakeEngine.start({ answer: answer(summaryWith(120, 0, 40)) });
-    const r = await engine.run(() => new Dpra().capacityTest(dag.directory(), "https://gamma.fruit.example.com/"));
+    const r = await engine.run(() => new Dpra(dag.directory()).capacityTest("https://gamma.fruit.example.com/"));
     expect(r.passed).toBe(true);
     expect(r.report).toMatch(/capacity test passed/);
     expect(JSON.parse(r.baseline)).toMatchObject({ version: 1, metrics: { p95Ms: 120, rps: 40 } });
@@ -91,8 +91,8 @@ describe("Dpra.capacityTest plan", () => {
 
   it("fails the call on a threshold breach unless told not to", async () => {
     engine = await FakeEngine.start({ answer: answer(summaryWith(900, 0, 40)) });
-    await expect(engine.run(() => new Dpra().capacityTest(dag.directory(), "https://g.example.com"))).rejects.toThrow(/FAIL p95 latency: 900\.0 ms/);
-    const kept = await engine.run(() => new Dpra().capacityTest(dag.directory(), "https://g.example.com", undefined, false));
+    await expect(engine.run(() => new Dpra(dag.directory()).capacityTest("https://g.example.com"))).rejects.toThrow(/FAIL p95 latency: 900\.0 ms/);
+    const kept = await engine.run(() => new Dpra(dag.directory()).capacityTest("https://g.example.com", undefined, false));
     expect(kept.passed).toBe(false);
     expect(kept.baseline).toBe("");
   });

@@ -60,14 +60,13 @@ describe("Dpra.canary", () => {
     mockHappyCanary("PASSED");
     engine = await FakeEngine.start({ answer });
     const out = await engine.run(() =>
-      new Dpra().canary(
-        dag.directory(),
-        "https://gamma.fruit.example.com",
-        "eu-west-1",
-        dag.setSecret("aws-key-id", "ASIAEXAMPLEKEYID0001"),
-        dag.setSecret("aws-secret", "example/secret/access/key/value/0001"),
-        dag.setSecret("aws-token", "example-session-token-0001"),
-      ),
+      new Dpra(dag.directory())
+        .withAws(
+          dag.setSecret("aws-key-id", "ASIAEXAMPLEKEYID0001"),
+          dag.setSecret("aws-secret", "example/secret/access/key/value/0001"),
+          dag.setSecret("aws-token", "example-session-token-0001"),
+        )
+        .canary("https://gamma.fruit.example.com", "eu-west-1"),
     );
     expect(out).toMatch(/^canary fruit_smoke \(syn-nodejs-playwright-2\.0, created\): PASSED/);
     expect(out).toMatch(/- run run-1: PASSED/);
@@ -84,19 +83,19 @@ describe("Dpra.canary", () => {
     mockHappyCanary("FAILED");
     engine = await FakeEngine.start({ answer });
     await expect(
-      engine.run(() => new Dpra().canary(dag.directory(), "https://g.example.com", "eu-west-1", dag.setSecret("k", "ASIAEXAMPLEKEYID0002"), dag.setSecret("s", "example-secret-0002"))),
+      engine.run(() => new Dpra(dag.directory()).withAws(dag.setSecret("k", "ASIAEXAMPLEKEYID0002"), dag.setSecret("s", "example-secret-0002")).canary("https://g.example.com", "eu-west-1")),
     ).rejects.toThrow(/canary fruit_smoke .*: FAILED: CANARY_FAILURE/);
   });
 
   it("refuses a bad region and a source without a synthetics section before calling AWS", async () => {
     engine = await FakeEngine.start({ answer });
     await expect(
-      engine.run(() => new Dpra().canary(dag.directory(), "https://g", "Ireland", dag.setSecret("k", "x"), dag.setSecret("s", "y"))),
+      engine.run(() => new Dpra(dag.directory()).withAws(dag.setSecret("k", "x"), dag.setSecret("s", "y")).canary("https://g", "Ireland")),
     ).rejects.toThrow(/--region "Ireland" is not an AWS region name/);
     await engine.close();
     engine = await FakeEngine.start({ answer: (leaf) => (leaf.field === "entries" ? ["package.json", "package-lock.json"] : answer(leaf)) });
     await expect(
-      engine.run(() => new Dpra().canary(dag.directory(), "https://g", "eu-west-1", dag.setSecret("k", "x"), dag.setSecret("s", "y"))),
+      engine.run(() => new Dpra(dag.directory()).withAws(dag.setSecret("k", "x"), dag.setSecret("s", "y")).canary("https://g", "eu-west-1")),
     ).rejects.toThrow(/no synthetics section/);
     expect(synthetics.calls()).toHaveLength(0);
   });

@@ -22,11 +22,13 @@ interface Job {
 const file = path.join(repoRoot, "examples", "workflows", "release.yml");
 const text = readFileSync(file, "utf8");
 const wf = parse(text) as { permissions: Record<string, string>; jobs: Record<string, Job>; concurrency: unknown };
+// A run step that calls release: `dagger -m "$DPRA" call --source=. with-aws ... release --env=...`.
+const callsRelease = (run: string | undefined): boolean => run !== undefined && /dagger -m "\$DPRA" call\b[\s\S]*\srelease\s/.test(run);
 
 describe("examples/workflows/release.yml", () => {
   it("has the three release steps, beta then gamma then prod", () => {
     const calls = Object.entries(wf.jobs).flatMap(([job, j]) =>
-      j.steps.flatMap((s) => (s.run && /dagger .*call release/.test(s.run) ? [[job, /--env=(\w+)/.exec(s.run)?.[1]]] : [])),
+      j.steps.flatMap((s) => (callsRelease(s.run) ? [[job, /--env=(\w+)/.exec(s.run!)?.[1]]] : [])),
     );
     expect(calls).toEqual([
       ["beta", "beta"],
@@ -55,17 +57,19 @@ describe("examples/workflows/release.yml", () => {
 
   it("promotes the digest Beta printed, passes AWS credentials only as env: secrets, and records the approval in prod", () => {
     expect(wf.jobs.beta?.outputs?.digest).toBe("${{ steps.release.outputs.digest }}");
-    const beta = wf.jobs.beta!.steps.find((s) => s.run?.includes("call release"))!.run!;
+    const beta = wf.jobs.beta!.steps.find((s) => callsRelease(s.run))!.run!;
     expect(beta).toContain("--publish");
     expect(beta).toContain("--aws-secret-access-key=env:AWS_SECRET_ACCESS_KEY");
+    expect(beta, "credentials given once, to with-aws").toMatch(/\swith-aws --aws-access-key-id=env:AWS_ACCESS_KEY_ID\s/);
     for (const env of ["gamma", "prod"]) {
-      const step = wf.jobs[env]!.steps.find((s) => s.run?.includes("call release"))!;
+      const step = wf.jobs[env]!.steps.find((s) => callsRelease(s.run))!;
       expect(step.env?.DIGEST).toBe("${{ needs.beta.outputs.digest }}");
       expect(step.run).toContain('--digest="$DIGEST"');
       expect(step.run).toContain("--aws-secret-access-key=env:AWS_SECRET_ACCESS_KEY");
       expect(step.run).not.toMatch(/--aws-secret-access-key=\$/);
+      expect(step.run, "credentials given once, to with-aws").toMatch(/\swith-aws --aws-access-key-id=env:AWS_ACCESS_KEY_ID\s/);
     }
-    const prod = wf.jobs.prod!.steps.find((s) => s.run?.includes("call release"))!.run!;
+    const prod = wf.jobs.prod!.steps.find((s) => callsRelease(s.run))!.run!;
     expect(prod).toContain("--ci-environment=prod");
     expect(prod).toMatch(/--ci-vars=.*GITHUB_\(ACTIONS\|SERVER_URL\|REPOSITORY\|RUN_ID\|RUN_ATTEMPT\|ACTOR\|TRIGGERING_ACTOR\)/);
   });

@@ -223,6 +223,12 @@ export function parseSarif(value: unknown, file: string, hint: SarifHint = {}): 
   return { tool: firstTool ?? "sarif", format: "sarif", findings, toolErrors, ...(toolVersion ? { toolVersion } : {}) };
 }
 
+/**
+ * The partial fingerprint under which dpra's own SARIF (policy/sarif.ts) carries each finding's
+ * fingerprint, so that SARIF used as a baseline matches the findings it was written from.
+ */
+export const DPRA_FINGERPRINT_KEY = "dpraFingerprint/v1";
+
 function sarifFingerprint(
   tool: ToolName,
   rule: string,
@@ -232,6 +238,8 @@ function sarifFingerprint(
   message: string,
   pkg: string | undefined,
 ): string {
+  const own = result.partialFingerprints?.[DPRA_FINGERPRINT_KEY];
+  if (own) return own;
   const line = region?.startLine ?? 0;
   if (tool === "gitleaks") return gitleaksFingerprint(path ?? "", rule, line, result.partialFingerprints?.commitSha);
   if (tool === "semgrep") {

@@ -1,4 +1,5 @@
 import type { Category, Severity, ToolName } from "../findings/model.js";
+import { DPRA_FINGERPRINT_KEY } from "../findings/sarif.js";
 import type { GateResult, GatedFinding } from "./gate.js";
 import { sortGated } from "./order.js";
 
@@ -134,7 +135,7 @@ export function buildSarif(result: GateResult, limits: SarifLimits = {}): { text
           level: levelOf(g),
           message: { text: `${f.message}${l.package ? ` [${l.package}${l.version ? `@${l.version}` : ""}]` : ""}\n${g.disposition === "blocking" ? "Blocks" : "Does not block"}: ${g.reason}` },
           locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(l.path) }, region } }],
-          partialFingerprints: { "dpraFingerprint/v1": f.fingerprint },
+          partialFingerprints: { [DPRA_FINGERPRINT_KEY]: f.fingerprint },
           ...(suppression ? { suppressions: [suppression] } : {}),
           properties: {
             severity: f.severity,

@@ -12,11 +12,10 @@ import { digestForProd, formatActions } from "../stages/gamma/summary.js";
 import type { RenewingSession } from "../aws/credentials/renewal.js";
 import { runProdStage, type ProdPorts, type ProdResult, type ProdSessions } from "../stages/prod/stage.js";
 import { prodWavesFrom } from "../stages/prod/waves.js";
-import { cfnEnvironment, environmentClients, environmentOf, releaseAws } from "./aws-stage.js";
+import { cfnEnvironment, environmentClients, environmentOf, regionDbDeploy, releaseAws } from "./aws-stage.js";
 import { CfnWaveDeployer, gammaRegion, previewChangeSets, stackFacts } from "./cfn-waves.js";
 import type { StageProvider } from "./compose.js";
 import type { DaggerReleaseContext } from "./context.js";
-import { regionDbDeploy } from "./db-deploy.js";
 import { requireGammaPass } from "./gamma-verdict.js";
 import { outcomeFromSteps } from "./stage-outcomes.js";
 

@@ -2,7 +2,7 @@
 // deploy, the app from the build's exact image, readiness on its health endpoint, then the
 // integration and E2E suites against it. Each DPRA action is one runner; the plan orders them.
 import { dag, type Container, type Service } from "@dagger.io/dagger";
-import { formatDbDeployReport } from "../../actions/db-deploy/deploy.js";
+import { formatDbDeployReport } from "../../actions/db-deploy/report.js";
 import { runDbDeploy } from "../../actions/db-deploy/container.js";
 import { PLAYWRIGHT_ARTIFACTS, playwrightContainer, runSuite, type SuiteRun } from "../../actions/tests/suite.js";
 import type { ActionOutcome, ActionRunner } from "../../pipeline/execute.js";

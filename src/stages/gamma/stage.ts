@@ -1,5 +1,5 @@
 import type { CapacityResult } from "../../actions/capacity/run.js";
-import type { DbDeployReport } from "../../aws/ecs/db-deploy.js";
+import { reportLine, type DbDeployReport } from "../../actions/db-deploy/report.js";
 import type { ChaosReport } from "../../aws/fis/experiment.js";
 import { describeRun, type CanaryReport } from "../../aws/synthetics/canary.js";
 import { ActionLog, type StageAction } from "./actions.js";
@@ -22,7 +22,7 @@ export interface DeployHooks {
 }
 
 /**
- * The DB deploy of the environment's region. `beforeDeploy` migrates into the existing stack (the
+ * The DB deploy of the environment's region (src/actions/db-deploy). `beforeDeploy` migrates into the existing stack (the
  * software deploy follows) or reports `deferred` when there is no stack yet; `afterCreate` then
  * migrates into the stack the software deploy created.
  */
@@ -83,7 +83,7 @@ export async function runGammaStage(ports: GammaPorts, s: GammaSettings): Promis
   const hooks: DeployHooks = {};
   if (ports.dbDeploy) {
     const db = ports.dbDeploy;
-    const judge = (r: DbDeployReport) => ({ status: "passed" as const, detail: `${r.region}: ${r.detail}` });
+    const judge = (r: DbDeployReport) => ({ status: "passed" as const, detail: reportLine(r) });
     const before = await log.run("db deploy", () => db.beforeDeploy(s.digest), judge);
     if (!before.ok || !before.value) {
       skipAfter("db deploy", "the DB deploy failed: the software was not deployed");

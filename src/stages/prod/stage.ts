@@ -1,5 +1,6 @@
+import { reportLine, type DbDeployReport } from "../../actions/db-deploy/report.js";
+import type { RegionDbDeployPort } from "../../actions/db-deploy/environment.js";
 import { approvalReport, resolveApproval, type ApprovalRecord, type ApprovalRequest, type ChangeSetDiff } from "../../approval/approval.js";
-import type { DbDeployReport } from "../../aws/ecs/db-deploy.js";
 import { describeRun, type CanaryReport } from "../../aws/synthetics/canary.js";
 import { ActionLog, type StageAction } from "../gamma/actions.js";
 import { expectedAlarms, summariseWatch, type ExpectedAlarm, type WatchObservations, type WatchSummary } from "../gamma/monitoring.js";
@@ -23,12 +24,6 @@ export interface WaveDeployer {
   bakeWave(wave: ProdWave, alarmsByRegion: Record<string, string[]>, bakeMs: number): Promise<WatchObservations[]>;
   /** Rolls the regions back to what they ran before this release, in the given order. */
   rollback(regions: string[], reason: string): Promise<void>;
-}
-
-/** The DB deploy of one prod region (see the Gamma port of the same name). */
-export interface RegionDbDeployPort {
-  beforeDeploy(region: string, digest: string): Promise<DbDeployReport>;
-  afterCreate(region: string, deployment: StackDeployment): Promise<DbDeployReport>;
 }
 
 export interface ProdPorts {
@@ -125,7 +120,9 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
       const db = ports.dbDeploy;
       const migrated = await log.run(`wave ${wave.name}: db deploy`, () => allRegions(wave.regions, (r) => db.beforeDeploy(r, s.digest)), judgeDb);
       if (!migrated.ok || !migrated.value) return stop(wave, `the DB deploy of wave ${wave.name} failed`);
-      deferred = migrated.value.filter((r) => r.status === "deferred").map((r) => r.region);
+      // The reports come in the order of the wave's regions.
+      const reports = migrated.value;
+      deferred = wave.regions.filter((_, i) => reports[i]?.status === "deferred");
     }
     const deployed = await log.run(
       `wave ${wave.name}: deploy`,
@@ -146,9 +143,8 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
         `wave ${wave.name}: db deploy`,
         () =>
           allRegions(deferred, (r) => {
-            const d = deployments.find((x) => x.region === r);
-            if (!d) throw new Error(`no deployment reported for ${r}`);
-            return db.afterCreate(r, d);
+            if (!deployments.some((x) => x.region === r)) throw new Error(`no deployment reported for ${r}`);
+            return db.afterCreate(r);
           }),
         judgeDb,
       );
@@ -228,7 +224,7 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
 }
 
 function judgeDb(reports: DbDeployReport[]): { status: "passed"; detail: string } {
-  return { status: "passed", detail: reports.map((r) => `${r.region}: ${r.detail}`).join("\n") };
+  return { status: "passed", detail: reports.map(reportLine).join("\n") };
 }
 
 /** Runs `step` in every region concurrently; waits for all, then fails naming every region that failed. */

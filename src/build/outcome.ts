@@ -5,10 +5,11 @@ import type { Category, FindingSet, ToolName } from "../findings/model.js";
 import { parseReport } from "../findings/parse.js";
 import { toolFailureSet } from "../findings/tool-failure.js";
 import { lastLines } from "../tools/output.js";
+import type { BuildStep } from "./steps.js";
 
 /** What one action produced: finding sets, what did not complete, and raw reports to keep. */
 export interface ActionOutcome {
-  action: string;
+  action: BuildStep;
   sets: FindingSet[];
   /** A build step broke (install, compile, package, SBOM, an engine error): the stage fails, whatever the policy says. */
   failures: string[];
@@ -22,7 +23,7 @@ export interface ActionOutcome {
   files: Array<{ name: string; file: File }>;
 }
 
-export function emptyOutcome(action: string): ActionOutcome {
+export function emptyOutcome(action: BuildStep): ActionOutcome {
   return { action, sets: [], failures: [], incomplete: [], files: [] };
 }
 
@@ -33,7 +34,7 @@ export function scanIncomplete(outcome: ActionOutcome, tool: ToolName, category:
 }
 
 interface ReadSpec {
-  action: string;
+  action: BuildStep;
   tool: ToolName;
   /** Report format for the parser (`gitleaks-json`, `semgrep-json`, `trivy-json`, `sarif`, ...). */
   format: string;
@@ -80,7 +81,7 @@ export async function readScan(ran: Container, spec: ReadSpec): Promise<ActionOu
 
 export { scanCompleted } from "./scan-completed.js";
 
-export function mergeOutcomes(action: string, outcomes: ActionOutcome[]): ActionOutcome {
+export function mergeOutcomes(action: BuildStep, outcomes: ActionOutcome[]): ActionOutcome {
   return {
     action,
     sets: outcomes.flatMap((o) => o.sets),

@@ -113,7 +113,7 @@ async function capacityBaseline(ctx: DaggerReleaseContext): Promise<{ baseline?:
 }
 
 /** Gamma as a release stage: the launch and deploy of the stack, monitoring, synthetics, capacity, chaos. */
-export const gammaStage: StageProvider<DaggerReleaseContext> = {
+export const gammaStage: StageProvider<DaggerReleaseContext, "gamma"> = {
   stage: "gamma",
   runners(ctx) {
     let once: Promise<GammaResult> | undefined;

@@ -148,7 +148,7 @@ export function prodSessions(sessionOf: (region: string) => RenewingSession | un
 }
 
 /** Prod as a release stage: approval, progressive deployment in waves, synthetic tests after each wave. */
-export const prodStage: StageProvider<DaggerReleaseContext> = {
+export const prodStage: StageProvider<DaggerReleaseContext, "prod"> = {
   stage: "prod",
   runners(ctx) {
     let once: Promise<ProdResult> | undefined;

@@ -6,6 +6,7 @@ import type { ImageMetadata } from "./oci.js";
 import { packageImage } from "./package.js";
 import type { BuildPlan } from "./preset.js";
 import { emptyOutcome, scanIncomplete, type BuildActionOutcome } from "./outcome.js";
+import type { BuildStep } from "./steps.js";
 import { lastLines } from "../tools/output.js";
 import { compile, installToolchain, lint, typecheck, unitTests } from "./toolchain.js";
 import { errorMessage } from "../errors.js";
@@ -44,7 +45,7 @@ export async function lintAction(tc: Container, plan: BuildPlan): Promise<BuildA
  * Runs an action so that whatever goes wrong in it (an engine error, an unexpected exit) is reported
  * as that action not completing, next to every other action's result, instead of aborting the stage.
  */
-export async function guarded<T extends BuildActionOutcome>(action: string, run: () => Promise<T>): Promise<T | BuildActionOutcome> {
+export async function guarded<T extends BuildActionOutcome>(action: BuildStep, run: () => Promise<T>): Promise<T | BuildActionOutcome> {
   try {
     return await run();
   } catch (err) {

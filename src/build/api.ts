@@ -10,6 +10,7 @@ import { runIac } from "./iac.js";
 import { emptyOutcome, type BuildActionOutcome } from "./outcome.js";
 import { runImageScan, runSast, runSbom, runSca, runSecrets } from "./scanners.js";
 import { judgeStage } from "./stage.js";
+import type { BuildStep } from "./steps.js";
 import { installToolchain, loadBuildPlan } from "./toolchain.js";
 
 /** Where the packaged source comes from: the commit, the repository, and the commit's time. */
@@ -47,8 +48,9 @@ export async function buildStage(source: Directory, origin: SourceOrigin, noFail
   return new BuildResult(stage.image, stage.reports, stage.passed, stage.summary);
 }
 
-/** The build actions that have their own function, each judged by the policy on its own. */
-export type ActionName = "unit-tests" | "lint" | "iac" | "secrets" | "sast" | "sca" | "image-scan";
+/** The build steps that have their own function, each judged by the policy on its own. */
+export const OWN_FUNCTION_STEPS = ["unit-tests", "lint", "iac", "secrets", "sast", "sca", "image-scan"] as const satisfies readonly BuildStep[];
+export type ActionName = (typeof OWN_FUNCTION_STEPS)[number];
 
 async function runAction(action: ActionName, source: Directory, config: DpraConfig): Promise<BuildActionOutcome> {
   switch (action) {

@@ -6,6 +6,7 @@ import { parseReport } from "../findings/parse.js";
 import { toolFailureSet } from "../findings/tool-failure.js";
 import { lastLines } from "../tools/output.js";
 import { errorMessage } from "../errors.js";
+import type { BuildStep } from "./steps.js";
 
 /**
  * What one build-stage action produced: finding sets, what did not complete, and raw reports to keep.
@@ -13,7 +14,7 @@ import { errorMessage } from "../errors.js";
  * (src/release/build-runner.ts, src/pipeline/execute.ts).
  */
 export interface BuildActionOutcome {
-  action: string;
+  action: BuildStep;
   sets: FindingSet[];
   /** A build step broke (install, compile, package, SBOM, an engine error): the stage fails, whatever the policy says. */
   failures: string[];
@@ -27,7 +28,7 @@ export interface BuildActionOutcome {
   files: Array<{ name: string; file: File }>;
 }
 
-export function emptyOutcome(action: string): BuildActionOutcome {
+export function emptyOutcome(action: BuildStep): BuildActionOutcome {
   return { action, sets: [], failures: [], incomplete: [], files: [] };
 }
 
@@ -38,7 +39,7 @@ export function scanIncomplete(outcome: BuildActionOutcome, tool: ToolName, cate
 }
 
 interface ReadSpec {
-  action: string;
+  action: BuildStep;
   tool: ToolName;
   /** Report format for the parser (`gitleaks-json`, `semgrep-json`, `trivy-json`, `sarif`, ...). */
   format: string;
@@ -85,7 +86,7 @@ export async function readScan(ran: Container, spec: ReadSpec): Promise<BuildAct
 
 export { scanCompleted } from "./scan-completed.js";
 
-export function mergeOutcomes(action: string, outcomes: BuildActionOutcome[]): BuildActionOutcome {
+export function mergeOutcomes(action: BuildStep, outcomes: BuildActionOutcome[]): BuildActionOutcome {
   return {
     action,
     sets: outcomes.flatMap((o) => o.sets),

@@ -95,7 +95,7 @@ export async function runImageScan(image: Container, source: Directory, config: 
 }
 
 /** Reads an SBOM run: the CycloneDX file, or a failure when trivy wrote none. */
-async function readSbom(action: string, ran: Container, name: string): Promise<BuildActionOutcome> {
+async function readSbom(action: "sbom" | "image-sbom", ran: Container, name: string): Promise<BuildActionOutcome> {
   const outcome = emptyOutcome(action);
   const exitCode = await ran.exitCode();
   if (exitCode !== 0 || !(await ran.exists(TRIVY_SBOM_REPORT))) {

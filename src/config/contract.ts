@@ -1,4 +1,4 @@
-import { migrationOutputsRead } from "../aws/ecs/target.js";
+import { migrationOutputsRead } from "../actions/db-deploy/task-target.js";
 import type { CloudFormationTemplate } from "../cloudformation/template.js";
 import type { ConfigProblem } from "./errors.js";
 import type { DpraConfig } from "./schema.js";

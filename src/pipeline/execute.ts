@@ -3,6 +3,7 @@
 // as every action it depends on has succeeded, so independent actions run concurrently. When an
 // action fails, the actions that depend on it are cancelled, its independent siblings finish (their
 // findings are still worth having), and the later stages do not start.
+import type { ActionId } from "./model.js";
 import type { PlannedAction, RunPlan } from "./plan.js";
 import { errorMessage } from "../errors.js";
 
@@ -62,7 +63,7 @@ export interface ExecuteOptions {
 /** Runs the plan's `run` actions with `runners` (keyed by action ID). */
 export async function executePlan(
   plan: RunPlan,
-  runners: Readonly<Record<string, ActionRunner>>,
+  runners: Readonly<Partial<Record<ActionId, ActionRunner>>>,
   options: ExecuteOptions = {},
 ): Promise<PlanRun> {
   const now = options.now ?? Date.now;
@@ -107,7 +108,7 @@ interface StageOptions {
 /** Runs one stage's actions; returns the first failure, named, or undefined. */
 async function runStage(
   actions: PlannedAction[],
-  runners: Readonly<Record<string, ActionRunner>>,
+  runners: Readonly<Partial<Record<ActionId, ActionRunner>>>,
   results: Map<string, ActionRun>,
   { signal, limit, now }: StageOptions,
 ): Promise<string | undefined> {

@@ -19,9 +19,8 @@ export type StageId = "source" | "pre-commit" | "build" | "beta" | "gamma" | "pr
  */
 export type ActionKind = "input" | "local" | "run";
 
-export interface ActionDef {
-  /** `<stage>.<action>`, e.g. `beta.db-deploy`. */
-  id: string;
+/** An action as the model writes it down; its ID derives from stage and name (ActionDef). */
+interface ActionSpec {
   stage: StageId;
   /** Short name used in plans and reports. */
   name: string;
@@ -34,6 +33,11 @@ export interface ActionDef {
   kind: ActionKind;
   /** Actions of the same group run concurrently (the DPRA "Build Service"). */
   group?: string;
+}
+
+export interface ActionDef extends ActionSpec {
+  /** `<stage>.<action>`, e.g. `beta.db-deploy`. */
+  id: ActionId;
 }
 
 export interface StageDef {
@@ -56,12 +60,11 @@ export const STAGES: readonly StageDef[] = [
 /** The group of build actions the DPRA diagram draws as the "Build Service" (node "Build Service", required). */
 export const BUILD_SERVICE = { id: "build-service", diagramLabel: "Build Service", diagramMark: "required" as Mark };
 
-type Def = Omit<ActionDef, "id">;
 
 const R: Mark = "required";
 const O: Mark = "recommended";
 
-const DEFS: Def[] = [
+const DEFS = [
   // Source
   { stage: "source", name: "application-source", proseHeading: "Application Source Code", proseMark: R, diagramLabel: "Application Source", diagramMark: R, kind: "input" },
   { stage: "source", name: "test-source", proseHeading: "Test Source Code", proseMark: R, diagramLabel: "Test Source", diagramMark: R, kind: "input" },
@@ -100,10 +103,23 @@ const DEFS: Def[] = [
   { stage: "prod", name: "db-deploy", proseHeading: "Database Deploy", proseMark: R, diagramLabel: "DB Deploy", diagramMark: R, kind: "run" },
   { stage: "prod", name: "progressive-deployment", proseHeading: "Progressive Deployment", proseMark: R, diagramLabel: "Blue/Green Deployment", diagramMark: R, kind: "run" },
   { stage: "prod", name: "synthetic-tests", proseHeading: "Synthetic Tests", proseMark: O, diagramLabel: "Synthetic Tests", diagramMark: R, kind: "run" },
-];
+] as const satisfies readonly ActionSpec[];
+
+type ModelDef = (typeof DEFS)[number];
+
+/** The model's name of an action of `stage` (`db-deploy`, ...): a misspelt one is a type error. */
+export type ActionName<S extends StageId = StageId> = Extract<ModelDef, { stage: S }>["name"];
+
+/** The ID of an action of `stage`, `<stage>.<name>` (`beta.db-deploy`, ...), as the model defines it. */
+export type ActionIdOf<S extends StageId> = S extends StageId ? `${S}.${ActionName<S>}` : never;
+
+/** The ID of any action of the model. */
+export type ActionId = ActionIdOf<StageId>;
+
+const idOf = (d: ModelDef): ActionId => `${d.stage}.${d.name}` as ActionId;
 
 /** Every DPRA application-pipeline action, in document order. */
-export const ACTIONS: readonly ActionDef[] = DEFS.map((d) => ({ ...d, id: `${d.stage}.${d.name}` }));
+export const ACTIONS: readonly ActionDef[] = DEFS.map((d) => ({ ...d, id: idOf(d) }));
 
 /** The effective mark: required when either the prose or the diagram says required. */
 export function markOf(action: ActionDef): Mark {
@@ -130,4 +146,9 @@ export function actionDef(id: string): ActionDef {
 
 export function actionsOf(stage: StageId): ActionDef[] {
   return ACTIONS.filter((a) => a.stage === stage);
+}
+
+/** The IDs of the actions of `stage` the pipeline runs (kind `run`), in document order. */
+export function runActionIdsOf<S extends StageId>(stage: S): Array<ActionIdOf<S>> {
+  return ACTIONS.filter((a) => a.stage === stage && a.kind === "run").map((a) => a.id as ActionIdOf<S>);
 }

@@ -4,7 +4,7 @@
 // on has succeeded, so independent actions run concurrently. Engine-free.
 import type { DpraConfig } from "../config/schema.js";
 import type { TestSuiteName } from "../config/sections/build.js";
-import { ACTIONS, markDisagreement, markOf, STAGES, type ActionDef, type ActionKind, type Mark, type StageId } from "./model.js";
+import { ACTIONS, markDisagreement, markOf, STAGES, type ActionDef, type ActionId, type ActionKind, type Mark, type StageId } from "./model.js";
 
 export type TargetEnvironment = "beta" | "gamma" | "prod";
 export const TARGET_ENVIRONMENTS: readonly TargetEnvironment[] = ["beta", "gamma", "prod"];
@@ -19,7 +19,7 @@ export const TARGET_ENVIRONMENTS: readonly TargetEnvironment[] = ["beta", "gamma
 export type ActionState = "run" | "provided" | "local" | "not-configured" | "beyond-target";
 
 export interface PlannedAction {
-  id: string;
+  id: ActionId;
   stage: StageId;
   name: string;
   /** The DPRA heading of the action. */
@@ -32,7 +32,7 @@ export interface PlannedAction {
   /** What runs it, or why it does not run. */
   detail: string;
   /** IDs of `run` actions of the same stage that must succeed first. */
-  dependsOn: string[];
+  dependsOn: ActionId[];
   /** Actions of one group run concurrently (the DPRA Build Service). */
   group?: string;
   /** Set when the action has nothing to act on for this application (a DB deploy without a database). */
@@ -53,7 +53,7 @@ export interface RunPlan {
 }
 
 /** What each action waits for inside its stage, before unconfigured actions are bypassed. */
-const DEPENDENCIES: Record<string, string[]> = {
+const DEPENDENCIES: Partial<Record<ActionId, ActionId[]>> = {
   "build.package-artifacts": ["build.build-code"],
   "build.sca": ["build.package-artifacts"],
   "beta.db-deploy": ["beta.launch-env"],
@@ -190,7 +190,7 @@ function setupOf(action: ActionDef, config: DpraConfig): Setup {
 /** Builds the run plan for `release --env <target>` of an application with this resolved config. */
 export function buildRunPlan(config: DpraConfig, target: TargetEnvironment = "beta"): RunPlan {
   const lastStage = STAGE_ORDER.indexOf(STAGE_OF_TARGET[target]);
-  const planned = new Map<string, PlannedAction>();
+  const planned = new Map<ActionId, PlannedAction>();
   for (const action of ACTIONS) {
     const setup = setupOf(action, config);
     const beyond = STAGE_ORDER.indexOf(action.stage) > lastStage;
@@ -233,8 +233,8 @@ function nextTargetFor(stage: StageId): TargetEnvironment {
 }
 
 /** Dependencies that run, bypassing (transitively) those that do not. */
-function runnableDependencies(id: string, planned: Map<string, PlannedAction>, seen = new Set<string>()): string[] {
-  const out = new Set<string>();
+function runnableDependencies(id: ActionId, planned: Map<ActionId, PlannedAction>, seen = new Set<ActionId>()): ActionId[] {
+  const out = new Set<ActionId>();
   for (const dep of DEPENDENCIES[id] ?? []) {
     if (seen.has(dep)) continue;
     seen.add(dep);

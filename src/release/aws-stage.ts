@@ -1,9 +1,10 @@
 // Shared by the Gamma and Prod providers: the environment's CloudFormation side, built from the
 // release context (template from the source, clients with the environment's chained role).
+import { environmentDbDeploy, type RegionDbDeployPort } from "../actions/db-deploy/environment.js";
 import type { RegionClients } from "../aws/deploy/environment.js";
 import type { AwsEnvironment } from "../config/sections/environments.js";
 import { readTemplate } from "../deploy/shell.js";
-import type { CfnEnvironment } from "./cfn-waves.js";
+import { changeSetRunId, type CfnEnvironment } from "./cfn-waves.js";
 import type { DaggerReleaseContext, ReleaseAws } from "./context.js";
 
 export function releaseAws(ctx: DaggerReleaseContext): ReleaseAws {
@@ -48,4 +49,31 @@ export async function cfnEnvironment(ctx: DaggerReleaseContext, name: "gamma" | 
     log: (line) => console.log(line),
     ...(pollMs !== undefined ? { pollMs } : {}),
   };
+}
+
+/**
+ * The DB deploy of the environment (src/actions/db-deploy/environment.ts) with its clients: the
+ * CloudFormation client of the environment's deploy and an ECS client with the same chained role.
+ * Undefined when the app has no database.
+ */
+export async function regionDbDeploy(ctx: DaggerReleaseContext, cfn: CfnEnvironment): Promise<RegionDbDeployPort | undefined> {
+  const database = ctx.config.database;
+  if (!database) return undefined;
+  const aws = releaseAws(ctx);
+  const env = environmentOf(ctx, cfn.envName);
+  const identity = await aws.identity();
+  return environmentDbDeploy({
+    envName: cfn.envName,
+    env: cfn.env,
+    database,
+    reference: cfn.reference,
+    runId: changeSetRunId(cfn),
+    templateBody: cfn.templateBody,
+    clients: async (region) => ({
+      cloudFormation: cfn.clientsFor(region).cloudFormation,
+      ecs: await aws.world.ecs(cfn.envName, region, identity.forRole(cfn.envName, env.roleArn, region).credentials),
+    }),
+    log: cfn.log,
+    ...(cfn.pollMs !== undefined ? { pollMs: cfn.pollMs } : {}),
+  });
 }

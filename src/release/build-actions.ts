@@ -1,28 +1,12 @@
-// Maps the build stage's own action names onto the DPRA build actions of the plan, so that a
-// release reports each DPRA action with the verdicts of the tools that implement it. Engine-free.
+// Maps the build stage's steps onto the DPRA build actions of the plan, so that a release reports
+// each DPRA action with the verdicts of the tools that implement it. Engine-free.
+import { BUILD_ACTION_MAP, isBuildStep, type BuildStep } from "../build/steps.js";
 import type { ActionOutcome } from "../pipeline/execute.js";
-
-/** Which DPRA build action each build-stage action (src/build) implements. */
-export const BUILD_ACTION_MAP: Readonly<Record<string, string>> = {
-  install: "build.build-code",
-  compile: "build.build-code",
-  "unit-tests": "build.unit-tests",
-  quality: "build.code-quality",
-  lint: "build.code-quality",
-  typecheck: "build.code-quality",
-  iac: "build.code-quality",
-  secrets: "build.secrets-detection",
-  sast: "build.sast",
-  package: "build.package-artifacts",
-  sca: "build.sca",
-  sbom: "build.sca",
-  "image-scan": "build.sca",
-  "image-sbom": "build.sca",
-};
+import type { ActionIdOf } from "../pipeline/model.js";
 
 export interface BuildActionVerdict {
-  /** The build stage's action name, e.g. `secrets` or `image-scan`. */
-  action: string;
+  /** The build stage's step, e.g. `secrets` or `image-scan`. */
+  action: BuildStep;
   passed: boolean;
   /** One line: counts, or what blocked. */
   summary: string;
@@ -30,17 +14,18 @@ export interface BuildActionVerdict {
 }
 
 /**
- * One outcome per DPRA build action: passed when every build-stage action mapped to it passed, with
- * their summaries joined. Unknown action names are an error, so that nothing is silently dropped.
+ * One outcome per DPRA build action: passed when every build-stage step mapped to it passed, with
+ * their summaries joined. A step name outside BUILD_ACTION_MAP (one that got past the types) is an
+ * error, so that nothing is silently dropped.
  */
-export function dpraBuildOutcomes(verdicts: readonly BuildActionVerdict[]): Record<string, ActionOutcome> {
-  const grouped = new Map<string, BuildActionVerdict[]>();
+export function dpraBuildOutcomes(verdicts: readonly BuildActionVerdict[]): Partial<Record<ActionIdOf<"build">, ActionOutcome>> {
+  const grouped = new Map<ActionIdOf<"build">, BuildActionVerdict[]>();
   for (const v of verdicts) {
+    if (!isBuildStep(v.action)) throw new Error(`build action "${String(v.action)}" maps to no DPRA action; add it to BUILD_ACTION_MAP`);
     const id = BUILD_ACTION_MAP[v.action];
-    if (!id) throw new Error(`build action "${v.action}" maps to no DPRA action; add it to BUILD_ACTION_MAP`);
     grouped.set(id, [...(grouped.get(id) ?? []), v]);
   }
-  const out: Record<string, ActionOutcome> = {};
+  const out: Partial<Record<ActionIdOf<"build">, ActionOutcome>> = {};
   for (const [id, list] of grouped) {
     const failed = list.filter((v) => !v.passed);
     const shown = failed.length > 0 ? failed : list;

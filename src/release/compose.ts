@@ -4,19 +4,27 @@
 // stage. Engine-free and generic over the shared context the stages pass along (the image, etc.).
 import { executePlan, type ActionOutcome, type ActionRunner, type ExecuteOptions, type PlanRun } from "../pipeline/execute.js";
 import { missingRequired, type RunPlan } from "../pipeline/plan.js";
-import { stageDef, type StageId } from "../pipeline/model.js";
+import { runActionIdsOf, stageDef, type ActionId, type ActionIdOf, type StageId } from "../pipeline/model.js";
 
 export type ReleaseStageId = Extract<StageId, "build" | "beta" | "gamma" | "prod">;
 
-export interface StageProvider<C> {
-  stage: ReleaseStageId;
+/** A runner for every action of the stage, by the model's IDs: a missing or misspelt one is a type error. */
+export type StageRunners<S extends ReleaseStageId> = Record<ActionIdOf<S>, ActionRunner>;
+
+export interface StageProvider<C, S extends ReleaseStageId> {
+  stage: S;
   /** Runners for the actions of this stage (keyed by action ID); only those the plan runs are used. */
-  runners(ctx: C): Record<string, ActionRunner>;
+  runners(ctx: C): StageRunners<S>;
   /** Actions of the stage this provider cannot run, and why: a plan that runs one stops before anything runs. */
-  unavailable?: Readonly<Record<string, string>>;
+  unavailable?: Readonly<Partial<Record<ActionIdOf<S>, string>>>;
 }
 
-export type StageRegistry<C> = Partial<Record<ReleaseStageId, StageProvider<C>>>;
+export type StageRegistry<C> = { [S in ReleaseStageId]?: StageProvider<C, S> };
+
+/** One runner per action of `stage` (in the model), made from its ID. */
+export function runnersOf<S extends ReleaseStageId>(stage: S, runner: (id: ActionIdOf<S>) => ActionRunner): StageRunners<S> {
+  return Object.fromEntries(runActionIdsOf(stage).map((id) => [id, runner(id)])) as StageRunners<S>;
+}
 
 /** Thrown before anything runs when a release cannot be composed. */
 export class ReleaseSetupError extends Error {
@@ -46,16 +54,18 @@ export function checkRelease<C>(plan: RunPlan, registry: StageRegistry<C>): void
 /** Checks the release, then executes the plan with the providers' runners. */
 export async function runRelease<C>(plan: RunPlan, registry: StageRegistry<C>, ctx: C, options: ExecuteOptions = {}): Promise<PlanRun> {
   checkRelease(plan, registry);
-  const runners: Record<string, ActionRunner> = {};
+  const runners: Partial<Record<ActionId, ActionRunner>> = {};
   const unprovided: string[] = [];
   for (const stage of plan.stages) {
     const provider = registry[stage.id as ReleaseStageId];
     if (!provider || !stage.runs) continue;
-    const provided = provider.runners(ctx);
+    // Typed per stage; read by any ID here (a provider's map may still lack one at run time).
+    const provided: Partial<Record<ActionId, ActionRunner>> = provider.runners(ctx);
+    const unavailable: Partial<Record<ActionId, string>> = provider.unavailable ?? {};
     for (const action of stage.actions.filter((a) => a.state === "run")) {
       const runner = provided[action.id];
       if (runner) runners[action.id] = runner;
-      else unprovided.push(`${action.id} (${action.title}, configured as ${action.detail}): ${provider.unavailable?.[action.id] ?? "no runner"}`);
+      else unprovided.push(`${action.id} (${action.title}, configured as ${action.detail}): ${unavailable[action.id] ?? "no runner"}`);
     }
   }
   if (unprovided.length > 0) {
@@ -70,7 +80,7 @@ export async function runRelease<C>(plan: RunPlan, registry: StageRegistry<C>, c
 /** What the build stage hands on: per-action outcomes, the image it packaged once, its test image. */
 export interface BuildStageOutput<TImage> {
   /** Outcome per build action ID (`build.unit-tests`, ...). */
-  actions: Partial<Record<string, ActionOutcome>>;
+  actions: Partial<Record<ActionIdOf<"build">, ActionOutcome>>;
   image?: TImage;
   testImage?: TImage;
   /** Digest of the packaged image (`sha256:...`), when the build knows it. */
@@ -89,7 +99,7 @@ export interface ReleaseContext<TImage> {
  * Adapts a build that runs as one call into per-action runners: the call runs once, each build
  * action reports its own outcome from it, and the output is kept in the context for later stages.
  */
-export function buildStageProvider<TImage, C extends ReleaseContext<TImage>>(runBuild: BuildStageRunner<TImage, C>): StageProvider<C> {
+export function buildStageProvider<TImage, C extends ReleaseContext<TImage>>(runBuild: BuildStageRunner<TImage, C>): StageProvider<C, "build"> {
   return {
     stage: "build",
     runners(ctx) {
@@ -101,21 +111,15 @@ export function buildStageProvider<TImage, C extends ReleaseContext<TImage>>(run
         });
         return once;
       };
-      const ids = ["build.build-code", "build.unit-tests", "build.code-quality", "build.secrets-detection", "build.sast", "build.package-artifacts", "build.sca"];
-      return Object.fromEntries(
-        ids.map((id) => [
-          id,
-          async ({ signal }: { signal: AbortSignal }) => {
-            const out = await output(signal);
-            const outcome = out.actions[id];
-            if (!outcome) return { ok: false, summary: `the build stage reported no outcome for ${id}` };
-            if (id === "build.package-artifacts" && outcome.ok && out.image === undefined) {
-              return { ok: false, summary: "the build stage reported a package but handed on no image" };
-            }
-            return outcome;
-          },
-        ]),
-      );
+      return runnersOf("build", (id) => async ({ signal }) => {
+        const out = await output(signal);
+        const outcome = out.actions[id];
+        if (!outcome) return { ok: false, summary: `the build stage reported no outcome for ${id}` };
+        if (id === "build.package-artifacts" && outcome.ok && out.image === undefined) {
+          return { ok: false, summary: "the build stage reported a package but handed on no image" };
+        }
+        return outcome;
+      });
     },
   };
 }

@@ -8,13 +8,12 @@ import { gammaChaosTest } from "../aws/fis/gamma.js";
 import { chaosSettingsFrom } from "../aws/fis/settings.js";
 import { environmentCanary } from "../aws/synthetics/gamma.js";
 import { expectedAlarms } from "../stages/gamma/monitoring.js";
-import { runGammaStage, type GammaPorts, type GammaResult, type StackDeployment } from "../stages/gamma/stage.js";
+import { runGammaStage, type GammaPorts, type GammaResult } from "../stages/gamma/stage.js";
 import { formatActions } from "../stages/gamma/summary.js";
 import type { StageProvider } from "./compose.js";
-import { cfnEnvironment, environmentOf, releaseAws } from "./aws-stage.js";
+import { cfnEnvironment, environmentOf, regionDbDeploy, releaseAws } from "./aws-stage.js";
 import { CfnWaveDeployer, gammaRegion, previewChangeSets } from "./cfn-waves.js";
 import type { DaggerReleaseContext } from "./context.js";
-import { regionDbDeploy } from "./db-deploy.js";
 import { recordGammaVerdict } from "./gamma-verdict.js";
 import { outcomeFromSteps } from "./stage-outcomes.js";
 import { errorMessage } from "../errors.js";
@@ -67,7 +66,7 @@ async function runGamma(ctx: DaggerReleaseContext): Promise<GammaResult> {
             }),
         }
       : {}),
-    ...(db ? { dbDeploy: { beforeDeploy: (d: string) => db.beforeDeploy(region, d), afterCreate: (dep: StackDeployment) => db.afterCreate(region, dep) } } : {}),
+    ...(db ? { dbDeploy: { beforeDeploy: (d: string) => db.beforeDeploy(region, d), afterCreate: () => db.afterCreate(region) } } : {}),
     now: () => new Date(),
   };
 
@@ -115,7 +114,7 @@ async function capacityBaseline(ctx: DaggerReleaseContext): Promise<{ baseline?:
 }
 
 /** Gamma as a release stage: the launch and deploy of the stack, monitoring, synthetics, capacity, chaos. */
-export const gammaStage: StageProvider<DaggerReleaseContext> = {
+export const gammaStage: StageProvider<DaggerReleaseContext, "gamma"> = {
   stage: "gamma",
   runners(ctx) {
     let once: Promise<GammaResult> | undefined;

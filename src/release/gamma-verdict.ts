@@ -10,7 +10,6 @@ import type { AwsEnvironment } from "../config/sections/environments.js";
 import { referrerSubject } from "../publish/referrer-subject.js";
 import { containerExecutor, readReferrerFiles } from "../publish/referrers-fetch.js";
 import { attachReferrer, orasContainer, type ReferrerOutcome } from "../publish/referrers.js";
-import { modelActionOf } from "../stages/gamma/actions.js";
 import type { GammaResult } from "../stages/gamma/stage.js";
 import { decidePromotion, GAMMA_VERDICT_ARTIFACT_TYPE, GAMMA_VERDICT_FILE, verdictFileText, verdictRecordOf, type GammaVerdictRecord, type PromotionDecision, type ReadVerdict } from "../stages/gamma/verdict.js";
 import { environmentOf, releaseAws } from "./aws-stage.js";
@@ -108,7 +107,7 @@ export async function recordGammaVerdict(ctx: DaggerReleaseContext, result: Gamm
     result.passed = false;
     detail += ". Gamma's checks passed, but a later prod-only release would find no pass record: this Gamma run counts as failed; run it again";
   }
-  result.actions.push({ stage: "gamma", modelAction: modelActionOf("gamma", "record verdict"), name: "record verdict", status, detail, region, startedAt: startedAt.toISOString(), endedAt: new Date().toISOString() });
+  result.actions.push({ stage: "gamma", modelAction: "verdict", name: "record verdict", status, detail, region, startedAt: startedAt.toISOString(), endedAt: new Date().toISOString() });
 }
 
 /** What a prod-only release tells the caller to run first for `reference`. */

@@ -12,11 +12,10 @@ import { digestForProd, formatActions } from "../stages/gamma/summary.js";
 import type { RenewingSession } from "../aws/credentials/renewal.js";
 import { runProdStage, type ProdPorts, type ProdResult, type ProdSessions } from "../stages/prod/stage.js";
 import { prodWavesFrom } from "../stages/prod/waves.js";
-import { cfnEnvironment, environmentClients, environmentOf, releaseAws } from "./aws-stage.js";
+import { cfnEnvironment, environmentClients, environmentOf, regionDbDeploy, releaseAws } from "./aws-stage.js";
 import { CfnWaveDeployer, gammaRegion, previewChangeSets, stackFacts } from "./cfn-waves.js";
 import type { StageProvider } from "./compose.js";
 import type { DaggerReleaseContext } from "./context.js";
-import { regionDbDeploy } from "./db-deploy.js";
 import { requireGammaPass } from "./gamma-verdict.js";
 import { outcomeFromSteps } from "./stage-outcomes.js";
 import { errorMessage } from "../errors.js";
@@ -150,7 +149,7 @@ export function prodSessions(sessionOf: (region: string) => RenewingSession | un
 }
 
 /** Prod as a release stage: approval, progressive deployment in waves, synthetic tests after each wave. */
-export const prodStage: StageProvider<DaggerReleaseContext> = {
+export const prodStage: StageProvider<DaggerReleaseContext, "prod"> = {
   stage: "prod",
   runners(ctx) {
     let once: Promise<ProdResult> | undefined;

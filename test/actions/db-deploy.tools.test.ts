@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { deployMigrations, formatDbDeployReport, type CommandRunner } from "../../src/actions/db-deploy/deploy.js";
+import { deployMigrations, type CommandRunner } from "../../src/actions/db-deploy/deploy.js";
+import { formatDbDeployReport } from "../../src/actions/db-deploy/report.js";
 import {
   classifyFailure,
   jdbcUrl,

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { actionsTable, failureMessage, stageSummary, testCounts, testsLine } from "../../src/build/summary.js";
 import type { BuildActionOutcome } from "../../src/build/outcome.js";
+import type { BuildStep } from "../../src/build/steps.js";
 
-const outcome = (action: string, findings: number, failures: string[] = []): BuildActionOutcome => ({
+const outcome = (action: BuildStep, findings: number, failures: string[] = []): BuildActionOutcome => ({
   action,
   sets: [{ tool: action === "secrets" ? "gitleaks" : "trivy", format: "x", toolErrors: [], findings: Array.from({ length: findings }, (_, i) => ({
     tool: "gitleaks", category: "secret", rule: "r", severity: "high", message: "m", location: {}, fingerprint: String(i),

@@ -1,16 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/config/load.js";
 import type { ActionOutcome, ActionRunner } from "../../src/pipeline/execute.js";
-import { buildRunPlan, runnableActions } from "../../src/pipeline/plan.js";
+import { buildRunPlan } from "../../src/pipeline/plan.js";
 import {
   buildStageProvider,
   checkRelease,
   ReleaseSetupError,
+  runnersOf,
   runRelease,
   type BuildStageOutput,
   type ReleaseContext,
   type StageProvider,
   type StageRegistry,
+  type StageRunners,
 } from "../../src/release/compose.js";
 import { releaseMarkdown } from "../../src/release/summary.js";
 
@@ -38,18 +40,13 @@ function fakeBuild(overrides: Record<string, ActionOutcome> = {}, image: string 
 }
 
 /** A Beta provider that records what it ran and which image it saw. */
-const fakeBeta: StageProvider<Ctx> = {
+const fakeBeta: StageProvider<Ctx, "beta"> = {
   stage: "beta",
   runners: (ctx) =>
-    Object.fromEntries(
-      ["beta.launch-env", "beta.db-deploy", "beta.deploy-software", "beta.integration-tests", "beta.e2e-tests"].map((id) => [
-        id,
-        (async () => {
-          ctx.log.push(`${id} with ${ctx.build?.image ?? "no image"}`);
-          return passed(id);
-        }) as ActionRunner,
-      ]),
-    ),
+    runnersOf("beta", (id): ActionRunner => async () => {
+      ctx.log.push(`${id} with ${ctx.build?.image ?? "no image"}`);
+      return passed(id);
+    }),
 };
 
 describe("release composition", () => {
@@ -108,9 +105,10 @@ describe("release composition", () => {
   });
 
   it("a Gamma stage plugs in by registering a provider; Prod is then the missing one", async () => {
-    const gamma: StageProvider<Ctx> = {
+    const gamma: StageProvider<Ctx, "gamma"> = {
       stage: "gamma",
-      runners: () => Object.fromEntries(runnableActions(buildRunPlan(config, "gamma")).filter((a) => a.stage === "gamma").map((a) => [a.id, async () => passed(a.id)])),
+      // A runner for every Gamma action; the release uses those the plan runs.
+      runners: () => runnersOf("gamma", (id) => async () => passed(id)),
     };
     const registry: StageRegistry<Ctx> = { build: buildStageProvider(fakeBuild().run), beta: fakeBeta, gamma };
     const run = await runRelease(buildRunPlan(config, "gamma"), registry, { log: [] });
@@ -121,7 +119,7 @@ describe("release composition", () => {
 
   it("refuses a gamma release that would skip required DPRA actions", () => {
     const bare = resolveConfig("name: bare\n", ["package.json"]);
-    const registry: StageRegistry<Ctx> = { build: buildStageProvider(fakeBuild().run), beta: fakeBeta, gamma: { stage: "gamma", runners: () => ({}) } };
+    const registry: StageRegistry<Ctx> = { build: buildStageProvider(fakeBuild().run), beta: fakeBeta, gamma: { stage: "gamma", runners: () => ({}) as StageRunners<"gamma"> } };
     expect(() => checkRelease(buildRunPlan(bare, "gamma"), registry)).toThrow(ReleaseSetupError);
     expect(() => checkRelease(buildRunPlan(bare, "gamma"), registry)).toThrow(/required DPRA actions are not configured:\n {2}- gamma\.launch-env \(Launch Environment, required by the DPRA\): set environments\.gamma/);
   });

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { resolveConfig } from "../../src/config/load.js";
 import type { CredentialSecrets } from "../../src/publish/credentials.js";
 import { release, releasePlan, type ReleaseInput } from "../../src/release/release.js";
-import type { StageProvider } from "../../src/release/compose.js";
+import { runnersOf, type StageProvider } from "../../src/release/compose.js";
 import type { DaggerReleaseContext } from "../../src/release/context.js";
 import { repoRoot } from "../support/fixtures.js";
 import { CI_APPROVAL, FakeWorld, FILES, KEY_ID, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, YAML } from "./support.js";
@@ -57,9 +57,9 @@ function input(over: Partial<ReleaseInput>): ReleaseInput {
 describe("release modes", () => {
   it("--env beta --publish publishes once, after Beta passed, and returns the reference", async () => {
     const order: string[] = [];
-    const beta: StageProvider<DaggerReleaseContext> = {
+    const beta: StageProvider<DaggerReleaseContext, "beta"> = {
       stage: "beta",
-      runners: (ctx) => Object.fromEntries(Object.keys(passingBeta.runners(ctx)).map((id) => [id, async () => (order.push(id), { ok: true, summary: "ok" })])),
+      runners: () => runnersOf("beta", (id) => async () => (order.push(id), { ok: true, summary: "ok" })),
     };
     const result = await release(input({ publish: true, stages: { beta }, aws: { secrets: keys(), world: new FakeWorld(), publisher: async () => (order.push("publish"), REF) } }));
     expect(result.verdict).toBe("passed");
@@ -71,7 +71,7 @@ describe("release modes", () => {
 
   it("a failing Beta publishes nothing", async () => {
     let published = 0;
-    const failing: StageProvider<DaggerReleaseContext> = {
+    const failing: StageProvider<DaggerReleaseContext, "beta"> = {
       stage: "beta",
       runners: (ctx) => ({ ...passingBeta.runners(ctx), "beta.launch-env": async () => ({ ok: false, summary: "app never became ready" }) }),
     };

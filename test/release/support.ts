@@ -10,7 +10,7 @@ import type { ReferrerOutcome } from "../../src/publish/referrers.js";
 import type { AwsWorld } from "../../src/release/aws-world.js";
 import type { VerdictStore } from "../../src/release/gamma-verdict.js";
 import { GAMMA_VERDICT_ARTIFACT_TYPE, GAMMA_VERDICT_FILE, type GammaVerdictRecord } from "../../src/stages/gamma/verdict.js";
-import type { BuildStageOutput, StageProvider } from "../../src/release/compose.js";
+import { runnersOf, type BuildStageOutput, type StageProvider } from "../../src/release/compose.js";
 import type { DaggerReleaseContext } from "../../src/release/context.js";
 import type { LooseStub } from "../support/aws-mock.js";
 import { FakeRegion, type RecordedCall, type RegionScenario } from "../aws/support/fake-aws.js";
@@ -264,8 +264,7 @@ export function passingBuild(): () => Promise<BuildStageOutput<Container>> {
 }
 
 /** A Beta stage that passes (the real one needs an engine; its plan tests live in test/stages). */
-export const passingBeta: StageProvider<DaggerReleaseContext> = {
+export const passingBeta: StageProvider<DaggerReleaseContext, "beta"> = {
   stage: "beta",
-  runners: () =>
-    Object.fromEntries(["beta.launch-env", "beta.db-deploy", "beta.deploy-software", "beta.integration-tests", "beta.e2e-tests"].map((id) => [id, async () => ({ ok: true, summary: "ok" })])),
+  runners: () => runnersOf("beta", () => async () => ({ ok: true, summary: "ok" })),
 };

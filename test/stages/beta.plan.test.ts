@@ -167,7 +167,7 @@ describe("Beta stage plan", () => {
     expect(dbmateChain.calls.find((c) => c.field === "withSecretVariable")!.args.name).toBe("DATABASE_URL");
     expect(dbmateChain.calls.some((c) => c.field === "withServiceBinding" && c.args.alias === "db")).toBe(true);
     // Ordering 1: the app's definition carries the fingerprint of the finished DB deploy.
-    const report = { tool: "dbmate", pendingBefore: ["20240101000000_create_fruits.sql", "20240102000000_add_colour.sql"], applied: ["20240101000000_create_fruits.sql", "20240102000000_add_colour.sql"], pendingAfter: [], ok: true, summary: "dbmate: applied 2 migration(s): 20240101000000_create_fruits.sql, 20240102000000_add_colour.sql" };
+    const report = { tool: "dbmate", pendingBefore: ["20240101000000_create_fruits.sql", "20240102000000_add_colour.sql"], applied: ["20240101000000_create_fruits.sql", "20240102000000_add_colour.sql"], pendingAfter: [], ok: true, status: "migrated", summary: "dbmate: applied 2 migration(s): 20240101000000_create_fruits.sql, 20240102000000_add_colour.sql" };
     const app = appServiceChain(plan);
     expect(app.calls.find((c) => c.field === "withEnvVariable" && c.args.name === "DPRA_MIGRATED")!.args.value).toBe(migrationFingerprint(report));
     // Ordering 2: the last migration status was read before the app service was started.

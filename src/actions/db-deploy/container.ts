@@ -4,7 +4,8 @@
 import { ReturnType, type Container, type Directory, type Secret, type Service } from "@dagger.io/dagger";
 import { dag } from "@dagger.io/dagger";
 import type { DatabaseConfig } from "../../config/sections/database.js";
-import { deployMigrations, type CommandRunner, type DbDeployReport } from "./deploy.js";
+import { deployMigrations, type CommandRunner } from "./deploy.js";
+import type { DbDeployReport } from "./report.js";
 import { migrationDriver, toolMessage, type DbEndpoint } from "./tools.js";
 
 /** A database to deploy to: where it is, how to reach it, and its credentials as Secrets. */
@@ -76,8 +77,8 @@ async function runCustom(input: DbDeployInput): Promise<DbDeployReport> {
   const result = await run(["sh", "-c", command]);
   const base = { tool: "custom", pendingBefore: [], applied: [], pendingAfter: [] };
   if (result.exitCode === 0) {
-    return { ...base, ok: true, summary: `custom migration command succeeded (\`${command}\`); it does not report pending or applied migrations` };
+    return { ...base, ok: true, status: "migrated", summary: `custom migration command succeeded (\`${command}\`); it does not report pending or applied migrations` };
   }
   const message = toolMessage(result);
-  return { ...base, ok: false, failure: { kind: "migration-failed", message }, summary: `custom migration command failed: ${message.split("\n").pop()}` };
+  return { ...base, ok: false, status: "failed", failure: { kind: "migration-failed", message }, summary: `custom migration command failed: ${message.split("\n").pop()}` };
 }

@@ -2,24 +2,11 @@
 // was applied). The commands run through a `CommandRunner`: Dagger containers in the pipeline, the
 // real local binary in tests. Rerunning applies nothing; a history problem stops before migrating;
 // a failed migration reports the tool's own message. Engine-free.
-import { classifyFailure, MigrationToolError, toolMessage, type CommandResult, type FailureKind, type MigrationDriver } from "./tools.js";
+import type { DbDeployReport } from "./report.js";
+import { classifyFailure, MigrationToolError, toolMessage, type CommandResult, type MigrationDriver } from "./tools.js";
 import { errorMessage } from "../../errors.js";
 
 export type CommandRunner = (argv: string[]) => Promise<CommandResult>;
-
-export interface DbDeployReport {
-  tool: string;
-  ok: boolean;
-  /** Pending before the deploy, in the tool's order. */
-  pendingBefore: string[];
-  /** Applied by this deploy. */
-  applied: string[];
-  /** Still pending afterwards (empty on success). */
-  pendingAfter: string[];
-  failure?: { kind: FailureKind | "status-failed"; message: string };
-  /** One line for the release report. */
-  summary: string;
-}
 
 /** Runs status → migrate → status with `run` and reports what was pending and what got applied. */
 export async function deployMigrations(run: CommandRunner, driver: MigrationDriver, migrationsDir: string): Promise<DbDeployReport> {
@@ -61,10 +48,10 @@ export async function deployMigrations(run: CommandRunner, driver: MigrationDriv
     applied.length === 0
       ? `${tool}: up to date, nothing to apply`
       : `${tool}: applied ${applied.length} migration(s): ${applied.join(", ")}`;
-  return { ...result, ok: true, summary };
+  return { ...result, ok: true, status: "migrated", summary };
 }
 
-function migrateFailed(base: Omit<DbDeployReport, "ok" | "summary">, driver: MigrationDriver, migrate: CommandResult, stillPending: string[]): DbDeployReport {
+function migrateFailed(base: Omit<DbDeployReport, "ok" | "status" | "summary">, driver: MigrationDriver, migrate: CommandResult, stillPending: string[]): DbDeployReport {
   const message = driver.failureMessage ? driver.failureMessage(migrate) : toolMessage(migrate);
   const kind = classifyFailure(message);
   const what = kind === "checksum-mismatch" ? "checksum mismatch" : kind === "history-mismatch" ? "migration history mismatch" : "migration failed";
@@ -74,36 +61,15 @@ function migrateFailed(base: Omit<DbDeployReport, "ok" | "summary">, driver: Mig
 }
 
 function failed(
-  base: Omit<DbDeployReport, "ok" | "summary">,
+  base: Omit<DbDeployReport, "ok" | "status" | "summary">,
   kind: NonNullable<DbDeployReport["failure"]>["kind"],
   message: string,
   summary: string,
 ): DbDeployReport {
-  return { ...base, ok: false, failure: { kind, message }, summary };
+  return { ...base, ok: false, status: "failed", failure: { kind, message }, summary };
 }
 
 function messageOf(err: unknown): string {
   if (err instanceof MigrationToolError) return err.toolMessage;
   return errorMessage(err);
-}
-
-/** The report as Markdown, for the reports directory. */
-export function formatDbDeployReport(report: DbDeployReport): string {
-  const list = (items: string[]) => (items.length === 0 ? "- (none)" : items.map((i) => `- ${i}`).join("\n"));
-  const lines = [
-    `# DB deploy (${report.tool}): ${report.ok ? "succeeded" : "FAILED"}`,
-    "",
-    report.summary,
-    "",
-    "## Pending before",
-    list(report.pendingBefore),
-    "",
-    "## Applied",
-    list(report.applied),
-    "",
-    "## Pending after",
-    list(report.pendingAfter),
-  ];
-  if (report.failure) lines.push("", `## Failure: ${report.failure.kind}`, "", "```", report.failure.message, "```");
-  return lines.join("\n") + "\n";
 }

@@ -10,7 +10,7 @@ import { Backoff, formatDuration, sleep } from "../cloudformation/poll.js";
 import { callAws, explainAwsError, isRetryable, isThrottling, type RetryOptions } from "../retry.js";
 import { errorMessage } from "../../errors.js";
 
-/** Where the migration task runs: from the stack outputs and dpra.yaml `database.aws` (src/aws/ecs/target.ts). */
+/** Where the migration task runs: from the stack outputs and dpra.yaml `database.aws` (src/actions/db-deploy/task-target.ts). */
 export interface MigrationTarget {
   cluster: string;
   taskDefinition: string;

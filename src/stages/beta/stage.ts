@@ -2,11 +2,11 @@
 // deploy, the app from the build's exact image, readiness on its health endpoint, then the
 // integration and E2E suites against it. Each DPRA action is one runner; the plan orders them.
 import { dag, type Container, type Service } from "@dagger.io/dagger";
-import { formatDbDeployReport } from "../../actions/db-deploy/deploy.js";
+import { formatDbDeployReport } from "../../actions/db-deploy/report.js";
 import { runDbDeploy } from "../../actions/db-deploy/container.js";
 import { PLAYWRIGHT_ARTIFACTS, playwrightContainer, runSuite, type SuiteRun } from "../../actions/tests/suite.js";
 import type { ActionOutcome, ActionRunner } from "../../pipeline/execute.js";
-import type { StageProvider } from "../../release/compose.js";
+import type { StageProvider, StageRunners } from "../../release/compose.js";
 import type { DaggerReleaseContext } from "../../release/context.js";
 import { APP_HOST, appService, migrationFingerprint, waitUntilReady } from "./app.js";
 import { betaDatabase, type BetaDatabase } from "./database.js";
@@ -19,7 +19,7 @@ function imageOf(ctx: DaggerReleaseContext): Container {
 }
 
 /** Runners of the Beta actions, sharing the environment they create. */
-export function betaRunners(ctx: DaggerReleaseContext): Record<string, ActionRunner> {
+export function betaRunners(ctx: DaggerReleaseContext): StageRunners<"beta"> {
   const beta = ctx.config.environments.beta;
   const logs = dag.cacheVolume(`dpra-beta-app-logs-${ctx.runId}`);
   let db: BetaDatabase | undefined;
@@ -117,4 +117,4 @@ export function betaRunners(ctx: DaggerReleaseContext): Record<string, ActionRun
   };
 }
 
-export const betaStage: StageProvider<DaggerReleaseContext> = { stage: "beta", runners: betaRunners };
+export const betaStage: StageProvider<DaggerReleaseContext, "beta"> = { stage: "beta", runners: betaRunners };

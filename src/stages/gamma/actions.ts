@@ -1,21 +1,22 @@
 import { errorMessage } from "../../errors.js";
-/** The DPRA action (as the pipeline model names it) that a recorded step belongs to. */
-export type ModelAction =
-  | "db-deploy"
-  | "deploy-software"
-  | "monitoring"
-  | "synthetic-tests"
-  | "capacity-tests"
-  | "chaos-tests"
-  | "approval"
-  | "progressive-deployment"
-  /** Not a DPRA action: Gamma's verdict recorded against the digest (reported with deploy-software). */
-  | "verdict";
+import type { ActionName } from "../../pipeline/model.js";
+
+/** The AWS stages that record their steps. */
+export type AwsStageId = "gamma" | "prod";
+
+/**
+ * The DPRA action (as the pipeline model names it) a step of stage `S` belongs to, or `verdict`: not a
+ * DPRA action, Gamma's verdict recorded against the digest (reported with deploy-software).
+ */
+export type StepAction<S extends AwsStageId> = ActionName<S> | (S extends "gamma" ? "verdict" : never);
+
+/** The DPRA action of a recorded step of either stage. */
+export type ModelAction = StepAction<"gamma"> | StepAction<"prod">;
 
 /** One recorded pipeline action, for the release summary. */
 export interface StageAction {
-  stage: "gamma" | "prod";
-  /** The DPRA action this step is part of. */
+  stage: AwsStageId;
+  /** The DPRA action this step is part of, recorded by the step itself. */
   modelAction: ModelAction;
   name: string;
   status: "passed" | "failed" | "skipped" | "warning";
@@ -25,36 +26,26 @@ export interface StageAction {
   endedAt?: string;
 }
 
-/** Which DPRA action a step of a stage belongs to, from the step's name. */
-export function modelActionOf(stage: StageAction["stage"], name: string): ModelAction {
-  if (name === "approval") return "approval";
-  if (name === "record verdict") return "verdict";
-  if (name.endsWith("db deploy")) return "db-deploy";
-  if (name.includes("synthetic")) return "synthetic-tests";
-  if (name === "capacity test") return "capacity-tests";
-  if (name === "chaos test") return "chaos-tests";
-  if (stage === "gamma") return name === "alarms" ? "monitoring" : "deploy-software";
-  return "progressive-deployment";
-}
-
 /** Records actions in order and runs steps, turning a thrown error into a failed action. */
-export class ActionLog {
+export class ActionLog<S extends AwsStageId> {
   readonly actions: StageAction[] = [];
   constructor(
-    private readonly stage: StageAction["stage"],
+    private readonly stage: S,
     private readonly now: () => Date,
   ) {}
 
-  record(a: Omit<StageAction, "stage" | "modelAction">): void {
-    this.actions.push({ stage: this.stage, modelAction: modelActionOf(this.stage, a.name), ...a });
+  record(a: Omit<StageAction, "stage" | "modelAction"> & { modelAction: StepAction<S> }): void {
+    // StepAction<S> is a ModelAction for either stage; for a generic S the compiler cannot see that.
+    this.actions.push({ stage: this.stage, ...a, modelAction: a.modelAction as ModelAction });
   }
 
-  skip(name: string, detail: string, region?: string): void {
-    this.record({ name, status: "skipped", detail, region });
+  skip(modelAction: StepAction<S>, name: string, detail: string, region?: string): void {
+    this.record({ modelAction, name, status: "skipped", detail, region });
   }
 
-  /** Runs a step; `judge` turns its result into a status and detail. Returns undefined when it threw. */
+  /** Runs a step of `modelAction`; `judge` turns its result into a status and detail. Returns undefined when it threw. */
   async run<T>(
+    modelAction: StepAction<S>,
     name: string,
     step: () => Promise<T>,
     judge: (r: T) => { status: StageAction["status"]; detail: string },
@@ -64,11 +55,11 @@ export class ActionLog {
     try {
       const value = await step();
       const j = judge(value);
-      this.record({ name, ...j, region, startedAt, endedAt: this.now().toISOString() });
+      this.record({ modelAction, name, ...j, region, startedAt, endedAt: this.now().toISOString() });
       return { ok: j.status !== "failed", value };
     } catch (error) {
       const detail = errorMessage(error);
-      this.record({ name, status: "failed", detail, region, startedAt, endedAt: this.now().toISOString() });
+      this.record({ modelAction, name, status: "failed", detail, region, startedAt, endedAt: this.now().toISOString() });
       return { ok: false, error };
     }
   }

@@ -1,8 +1,8 @@
 import type { CapacityResult } from "../../actions/capacity/run.js";
-import type { DbDeployReport } from "../../aws/ecs/db-deploy.js";
+import { reportLine, type DbDeployReport } from "../../actions/db-deploy/report.js";
 import type { ChaosReport } from "../../aws/fis/experiment.js";
 import { describeRun, type CanaryReport } from "../../aws/synthetics/canary.js";
-import { ActionLog, type StageAction } from "./actions.js";
+import { ActionLog, type StageAction, type StepAction } from "./actions.js";
 import { expectedAlarms, summariseWatch, type WatchObservations, type WatchSummary } from "./monitoring.js";
 import { endpointFromOutputs, verifyDeployedDigest } from "./stack-facts.js";
 import { errorMessage } from "../../errors.js";
@@ -23,7 +23,7 @@ export interface DeployHooks {
 }
 
 /**
- * The DB deploy of the environment's region. `beforeDeploy` migrates into the existing stack (the
+ * The DB deploy of the environment's region (src/actions/db-deploy). `beforeDeploy` migrates into the existing stack (the
  * software deploy follows) or reports `deferred` when there is no stack yet; `afterCreate` then
  * migrates into the stack the software deploy created.
  */
@@ -80,16 +80,25 @@ export interface GammaResult {
 export async function runGammaStage(ports: GammaPorts, s: GammaSettings): Promise<GammaResult> {
   const log = new ActionLog("gamma", ports.now);
   const result: GammaResult = { passed: false, digest: s.digest, monitoring: [], actions: log.actions };
-  const later = [...(ports.dbDeploy ? ["db deploy"] : []), "deploy", "verify digest", "alarms", "synthetic canary", ...(ports.capacity ? ["capacity test"] : []), ...(s.chaos && ports.chaos ? ["chaos test"] : [])];
+  // The steps in order, each with the DPRA action it belongs to.
+  const later: Array<readonly [StepAction<"gamma">, string]> = [
+    ...(ports.dbDeploy ? [["db-deploy", "db deploy"] as const] : []),
+    ["deploy-software", "deploy"],
+    ["deploy-software", "verify digest"],
+    ["monitoring", "alarms"],
+    ["synthetic-tests", "synthetic canary"],
+    ...(ports.capacity ? [["capacity-tests", "capacity test"] as const] : []),
+    ...(s.chaos && ports.chaos ? [["chaos-tests", "chaos test"] as const] : []),
+  ];
   const skipAfter = (step: string, why: string) => {
-    for (const name of later.slice(later.indexOf(step) + 1)) log.skip(name, why);
+    for (const [action, name] of later.slice(later.findIndex(([, n]) => n === step) + 1)) log.skip(action, name, why);
   };
 
   const hooks: DeployHooks = {};
   if (ports.dbDeploy) {
     const db = ports.dbDeploy;
-    const judge = (r: DbDeployReport) => ({ status: "passed" as const, detail: `${r.region}: ${r.detail}` });
-    const before = await log.run("db deploy", () => db.beforeDeploy(s.digest), judge);
+    const judge = (r: DbDeployReport) => ({ status: "passed" as const, detail: reportLine(r) });
+    const before = await log.run("db-deploy", "db deploy", () => db.beforeDeploy(s.digest), judge);
     if (!before.ok || !before.value) {
       skipAfter("db deploy", "the DB deploy failed: the software was not deployed");
       return result;
@@ -97,13 +106,13 @@ export async function runGammaStage(ports: GammaPorts, s: GammaSettings): Promis
     if (before.value.status === "deferred") {
       // First deploy: migrate as soon as the stack exists, before the bake and every test.
       hooks.beforeBake = async (d) => {
-        const after = await log.run("db deploy", () => db.afterCreate(d), judge, d.region);
+        const after = await log.run("db-deploy", "db deploy", () => db.afterCreate(d), judge, d.region);
         if (!after.ok) throw new Error(`the DB deploy into the new stack failed: ${errorMessage(after.error)}`);
       };
     }
   }
 
-  const deployed = await log.run("deploy", () => ports.deploy(s.digest, hooks), (d) => ({ status: "passed", detail: `stack ${d.stackName} in ${d.region}` }));
+  const deployed = await log.run("deploy-software", "deploy", () => ports.deploy(s.digest, hooks), (d) => ({ status: "passed", detail: `stack ${d.stackName} in ${d.region}` }));
   if (!deployed.ok || !deployed.value) {
     skipAfter("deploy", "the Gamma deploy failed");
     return result;
@@ -113,6 +122,7 @@ export async function runGammaStage(ports: GammaPorts, s: GammaSettings): Promis
   const where = { stack: d.stackName, region: d.region };
 
   const digestOk = await log.run(
+    "deploy-software",
     "verify digest",
     async () => verifyDeployedDigest(d.parameters, s.digest, where, s.imageParameter),
     (uri) => ({ status: "passed", detail: `${s.imageParameter}=${uri}` }),
@@ -125,6 +135,7 @@ export async function runGammaStage(ports: GammaPorts, s: GammaSettings): Promis
 
   const expected = expectedAlarms(d.outputs, s.configuredAlarms);
   const alarmsOk = await log.run(
+    "monitoring",
     "alarms",
     async () => d.watches.map((w) => summariseWatch(expected, w, s.bakeMinutes * 60_000)),
     (summaries) => {
@@ -142,6 +153,7 @@ export async function runGammaStage(ports: GammaPorts, s: GammaSettings): Promis
   }
 
   const canary = await log.run(
+    "synthetic-tests",
     "synthetic canary",
     () => {
       result.endpoint = endpointFromOutputs(d.outputs, s.endpointOutput, d.stackName);
@@ -159,7 +171,7 @@ export async function runGammaStage(ports: GammaPorts, s: GammaSettings): Promis
 
   if (ports.capacity) {
     const capacity = ports.capacity;
-    const cap = await log.run("capacity test", () => capacity(endpoint), (r) => ({ status: r.verdict.passed ? "passed" : "failed", detail: r.report }), d.region);
+    const cap = await log.run("capacity-tests", "capacity test", () => capacity(endpoint), (r) => ({ status: r.verdict.passed ? "passed" : "failed", detail: r.report }), d.region);
     result.capacity = cap.value;
     if (!cap.ok) {
       skipAfter("capacity test", "the capacity test failed");
@@ -173,6 +185,7 @@ export async function runGammaStage(ports: GammaPorts, s: GammaSettings): Promis
       s.chaos.experimentTemplateId ?? (s.chaos.experimentTemplateOutput ? d.outputs[s.chaos.experimentTemplateOutput] : undefined);
     if (!templateId) {
       log.record({
+        modelAction: "chaos-tests",
         name: "chaos test",
         status: "failed",
         detail: `no FIS experiment template: set chaos.experimentTemplateId, or output "${s.chaos.experimentTemplateOutput ?? "?"}" from stack ${d.stackName}`,
@@ -181,6 +194,7 @@ export async function runGammaStage(ports: GammaPorts, s: GammaSettings): Promis
       return result;
     }
     const ch = await log.run(
+      "chaos-tests",
       "chaos test",
       () => chaos(endpoint, templateId),
       (r) => ({

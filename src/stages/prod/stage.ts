@@ -1,5 +1,6 @@
+import { reportLine, type DbDeployReport } from "../../actions/db-deploy/report.js";
+import type { RegionDbDeployPort } from "../../actions/db-deploy/environment.js";
 import { approvalReport, resolveApproval, type ApprovalRecord, type ApprovalRequest, type ChangeSetPreview } from "../../approval/approval.js";
-import type { DbDeployReport } from "../../aws/ecs/db-deploy.js";
 import { describeRun, type CanaryReport } from "../../aws/synthetics/canary.js";
 import { ActionLog, type StageAction } from "../gamma/actions.js";
 import { expectedAlarms, summariseWatch, type ExpectedAlarm, type WatchObservations, type WatchSummary } from "../gamma/monitoring.js";
@@ -24,12 +25,6 @@ export interface WaveDeployer {
   bakeWave(wave: ProdWave, alarmsByRegion: Record<string, string[]>, bakeMs: number): Promise<WatchObservations[]>;
   /** Rolls the regions back to what they ran before this release, in the given order. */
   rollback(regions: string[], reason: string): Promise<void>;
-}
-
-/** The DB deploy of one prod region (see the Gamma port of the same name). */
-export interface RegionDbDeployPort {
-  beforeDeploy(region: string, digest: string): Promise<DbDeployReport>;
-  afterCreate(region: string, deployment: StackDeployment): Promise<DbDeployReport>;
 }
 
 export interface ProdPorts {
@@ -92,12 +87,12 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
     canaries: [],
     actions: log.actions,
   };
-  log.record({ name: "approval", status: "passed", detail: `${s.approval.approver} (${s.approval.source}${s.approval.runUrl ? `, ${s.approval.runUrl}` : ""})` });
-  log.record({ name: "strategy", status: "passed", detail: `${result.strategy.trafficShift}; during the shift: ${result.strategy.selfRollback}` });
+  log.record({ modelAction: "approval", name: "approval", status: "passed", detail: `${s.approval.approver} (${s.approval.source}${s.approval.runUrl ? `, ${s.approval.runUrl}` : ""})` });
+  log.record({ modelAction: "progressive-deployment", name: "strategy", status: "passed", detail: `${result.strategy.trafficShift}; during the shift: ${result.strategy.selfRollback}` });
 
   const stop = async (wave: ProdWave, why: string): Promise<ProdResult> => {
     const later = s.waves.slice(s.waves.indexOf(wave) + 1);
-    for (const w of later) log.skip(`wave ${w.name}`, `not started: ${why}`);
+    for (const w of later) log.skip("progressive-deployment", `wave ${w.name}`, `not started: ${why}`);
     // Every region this release touched, the failing wave's first.
     const regions = [...result.deployedRegions].reverse();
     if (regions.length > 0) {
@@ -105,10 +100,10 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
       try {
         await ports.waves.rollback(regions, why);
         result.rolledBack = regions;
-        log.record({ name: "rollback", status: "passed", detail: `rolled back ${regions.join(", ")}: ${why}`, startedAt, endedAt: ports.now().toISOString() });
+        log.record({ modelAction: "progressive-deployment", name: "rollback", status: "passed", detail: `rolled back ${regions.join(", ")}: ${why}`, startedAt, endedAt: ports.now().toISOString() });
       } catch (e) {
         const detail = `ROLLBACK FAILED (${errorMessage(e)}): check ${regions.join(", ")} by hand`;
-        log.record({ name: "rollback", status: "failed", detail, startedAt, endedAt: ports.now().toISOString() });
+        log.record({ modelAction: "progressive-deployment", name: "rollback", status: "failed", detail, startedAt, endedAt: ports.now().toISOString() });
       }
     }
     return result;
@@ -118,17 +113,20 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
     const bakeMs = wave.bakeMinutes * 60_000;
     if (ports.sessions) {
       const sessions = ports.sessions;
-      const renewed = await log.run(`wave ${wave.name}: credentials`, () => sessions.renew(wave.regions), () => ({ status: "passed", detail: `new prod role session in ${wave.regions.join(", ")}` }));
+      const renewed = await log.run("progressive-deployment", `wave ${wave.name}: credentials`, () => sessions.renew(wave.regions), () => ({ status: "passed", detail: `new prod role session in ${wave.regions.join(", ")}` }));
       if (!renewed.ok) return stop(wave, `the prod role could not be assumed for wave ${wave.name}`);
     }
     let deferred: string[] = [];
     if (ports.dbDeploy) {
       const db = ports.dbDeploy;
-      const migrated = await log.run(`wave ${wave.name}: db deploy`, () => allRegions(wave.regions, (r) => db.beforeDeploy(r, s.digest)), judgeDb);
+      const migrated = await log.run("db-deploy", `wave ${wave.name}: db deploy`, () => allRegions(wave.regions, (r) => db.beforeDeploy(r, s.digest)), judgeDb);
       if (!migrated.ok || !migrated.value) return stop(wave, `the DB deploy of wave ${wave.name} failed`);
-      deferred = migrated.value.filter((r) => r.status === "deferred").map((r) => r.region);
+      // The reports come in the order of the wave's regions.
+      const reports = migrated.value;
+      deferred = wave.regions.filter((_, i) => reports[i]?.status === "deferred");
     }
     const deployed = await log.run(
+      "progressive-deployment",
       `wave ${wave.name}: deploy`,
       () => ports.waves.deployWave(wave, s.digest),
       (ds) => ({ status: "passed", detail: ds.map((d) => `${d.stackName} in ${d.region}`).join(", ") }),
@@ -144,12 +142,12 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
       // First deploy of these regions: migrate as soon as their stacks exist, before the bake and the canaries.
       const db = ports.dbDeploy;
       const migrated = await log.run(
+        "db-deploy",
         `wave ${wave.name}: db deploy`,
         () =>
           allRegions(deferred, (r) => {
-            const d = deployments.find((x) => x.region === r);
-            if (!d) throw new Error(`no deployment reported for ${r}`);
-            return db.afterCreate(r, d);
+            if (!deployments.some((x) => x.region === r)) throw new Error(`no deployment reported for ${r}`);
+            return db.afterCreate(r);
           }),
         judgeDb,
       );
@@ -158,12 +156,13 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
     const missingRegions = wave.regions.filter((r) => !deployments.some((d) => d.region === r));
     if (missingRegions.length > 0) {
       result.deployedRegions.push(...missingRegions);
-      log.record({ name: `wave ${wave.name}: deploy`, status: "failed", detail: `no deployment reported for ${missingRegions.join(", ")}` });
+      log.record({ modelAction: "progressive-deployment", name: `wave ${wave.name}: deploy`, status: "failed", detail: `no deployment reported for ${missingRegions.join(", ")}` });
       return stop(wave, `wave ${wave.name} did not report every region`);
     }
 
     for (const d of deployments) {
       const ok = await log.run(
+        "progressive-deployment",
         "verify digest",
         async () => verifyDeployedDigest(d.parameters, s.digest, { stack: d.stackName, region: d.region }, s.imageParameter),
         (uri) => ({ status: "passed", detail: `${s.imageParameter}=${uri}` }),
@@ -181,6 +180,7 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
       const during = d.watches.map((w) => summariseWatch(expected, w, bakeMs));
       result.monitoring.push(...during);
       const ok = await log.run(
+        "progressive-deployment",
         "alarms during traffic shift",
         async () => during,
         (sum) => {
@@ -195,6 +195,7 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
 
     // The bake makes calls all along (the alarm watch); a session that ends during it is renewed first.
     const baked = await log.run(
+      "progressive-deployment",
       `wave ${wave.name}: bake ${wave.bakeMinutes} min`,
       async () => {
         await ports.sessions?.ensureValidFor(wave.regions, bakeMs);
@@ -213,6 +214,7 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
     const canaries = await Promise.all(
       deployments.map((d) =>
         log.run(
+          "synthetic-tests",
           "prod synthetic test",
           () => ports.canary(d.region, endpointFromOutputs(d.outputs, s.endpointOutput, d.stackName)),
           (r) => ({ status: r.passed ? "passed" : "failed", detail: `${r.name}: ${describeRun(r.run)}` }),
@@ -229,7 +231,7 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
 }
 
 function judgeDb(reports: DbDeployReport[]): { status: "passed"; detail: string } {
-  return { status: "passed", detail: reports.map((r) => `${r.region}: ${r.detail}`).join("\n") };
+  return { status: "passed", detail: reports.map(reportLine).join("\n") };
 }
 
 /** Runs `step` in every region concurrently; waits for all, then fails naming every region that failed. */

@@ -4,7 +4,6 @@ import type { ChaosReport } from "../../../src/aws/fis/experiment.js";
 import { runGammaStage, type GammaPorts, type GammaSettings, type StackDeployment } from "../../../src/stages/gamma/stage.js";
 import { DigestMismatchError } from "../../../src/digest.js";
 import { endpointFromOutputs, verifyDeployedDigest } from "../../../src/stages/gamma/stack-facts.js";
-import { modelActionOf } from "../../../src/stages/gamma/actions.js";
 
 const DIGEST = "sha256:" + "b".repeat(64);
 const OTHER = "sha256:" + "c".repeat(64);
@@ -158,7 +157,7 @@ describe("stack facts", () => {
 });
 
 describe("model actions", () => {
-  it("maps every recorded step to the DPRA action of the pipeline model", async () => {
+  it("records every step with the DPRA action of the pipeline model", async () => {
     const r = await runGammaStage(ports(), settings);
     expect(r.actions.map((a) => [a.name, a.modelAction])).toEqual([
       ["deploy", "deploy-software"],
@@ -166,10 +165,20 @@ describe("model actions", () => {
       ["alarms", "monitoring"],
       ["synthetic canary", "synthetic-tests"],
     ]);
-    expect(modelActionOf("prod", "wave pilot: bake 60 min")).toBe("progressive-deployment");
-    expect(modelActionOf("prod", "prod synthetic test")).toBe("synthetic-tests");
-    expect(modelActionOf("prod", "approval")).toBe("approval");
-    expect(modelActionOf("gamma", "chaos test")).toBe("chaos-tests");
-    expect(modelActionOf("gamma", "capacity test")).toBe("capacity-tests");
+    // Capacity and chaos, when configured. (Prod's steps: test/stages/prod/stage.test.ts.)
+    const chaosReport: ChaosReport = {
+      experimentId: "EXP1",
+      experimentStatus: "completed",
+      stopped: { requested: true },
+      before: { from: 0, to: 1, requests: 10, successRate: 1, p95Ms: 100 },
+      during: { from: 1, to: 2, requests: 10, successRate: 1, p95Ms: 120 },
+      checks: [{ name: "success rate", passed: true, detail: "100%" }],
+      passed: true,
+    };
+    const capacity = async () => ({ verdict: { passed: true, metrics: { p95Ms: 1, errorRate: 0, rps: 1, requests: 1 }, checks: [] }, report: "ok", k6ExitCode: 0 });
+    const full = await runGammaStage(ports({ capacity, chaos: async () => chaosReport }), { ...settings, chaos: { experimentTemplateOutput: "ChaosTemplate" } });
+    const modelActionOf = (name: string) => full.actions.find((a) => a.name === name)?.modelAction;
+    expect(modelActionOf("chaos test")).toBe("chaos-tests");
+    expect(modelActionOf("capacity test")).toBe("capacity-tests");
   });
 });

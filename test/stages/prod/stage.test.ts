@@ -187,6 +187,16 @@ describe("runProdStage", () => {
   });
 });
 
+describe("model actions", () => {
+  it("records every prod step with the DPRA action of the pipeline model", async () => {
+    const r = await runProdStage(ports(new FakeWaves()), { ...settings, waves: [{ name: "pilot", regions: ["eu-west-1"], bakeMinutes: 60 }] });
+    const modelActionOf = (name: string) => r.actions.find((a) => a.name === name)?.modelAction;
+    expect(modelActionOf("wave pilot: bake 60 min")).toBe("progressive-deployment");
+    expect(modelActionOf("prod synthetic test")).toBe("synthetic-tests");
+    expect(modelActionOf("approval")).toBe("approval");
+  });
+});
+
 describe("approveAndRunProd", () => {
   it("without an approval, nothing is deployed and the message says what to do", async () => {
     const fake = new FakeWaves();

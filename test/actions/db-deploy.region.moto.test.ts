@@ -1,5 +1,5 @@
 // Level 2 (moto over HTTP): the DB deploy's migration task on a first deploy (migrateNewStack in
-// src/aws/ecs/db-deploy.ts, runMigrationTask in src/aws/ecs/migration-task.ts): where it runs is
+// src/actions/db-deploy/region.ts, runMigrationTask in src/aws/ecs/migration-task.ts): where it runs is
 // read from the stack's outputs, then RunTask and DescribeTasks until STOPPED, with the real
 // CloudFormation and ECS SDK clients against moto_server 5.2.1 (test/support/moto.ts). The stack
 // (VPC, subnet, security group, cluster, task definition) is made with CreateStack, since moto
@@ -19,15 +19,15 @@
 import { CloudFormationClient, CreateStackCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { beforeEach, expect, it } from "vitest";
-import { stackOutputs } from "../../../src/aws/cloudformation/outputs.js";
-import { describeStack } from "../../../src/aws/cloudformation/stack.js";
-import { migrateBeforeDeploy, migrateNewStack, type RegionDbDeployRequest } from "../../../src/aws/ecs/db-deploy.js";
-import { MigrationTaskError, runMigrationTask } from "../../../src/aws/ecs/migration-task.js";
-import { migrationTargetFrom } from "../../../src/aws/ecs/target.js";
-import { DatabaseAwsConfig } from "../../../src/config/sections/database.js";
-import { AwsEnvironment } from "../../../src/config/sections/environments.js";
-import { MOTO_ACCOUNT, MOTO_REGION, motoClientConfig, resolveMoto, useMoto } from "../../support/moto.js";
-import { describeReal } from "../../support/real.js";
+import { stackOutputs } from "../../src/aws/cloudformation/outputs.js";
+import { describeStack } from "../../src/aws/cloudformation/stack.js";
+import { migrateBeforeDeploy, migrateNewStack, type RegionDbDeployRequest } from "../../src/actions/db-deploy/region.js";
+import { MigrationTaskError, runMigrationTask } from "../../src/aws/ecs/migration-task.js";
+import { migrationTargetFrom } from "../../src/actions/db-deploy/task-target.js";
+import { DatabaseAwsConfig } from "../../src/config/sections/database.js";
+import { AwsEnvironment } from "../../src/config/sections/environments.js";
+import { MOTO_ACCOUNT, MOTO_REGION, motoClientConfig, resolveMoto, useMoto } from "../support/moto.js";
+import { describeReal } from "../support/real.js";
 
 const STACK = "moto-app";
 const MIGRATION_IMAGE = `${MOTO_ACCOUNT}.dkr.ecr.${MOTO_REGION}.amazonaws.com/moto-app@sha256:${"d".repeat(64)}`;
@@ -128,6 +128,7 @@ describeReal(
       region: MOTO_REGION,
       cloudFormation,
       ecs,
+      tool: "dbmate",
       names,
       reference: MIGRATION_IMAGE,
       runId: "run-1",
@@ -153,7 +154,7 @@ describeReal(
       expect(taskArn).toMatch(new RegExp(`^arn:aws:ecs:${MOTO_REGION}:${MOTO_ACCOUNT}:task/${target.cluster}/[0-9a-f-]{36}$`));
       const taskId = taskArn.split("/").pop();
       expect(report.logs).toEqual({ group: "/ecs/moto-app", stream: `migrate/migrate/${taskId}` });
-      expect(report.detail).toBe(`first deploy, after the stack was created: migration task ${taskArn} exited 0`);
+      expect(report.summary).toBe(`first deploy, after the stack was created: migration task ${taskArn} exited 0`);
       expect(lines.filter((l) => l.includes("migration task: ")).map((l) => l.split("migration task: ")[1])).toEqual(["DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED"]);
 
       const [task] = (await ecs.send(new DescribeTasksCommand({ cluster: target.cluster, tasks: [taskArn] }))).tasks ?? [];
@@ -202,7 +203,7 @@ describeReal(
       const next = MIGRATION_IMAGE.replace("d".repeat(64), "e".repeat(64));
       const report = await migrateBeforeDeploy(request({ reference: next }));
       expect(report.status).toBe("migrated");
-      expect(report.detail).toMatch(new RegExp(`^MigrationImageUri set to ${next.replace(/[.]/g, "\\.")}; migration task arn:aws:ecs:${MOTO_REGION}:${MOTO_ACCOUNT}:task/.* exited 0$`));
+      expect(report.summary).toMatch(new RegExp(`^MigrationImageUri set to ${next.replace(/[.]/g, "\\.")}; migration task arn:aws:ecs:${MOTO_REGION}:${MOTO_ACCOUNT}:task/.* exited 0$`));
       expect((await describeStack(cloudFormation, STACK))?.Parameters).toContainEqual({ ParameterKey: "MigrationImageUri", ParameterValue: next });
       expect(lines).toContain(`[${MOTO_REGION} ${STACK}] executing change set dpra-run-1-migrate`);
     });

@@ -8,14 +8,15 @@
 // and the migration tool applies only what is pending.
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { ECSClient } from "@aws-sdk/client-ecs";
+import { alarmsForRegion } from "../../aws/alarms/arn.js";
+import { deployStack } from "../../aws/cloudformation/deployer.js";
+import { describeStack } from "../../aws/cloudformation/stack.js";
+import { protectionFor } from "../../aws/deploy/plan.js";
+import { runMigrationTask, type TaskLogs } from "../../aws/ecs/migration-task.js";
 import type { DatabaseAwsConfig } from "../../config/sections/database.js";
 import type { AwsEnvironment } from "../../config/sections/environments.js";
-import { alarmsForRegion } from "../alarms/arn.js";
-import { deployStack } from "../cloudformation/deployer.js";
-import { describeStack } from "../cloudformation/stack.js";
-import { protectionFor } from "../deploy/plan.js";
-import { runMigrationTask, type TaskLogs } from "./migration-task.js";
-import { migrationTargetFrom, namesMissingFromTemplate } from "./target.js";
+import { taskReport, type DbDeployReport } from "./report.js";
+import { migrationTargetFrom, namesMissingFromTemplate } from "./task-target.js";
 
 export interface RegionDbDeployRequest {
   envName: "gamma" | "prod";
@@ -23,6 +24,8 @@ export interface RegionDbDeployRequest {
   region: string;
   cloudFormation: CloudFormationClient;
   ecs: ECSClient;
+  /** The migration tool dpra.yaml names, for the report. */
+  tool: string;
   names: DatabaseAwsConfig;
   /** The image to migrate with, pinned by digest (`repository@sha256:...`). */
   reference: string;
@@ -32,15 +35,6 @@ export interface RegionDbDeployRequest {
   log: (line: string) => void;
   /** Poll interval override in ms (default: the environment's pollSeconds). */
   pollMs?: number;
-}
-
-export interface DbDeployReport {
-  region: string;
-  /** `deferred`: no stack yet; the migration runs once the software deploy has created it. */
-  status: "migrated" | "deferred";
-  detail: string;
-  taskArn?: string;
-  logs?: TaskLogs;
 }
 
 /** Stack states in which the software deploy creates the stack (again): nothing to migrate into yet. */
@@ -64,7 +58,7 @@ export async function migrateBeforeDeploy(req: RegionDbDeployRequest): Promise<D
   const stack = await describeStack(req.cloudFormation, env.stackName);
   if (!stack || NO_USABLE_STACK.has(stack.StackStatus ?? "")) {
     req.log(`[${region} ${env.stackName}] no stack yet: the migrations run once the deploy has created it`);
-    return { region, status: "deferred", detail: `stack ${env.stackName} does not exist yet: migrations run after it is created, before any test` };
+    return taskReport(req.tool, region, "deferred", `stack ${env.stackName} does not exist yet: migrations run after it is created, before any test`);
   }
   if (!(stack.Parameters ?? []).some((p) => p.ParameterKey === names.migrationImageParameter)) {
     throw new Error(
@@ -101,19 +95,13 @@ export async function migrateBeforeDeploy(req: RegionDbDeployRequest): Promise<D
     throw new Error(`setting ${names.migrationImageParameter} on ${env.stackName} in ${region} did not succeed (${set.outcome}): ${set.message}. Nothing was migrated.`);
   }
   const task = await runTaskOnStack(req, pollMs);
-  return {
-    region,
-    status: "migrated",
-    detail: `${names.migrationImageParameter} ${set.outcome === "no-change" ? "already" : "set to"} ${req.reference}; ${task.detail}`,
-    taskArn: task.taskArn,
-    ...(task.logs ? { logs: task.logs } : {}),
-  };
+  return taskReport(req.tool, region, "migrated", `${names.migrationImageParameter} ${set.outcome === "no-change" ? "already" : "set to"} ${req.reference}; ${task.detail}`, task);
 }
 
 /** After the software deploy created the stack: run the migration task on it. */
 export async function migrateNewStack(req: RegionDbDeployRequest): Promise<DbDeployReport> {
   const task = await runTaskOnStack(req, req.pollMs ?? req.env.pollSeconds * 1000);
-  return { region: req.region, status: "migrated", detail: `first deploy, after the stack was created: ${task.detail}`, taskArn: task.taskArn, ...(task.logs ? { logs: task.logs } : {}) };
+  return taskReport(req.tool, req.region, "migrated", `first deploy, after the stack was created: ${task.detail}`, task);
 }
 
 async function runTaskOnStack(req: RegionDbDeployRequest, pollMs: number): Promise<{ detail: string; taskArn: string; logs?: TaskLogs }> {

@@ -3,7 +3,7 @@
 // written in dpra.yaml or read from a named output, and the checks that say what the template must
 // add when something is missing.
 import { AssignPublicIp, type DatabaseAwsConfig } from "../../config/sections/database.js";
-import type { MigrationTarget } from "./migration-task.js";
+import type { MigrationTarget } from "../../aws/ecs/migration-task.js";
 
 const list = (value: string) =>
   value

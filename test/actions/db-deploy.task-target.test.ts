@@ -4,10 +4,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { migrationOutputsRead, migrationTargetFrom, namesMissingFromTemplate } from "../../../src/aws/ecs/target.js";
-import { parseConfig } from "../../../src/config/load.js";
-import { DatabaseAwsConfig } from "../../../src/config/sections/database.js";
-import { repoRoot } from "../../support/fixtures.js";
+import { migrationOutputsRead, migrationTargetFrom, namesMissingFromTemplate } from "../../src/actions/db-deploy/task-target.js";
+import { parseConfig } from "../../src/config/load.js";
+import { DatabaseAwsConfig } from "../../src/config/sections/database.js";
+import { repoRoot } from "../support/fixtures.js";
 
 const names = DatabaseAwsConfig.parse({});
 const where = { stack: "fruit-api-gamma", region: "eu-west-1" };

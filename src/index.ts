@@ -10,7 +10,7 @@ import { ActionReport, BuildResult } from "./build/objects.js";
 import { canaryCall, deployFunction, diffFunction, promoteCall, publishCall } from "./dagger/aws.js";
 import { capacityTestCall, configJson, planText, releaseCall } from "./dagger/pipeline.js";
 import { DeployResult } from "./deploy/result.js";
-import { credentialsOf } from "./publish/credentials.js";
+import { credentialsOf } from "./aws/credentials/secrets.js";
 import { PublishResult } from "./publish/result.js";
 import { ensureRepositoryShell } from "./publish/shell.js";
 import { betaOnly } from "./release/release.js";

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { parseCloudFormationTemplate } from "../cloudformation/template.js";
+import { parseCloudFormationTemplate } from "./template.js";
 import { checkContract, type ContractEnvironment } from "./contract.js";
 import { ConfigError } from "./errors.js";
 import type { DpraConfig } from "./schema.js";

@@ -1,5 +1,5 @@
-import { migrationOutputsRead } from "../actions/db-deploy/task-target.js";
-import type { CloudFormationTemplate } from "../cloudformation/template.js";
+import { migrationOutputsRead } from "./migration-outputs.js";
+import type { CloudFormationTemplate } from "./template.js";
 import type { ConfigProblem } from "./errors.js";
 import type { DpraConfig } from "./schema.js";
 import { checkStrategy } from "./strategy-contract.js";

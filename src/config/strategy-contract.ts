@@ -23,7 +23,7 @@
 //    AutoRollbackConfiguration Enabled true with DEPLOYMENT_FAILURE or DEPLOYMENT_STOP_ON_ALARM among its Events.
 // A template with no ECS service implements none of them and is refused. Values are literals or Refs
 // to parameters with a value known before deploy; anything else cannot be checked and is refused.
-import type { CloudFormationTemplate } from "../cloudformation/template.js";
+import type { CloudFormationTemplate } from "./template.js";
 import { evaluateCondition } from "./contract.js";
 import type { ConfigProblem } from "./errors.js";
 import type { DeploymentStrategy } from "./sections/environments.js";

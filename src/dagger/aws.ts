@@ -6,7 +6,7 @@ import type { ProdApprovalInput } from "../approval/require.js";
 import { canaryFunction } from "../aws/synthetics/dagger.js";
 import type { DeployResult } from "../deploy/result.js";
 import { awsEnvironmentOf, runDeploy } from "../deploy/shell.js";
-import type { CredentialSecrets } from "../publish/credentials.js";
+import type { CredentialSecrets } from "../aws/credentials/secrets.js";
 import type { PublishResult } from "../publish/result.js";
 import { promoteShell, publishShell } from "../publish/shell.js";
 import { loadSourceConfig } from "../shell/source.js";

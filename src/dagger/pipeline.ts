@@ -6,7 +6,7 @@ import { assertContract } from "../config/contract-check.js";
 import { AWS_CONTRACT_ENVIRONMENTS } from "../config/contract.js";
 import { buildRunPlan, parseTargetEnvironment } from "../pipeline/plan.js";
 import { parsePlanFormat, renderPlan } from "../pipeline/render.js";
-import type { CredentialSecrets } from "../publish/credentials.js";
+import type { CredentialSecrets } from "../aws/credentials/secrets.js";
 import { realBuild } from "../release/build-runner.js";
 import { release } from "../release/release.js";
 import type { ReleaseResult } from "../release/result.js";

@@ -5,7 +5,7 @@ import type { ProdApprovalInput } from "../approval/require.js";
 import type { CredentialProvider } from "../aws/credentials/providers.js";
 import type { RegionClients } from "../aws/deploy/environment.js";
 import type { AwsEnvironment } from "../config/sections/environments.js";
-import { runIdentity, type CredentialSecrets } from "../publish/credentials.js";
+import { runIdentity, type CredentialSecrets } from "../aws/credentials/secrets.js";
 import { loadSourceConfig } from "../shell/source.js";
 import { deployCore, deploymentFacts, deploymentFailed, deploymentSummary, readTemplate as readTemplateWith } from "./core.js";
 import { DeployResult } from "./result.js";
@@ -20,7 +20,7 @@ export interface DeployArgs {
   runId?: string;
   /** Prod approval (--ci-vars, --ci-environment, --approved-by): checked before any change set. */
   approval?: ProdApprovalInput;
-  /** The shared credential arguments (see src/publish/credentials.ts). */
+  /** The shared credential arguments (see src/aws/credentials/secrets.ts). */
   secrets: CredentialSecrets;
   /** Builds a region's clients from the environment's credentials (tests inject fakes). */
   makeClients?: (region: string, credentials: CredentialProvider) => RegionClients;

@@ -14,7 +14,7 @@ import type { FindingSet } from "../findings/model.js";
 import { evaluateGate } from "../policy/gate.js";
 import { renderJson, renderMarkdown } from "../policy/render.js";
 import { loadBaseline, loadSourceConfig } from "../shell/source.js";
-import { runIdentity, type CredentialSecrets } from "./credentials.js";
+import { runIdentity, type CredentialSecrets } from "../aws/credentials/secrets.js";
 import { provenanceStatement } from "./provenance.js";
 import { attachPublishReferrers } from "./referrers.js";
 import { PublishResult } from "./result.js";

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { Container, Directory } from "@dagger.io/dagger";
 import type { ApprovalRecord } from "../approval/approval.js";
 import type { DpraConfig } from "../config/schema.js";
-import type { RunIdentity } from "../publish/credentials.js";
+import type { RunIdentity } from "../aws/credentials/secrets.js";
 import type { GammaResult } from "../stages/gamma/stage.js";
 import type { ProdResult } from "../stages/prod/stage.js";
 import type { AwsWorld } from "./aws-world.js";

@@ -7,7 +7,7 @@ import { approvalReport, type ApprovalRecord, type ChangeSetPreview } from "../a
 import { requireProdApproval } from "../approval/require.js";
 import { digestOfReference } from "../aws/ecr/images.js";
 import { environmentCanary } from "../aws/synthetics/gamma.js";
-import { verifyDeployedDigest } from "../stages/gamma/stack-facts.js";
+import { verifyDeployedDigest } from "../cloudformation/stack-facts.js";
 import { digestForProd, formatActions } from "../stages/gamma/summary.js";
 import type { RenewingSession } from "../aws/credentials/renewal.js";
 import { runProdStage, type ProdPorts, type ProdResult, type ProdSessions } from "../stages/prod/stage.js";

@@ -4,7 +4,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { migrationOutputsRead, migrationTargetFrom, namesMissingFromTemplate } from "../../src/actions/db-deploy/task-target.js";
+import { migrationTargetFrom, namesMissingFromTemplate } from "../../src/actions/db-deploy/task-target.js";
+import { migrationOutputsRead } from "../../src/config/migration-outputs.js";
 import { parseConfig } from "../../src/config/load.js";
 import { DatabaseAwsConfig } from "../../src/config/sections/database.js";
 import { repoRoot } from "../support/fixtures.js";

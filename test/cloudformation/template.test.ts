@@ -1,7 +1,7 @@
 // Verification level 4: fixture unit test of the CloudFormation template reader.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseCloudFormationTemplate } from "../../src/cloudformation/template.js";
+import { parseCloudFormationTemplate } from "../../src/config/template.js";
 import { ConfigError } from "../../src/config/errors.js";
 
 describe("parseCloudFormationTemplate", () => {

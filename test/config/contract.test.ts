@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { planCommand } from "../../src/cli/commands/plan.js";
-import { parseCloudFormationTemplate } from "../../src/cloudformation/template.js";
+import { parseCloudFormationTemplate } from "../../src/config/template.js";
 import { checkContract, evaluateCondition } from "../../src/config/contract.js";
 import { resolveConfig } from "../../src/config/load.js";
 

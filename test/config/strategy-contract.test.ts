@@ -3,7 +3,7 @@
 // every other strategy, naming the resource, the property, the file and what to do.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseCloudFormationTemplate } from "../../src/cloudformation/template.js";
+import { parseCloudFormationTemplate } from "../../src/config/template.js";
 import type { DeploymentStrategy } from "../../src/config/sections/environments.js";
 import { checkStrategy } from "../../src/config/strategy-contract.js";
 

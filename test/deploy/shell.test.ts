@@ -227,7 +227,7 @@ describe("deploy shell (plan test with the fake engine; not an engine run)", () 
   });
 });
 
-describe("deploy credentials (the shared conversion of src/publish/credentials.ts)", () => {
+describe("deploy credentials (the shared conversion of src/aws/credentials/secrets.ts)", () => {
   it("refuses missing or mixed credentials before any AWS call, naming arguments, never values", async () => {
     engine = await FakeEngine.start({ answer });
     const fake = new FakeRegion("eu-west-1", "fruit-api-prod", quick);

@@ -2,7 +2,7 @@
 // CloudWatch simulated per region, ECS simulated for the migration task, Synthetics mocked, fake timers.
 import { SyntheticsClient } from "@aws-sdk/client-synthetics";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { CredentialSecrets } from "../../src/publish/credentials.js";
+import type { CredentialSecrets } from "../../src/aws/credentials/secrets.js";
 import { release, type ReleaseInput } from "../../src/release/release.js";
 import { mockAws } from "../support/aws-mock.js";
 import { drive, type RecordedCall, type RegionScenario } from "../aws/support/fake-aws.js";

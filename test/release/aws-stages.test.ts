@@ -3,7 +3,7 @@
 // own plan tests run them through the fake engine.
 import { CreateCanaryCommand, SyntheticsClient } from "@aws-sdk/client-synthetics";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { CredentialSecrets } from "../../src/publish/credentials.js";
+import type { CredentialSecrets } from "../../src/aws/credentials/secrets.js";
 import { release, type ReleaseInput } from "../../src/release/release.js";
 import { mockAws } from "../support/aws-mock.js";
 import { drive } from "../aws/support/fake-aws.js";

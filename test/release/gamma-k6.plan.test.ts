@@ -5,7 +5,7 @@ import { SyntheticsClient } from "@aws-sdk/client-synthetics";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { dag } from "@dagger.io/dagger";
 import { K6_IMAGE, K6_SUMMARY } from "../../src/actions/capacity/k6.js";
-import type { CredentialSecrets } from "../../src/publish/credentials.js";
+import type { CredentialSecrets } from "../../src/aws/credentials/secrets.js";
 import { release } from "../../src/release/release.js";
 import { mockAws } from "../support/aws-mock.js";
 import { FakeEngine, type Leaf } from "../support/fake-engine.js";

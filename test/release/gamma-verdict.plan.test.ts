@@ -11,7 +11,7 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/nested-clients/sts";
 import { dag } from "@dagger.io/dagger";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Registry } from "../../src/aws/ecr/client.js";
-import type { CredentialSecrets } from "../../src/publish/credentials.js";
+import type { CredentialSecrets } from "../../src/aws/credentials/secrets.js";
 import { ORAS_CONTAINER_PATHS, ORAS_IMAGE, REGISTRY_CONFIG_PATH } from "../../src/publish/referrers.js";
 import { orasVerdictStore } from "../../src/release/gamma-verdict.js";
 import { release, type ReleaseInput } from "../../src/release/release.js";

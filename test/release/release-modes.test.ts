@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { resolveConfig } from "../../src/config/load.js";
-import type { CredentialSecrets } from "../../src/publish/credentials.js";
+import type { CredentialSecrets } from "../../src/aws/credentials/secrets.js";
 import { release, releasePlan, type ReleaseInput } from "../../src/release/release.js";
 import { runnersOf, type StageProvider } from "../../src/release/compose.js";
 import type { DaggerReleaseContext } from "../../src/release/context.js";

@@ -1,6 +1,6 @@
 import { func, object, type Directory, type File } from "@dagger.io/dagger";
 import type { CapacityConfig } from "../../config/sections/verification.js";
-import { endpointFromOutputs } from "../../stages/gamma/stack-facts.js";
+import { endpointFromOutputs } from "../../cloudformation/stack-facts.js";
 import { collectK6, k6Run, type K6RunOptions } from "./k6.js";
 import { runCapacityTest, type CapacityResult } from "./run.js";
 

@@ -1,11 +1,13 @@
-import type { Capability, CloudFormationClient, Stack } from "@aws-sdk/client-cloudformation";
+// One stack in one region through a change set (deployStack); the request and result types are in
+// deploy-request.ts, the steps that prepare and protect the stack in prepare.ts.
 import { cloudFormationSdk } from "../sdk.js";
 import { changeSetName, createChangeSet, deleteChangeSet, findChangeSet, isEmptyChangeSetReason, waitForChangeSet } from "./changeset.js";
+import { DeployStop, type StackDeployRequest, type StackDeployResult, type StackOutcome } from "./deploy-request.js";
 import { describeChangeSetDiff, formatDiff, type ChangeSetDiff } from "./diff.js";
-import { StackEventStream, findRootCause, findStackFailureReason, formatRootCause, refineNestedRootCause, type RootCause } from "./events.js";
+import { StackEventStream, findRootCause, findStackFailureReason, formatRootCause, refineNestedRootCause } from "./events.js";
 import { stackOutputs, type StackOutputView } from "./outputs.js";
 import { errorText } from "../../errors.js";
-import { sleep } from "./poll.js";
+import { prepareStack, protectNewStack } from "./prepare.js";
 import {
   applyStackPolicy,
   detectDrift,
@@ -16,94 +18,14 @@ import {
   statefulStackPolicy,
 } from "./protection.js";
 import { captureSnapshot, type StackSnapshot } from "./rollback.js";
-import { countStackResources, describeStack, isRolledBackOrFailed } from "./stack.js";
-import { classifyStack } from "./state.js";
-import { waitUntilSettled, watchStackOperation } from "./watch.js";
+import { describeStack, isRolledBackOrFailed } from "./stack.js";
+import { watchStackOperation } from "./watch.js";
 
-export interface StackProtectionOptions {
-  terminationProtection: boolean;
-  stackPolicy: boolean;
-  guardStatefulReplacement: boolean;
-  statefulTypes: string[];
-  allowReplacement: string[];
-  detectDrift: boolean;
-  continueUpdateRollback: boolean;
-}
-
-export interface StackDeployRequest {
-  client: CloudFormationClient;
-  region: string;
-  stackName: string;
-  templateBody: string;
-  parameters: Record<string, string>;
-  /**
-   * Update only the given parameters on the stack's current template: every other parameter the
-   * stack has keeps its value (UsePreviousValue). Refused when the stack does not exist.
-   */
-  onlyParameters?: boolean;
-  tags: Record<string, string>;
-  capabilities: Capability[];
-  /** Alarm ARNs that CloudFormation watches as rollback triggers. */
-  rollbackAlarmArns: string[];
-  monitoringMinutes: number;
-  /** Identifies the pipeline run; names the change set so that a rerun finds it. */
-  runId: string;
-  /** Stop after describing the change set. */
-  preview: boolean;
-  protection: StackProtectionOptions;
-  pollMs: number;
-  /** Bounded wait for an operation someone else started. */
-  waitInProgressMs: number;
-  timeoutMs: number;
-  log: (line: string) => void;
-  /** Called once the change set is executing (or found executing), before events are watched. */
-  onExecuting?: () => void;
-}
-
-export type StackOutcome =
-  | "created"
-  | "updated"
-  | "no-change"
-  | "preview"
-  /** The operation failed; CloudFormation rolled it back. */
-  | "failed"
-  /** The stack needs a human, or the deploy timed out while watching. */
-  | "stopped"
-  /** A protection refused the change set. */
-  | "refused";
-
-export interface StackDeployResult {
-  region: string;
-  stackName: string;
-  outcome: StackOutcome;
-  stackStatus: string;
-  changeSetName: string;
-  diff?: ChangeSetDiff;
-  diffText: string;
-  outputs: StackOutputView[];
-  rootCause?: RootCause;
-  /** What happened, in one or two sentences; what to do when it failed. */
-  message: string;
-  durationMs: number;
-  /** The state before our change, kept for an explicit rollback. */
-  snapshot?: StackSnapshot;
-  createdInThisRun: boolean;
-  /** True when this run picked up a change set or operation left by an earlier run. */
-  resumed: boolean;
-}
+// Callers keep importing the request and result types from here.
+export type { StackDeployRequest, StackDeployResult, StackOutcome, StackProtectionOptions } from "./deploy-request.js";
 
 /** The TemplateBody limit of CreateChangeSet; larger templates need TemplateURL. */
 export const MAX_TEMPLATE_BODY_BYTES = 51_200;
-
-class Stop extends Error {
-  constructor(
-    readonly outcome: StackOutcome,
-    message: string,
-    readonly status?: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * Deploys one stack in one region through a change set, following the documented order:
@@ -149,7 +71,7 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
   try {
     const bytes = req.onlyParameters ? 0 : Buffer.byteLength(req.templateBody, "utf8");
     if (bytes > MAX_TEMPLATE_BODY_BYTES) {
-      throw new Stop(
+      throw new DeployStop(
         "stopped",
         `the template is ${bytes} bytes; CloudFormation takes at most ${MAX_TEMPLATE_BODY_BYTES} bytes inline. ` +
           "Split it into nested stacks or shorten it (uploading templates to S3 is not supported by this deployer).",
@@ -184,7 +106,7 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
             await deleteChangeSet(req.client, req.stackName, name);
             return finish("no-change", stack.StackStatus ?? "?", `no changes (${w.reason}); deleted the empty change set ${name}`, { outputs: stackOutputs(stack) });
           }
-          if (w.status === "failed") throw new Stop("failed", `change set ${name} failed: ${w.reason}`, stack.StackStatus);
+          if (w.status === "failed") throw new DeployStop("failed", `change set ${name} failed: ${w.reason}`, stack.StackStatus);
           ready = { id: w.id };
         } else {
           // FAILED (even "no changes": the stack may have changed since), OBSOLETE or UNAVAILABLE.
@@ -199,11 +121,11 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
       if (stack && req.protection.detectDrift && stack.StackStatus !== "REVIEW_IN_PROGRESS") {
         log("detecting drift");
         const drift = await detectDrift(req.client, req.stackName, { pollMs: req.pollMs, timeoutMs: req.timeoutMs });
-        if (drift.drifted) throw new Stop("refused", formatDriftRefusal(req.stackName, drift), stack.StackStatus);
+        if (drift.drifted) throw new DeployStop("refused", formatDriftRefusal(req.stackName, drift), stack.StackStatus);
       }
       const type = stack ? "UPDATE" : "CREATE";
       if (req.onlyParameters && (!stack || stack.StackStatus === "REVIEW_IN_PROGRESS")) {
-        throw new Stop("stopped", `${req.stackName} does not exist: a parameter-only update needs the stack`, stack?.StackStatus);
+        throw new DeployStop("stopped", `${req.stackName} does not exist: a parameter-only update needs the stack`, stack?.StackStatus);
       }
       state.created = type === "CREATE";
       if (stack) state.snapshot = await captureSnapshot(req.client, stack);
@@ -243,7 +165,7 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
         await deleteChangeSet(req.client, req.stackName, name);
         return finish("no-change", stack?.StackStatus ?? "?", `no changes: ${w.reason}; deleted the empty change set ${name}`, { outputs: stackOutputs(stack) });
       }
-      if (w.status === "failed") throw new Stop("failed", `change set ${name} failed: ${w.reason}`, stack?.StackStatus ?? "REVIEW_IN_PROGRESS");
+      if (w.status === "failed") throw new DeployStop("failed", `change set ${name} failed: ${w.reason}`, stack?.StackStatus ?? "REVIEW_IN_PROGRESS");
       ready = { id: w.id };
     }
 
@@ -257,7 +179,7 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
         const findings = findStatefulReplacements(state.diff, req.protection.allowReplacement, req.protection.statefulTypes);
         if (findings.length > 0) {
           await deleteChangeSet(req.client, req.stackName, name);
-          throw new Stop("refused", formatReplacementRefusal(req.stackName, findings), stack?.StackStatus);
+          throw new DeployStop("refused", formatReplacementRefusal(req.stackName, findings), stack?.StackStatus);
         }
       }
       if (req.preview) {
@@ -295,7 +217,7 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
     });
     const status = watched.stack?.StackStatus ?? "DELETE_COMPLETE";
     if (!watched.settled) {
-      throw new Stop("stopped", `the stack is still ${status} after ${Math.round(req.timeoutMs / 60000)} min; it goes on in AWS. Run the deploy again with the same run ID to follow it.`, status);
+      throw new DeployStop("stopped", `the stack is still ${status} after ${Math.round(req.timeoutMs / 60000)} min; it goes on in AWS. Run the deploy again with the same run ID to follow it.`, status);
     }
     if (isRolledBackOrFailed(status) || status === "DELETE_COMPLETE") {
       const first = findRootCause(watched.events);
@@ -310,73 +232,11 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
     const outcome: StackOutcome = state.created ? "created" : "updated";
     return finish(outcome, status, `${outcome}: ${status}`, { outputs: stackOutputs(watched.stack) });
   } catch (err) {
-    if (err instanceof Stop) return finish(err.outcome, err.status ?? "?", err.message);
+    if (err instanceof DeployStop) return finish(err.outcome, err.status ?? "?", err.message);
     return finish(
       "stopped",
       "?",
       `deploy stopped: ${errorText(err)}. If a change set was executing, the operation goes on in AWS: run the deploy again with the same run ID to pick it up.`,
     );
-  }
-}
-
-/** Brings the stack into a state where a change set can be created; returns it (undefined = create). */
-async function prepareStack(req: StackDeployRequest, initial: Stack | undefined, name: string, log: (l: string) => void): Promise<Stack | undefined> {
-  let stack = initial;
-  const waitUntil = Date.now() + req.waitInProgressMs;
-  for (;;) {
-    const resourceCount = stack?.StackStatus === "CREATE_FAILED" ? await countStackResources(req.client, req.stackName) : undefined;
-    const plan = classifyStack({ stack, resourceCount, allowContinueUpdateRollback: req.protection.continueUpdateRollback });
-    switch (plan.kind) {
-      case "create":
-      case "update":
-        return stack;
-      case "stop":
-        throw new Stop("stopped", plan.message, plan.status);
-      case "wait": {
-        if (Date.now() >= waitUntil) {
-          throw new Stop(
-            "stopped",
-            `${req.stackName} is still ${plan.status} after waiting ${Math.round(req.waitInProgressMs / 60000)} min for another operation. ` +
-              "Let it finish (or cancel it in the console) and deploy again.",
-            plan.status,
-          );
-        }
-        log(`${plan.status}: another operation is running; waiting for it`);
-        await sleep(req.pollMs);
-        stack = await describeStack(req.client, req.stackName);
-        continue;
-      }
-      case "recreate": {
-        log(`${plan.reason}: deleting it, then creating it`);
-        await req.client.send(new (await cloudFormationSdk()).DeleteStackCommand({ StackName: req.stackName, ClientRequestToken: `${name}-clear`.slice(0, 128) }));
-        stack = await waitUntilSettled(req.client, req.stackName, { pollMs: req.pollMs, timeoutMs: req.timeoutMs });
-        if (stack) throw new Stop("stopped", `deleting ${req.stackName} ended in ${stack.StackStatus}; see the stack events, fix, and deploy again`, stack.StackStatus);
-        return undefined;
-      }
-      case "continue-rollback": {
-        log("UPDATE_ROLLBACK_FAILED: continuing the rollback (protection.continueUpdateRollback)");
-        await req.client.send(new (await cloudFormationSdk()).ContinueUpdateRollbackCommand({ StackName: req.stackName, ClientRequestToken: `${name}-continue`.slice(0, 128) }));
-        stack = await waitUntilSettled(req.client, req.stackName, { pollMs: req.pollMs, timeoutMs: req.timeoutMs });
-        if (stack?.StackStatus !== "UPDATE_ROLLBACK_COMPLETE") {
-          throw new Stop(
-            "stopped",
-            `ContinueUpdateRollback ended in ${stack?.StackStatus ?? "nothing"}; fix the resource named in the events, or skip it with --resources-to-skip, then deploy again`,
-            stack?.StackStatus,
-          );
-        }
-        continue;
-      }
-    }
-  }
-}
-
-async function protectNewStack(req: StackDeployRequest, log: (l: string) => void): Promise<void> {
-  if (req.protection.terminationProtection) {
-    await enableTerminationProtection(req.client, req.stackName);
-    log("termination protection on");
-  }
-  if (req.protection.stackPolicy) {
-    await applyStackPolicy(req.client, req.stackName, statefulStackPolicy(req.protection.allowReplacement, req.protection.statefulTypes));
-    log("stack policy set");
   }
 }

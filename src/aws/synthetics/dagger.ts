@@ -1,7 +1,7 @@
 import type { Directory } from "@dagger.io/dagger";
 import type { SyntheticsConfig } from "../../config/sections/verification.js";
 import type { AwsEnvironment } from "../../config/sections/environments.js";
-import { runIdentity, type CredentialSecrets } from "../../publish/credentials.js";
+import { runIdentity, type CredentialSecrets } from "../credentials/secrets.js";
 import { describeRun, type CanaryReport } from "./canary.js";
 import type { Clock } from "./clock.js";
 import { environmentCanary } from "./gamma.js";
@@ -11,7 +11,7 @@ import { loadSyntheticsSdk } from "./sdk.js";
 export interface CanaryCallArgs {
   endpoint: string;
   region: string;
-  /** The shared credential arguments (see src/publish/credentials.ts). */
+  /** The shared credential arguments (see src/aws/credentials/secrets.ts). */
   secrets: CredentialSecrets;
   /** When set, the canary runs in this environment's account: its roleArn is assumed. */
   environment?: { name: string; env: AwsEnvironment };

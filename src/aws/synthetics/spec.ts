@@ -1,5 +1,5 @@
 import type { SyntheticsConfig } from "../../config/sections/verification.js";
-import { endpointFromOutputs } from "../../stages/gamma/stack-facts.js";
+import { endpointFromOutputs } from "../../cloudformation/stack-facts.js";
 import type { CanarySpec, CanaryTimings } from "./canary.js";
 import { packageNodeCanary } from "./package.js";
 

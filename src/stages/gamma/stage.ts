@@ -4,7 +4,7 @@ import type { ChaosReport } from "../../aws/fis/experiment.js";
 import { describeRun, type CanaryReport } from "../../aws/synthetics/canary.js";
 import { ActionLog, type StageAction, type StepAction } from "./actions.js";
 import { expectedAlarms, summariseWatch, type WatchObservations, type WatchSummary } from "./monitoring.js";
-import { endpointFromOutputs, verifyDeployedDigest } from "./stack-facts.js";
+import { endpointFromOutputs, verifyDeployedDigest } from "../../cloudformation/stack-facts.js";
 import { errorMessage } from "../../errors.js";
 
 /** What the CloudFormation deployer (with its alarm watcher and bake) reports for the Gamma stack. */

@@ -5,7 +5,7 @@ import { describeRun, type CanaryReport } from "../../aws/synthetics/canary.js";
 import { ActionLog, type StageAction } from "../gamma/actions.js";
 import { expectedAlarms, summariseWatch, type ExpectedAlarm, type WatchObservations, type WatchSummary } from "../gamma/monitoring.js";
 import type { StackDeployment } from "../gamma/stage.js";
-import { endpointFromOutputs, verifyDeployedDigest } from "../gamma/stack-facts.js";
+import { endpointFromOutputs, verifyDeployedDigest } from "../../cloudformation/stack-facts.js";
 import { strategyPlan, type DeploymentStrategy } from "./strategy.js";
 import { errorMessage } from "../../errors.js";
 

@@ -1,7 +1,7 @@
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/nested-clients/sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runIdentity, type CredentialSecrets } from "../../../src/publish/credentials.js";
+import { runIdentity, type CredentialSecrets } from "../../../src/aws/credentials/secrets.js";
 
 // The one conversion of the credential arguments that every AWS function (deploy, diff, canary,
 // publish, promote, ensureRepository, release) goes through. STS is mocked where the SDK's

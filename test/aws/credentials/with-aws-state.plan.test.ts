@@ -6,7 +6,7 @@
 import { dag } from "@dagger.io/dagger";
 import { afterEach, describe, expect, it } from "vitest";
 import { Dpra } from "../../../src/index.js";
-import { credentialsOf } from "../../../src/publish/credentials.js";
+import { credentialsOf } from "../../../src/aws/credentials/secrets.js";
 import { FakeEngine, type Leaf } from "../../support/fake-engine.js";
 import { listModules, scanModule, sdkModuleFile } from "../../support/surface.js";
 

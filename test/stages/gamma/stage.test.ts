@@ -3,7 +3,7 @@ import type { CanaryReport } from "../../../src/aws/synthetics/canary.js";
 import type { ChaosReport } from "../../../src/aws/fis/experiment.js";
 import { runGammaStage, type GammaPorts, type GammaSettings, type StackDeployment } from "../../../src/stages/gamma/stage.js";
 import { DigestMismatchError } from "../../../src/digest.js";
-import { endpointFromOutputs, verifyDeployedDigest } from "../../../src/stages/gamma/stack-facts.js";
+import { endpointFromOutputs, verifyDeployedDigest } from "../../../src/cloudformation/stack-facts.js";
 
 const DIGEST = "sha256:" + "b".repeat(64);
 const OTHER = "sha256:" + "c".repeat(64);

@@ -1,6 +1,6 @@
 import { parseDocument, type Tags } from "yaml";
 import { z } from "zod";
-import { ConfigError, formatPath, type ConfigProblem } from "../config/errors.js";
+import { ConfigError, formatPath, type ConfigProblem } from "./errors.js";
 
 /**
  * CloudFormation's short-form intrinsic functions (`!Ref`, `!Sub`, `!GetAtt`, ...) as YAML tags that

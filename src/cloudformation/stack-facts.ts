@@ -1,5 +1,5 @@
 // Facts read from a deployed stack: the endpoint under test and the image digest it runs.
-import { DIGEST, DigestMismatchError, trailingDigest } from "../../digest.js";
+import { DIGEST, DigestMismatchError, trailingDigest } from "../digest.js";
 
 /** The endpoint from a stack output; the error lists the outputs that exist. */
 export function endpointFromOutputs(outputs: Record<string, string>, key: string, stack: string): string {

@@ -1,16 +1,18 @@
-// The Test (Beta) stage on ephemeral Dagger services: PostgreSQL with a generated password, the DB
-// deploy, the app from the build's exact image, readiness on its health endpoint, then the
-// integration and E2E suites against it. Each DPRA action is one runner; the plan orders them.
+// The Test (Beta) stage of a release on ephemeral Dagger services (src/stages/beta): PostgreSQL with
+// a generated password, the DB deploy, the app from the build's exact image, readiness on its health
+// endpoint, then the integration and E2E suites against it. Each DPRA action is one runner; the plan
+// orders them. It lives beside the Gamma and Prod stage providers so that src/stages/ never imports
+// the release that composes it.
 import { dag, type Container, type Service } from "@dagger.io/dagger";
-import { formatDbDeployReport } from "../../actions/db-deploy/report.js";
-import { runDbDeploy } from "../../actions/db-deploy/container.js";
-import { PLAYWRIGHT_ARTIFACTS, playwrightContainer, runSuite, type SuiteRun } from "../../actions/tests/suite.js";
-import type { ActionOutcome, ActionRunner } from "../../pipeline/execute.js";
-import type { StageProvider, StageRunners } from "../../release/compose.js";
-import type { DaggerReleaseContext } from "../../release/context.js";
-import { APP_HOST, appService, migrationFingerprint, waitUntilReady } from "./app.js";
-import { betaDatabase, type BetaDatabase } from "./database.js";
-import { POSTGRES_IMAGE } from "./images.js";
+import { formatDbDeployReport } from "../actions/db-deploy/report.js";
+import { runDbDeploy } from "../actions/db-deploy/container.js";
+import { PLAYWRIGHT_ARTIFACTS, playwrightContainer, runSuite, type SuiteRun } from "../actions/tests/suite.js";
+import type { ActionOutcome, ActionRunner } from "../pipeline/execute.js";
+import { APP_HOST, appService, migrationFingerprint, waitUntilReady } from "../stages/beta/app.js";
+import { betaDatabase, type BetaDatabase } from "../stages/beta/database.js";
+import { POSTGRES_IMAGE } from "../stages/beta/images.js";
+import type { StageProvider, StageRunners } from "./compose.js";
+import type { DaggerReleaseContext } from "./context.js";
 
 function imageOf(ctx: DaggerReleaseContext): Container {
   const image = ctx.build?.image;

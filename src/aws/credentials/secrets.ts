@@ -2,9 +2,9 @@
 // publish, promote, ensureRepository, release) into in-memory providers. `plaintext()` is read here
 // and only here; the values go into SDK providers and nowhere else.
 import type { Secret } from "@dagger.io/dagger";
-import { baseIdentity, credentialInputs } from "../aws/credentials/providers.js";
-import { runIdentityFrom, type RunIdentity } from "../aws/credentials/run-identity.js";
-import { defaultRunId, roleSessionName } from "../aws/credentials/session-name.js";
+import { baseIdentity, credentialInputs } from "./providers.js";
+import { runIdentityFrom, type RunIdentity } from "./run-identity.js";
+import { defaultRunId, roleSessionName } from "./session-name.js";
 
 export type { RunIdentity };
 

@@ -1,9 +1,9 @@
 // Shared by the Gamma and Prod providers: the environment's CloudFormation side, built from the
 // release context (template from the source, clients with the environment's chained role).
-import type { RegionClients } from "../aws/deploy/environment.js";
+import type { RegionClients } from "../actions/progressive-deployment/cfn-region.js";
 import type { AwsEnvironment } from "../config/sections/environments.js";
 import { readTemplate } from "../deploy/shell.js";
-import type { CfnEnvironment } from "./cfn-waves.js";
+import { changeSetRunId, type CfnEnvironment } from "./cfn-waves.js";
 import type { DaggerReleaseContext, ReleaseAws } from "./context.js";
 
 export function releaseAws(ctx: DaggerReleaseContext): ReleaseAws {
@@ -39,11 +39,13 @@ export async function cfnEnvironment(ctx: DaggerReleaseContext, name: "gamma" | 
   // With a database, every deploy also pins the migration task to the release's image: the software
   // deploy then leaves the task definition the DB deploy migrated with as it is.
   const env = migrationImage ? { ...configured, parameters: { ...configured.parameters, [migrationImage]: reference } } : configured;
+  const templateBody = await readTemplate(ctx.source, env);
   return {
     envName: name,
     env,
-    templateBody: await readTemplate(ctx.source, env),
+    templateBody,
     reference,
+    runId: changeSetRunId({ envName: name, env, reference, templateBody }),
     clientsFor: await environmentClients(ctx, name, env),
     log: (line) => console.log(line),
     ...(pollMs !== undefined ? { pollMs } : {}),

@@ -1,5 +1,6 @@
 // The DB deploy of Gamma and Prod, wired: per region, the CloudFormation client of the environment's
 // deploy, an ECS client with the same chained role, and the migration task settings of dpra.yaml.
+import { regionAlarmSet } from "../actions/progressive-deployment/alarms.js";
 import { migrateBeforeDeploy, migrateNewStack, type DbDeployReport, type RegionDbDeployRequest } from "../aws/ecs/db-deploy.js";
 import { digestOfReference } from "../aws/ecr/images.js";
 import type { StackDeployment } from "../stages/gamma/stage.js";
@@ -26,6 +27,7 @@ export async function regionDbDeploy(ctx: DaggerReleaseContext, cfn: CfnEnvironm
     runId: changeSetRunId(cfn),
     templateBody: cfn.templateBody,
     log: cfn.log,
+    rollbackAlarmArns: (outputs) => regionAlarmSet(cfn.env, region, outputs).triggers.map((a) => a.arn),
     ...(cfn.pollMs !== undefined ? { pollMs: cfn.pollMs } : {}),
   });
   return {

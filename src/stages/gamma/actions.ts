@@ -1,3 +1,5 @@
+import { StepLog } from "../../actions/progressive-deployment/steps.js";
+
 /** The DPRA action (as the pipeline model names it) that a recorded step belongs to. */
 export type ModelAction =
   | "db-deploy"
@@ -36,39 +38,13 @@ export function modelActionOf(stage: StageAction["stage"], name: string): ModelA
   return "progressive-deployment";
 }
 
-/** Records actions in order and runs steps, turning a thrown error into a failed action. */
-export class ActionLog {
-  readonly actions: StageAction[] = [];
-  constructor(
-    private readonly stage: StageAction["stage"],
-    private readonly now: () => Date,
-  ) {}
-
-  record(a: Omit<StageAction, "stage" | "modelAction">): void {
-    this.actions.push({ stage: this.stage, modelAction: modelActionOf(this.stage, a.name), ...a });
+/** Records a stage's actions in order (the wave engine's step log, each step tagged with its stage and DPRA action). */
+export class ActionLog extends StepLog<StageAction> {
+  constructor(stage: StageAction["stage"], now: () => Date) {
+    super(now, (step) => ({ stage, modelAction: modelActionOf(stage, step.name), ...step }));
   }
 
-  skip(name: string, detail: string, region?: string): void {
-    this.record({ name, status: "skipped", detail, region });
-  }
-
-  /** Runs a step; `judge` turns its result into a status and detail. Returns undefined when it threw. */
-  async run<T>(
-    name: string,
-    step: () => Promise<T>,
-    judge: (r: T) => { status: StageAction["status"]; detail: string },
-    region?: string,
-  ): Promise<{ ok: boolean; value?: T; error?: unknown }> {
-    const startedAt = this.now().toISOString();
-    try {
-      const value = await step();
-      const j = judge(value);
-      this.record({ name, ...j, region, startedAt, endedAt: this.now().toISOString() });
-      return { ok: j.status !== "failed", value };
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      this.record({ name, status: "failed", detail, region, startedAt, endedAt: this.now().toISOString() });
-      return { ok: false, error };
-    }
+  get actions(): StageAction[] {
+    return this.steps;
   }
 }

@@ -6,7 +6,8 @@ import { requireProdApproval, type ProdApprovalInput } from "../approval/require
 import type { CredentialProvider } from "../aws/credentials/providers.js";
 import type { RunIdentity } from "../aws/credentials/run-identity.js";
 import { formatRootCause } from "../aws/cloudformation/events.js";
-import { deployEnvironment, type EnvironmentDeployment, type RegionClients } from "../aws/deploy/environment.js";
+import type { RegionClients } from "../actions/progressive-deployment/cfn-region.js";
+import { deployEnvironment, type EnvironmentDeployment } from "../actions/progressive-deployment/deploy.js";
 import { contentRunId } from "../aws/deploy/plan.js";
 import { cloudFormationSdk, cloudWatchSdk, sdkRetrying } from "../aws/sdk.js";
 import { assertContract } from "../config/contract-check.js";
@@ -108,14 +109,14 @@ export function deploymentSummary(d: DeploymentFacts): string {
   const lines = [`${d.environment} ${d.stackName}: ${d.status} - ${d.message}`];
   for (const r of d.regions) {
     const extra = [r.rootCause && `root cause: ${r.rootCause}`, r.rollback && `rollback: ${r.rollback}`].filter(Boolean).join("; ");
-    lines.push(`  ${r.region} (${r.wave}): ${r.status}${r.stackStatus ? ` [${r.stackStatus}]` : ""}${extra ? ` - ${extra}` : ""}`);
+    lines.push(`  ${r.region} (wave ${r.wave}): ${r.status}${r.stackStatus ? ` [${r.stackStatus}]` : ""}${extra ? ` - ${extra}` : ""}`);
   }
   if (d.alarm) lines.push(`  alarm: ${d.alarm}`);
   return lines.join("\n");
 }
 
 export function breachText(d: EnvironmentDeployment): string {
-  return d.breach ? `${d.breach.name} in ${d.breach.region} during the ${d.breach.phase} of ${d.breach.wave}: ${d.breach.reason}` : "";
+  return d.breach ? `${d.breach.name} in ${d.breach.region} during the ${d.breach.phase} of wave ${d.breach.wave}: ${d.breach.reason}` : "";
 }
 
 /** An AWS environment of dpra.yaml by name; clear errors for beta, unknown names and missing sections. */

@@ -1,6 +1,7 @@
 import { func, object } from "@dagger.io/dagger";
 import { formatRootCause } from "../aws/cloudformation/events.js";
-import type { EnvironmentDeployment, RegionReport } from "../aws/deploy/environment.js";
+import type { RegionReport } from "../actions/progressive-deployment/cfn-waves.js";
+import type { EnvironmentDeployment } from "../actions/progressive-deployment/deploy.js";
 import { breachText, deploymentSummary } from "./core.js";
 
 /** One output of a deployed stack. */
@@ -28,7 +29,7 @@ export class StackOutput {
 export class RegionDeployment {
   /** AWS region. */
   @func() region: string;
-  /** The wave the region belongs to. */
+  /** The name of the wave the region belongs to: the configured name, or its number ("1", "2", ...). */
   @func() wave: string;
   /** created, updated, no-change, preview, failed, refused, stopped, rolled-back, rollback-failed or not-started. */
   @func() status: string;

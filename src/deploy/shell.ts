@@ -3,7 +3,7 @@
 import type { Directory } from "@dagger.io/dagger";
 import type { ProdApprovalInput } from "../approval/require.js";
 import type { CredentialProvider } from "../aws/credentials/providers.js";
-import type { RegionClients } from "../aws/deploy/environment.js";
+import type { RegionClients } from "../actions/progressive-deployment/cfn-region.js";
 import type { AwsEnvironment } from "../config/sections/environments.js";
 import { runIdentity, type CredentialSecrets } from "../aws/credentials/secrets.js";
 import { loadSourceConfig } from "../shell/source.js";

@@ -1,7 +1,8 @@
 // Shared by the Gamma and Prod providers: the environment's CloudFormation side, built from the
 // release context (template from the source, clients with the environment's chained role).
 import { environmentDbDeploy, type RegionDbDeployPort } from "../actions/db-deploy/environment.js";
-import type { RegionClients } from "../aws/deploy/environment.js";
+import { regionAlarmSet } from "../actions/progressive-deployment/alarms.js";
+import type { RegionClients } from "../actions/progressive-deployment/cfn-region.js";
 import type { AwsEnvironment } from "../config/sections/environments.js";
 import { readTemplate } from "../deploy/shell.js";
 import { changeSetRunId, type CfnEnvironment } from "./cfn-waves.js";
@@ -40,11 +41,13 @@ export async function cfnEnvironment(ctx: DaggerReleaseContext, name: "gamma" | 
   // With a database, every deploy also pins the migration task to the release's image: the software
   // deploy then leaves the task definition the DB deploy migrated with as it is.
   const env = migrationImage ? { ...configured, parameters: { ...configured.parameters, [migrationImage]: reference } } : configured;
+  const templateBody = await readTemplate(ctx.source, env);
   return {
     envName: name,
     env,
-    templateBody: await readTemplate(ctx.source, env),
+    templateBody,
     reference,
+    runId: changeSetRunId({ envName: name, env, reference, templateBody }),
     clientsFor: await environmentClients(ctx, name, env),
     log: (line) => console.log(line),
     ...(pollMs !== undefined ? { pollMs } : {}),
@@ -69,6 +72,8 @@ export async function regionDbDeploy(ctx: DaggerReleaseContext, cfn: CfnEnvironm
     reference: cfn.reference,
     runId: changeSetRunId(cfn),
     templateBody: cfn.templateBody,
+    // The migration change set has the same rollback triggers as the software deploy's.
+    rollbackAlarmArns: (region, outputs) => regionAlarmSet(cfn.env, region, outputs).triggers.map((a) => a.arn),
     clients: async (region) => ({
       cloudFormation: cfn.clientsFor(region).cloudFormation,
       ecs: await aws.world.ecs(cfn.envName, region, identity.forRole(cfn.envName, env.roleArn, region).credentials),

@@ -5,7 +5,7 @@ import type { FisClient } from "@aws-sdk/client-fis";
 import type { SyntheticsClient } from "@aws-sdk/client-synthetics";
 import type { CredentialProvider } from "../aws/credentials/providers.js";
 import type { Registry } from "../aws/ecr/client.js";
-import type { RegionClients } from "../aws/deploy/environment.js";
+import type { RegionClients } from "../actions/progressive-deployment/cfn-region.js";
 import { ecsSdk, sdkRetrying, sdkSingleAttempt } from "../aws/sdk.js";
 import { loadSyntheticsSdk } from "../aws/synthetics/sdk.js";
 import { sdkClientFactory } from "../deploy/shell.js";

@@ -7,12 +7,15 @@ import { digestOfReference } from "../aws/ecr/images.js";
 import { gammaChaosTest } from "../aws/fis/gamma.js";
 import { chaosSettingsFrom } from "../aws/fis/settings.js";
 import { environmentCanary } from "../aws/synthetics/gamma.js";
-import { expectedAlarms } from "../stages/gamma/monitoring.js";
+import { CfnWaves } from "../actions/progressive-deployment/cfn-waves.js";
+import { rolloutRules, runRollout } from "../actions/progressive-deployment/engine.js";
+import { planWaves } from "../actions/progressive-deployment/waves.js";
+import { ActionLog } from "../stages/gamma/actions.js";
 import { runGammaStage, type GammaPorts, type GammaResult } from "../stages/gamma/stage.js";
 import { formatActions } from "../stages/gamma/summary.js";
 import type { StageProvider } from "./compose.js";
 import { cfnEnvironment, environmentOf, regionDbDeploy, releaseAws } from "./aws-stage.js";
-import { CfnWaveDeployer, gammaRegion, previewChangeSets } from "./cfn-waves.js";
+import { gammaRegion, previewChangeSets } from "./cfn-waves.js";
 import type { DaggerReleaseContext } from "./context.js";
 import { recordGammaVerdict } from "./gamma-verdict.js";
 import { outcomeFromSteps } from "./stage-outcomes.js";
@@ -28,23 +31,35 @@ async function runGamma(ctx: DaggerReleaseContext): Promise<GammaResult> {
   const reference = await aws.reference();
   const digest = digestOfReference(reference);
   const cfn = await cfnEnvironment(ctx, "gamma", reference);
-  const deployer = new CfnWaveDeployer(cfn);
   const credentials = (await aws.identity()).forRole("gamma", env.roleArn, region).credentials;
   const capacity = config.capacity;
   const chaos = config.chaos;
   const db = await regionDbDeploy(ctx, cfn);
 
   const ports: GammaPorts = {
+    // Gamma's one region as the wave engine's one wave: the same alarm set, bake and rollback as prod.
     deploy: async (d, hooks) => {
-      const wave = { name: "gamma", regions: [region], bakeMinutes: env.bakeMinutes };
-      const [deployment] = await deployer.deployWave(wave, d);
-      if (!deployment) throw new Error(`the deployer reported no stack in ${region}`);
-      await hooks?.beforeBake?.(deployment);
-      // Bake watching every expected alarm (dpra.yaml's and the stack outputs'), recording each poll.
-      const alarms = expectedAlarms(deployment.outputs, env.alarms).map((a) => a.name);
-      deployment.watches.push(...(await deployer.bakeWave(wave, { [region]: alarms }, env.bakeMinutes * 60_000)));
-      const breach = deployer.breaches[0];
-      if (breach) await deployer.rollback([region], `alarm ${breach.alarm} breached during the Gamma bake`);
+      let hookError: unknown;
+      const rollout = await runRollout(
+        new CfnWaves(cfn),
+        { envName: "gamma", digest: d, waves: planWaves(env), ...rolloutRules(env, cfn.templateBody) },
+        new ActionLog("gamma", () => new Date()),
+        { deploy: "deploy-software", alarms: "monitoring", rollback: "deploy-software" },
+        {
+          afterDeploy: async (_wave, [deployment]) => {
+            try {
+              if (deployment) await hooks?.beforeBake?.(deployment);
+              return undefined;
+            } catch (e) {
+              hookError = e;
+              return errorMessage(e);
+            }
+          },
+        },
+      );
+      if (hookError) throw hookError;
+      const [deployment] = rollout.deployments;
+      if (!deployment) throw new Error(rollout.message ?? `the deployer reported no stack in ${region}`);
       return deployment;
     },
     canary: async (_endpoint, deployment) =>
@@ -75,6 +90,7 @@ async function runGamma(ctx: DaggerReleaseContext): Promise<GammaResult> {
     endpointOutput: synthetics.endpointOutput,
     imageParameter: env.imageParameter,
     configuredAlarms: env.alarms,
+    ...(env.allowNoAlarms ? { allowNoAlarms: env.allowNoAlarms } : {}),
     bakeMinutes: env.bakeMinutes,
     ...(chaos
       ? { chaos: { ...(chaos.experimentTemplateId ? { experimentTemplateId: chaos.experimentTemplateId } : {}), ...(chaos.experimentTemplateOutput ? { experimentTemplateOutput: chaos.experimentTemplateOutput } : {}) } }

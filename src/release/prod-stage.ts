@@ -11,9 +11,11 @@ import { verifyDeployedDigest } from "../cloudformation/stack-facts.js";
 import { digestForProd, formatActions } from "../stages/gamma/summary.js";
 import type { RenewingSession } from "../aws/credentials/renewal.js";
 import { runProdStage, type ProdPorts, type ProdResult, type ProdSessions } from "../stages/prod/stage.js";
-import { prodWavesFrom } from "../stages/prod/waves.js";
+import { rolloutRules } from "../actions/progressive-deployment/engine.js";
+import { CfnWaves } from "../actions/progressive-deployment/cfn-waves.js";
+import { planWaves } from "../actions/progressive-deployment/waves.js";
 import { cfnEnvironment, environmentClients, environmentOf, regionDbDeploy, releaseAws } from "./aws-stage.js";
-import { CfnWaveDeployer, gammaRegion, previewChangeSets, stackFacts } from "./cfn-waves.js";
+import { gammaRegion, previewChangeSets, stackFacts } from "./cfn-waves.js";
 import type { StageProvider } from "./compose.js";
 import type { DaggerReleaseContext } from "./context.js";
 import { requireGammaPass } from "./gamma-verdict.js";
@@ -106,7 +108,7 @@ async function runProd(ctx: DaggerReleaseContext): Promise<ProdResult> {
   ctx.approvalReport = approvalReport({ digest, changeSets, approval, ...(ctx.gamma ? { gammaSummary: formatActions(ctx.gamma.actions) } : {}) });
   ctx.reports.addText("approval-report.md", ctx.approvalReport);
 
-  const deployer = new CfnWaveDeployer(cfn);
+  const deployer = new CfnWaves(cfn);
   const identity = await aws.identity();
   const db = await regionDbDeploy(ctx, cfn);
   const ports: ProdPorts = {
@@ -125,11 +127,11 @@ async function runProd(ctx: DaggerReleaseContext): Promise<ProdResult> {
   const result = await runProdStage(ports, {
     approval,
     digest,
-    waves: prodWavesFrom(env),
+    waves: planWaves(env),
     strategy: env.deployment.strategy,
     endpointOutput: synthetics.endpointOutput,
     imageParameter: env.imageParameter,
-    configuredAlarms: env.alarms,
+    ...rolloutRules(env, cfn.templateBody),
   });
   ctx.prod = result;
   const summary = formatActions(result.actions);

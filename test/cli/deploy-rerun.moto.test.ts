@@ -53,7 +53,7 @@ describeReal(
       expect(created.code, created.stderr).toBe(0);
       expect(created.stdout).toMatch(/^gamma cli-app-gamma: succeeded .*\n {2}eu-west-1 \(wave 1\): created \[CREATE_COMPLETE\]/);
       // bakeMinutes: 0 is accepted and the bake lasts 0 s (the default would be 5 minutes).
-      expect(created.stderr).toContain("== wave 1: baking 0s, watching eu-west-1: cli-app-5xx");
+      expect(created.stderr).toContain("== gamma wave 1: baking 0s, watching eu-west-1: cli-app-5xx");
 
       // The same command again resumes the same content-derived run: nothing new is created.
       const same = await deploy(dir, ["--run-id", "run-1"]);
@@ -65,7 +65,7 @@ describeReal(
       expect(rerun.code, rerun.stderr).toBe(0);
       expect(rerun.stdout).toMatch(/^gamma cli-app-gamma: no-change .*\n {2}eu-west-1 \(wave 1\): no-change \[CREATE_COMPLETE\]/);
       expect(rerun.stderr).toContain("no changes: The submitted information didn't contain changes. Submit different information to create a change set.; deleted the empty change set dpra-run-2");
-      expect(rerun.stderr).toContain("== wave 1: no changes; no bake needed");
+      expect(rerun.stderr).toContain("== gamma wave 1: no changes; no bake needed");
       const sets = (await cfn.send(new ListChangeSetsCommand({ StackName: SMALL_APP_STACK }))).Summaries ?? [];
       expect(sets.map((s) => [s.ChangeSetName, s.ExecutionStatus])).toEqual([["dpra-run-1", "EXECUTE_COMPLETE"]]);
 

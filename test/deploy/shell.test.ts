@@ -93,7 +93,7 @@ describe("deploy shell (plan test with the fake engine; not an engine run)", () 
     expect(result.runId).toMatch(/^[0-9a-f]{20}$/);
     expect(result.regions).toHaveLength(1);
     const [region] = result.regions;
-    expect(region).toMatchObject({ region: "eu-west-1", wave: "wave 1", status: "updated", stackStatus: "UPDATE_COMPLETE", changeSet: `dpra-${result.runId}` });
+    expect(region).toMatchObject({ region: "eu-west-1", wave: "1", status: "updated", stackStatus: "UPDATE_COMPLETE", changeSet: `dpra-${result.runId}` });
     expect(region!.outputs.map((o) => ({ ...o }))).toEqual([{ key: "Url", value: "https://fruit.example", description: "API endpoint", exportName: "fruit-url" }]);
     expect(region!.diff).toContain("~ TaskDefinition");
     expect(result.diff()).toBe(region!.diff);

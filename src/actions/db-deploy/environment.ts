@@ -32,6 +32,8 @@ export interface EnvironmentDbDeployInput {
   clients(region: string): Promise<{ cloudFormation: CloudFormationClient; ecs: ECSClient }>;
   log: (line: string) => void;
   pollMs?: number;
+  /** The migration change set's rollback triggers in a region, from the stack's outputs (default: dpra.yaml's alarms). */
+  rollbackAlarmArns?: (region: string, outputs: Record<string, string>) => string[];
 }
 
 /** The DB deploy of every region of the environment. */
@@ -48,6 +50,7 @@ export function environmentDbDeploy(input: EnvironmentDbDeployInput): RegionDbDe
     templateBody: input.templateBody,
     log: input.log,
     ...(input.pollMs !== undefined ? { pollMs: input.pollMs } : {}),
+    ...(input.rollbackAlarmArns ? { rollbackAlarmArns: (outputs: Record<string, string>) => input.rollbackAlarmArns!(region, outputs) } : {}),
   });
   return {
     beforeDeploy: async (region, digest) => {

@@ -35,6 +35,11 @@ export interface RegionDbDeployRequest {
   log: (line: string) => void;
   /** Poll interval override in ms (default: the environment's pollSeconds). */
   pollMs?: number;
+  /**
+   * The rollback triggers of the migration change set, from the stack's current outputs: the wave
+   * engine's alarm set (src/actions/progressive-deployment/alarms.ts). Default: dpra.yaml's alarms.
+   */
+  rollbackAlarmArns?: (outputs: Record<string, string>) => string[];
 }
 
 /** Stack states in which the software deploy creates the stack (again): nothing to migrate into yet. */
@@ -71,7 +76,7 @@ export async function migrateBeforeDeploy(req: RegionDbDeployRequest): Promise<D
   migrationTargetFrom(outputsOf(stack), names, where);
 
   const pollMs = req.pollMs ?? env.pollSeconds * 1000;
-  const alarms = alarmsForRegion(env.alarms, region, env.account);
+  const triggers = req.rollbackAlarmArns?.(outputsOf(stack)) ?? alarmsForRegion(env.alarms, region, env.account).map((a) => a.arn);
   const set = await deployStack({
     client: req.cloudFormation,
     region,
@@ -81,7 +86,7 @@ export async function migrateBeforeDeploy(req: RegionDbDeployRequest): Promise<D
     onlyParameters: true,
     tags: { ...env.tags, "dpra:environment": req.envName },
     capabilities: env.capabilities,
-    rollbackAlarmArns: alarms.map((a) => a.arn),
+    rollbackAlarmArns: triggers,
     monitoringMinutes: 0,
     runId: `${req.runId}-migrate`,
     preview: false,

@@ -1,12 +1,2 @@
-/** Environments and waves: the orchestration above the single-stack deployer. */
-export {
-  deployEnvironment,
-  type DeployEnvironmentRequest,
-  type EnvironmentDeployment,
-  type RegionClients,
-  type RegionReport,
-  type WaveReport,
-  type BreachReport,
-  type AlarmPollEvent,
-} from "./environment.js";
-export { planWaves, protectionFor, stackParameters, contentRunId } from "./plan.js";
+/** Stack parameters, protection and run IDs of an environment. The waves are the wave engine's: src/actions/progressive-deployment. */
+export { protectionFor, stackParameters, contentRunId } from "./plan.js";

@@ -2,21 +2,6 @@ import { createHash } from "node:crypto";
 import type { AwsEnvironment } from "../../config/sections/environments.js";
 import type { StackProtectionOptions } from "../cloudformation/deployer.js";
 
-export interface WavePlan {
-  name: string;
-  regions: string[];
-  bakeMs: number;
-}
-
-/** The environment's waves in order; a single `region` is one wave. */
-export function planWaves(env: AwsEnvironment): WavePlan[] {
-  if (env.waves) {
-    return env.waves.map((w, i) => ({ name: w.name ?? `wave ${i + 1}`, regions: [...w.regions], bakeMs: (w.bakeMinutes ?? env.bakeMinutes) * 60_000 }));
-  }
-  if (!env.region) throw new Error("environment has neither `region` nor `waves`; the config schema should have refused it");
-  return [{ name: "wave 1", regions: [env.region], bakeMs: env.bakeMinutes * 60_000 }];
-}
-
 /** Protection settings, with the prod defaults (termination protection and stack policy on). */
 export function protectionFor(envName: string, env: AwsEnvironment): StackProtectionOptions {
   const isProd = envName === "prod";

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { ApprovalError } from "../../approval/approval.js";
 import { runIdentityFrom, sdkDefaultChainIdentity } from "../../aws/credentials/run-identity.js";
-import type { EnvironmentDeployment } from "../../aws/deploy/environment.js";
+import type { EnvironmentDeployment } from "../../actions/progressive-deployment/deploy.js";
 import { PinnedImage } from "../../config/sections/common.js";
 import { awsEnvironmentOf, deployCore, deploymentFacts, deploymentFailed, deploymentSummary, type DeployCoreArgs } from "../../deploy/core.js";
 import { commandFailure, oneOf, parseCommand } from "../args.js";

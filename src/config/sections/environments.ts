@@ -62,9 +62,10 @@ export const AwsEnvironment = z
       .array(z.enum(["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]))
       .default(["CAPABILITY_IAM"]),
     /**
-     * CloudWatch alarm names or ARNs. They are the stack's rollback triggers during the monitoring
-     * time and are watched with DescribeAlarms during deploys and bake times. A name applies to every
-     * region; an ARN only to its own region.
+     * CloudWatch alarm names or ARNs. With the alarms the stack outputs (keys ending in Alarm, Alarms,
+     * AlarmName(s) or AlarmArn(s); docs/gamma-prod.md) they are the stack's rollback triggers during the
+     * monitoring time and are watched with DescribeAlarms during deploys and bake times. A name
+     * applies to every region; an ARN only to its own region.
      */
     alarms: z
       .array(z.string().min(1))
@@ -72,6 +73,17 @@ export const AwsEnvironment = z
         error: `CloudFormation accepts at most ${MAX_ROLLBACK_TRIGGERS} rollback triggers: combine alarms into a composite alarm`,
       })
       .default([]),
+    /**
+     * Deploy without any alarm, on purpose: the reason, recorded in the rollout's report. Without it a
+     * prod rollout with no alarm (none here and none in the template's alarm outputs) is refused,
+     * because nothing could stop or roll it back. Other environments only get a warning.
+     */
+    allowNoAlarms: z.strictObject({ reason: z.string().trim().min(10, { error: "say why this environment may deploy without alarms (10 characters or more)" }) }).optional(),
+    /**
+     * What a stopped rollout rolls back: `all-deployed` (default) every region this rollout changed, the
+     * failing wave first; `failed-wave` only the failing wave's regions (earlier waves keep the new version).
+     */
+    rollbackScope: z.enum(["all-deployed", "failed-wave"]).default("all-deployed"),
     /** Minutes CloudFormation watches the rollback triggers after a deploy (CloudFormation allows 0 to 180). */
     monitoringMinutes: z.number().int().min(0).max(180).default(10),
     /** Default bake time for waves that set none. */
@@ -100,6 +112,7 @@ export const AwsEnvironment = z
     path: ["waves"],
   });
 export type AwsEnvironment = z.infer<typeof AwsEnvironment>;
+export type RollbackScope = AwsEnvironment["rollbackScope"];
 export type AwsEnvironmentInput = z.input<typeof AwsEnvironment>;
 
 /** Variables the Beta stage gives the app as Secrets; plain `env` may not set them. */

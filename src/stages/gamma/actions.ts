@@ -1,4 +1,4 @@
-import { errorMessage } from "../../errors.js";
+import { StepLog, type Step } from "../../actions/progressive-deployment/steps.js";
 import type { ActionName } from "../../pipeline/model.js";
 
 /** The AWS stages that record their steps. */
@@ -13,54 +13,19 @@ export type StepAction<S extends AwsStageId> = ActionName<S> | (S extends "gamma
 /** The DPRA action of a recorded step of either stage. */
 export type ModelAction = StepAction<"gamma"> | StepAction<"prod">;
 
-/** One recorded pipeline action, for the release summary. */
-export interface StageAction {
+/** One recorded pipeline action, for the release summary; `modelAction` is recorded by the step itself. */
+export interface StageAction extends Step<ModelAction> {
   stage: AwsStageId;
-  /** The DPRA action this step is part of, recorded by the step itself. */
-  modelAction: ModelAction;
-  name: string;
-  status: "passed" | "failed" | "skipped" | "warning";
-  detail: string;
-  region?: string;
-  startedAt?: string;
-  endedAt?: string;
 }
 
-/** Records actions in order and runs steps, turning a thrown error into a failed action. */
-export class ActionLog<S extends AwsStageId> {
-  readonly actions: StageAction[] = [];
-  constructor(
-    private readonly stage: S,
-    private readonly now: () => Date,
-  ) {}
-
-  record(a: Omit<StageAction, "stage" | "modelAction"> & { modelAction: StepAction<S> }): void {
+/** Records a stage's actions in order (the wave engine's step log, each step tagged with its stage). */
+export class ActionLog<S extends AwsStageId> extends StepLog<StepAction<S>, StageAction> {
+  constructor(stage: S, now: () => Date) {
     // StepAction<S> is a ModelAction for either stage; for a generic S the compiler cannot see that.
-    this.actions.push({ stage: this.stage, ...a, modelAction: a.modelAction as ModelAction });
+    super(now, (step) => ({ stage, ...step, modelAction: step.modelAction as ModelAction }));
   }
 
-  skip(modelAction: StepAction<S>, name: string, detail: string, region?: string): void {
-    this.record({ modelAction, name, status: "skipped", detail, region });
-  }
-
-  /** Runs a step of `modelAction`; `judge` turns its result into a status and detail. Returns undefined when it threw. */
-  async run<T>(
-    modelAction: StepAction<S>,
-    name: string,
-    step: () => Promise<T>,
-    judge: (r: T) => { status: StageAction["status"]; detail: string },
-    region?: string,
-  ): Promise<{ ok: boolean; value?: T; error?: unknown }> {
-    const startedAt = this.now().toISOString();
-    try {
-      const value = await step();
-      const j = judge(value);
-      this.record({ modelAction, name, ...j, region, startedAt, endedAt: this.now().toISOString() });
-      return { ok: j.status !== "failed", value };
-    } catch (error) {
-      const detail = errorMessage(error);
-      this.record({ modelAction, name, status: "failed", detail, region, startedAt, endedAt: this.now().toISOString() });
-      return { ok: false, error };
-    }
+  get actions(): StageAction[] {
+    return this.steps;
   }
 }

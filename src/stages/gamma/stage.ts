@@ -2,20 +2,16 @@ import type { CapacityResult } from "../../actions/capacity/run.js";
 import { reportLine, type DbDeployReport } from "../../actions/db-deploy/report.js";
 import type { ChaosReport } from "../../aws/fis/experiment.js";
 import { describeRun, type CanaryReport } from "../../aws/synthetics/canary.js";
+import type { StackDeployment } from "../../actions/progressive-deployment/engine.js";
+import { noAlarmsRule } from "../../actions/progressive-deployment/alarms.js";
+import { judgeAlarms } from "../../actions/progressive-deployment/judge.js";
 import { ActionLog, type StageAction, type StepAction } from "./actions.js";
-import { expectedAlarms, summariseWatch, type WatchObservations, type WatchSummary } from "./monitoring.js";
+import { expectedAlarms, summariseWatch, type WatchSummary } from "./monitoring.js";
 import { endpointFromOutputs, verifyDeployedDigest } from "../../cloudformation/stack-facts.js";
 import { errorMessage } from "../../errors.js";
 
-/** What the CloudFormation deployer (with its alarm watcher and bake) reports for the Gamma stack. */
-export interface StackDeployment {
-  stackName: string;
-  region: string;
-  outputs: Record<string, string>;
-  parameters: Record<string, string>;
-  /** The watcher's observations during the deploy and the bake. */
-  watches: WatchObservations[];
-}
+/** What the wave engine reports for the Gamma stack (the deploy and the bake). */
+export type { StackDeployment } from "../../actions/progressive-deployment/engine.js";
 
 /** Called by the deploy port once the stack is up, before the bake watches it. */
 export interface DeployHooks {
@@ -55,6 +51,8 @@ export interface GammaSettings {
   imageParameter: string;
   /** Alarms from dpra.yaml, watched next to those the stack outputs. */
   configuredAlarms: readonly string[];
+  /** dpra.yaml's opt-out of the "no alarms" rule (for Gamma a warning either way, with the reason). */
+  allowNoAlarms?: { reason: string };
   bakeMinutes: number;
   /** Chaos test: template ID, or the stack output that holds it. Absent: no chaos test. */
   chaos?: { experimentTemplateId?: string; experimentTemplateOutput?: string };
@@ -140,10 +138,9 @@ export async function runGammaStage(ports: GammaPorts, s: GammaSettings): Promis
     async () => d.watches.map((w) => summariseWatch(expected, w, s.bakeMinutes * 60_000)),
     (summaries) => {
       result.monitoring = summaries;
-      const lines = summaries.flatMap((m) => m.lines).join("\n");
-      if (expected.length === 0) return { status: "failed", detail: "no alarms in the stack outputs or in dpra.yaml: a breach could not be detected\n" + lines };
-      if (summaries.some((m) => !m.healthy)) return { status: "failed", detail: lines };
-      return { status: summaries.some((m) => m.insufficientTooLong.length > 0) ? "warning" : "passed", detail: lines };
+      // The wave engine's judgement, reported as Gamma's monitoring step.
+      const j = judgeAlarms(expected, summaries, noAlarmsRule("gamma", s.allowNoAlarms));
+      return { status: j.status, detail: j.detail };
     },
     d.region,
   );

@@ -2,30 +2,20 @@ import { reportLine, type DbDeployReport } from "../../actions/db-deploy/report.
 import type { RegionDbDeployPort } from "../../actions/db-deploy/environment.js";
 import { approvalReport, resolveApproval, type ApprovalRecord, type ApprovalRequest, type ChangeSetPreview } from "../../approval/approval.js";
 import { describeRun, type CanaryReport } from "../../aws/synthetics/canary.js";
+import { runRollout, type RolloutDecisions, type WaveHooks, type WavePort } from "../../actions/progressive-deployment/engine.js";
+import { waveLabel, type Wave } from "../../actions/progressive-deployment/waves.js";
+import type { RollbackScope } from "../../config/sections/environments.js";
 import { ActionLog, type StageAction } from "../gamma/actions.js";
-import { expectedAlarms, summariseWatch, type ExpectedAlarm, type WatchObservations, type WatchSummary } from "../gamma/monitoring.js";
-import type { StackDeployment } from "../gamma/stage.js";
+import type { WatchSummary } from "../gamma/monitoring.js";
 import { endpointFromOutputs, verifyDeployedDigest } from "../../cloudformation/stack-facts.js";
 import { strategyPlan, type DeploymentStrategy } from "./strategy.js";
 import { errorMessage } from "../../errors.js";
 
-export interface ProdWave {
-  name: string;
-  regions: string[];
-  bakeMinutes: number;
-}
+/** A prod wave: the wave engine's (src/actions/progressive-deployment/waves.ts). */
+export type ProdWave = Wave;
 
-/**
- * The wave orchestration of the CloudFormation deployer, injected. `deployWave` deploys every region of
- * the wave (traffic shifting happens inside the stack update, per the template's strategy) while its
- * alarm watcher records `watches`; `bakeWave` watches the alarms after it and resolves early on a breach.
- */
-export interface WaveDeployer {
-  deployWave(wave: ProdWave, digest: string): Promise<StackDeployment[]>;
-  bakeWave(wave: ProdWave, alarmsByRegion: Record<string, string[]>, bakeMs: number): Promise<WatchObservations[]>;
-  /** Rolls the regions back to what they ran before this release, in the given order. */
-  rollback(regions: string[], reason: string): Promise<void>;
-}
+/** The wave engine's CloudFormation port (src/actions/progressive-deployment/cfn-waves.ts; tests inject fakes). */
+export type WaveDeployer = WavePort;
 
 export interface ProdPorts {
   waves: WaveDeployer;
@@ -57,6 +47,12 @@ export interface ProdSettings {
   endpointOutput: string;
   imageParameter: string;
   configuredAlarms: readonly string[];
+  /** The template's alarm outputs (see declaredAlarmOutputs); absent when not known before the deploy. */
+  declaredAlarmOutputs?: readonly string[];
+  /** dpra.yaml's opt-out of the "no alarms" rule, with its reason. */
+  allowNoAlarms?: { reason: string };
+  /** What a stopped rollout rolls back (default: all-deployed). */
+  rollbackScope?: RollbackScope;
 }
 
 export interface ProdResult {
@@ -68,12 +64,15 @@ export interface ProdResult {
   monitoring: WatchSummary[];
   canaries: CanaryReport[];
   actions: StageAction[];
+  /** The wave engine's decisions (waves, alarms checked, rollback scope, verdict). */
+  decisions?: RolloutDecisions;
 }
 
 /**
- * Prod: wave after wave, deploy the Gamma digest, verify it in every stack, watch alarms during the
- * traffic shift and the bake, run the prod canary in every region; any failure stops the rollout and
- * rolls back every region this release touched, the failing wave first.
+ * Prod: the wave engine's rollout of the Gamma digest with Prod's own steps around each wave: the
+ * role session and the DB deploy before it, the digest check after it, the prod canaries after the
+ * bake. Any failure stops the rollout and rolls back what `rollbackScope` says (default: every region
+ * this release changed, the failing wave first).
  */
 export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<ProdResult> {
   const log = new ActionLog("prod", ports.now);
@@ -90,143 +89,93 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
   log.record({ modelAction: "approval", name: "approval", status: "passed", detail: `${s.approval.approver} (${s.approval.source}${s.approval.runUrl ? `, ${s.approval.runUrl}` : ""})` });
   log.record({ modelAction: "progressive-deployment", name: "strategy", status: "passed", detail: `${result.strategy.trafficShift}; during the shift: ${result.strategy.selfRollback}` });
 
-  const stop = async (wave: ProdWave, why: string): Promise<ProdResult> => {
-    const later = s.waves.slice(s.waves.indexOf(wave) + 1);
-    for (const w of later) log.skip("progressive-deployment", `wave ${w.name}`, `not started: ${why}`);
-    // Every region this release touched, the failing wave's first.
-    const regions = [...result.deployedRegions].reverse();
-    if (regions.length > 0) {
-      const startedAt = ports.now().toISOString();
-      try {
-        await ports.waves.rollback(regions, why);
-        result.rolledBack = regions;
-        log.record({ modelAction: "progressive-deployment", name: "rollback", status: "passed", detail: `rolled back ${regions.join(", ")}: ${why}`, startedAt, endedAt: ports.now().toISOString() });
-      } catch (e) {
-        const detail = `ROLLBACK FAILED (${errorMessage(e)}): check ${regions.join(", ")} by hand`;
-        log.record({ modelAction: "progressive-deployment", name: "rollback", status: "failed", detail, startedAt, endedAt: ports.now().toISOString() });
+  const deferred = new Map<string, string[]>();
+  const hooks: WaveHooks = {
+    beforeDeploy: async (wave) => {
+      const label = waveLabel(wave);
+      if (ports.sessions) {
+        const sessions = ports.sessions;
+        const renewed = await log.run("progressive-deployment", `${label}: credentials`, () => sessions.renew(wave.regions), () => ({ status: "passed", detail: `new prod role session in ${wave.regions.join(", ")}` }));
+        if (!renewed.ok) return `the prod role could not be assumed for ${label}`;
       }
-    }
-    return result;
+      if (ports.dbDeploy) {
+        const db = ports.dbDeploy;
+        const migrated = await log.run("db-deploy", `${label}: db deploy`, () => allRegions(wave.regions, (r) => db.beforeDeploy(r, s.digest)), judgeDb);
+        if (!migrated.ok || !migrated.value) return `the DB deploy of ${label} failed`;
+        const reports = migrated.value;
+        deferred.set(wave.name, wave.regions.filter((_, i) => reports[i]?.status === "deferred"));
+      }
+      return undefined;
+    },
+    afterDeploy: async (wave, deployments) => {
+      const label = waveLabel(wave);
+      const firstDeploys = deferred.get(wave.name) ?? [];
+      if (ports.dbDeploy && firstDeploys.length > 0) {
+        // First deploy of these regions: migrate as soon as their stacks exist, before the bake and the canaries.
+        const db = ports.dbDeploy;
+        const migrated = await log.run(
+          "db-deploy",
+          `${label}: db deploy`,
+          () =>
+            allRegions(firstDeploys, (r) => {
+              if (!deployments.some((x) => x.region === r)) throw new Error(`no deployment reported for ${r}`);
+              return db.afterCreate(r);
+            }),
+          judgeDb,
+        );
+        if (!migrated.ok) return `the DB deploy into the new stacks of ${label} failed`;
+      }
+      for (const d of deployments) {
+        const ok = await log.run(
+          "progressive-deployment",
+          "verify digest",
+          async () => verifyDeployedDigest(d.parameters, s.digest, { stack: d.stackName, region: d.region }, s.imageParameter),
+          (uri) => ({ status: "passed", detail: `${s.imageParameter}=${uri}` }),
+          d.region,
+        );
+        if (!ok.ok) return `digest mismatch in ${d.region}`;
+      }
+      return undefined;
+    },
+    // The bake makes calls all along (the alarm watch); a session that ends during it is renewed first.
+    beforeBake: async (wave, bakeMs) => ports.sessions?.ensureValidFor(wave.regions, bakeMs),
+    afterBake: async (wave, deployments) => {
+      const canaries = await Promise.all(
+        deployments.map((d) =>
+          log.run(
+            "synthetic-tests",
+            "prod synthetic test",
+            () => ports.canary(d.region, endpointFromOutputs(d.outputs, s.endpointOutput, d.stackName)),
+            (r) => ({ status: r.passed ? "passed" : "failed", detail: `${r.name}: ${describeRun(r.run)}` }),
+            d.region,
+          ),
+        ),
+      );
+      result.canaries.push(...canaries.flatMap((c) => (c.value ? [c.value] : [])));
+      return canaries.some((c) => !c.ok) ? `prod synthetic test failed after ${waveLabel(wave)}` : undefined;
+    },
   };
 
-  for (const wave of s.waves) {
-    const bakeMs = wave.bakeMinutes * 60_000;
-    if (ports.sessions) {
-      const sessions = ports.sessions;
-      const renewed = await log.run("progressive-deployment", `wave ${wave.name}: credentials`, () => sessions.renew(wave.regions), () => ({ status: "passed", detail: `new prod role session in ${wave.regions.join(", ")}` }));
-      if (!renewed.ok) return stop(wave, `the prod role could not be assumed for wave ${wave.name}`);
-    }
-    let deferred: string[] = [];
-    if (ports.dbDeploy) {
-      const db = ports.dbDeploy;
-      const migrated = await log.run("db-deploy", `wave ${wave.name}: db deploy`, () => allRegions(wave.regions, (r) => db.beforeDeploy(r, s.digest)), judgeDb);
-      if (!migrated.ok || !migrated.value) return stop(wave, `the DB deploy of wave ${wave.name} failed`);
-      // The reports come in the order of the wave's regions.
-      const reports = migrated.value;
-      deferred = wave.regions.filter((_, i) => reports[i]?.status === "deferred");
-    }
-    const deployed = await log.run(
-      "progressive-deployment",
-      `wave ${wave.name}: deploy`,
-      () => ports.waves.deployWave(wave, s.digest),
-      (ds) => ({ status: "passed", detail: ds.map((d) => `${d.stackName} in ${d.region}`).join(", ") }),
-    );
-    if (!deployed.ok || !deployed.value) {
-      // Which regions of the wave changed is unknown: roll them all back (a no-op where nothing changed).
-      result.deployedRegions.push(...wave.regions);
-      return stop(wave, `wave ${wave.name} deploy failed`);
-    }
-    result.deployedRegions.push(...deployed.value.map((d) => d.region));
-    const deployments = deployed.value;
-    if (ports.dbDeploy && deferred.length > 0) {
-      // First deploy of these regions: migrate as soon as their stacks exist, before the bake and the canaries.
-      const db = ports.dbDeploy;
-      const migrated = await log.run(
-        "db-deploy",
-        `wave ${wave.name}: db deploy`,
-        () =>
-          allRegions(deferred, (r) => {
-            if (!deployments.some((x) => x.region === r)) throw new Error(`no deployment reported for ${r}`);
-            return db.afterCreate(r);
-          }),
-        judgeDb,
-      );
-      if (!migrated.ok) return stop(wave, `the DB deploy into the new stacks of wave ${wave.name} failed`);
-    }
-    const missingRegions = wave.regions.filter((r) => !deployments.some((d) => d.region === r));
-    if (missingRegions.length > 0) {
-      result.deployedRegions.push(...missingRegions);
-      log.record({ modelAction: "progressive-deployment", name: `wave ${wave.name}: deploy`, status: "failed", detail: `no deployment reported for ${missingRegions.join(", ")}` });
-      return stop(wave, `wave ${wave.name} did not report every region`);
-    }
-
-    for (const d of deployments) {
-      const ok = await log.run(
-        "progressive-deployment",
-        "verify digest",
-        async () => verifyDeployedDigest(d.parameters, s.digest, { stack: d.stackName, region: d.region }, s.imageParameter),
-        (uri) => ({ status: "passed", detail: `${s.imageParameter}=${uri}` }),
-        d.region,
-      );
-      if (!ok.ok) return stop(wave, `digest mismatch in ${d.region}`);
-    }
-
-    const alarmsByRegion: Record<string, string[]> = {};
-    const expectedByRegion = new Map<string, ExpectedAlarm[]>();
-    for (const d of deployments) {
-      const expected = expectedAlarms(d.outputs, s.configuredAlarms);
-      expectedByRegion.set(d.region, expected);
-      alarmsByRegion[d.region] = expected.map((e) => e.name);
-      const during = d.watches.map((w) => summariseWatch(expected, w, bakeMs));
-      result.monitoring.push(...during);
-      const ok = await log.run(
-        "progressive-deployment",
-        "alarms during traffic shift",
-        async () => during,
-        (sum) => {
-          const lines = sum.flatMap((m) => m.lines).join("\n");
-          if (expected.length === 0) return { status: "failed", detail: "no alarms in the stack outputs or in dpra.yaml: prod cannot roll back on its own" };
-          return { status: sum.every((m) => m.healthy) ? "passed" : "failed", detail: lines || "no watch reported" };
-        },
-        d.region,
-      );
-      if (!ok.ok) return stop(wave, `alarm during the traffic shift in ${d.region}`);
-    }
-
-    // The bake makes calls all along (the alarm watch); a session that ends during it is renewed first.
-    const baked = await log.run(
-      "progressive-deployment",
-      `wave ${wave.name}: bake ${wave.bakeMinutes} min`,
-      async () => {
-        await ports.sessions?.ensureValidFor(wave.regions, bakeMs);
-        return ports.waves.bakeWave(wave, alarmsByRegion, bakeMs);
-      },
-      (observations) => {
-        const sums = observations.map((o) => summariseWatch(expectedByRegion.get(o.region ?? "") ?? [], o, bakeMs));
-        result.monitoring.push(...sums);
-        const lines = sums.flatMap((m) => m.lines).join("\n");
-        if (sums.length < wave.regions.length) return { status: "failed", detail: `bake reported ${sums.length} of ${wave.regions.length} regions\n${lines}` };
-        return { status: sums.every((m) => m.healthy) ? (sums.some((m) => m.insufficientTooLong.length) ? "warning" : "passed") : "failed", detail: lines };
-      },
-    );
-    if (!baked.ok) return stop(wave, `alarm breached during the bake of wave ${wave.name}`);
-
-    const canaries = await Promise.all(
-      deployments.map((d) =>
-        log.run(
-          "synthetic-tests",
-          "prod synthetic test",
-          () => ports.canary(d.region, endpointFromOutputs(d.outputs, s.endpointOutput, d.stackName)),
-          (r) => ({ status: r.passed ? "passed" : "failed", detail: `${r.name}: ${describeRun(r.run)}` }),
-          d.region,
-        ),
-      ),
-    );
-    result.canaries.push(...canaries.flatMap((c) => (c.value ? [c.value] : [])));
-    if (canaries.some((c) => !c.ok)) return stop(wave, `prod synthetic test failed after wave ${wave.name}`);
-  }
-
-  result.passed = true;
+  const rollout = await runRollout(
+    ports.waves,
+    {
+      envName: "prod",
+      digest: s.digest,
+      waves: s.waves,
+      configuredAlarms: s.configuredAlarms,
+      ...(s.declaredAlarmOutputs ? { declaredAlarmOutputs: s.declaredAlarmOutputs } : {}),
+      ...(s.allowNoAlarms ? { allowNoAlarms: s.allowNoAlarms } : {}),
+      rollbackScope: s.rollbackScope ?? "all-deployed",
+    },
+    log,
+    { deploy: "progressive-deployment", alarms: "progressive-deployment", rollback: "progressive-deployment" },
+    hooks,
+  );
+  result.decisions = rollout.decisions;
+  result.deployedRegions = rollout.changed;
+  result.rolledBack = rollout.decisions.rolledBack;
+  result.monitoring = rollout.monitoring;
+  result.passed = rollout.decisions.verdict === "succeeded" || rollout.decisions.verdict === "no-change";
   return result;
 }
 

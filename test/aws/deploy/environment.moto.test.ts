@@ -1,4 +1,4 @@
-// Level 2 (moto over HTTP): a first rollout of an environment (src/aws/deploy/environment.ts) with
+// Level 2 (moto over HTTP): a first rollout of an environment (src/actions/progressive-deployment/deploy.ts) with
 // the real CloudFormation and CloudWatch SDK clients of two regions against moto_server 5.2.1
 // (test/support/moto.ts): deployStack per wave, the alarm watch during the deploy and the bake,
 // and the wave's rollback. Alarm states are set with SetAlarmState. moto is an emulator, not AWS.
@@ -11,7 +11,8 @@ import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
 import { expect, it } from "vitest";
 import { describeStack } from "../../../src/aws/cloudformation/stack.js";
-import { deployEnvironment, type AlarmPollEvent, type DeployEnvironmentRequest, type RegionClients } from "../../../src/aws/deploy/environment.js";
+import type { AlarmPollEvent, RegionClients } from "../../../src/actions/progressive-deployment/cfn-region.js";
+import { deployEnvironment, type DeployEnvironmentRequest } from "../../../src/actions/progressive-deployment/deploy.js";
 import { AwsEnvironment, type AwsEnvironmentInput } from "../../../src/config/sections/environments.js";
 import { MOTO_ACCOUNT, motoClientConfig, resolveMoto, useMoto } from "../../support/moto.js";
 import { describeReal } from "../../support/real.js";
@@ -77,7 +78,7 @@ describeReal(
       await putAlarm("eu-central-1");
       const { run, lines } = rollout(environment());
       const result = await run;
-      expect(result.message).toBe("succeeded: eu-west-1 created (CREATE_COMPLETE), eu-central-1 created (CREATE_COMPLETE)");
+      expect(result.message).toBe("eu-west-1 created (CREATE_COMPLETE), eu-central-1 created (CREATE_COMPLETE)");
       expect(result.status).toBe("succeeded");
       expect(result.waves.map((w) => [w.name, w.status])).toEqual([
         ["canary", "succeeded"],
@@ -94,7 +95,7 @@ describeReal(
         );
         expect(stack?.Tags).toEqual([{ Key: "dpra:environment", Value: "gamma" }]);
       }
-      expect(lines.indexOf("== gamma canary: eu-west-1")).toBeLessThan(lines.indexOf("== gamma rest: eu-central-1"));
+      expect(lines.indexOf("== gamma wave canary: eu-west-1")).toBeLessThan(lines.indexOf("== gamma wave rest: eu-central-1"));
     });
 
     it("an alarm that goes to ALARM during the first wave's bake rolls that wave back (the new stack is deleted) and never starts the next", async () => {
@@ -115,7 +116,7 @@ describeReal(
       expect(Date.now() - started).toBeLessThan(30_000);
       expect(result.status).toBe("rolled-back");
       expect(result.breach).toMatchObject({ name: ALARM, region: "eu-west-1", wave: "canary", phase: "bake", reason: "Threshold Crossed: 5xx > 1" });
-      expect(result.message).toBe(`alarm ${ALARM} in eu-west-1 went to ALARM during the bake of canary: Threshold Crossed: 5xx > 1`);
+      expect(result.message).toBe(`alarm ${ALARM} in eu-west-1 went to ALARM during the bake of wave canary: Threshold Crossed: 5xx > 1`);
       expect(result.regions.map((r) => [r.region, r.status, r.rollback?.method])).toEqual([
         ["eu-west-1", "rolled-back", "delete-new-stack"],
         ["eu-central-1", "not-started", undefined],
@@ -126,16 +127,17 @@ describeReal(
       expect(lines.some((l) => l.includes("rolled back (delete-new-stack), stack DELETE_COMPLETE"))).toBe(true);
     });
 
-    it("stops after the first wave when its alarms do not exist, since the rollout cannot be watched", async () => {
+    it("stops after the first wave when its alarms do not exist, since the rollout cannot be watched, and rolls it back (the one engine's rule)", async () => {
       const { run } = rollout(environment());
       const result = await run;
-      expect(result.status).toBe("failed");
-      expect(result.message).toContain(`alarms not found after deploying canary: ${ALARM}`);
+      expect(result.status).toBe("rolled-back");
+      expect(result.message).toMatch(new RegExp(`^alarms missing after the deploy in eu-west-1: .*${ALARM} \\(config\\): MISSING`));
       expect(result.waves.map((w) => [w.name, w.status, w.missingAlarms])).toEqual([
-        ["canary", "failed", [ALARM]],
+        ["canary", "rolled-back", [ALARM]],
         ["rest", "not-started", []],
       ]);
-      expect((await describeStack(clientsFor("eu-west-1").cloudFormation, "moto-app"))?.StackStatus).toBe("CREATE_COMPLETE");
+      // Created by this run, so the rollback deleted it (gamma has no termination protection).
+      expect(await describeStack(clientsFor("eu-west-1").cloudFormation, "moto-app")).toBeUndefined();
       expect(await describeStack(clientsFor("eu-central-1").cloudFormation, "moto-app")).toBeUndefined();
     });
   },

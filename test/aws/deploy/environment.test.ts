@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AwsEnvironment, type AwsEnvironmentInput } from "../../../src/config/sections/environments.js";
-import { deployEnvironment, type EnvironmentDeployment } from "../../../src/aws/deploy/index.js";
+import { deployEnvironment, type EnvironmentDeployment } from "../../../src/actions/progressive-deployment/deploy.js";
 import { contentRunId } from "../../../src/aws/deploy/plan.js";
 import { FakeRegion, drive, type RegionScenario, type RecordedCall } from "../support/fake-aws.js";
 
@@ -44,14 +44,14 @@ const existing: RegionScenario = {
   stack: { status: "UPDATE_COMPLETE", template: "PREVIOUS", parameters: [{ ParameterKey: "ImageUri", ParameterValue: "previous-image" }], tags: [{ Key: "dpra:environment", Value: "prod" }] },
 };
 
-async function run(e: AwsEnvironment, clientsFor: (r: string) => never | { cloudFormation: FakeRegion["cfn"]; cloudWatch: FakeRegion["cw"] }, opts: { preview?: boolean; envName?: string; onLog?: (l: string) => void } = {}) {
+async function run(e: AwsEnvironment, clientsFor: (r: string) => never | { cloudFormation: FakeRegion["cfn"]; cloudWatch: FakeRegion["cw"] }, opts: { preview?: boolean; envName?: string; onLog?: (l: string) => void; templateBody?: string } = {}) {
   const lines: string[] = [];
   const result = await drive(
     deployEnvironment({
       envName: opts.envName ?? "prod",
       env: e,
       clientsFor,
-      templateBody: "NEW TEMPLATE",
+      templateBody: opts.templateBody ?? "NEW TEMPLATE",
       image: IMAGE,
       runId: "run-7",
       preview: opts.preview ?? false,
@@ -93,18 +93,19 @@ describe("deployEnvironment: waves", () => {
     expect(fakes["us-east-1"]!.stackPolicies).toHaveLength(1);
   });
 
-  it("an alarm during the bake of wave 2 of 3 rolls back wave 2 within one poll + one round trip and never touches wave 3", async () => {
+  it("with rollbackScope failed-wave, an alarm during the bake of wave 2 of 3 rolls back wave 2 within one poll + one round trip and never touches wave 3", async () => {
     const { fakes, clientsFor } = world({ "eu-west-1": existing, "eu-central-1": existing, "eu-north-1": existing, "us-east-1": existing });
     let flipAt = 0;
     const onLog = (l: string) => {
-      if (l.startsWith("== europe: baking") && flipAt === 0) {
+      if (l.startsWith("== prod wave europe: baking") && flipAt === 0) {
         flipAt = Date.now() + 37_700;
         fakes["eu-north-1"]!.scenario.alarms!["fruit-api-5xx"]!.push({ at: flipAt, state: "ALARM", reason: "Threshold Crossed: 1 datapoint [42.0] > 5.0" });
       }
     };
-    const { result, lines } = await run(env(), clientsFor, { onLog });
+    const { result, lines } = await run(env({ rollbackScope: "failed-wave" }), clientsFor, { onLog });
     expect(result.status).toBe("rolled-back");
     expect(result.breach).toMatchObject({ name: "fruit-api-5xx", region: "eu-north-1", wave: "europe", phase: "bake" });
+    expect(result.decisions).toMatchObject({ rollbackScope: "failed-wave", rolledBack: ["eu-north-1", "eu-central-1"], verdict: "rolled-back" });
     expect(result.waves.map((w) => w.status)).toEqual(["succeeded", "rolled-back", "not-started"]);
     expect(result.regions.map((r) => [r.region, r.status])).toEqual([
       ["eu-west-1", "updated"],
@@ -199,12 +200,42 @@ describe("deployEnvironment: waves", () => {
     expect(fakes["eu-west-1"]!.stackPolicies).toEqual([]);
   });
 
-  it("stops after the wave when a configured alarm does not exist after the deploy", async () => {
+  it("stops and rolls the wave back when a configured alarm does not exist after the deploy (the release's rule; it used to stop without a rollback)", async () => {
     const { fakes, clientsFor } = world({ "eu-west-1": { ...existing, alarms: {} }, "eu-central-1": existing, "eu-north-1": existing, "us-east-1": existing });
     const { result } = await run(env(), clientsFor);
-    expect(result.status).toBe("failed");
-    expect(result.message).toContain("alarms not found after deploying canary: fruit-api-5xx");
+    expect(result.status).toBe("rolled-back");
+    expect(result.message).toMatch(/^alarms missing after the deploy in eu-west-1: .*fruit-api-5xx \(config\): MISSING/);
+    expect(result.waves[0]).toMatchObject({ status: "rolled-back", missingAlarms: ["fruit-api-5xx"] });
+    expect(fakes["eu-west-1"]!.stack?.template).toBe("PREVIOUS");
     expect(fakes["eu-central-1"]!.calls).toEqual([]);
+  });
+
+  it("by default (rollbackScope all-deployed) an alarm in the bake of wave 2 rolls back wave 2, then wave 1", async () => {
+    const { fakes, clientsFor } = world({ "eu-west-1": existing, "eu-central-1": existing, "eu-north-1": existing, "us-east-1": existing });
+    const onLog = (l: string) => {
+      if (l.startsWith("== prod wave europe: baking")) fakes["eu-central-1"]!.scenario.alarms!["fruit-api-5xx"]!.push({ at: Date.now() + 10_000, state: "ALARM" });
+    };
+    const { result } = await run(env(), clientsFor, { onLog });
+    expect(result.decisions).toMatchObject({ rollbackScope: "all-deployed", rolledBack: ["eu-north-1", "eu-central-1", "eu-west-1"], verdict: "rolled-back" });
+    expect(result.waves.map((w) => w.status)).toEqual(["rolled-back", "rolled-back", "not-started"]);
+    for (const region of ["eu-west-1", "eu-central-1", "eu-north-1"]) expect(fakes[region]!.stack?.template).toBe("PREVIOUS");
+    expect(fakes["us-east-1"]!.calls).toEqual([]);
+  });
+
+  it("refuses prod before any call when neither dpra.yaml nor the template names an alarm, unless allowNoAlarms gives a reason", async () => {
+    const { fakes, clientsFor } = world({ "eu-west-1": existing, "eu-central-1": existing, "eu-north-1": existing, "us-east-1": existing });
+    // A template the engine can read, with no output that follows the alarm convention.
+    const templateBody = "Outputs:\n  ApiEndpoint:\n    Value: https://fruit.example.com\n";
+    const refused = await run(env({ alarms: [] }), clientsFor, { templateBody });
+    expect(refused.result.status).toBe("failed");
+    expect(refused.result.message).toMatch(/prod cannot roll back on its own.*allowNoAlarms\.reason/);
+    for (const f of Object.values(fakes)) expect(f.calls).toEqual([]);
+    const allowed = await run(env({ alarms: [], allowNoAlarms: { reason: "a batch job with no traffic to alarm on" } }), clientsFor, { templateBody });
+    expect(allowed.result.status).toBe("succeeded");
+    // Gamma is warned, not refused.
+    const gamma = world({ "eu-west-1": existing });
+    const g = await run(env({ alarms: [], waves: undefined, region: "eu-west-1" }), gamma.clientsFor, { envName: "gamma", templateBody });
+    expect(g.result.status).toBe("succeeded");
   });
 });
 
@@ -216,12 +247,12 @@ describe("reaction time to an alarm during the bake", () => {
       const { fakes, clientsFor } = world({ "eu-west-1": existing, "eu-central-1": existing, "us-east-1": existing });
       let flipAt = 0;
       const onLog = (l: string) => {
-        if (l.startsWith("== wave 2: baking") && flipAt === 0) {
+        if (l.startsWith("== prod wave 2: baking") && flipAt === 0) {
           flipAt = Date.now() + 30_000 + offset;
           fakes["eu-central-1"]!.scenario.alarms!["fruit-api-5xx"]!.push({ at: flipAt, state: "ALARM" });
         }
       };
-      const threeWaves = env({ waves: [{ regions: ["eu-west-1"] }, { regions: ["eu-central-1"] }, { regions: ["us-east-1"] }] });
+      const threeWaves = env({ rollbackScope: "failed-wave", waves: [{ regions: ["eu-west-1"] }, { regions: ["eu-central-1"] }, { regions: ["us-east-1"] }] });
       const { result } = await run(threeWaves, clientsFor, { onLog });
       expect(result.waves.map((w) => w.status)).toEqual(["succeeded", "rolled-back", "not-started"]);
       expect(fakes["us-east-1"]!.calls).toEqual([]);

@@ -16,7 +16,7 @@ import { expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { findChangeSet } from "../../../src/aws/cloudformation/changeset.js";
 import { countStackResources, describeStack } from "../../../src/aws/cloudformation/stack.js";
-import { deployEnvironment } from "../../../src/aws/deploy/environment.js";
+import { deployEnvironment } from "../../../src/actions/progressive-deployment/deploy.js";
 import { parseConfig } from "../../../src/config/load.js";
 import { repoRoot } from "../../support/fixtures.js";
 import { motoClientConfig, resolveMoto, useMoto } from "../../support/moto.js";

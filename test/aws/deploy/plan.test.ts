@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { validateConfig } from "../../../src/config/load.js";
 import { AwsEnvironment } from "../../../src/config/sections/environments.js";
-import { planWaves, protectionFor, stackParameters } from "../../../src/aws/deploy/plan.js";
+import { protectionFor, stackParameters } from "../../../src/aws/deploy/plan.js";
 
 const base = { account: "123456789012", roleArn: "arn:aws:iam::123456789012:role/dpra-deploy", stackName: "fruit-api" };
 
@@ -23,15 +23,6 @@ describe("environment config", () => {
 });
 
 describe("planning", () => {
-  it("turns waves into plans with their bake times, and one region into one wave", () => {
-    const waves = AwsEnvironment.parse({ ...base, bakeMinutes: 3, waves: [{ name: "canary", regions: ["eu-west-1"], bakeMinutes: 20 }, { regions: ["us-east-1", "us-west-2"] }] });
-    expect(planWaves(waves)).toEqual([
-      { name: "canary", regions: ["eu-west-1"], bakeMs: 20 * 60_000 },
-      { name: "wave 2", regions: ["us-east-1", "us-west-2"], bakeMs: 3 * 60_000 },
-    ]);
-    expect(planWaves(AwsEnvironment.parse({ ...base, region: "eu-west-1" }))).toEqual([{ name: "wave 1", regions: ["eu-west-1"], bakeMs: 5 * 60_000 }]);
-  });
-
   it("turns on termination protection and the stack policy for prod only, unless configured", () => {
     const e = AwsEnvironment.parse({ ...base, region: "eu-west-1" });
     expect(protectionFor("prod", e)).toMatchObject({ terminationProtection: true, stackPolicy: true });

@@ -3,7 +3,7 @@
 // (src/actions/progressive-deployment), the same as `deploy`'s.
 import type { ChangeSetPreview } from "../approval/approval.js";
 import { deployEnvironment } from "../actions/progressive-deployment/deploy.js";
-import type { CfnEnvironment as EngineEnvironment } from "../actions/progressive-deployment/cfn-waves.js";
+import { environmentRequest, type CfnEnvironment as EngineEnvironment } from "../actions/progressive-deployment/cfn-waves.js";
 import { contentRunId } from "../aws/deploy/plan.js";
 import type { AwsEnvironment } from "../config/sections/environments.js";
 
@@ -28,17 +28,7 @@ export function changeSetRunId(c: { envName: string; env: AwsEnvironment; refere
 
 /** Creates and describes the change sets of every region of the environment, executing nothing. */
 export async function previewChangeSets(c: CfnEnvironment): Promise<ChangeSetPreview[]> {
-  const preview = await deployEnvironment({
-    envName: c.envName,
-    env: c.env,
-    clientsFor: c.clientsFor,
-    templateBody: c.templateBody,
-    image: c.reference,
-    runId: c.runId,
-    preview: true,
-    log: c.log,
-    ...(c.pollMs !== undefined ? { pollMs: c.pollMs } : {}),
-  });
+  const preview = await deployEnvironment(environmentRequest(c, true));
   if (preview.status !== "preview" && preview.status !== "no-change") throw new Error(preview.message);
   return preview.regions.flatMap((r) => (r.stack ? [{ stack: c.env.stackName, region: r.region, diff: r.stack.diffText }] : []));
 }

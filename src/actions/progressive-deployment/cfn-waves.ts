@@ -31,6 +31,21 @@ export interface CfnEnvironment {
   onAlarmPoll?(poll: AlarmPollEvent): void;
 }
 
+/** What a deploy or a preview of the environment is asked, from the environment (one owner for both). */
+export function environmentRequest(c: CfnEnvironment, preview: boolean) {
+  return {
+    envName: c.envName,
+    env: c.env,
+    clientsFor: c.clientsFor,
+    templateBody: c.templateBody,
+    image: c.reference,
+    runId: c.runId,
+    preview,
+    log: c.log,
+    ...(c.pollMs !== undefined ? { pollMs: c.pollMs } : {}),
+  };
+}
+
 export type RegionStatus = "created" | "updated" | "no-change" | "preview" | "failed" | "refused" | "stopped" | "rolled-back" | "rollback-failed" | "not-started";
 
 export interface RegionReport {
@@ -90,15 +105,8 @@ export class CfnWaves implements WavePort {
   private context(preview: boolean, polls?: AlarmPollEvent[]) {
     const { c } = this;
     return {
-      envName: c.envName,
-      env: c.env,
-      clientsFor: c.clientsFor,
-      templateBody: c.templateBody,
-      image: c.reference,
-      runId: c.runId,
-      preview,
+      ...environmentRequest(c, preview),
       pollMs: this.pollMs,
-      log: c.log,
       onAlarmPoll: (p: AlarmPollEvent) => {
         polls?.push(p);
         c.onAlarmPoll?.(p);

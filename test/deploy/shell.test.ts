@@ -6,7 +6,7 @@ import { dag } from "@dagger.io/dagger";
 import { runDeploy } from "../../src/deploy/shell.js";
 import { FakeEngine, type Leaf } from "../support/fake-engine.js";
 import { Plan } from "../support/plan.js";
-import { FakeRegion, type RegionScenario } from "../aws/support/fake-aws.js";
+import { FakeRegion, type RegionScenario } from "../support/fake-aws.js";
 import { BLUE_GREEN_SERVICE } from "../support/stack-templates.js";
 
 const IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/fruit-api@sha256:" + "c".repeat(64);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ReportError } from "../../src/findings/errors.js";
 import { parseReport, parseReportFile } from "../../src/findings/parse.js";
 import { fixturePath } from "../support/fixtures.js";
-import { fixtureJson, fixtureText, parseFixture, tally, unique } from "./helpers.js";
+import { fixtureJson, fixtureText, parseFixture, tally, unique } from "../support/findings.js";
 
 describe("gitleaks JSON", () => {
   it("parses the golden single finding without copying the secret", async () => {

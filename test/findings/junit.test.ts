@@ -3,7 +3,7 @@ import { junitFindings, parseJUnit } from "../../src/findings/junit.js";
 import { parseReport } from "../../src/findings/parse.js";
 import { PolicyConfig } from "../../src/config/sections/policy.js";
 import { evaluateGate } from "../../src/policy/gate.js";
-import { fixtureText, parseFixture } from "./helpers.js";
+import { fixtureText, parseFixture } from "../support/findings.js";
 
 const counts = (xml: string) => {
   const { failures: _failures, ...rest } = parseJUnit(xml);

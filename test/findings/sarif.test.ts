@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseReport } from "../../src/findings/parse.js";
 import { parseSarif } from "../../src/findings/sarif.js";
-import { fixtureJson, parseFixture, tally } from "./helpers.js";
+import { fixtureJson, parseFixture, tally } from "../support/findings.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

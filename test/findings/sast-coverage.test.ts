@@ -7,7 +7,7 @@ import { semgrepConfigLabel, semgrepRuleSelection } from "../../src/build/scan-s
 import { parseReport } from "../../src/findings/parse.js";
 import { SAST_NO_FILES_RULE, SAST_NO_RULES_RULE } from "../../src/findings/sast-coverage.js";
 import { evaluateGate } from "../../src/policy/gate.js";
-import { fixtureText, parseFixture } from "./helpers.js";
+import { fixtureText, parseFixture } from "../support/findings.js";
 
 const today = new Date("2026-06-15T00:00:00Z");
 const rulesOf = (findings: Array<{ rule: string }>) => findings.map((f) => f.rule);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseReport } from "../../src/findings/parse.js";
 import { semgrepSeverity } from "../../src/findings/semgrep.js";
-import { fixtureJson, parseFixture, tally, unique } from "./helpers.js";
+import { fixtureJson, parseFixture, tally, unique } from "../support/findings.js";
 
 describe("semgrep JSON", () => {
   it("parses the genuine juice-shop run without login: own fingerprints, 21 tool errors", async () => {

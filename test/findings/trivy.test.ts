@@ -7,7 +7,7 @@ import { parseTrivyStream } from "../../src/findings/trivy-stream.js";
 import { normalizeTrivyCheckId } from "../../src/findings/normalize.js";
 import { pickFixedVersion } from "../../src/findings/versions.js";
 import { fixturePath } from "../support/fixtures.js";
-import { fixtureJson, parseFixture, tally, unique } from "./helpers.js";
+import { fixtureJson, parseFixture, tally, unique } from "../support/findings.js";
 
 describe("trivy JSON", () => {
   it("parses an npm repo scan: one fixed MEDIUM vulnerability, packages ignored", async () => {

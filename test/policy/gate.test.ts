@@ -6,7 +6,7 @@ import type { FindingSet } from "../../src/findings/model.js";
 import { parseReport } from "../../src/findings/parse.js";
 import { evaluateGate } from "../../src/policy/gate.js";
 import { renderJson } from "../../src/policy/render.js";
-import { parseFixture } from "../findings/helpers.js";
+import { parseFixture } from "../support/findings.js";
 import { fixturePath } from "../support/fixtures.js";
 
 const today = new Date("2026-06-15T12:00:00Z");

@@ -3,7 +3,7 @@ import { validateConfig } from "../../src/config/load.js";
 import type { FindingSet } from "../../src/findings/model.js";
 import { evaluateGate, type GateResult } from "../../src/policy/gate.js";
 import { renderJson, renderMarkdown, renderSarif } from "../../src/policy/render.js";
-import { parseFixture } from "../findings/helpers.js";
+import { parseFixture } from "../support/findings.js";
 import { fixturePath } from "../support/fixtures.js";
 
 const today = new Date("2026-06-15T00:00:00Z");

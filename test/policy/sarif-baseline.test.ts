@@ -5,7 +5,7 @@ import { validateConfig } from "../../src/config/load.js";
 import { parseSarif } from "../../src/findings/sarif.js";
 import { evaluateGate } from "../../src/policy/gate.js";
 import { renderSarif } from "../../src/policy/render.js";
-import { parseFixture } from "../findings/helpers.js";
+import { parseFixture } from "../support/findings.js";
 
 const today = new Date("2026-06-15T00:00:00Z");
 

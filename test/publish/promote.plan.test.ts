@@ -22,7 +22,7 @@ import { lifecyclePolicy } from "../../src/aws/ecr/policies.js";
 import { parseReference } from "../../src/publish/shell.js";
 import { FakeEngine, type Leaf } from "../support/fake-engine.js";
 import { Plan } from "../support/plan.js";
-import { ACCOUNT, DIGEST_A, ecrMock, emptyStore, MANIFEST, OCI_MANIFEST, PROD, REGION, storeFor, type FakeStore } from "../aws/ecr/support.js";
+import { ACCOUNT, DIGEST_A, ecrMock, emptyStore, MANIFEST, OCI_MANIFEST, PROD, REGION, storeFor, type FakeStore } from "../support/ecr-stubs.js";
 
 const HOST = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
 const PROD_ROLE = `arn:aws:iam::${PROD}:role/dpra-prod`;

@@ -14,7 +14,7 @@ import { FakeEngine, type Leaf } from "../support/fake-engine.js";
 import { fixturePath } from "../support/fixtures.js";
 import { Plan } from "../support/plan.js";
 import { introspect, listModules } from "../support/surface.js";
-import { ACCOUNT, DIGEST_A, ecrMock, emptyStore, MANIFEST, OCI_MANIFEST, REGION, storeFor, stubCompliantRepository, type FakeStore } from "../aws/ecr/support.js";
+import { ACCOUNT, DIGEST_A, ecrMock, emptyStore, MANIFEST, OCI_MANIFEST, REGION, storeFor, stubCompliantRepository, type FakeStore } from "../support/ecr-stubs.js";
 
 const HOST = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
 const REV = "0123456789abcdef0123456789abcdef01234567";

@@ -17,7 +17,7 @@ import {
 import { publishShell } from "../../src/publish/shell.js";
 import { FakeEngine, type Leaf } from "../support/fake-engine.js";
 import { execsOf, isPinned, Plan } from "../support/plan.js";
-import { ACCOUNT, DIGEST_A, ecrMock, emptyStore, MANIFEST, OCI_MANIFEST, REGION, storeFor, stubCompliantRepository, type FakeStore } from "../aws/ecr/support.js";
+import { ACCOUNT, DIGEST_A, ecrMock, emptyStore, MANIFEST, OCI_MANIFEST, REGION, storeFor, stubCompliantRepository, type FakeStore } from "../support/ecr-stubs.js";
 
 const HOST = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
 const SUBJECT = `${HOST}/fruit-api@${DIGEST_A}`;

@@ -5,11 +5,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CredentialSecrets } from "../../src/aws/credentials/secrets.js";
 import { release, type ReleaseInput } from "../../src/release/release.js";
 import { mockAws } from "../support/aws-mock.js";
-import { drive, type RecordedCall, type RegionScenario } from "../aws/support/fake-aws.js";
-import type { EcsScenario } from "../aws/support/fake-ecs.js";
+import { drive, type RecordedCall, type RegionScenario } from "../support/fake-aws.js";
+import type { EcsScenario } from "../support/fake-ecs.js";
 import { STSClient } from "@aws-sdk/nested-clients/sts";
 import { BLUE_GREEN_SERVICE } from "../support/stack-templates.js";
-import { CI_APPROVAL, FakeWorld, FILES, KEY_ID, mockCanary, OLD_REF, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, stackScenario, stubAssumeRole, YAML } from "./support.js";
+import { CI_APPROVAL, FakeWorld, FILES, KEY_ID, mockCanary, OLD_REF, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, stackScenario, stubAssumeRole, YAML } from "../support/release.js";
 
 const T0 = new Date("2026-11-26T09:00:00Z").getTime();
 const synthetics = mockAws(SyntheticsClient);

@@ -1,5 +1,5 @@
 // PLAN TEST (fake engine: requests recorded, nothing run) of release --env gamma with a capacity
-// test: the AWS side is the mocked world of test/release/support.ts. It shows that k6 is aimed at the
+// test: the AWS side is the mocked world of test/support/release.ts. It shows that k6 is aimed at the
 // endpoint the Gamma stack outputs after the deploy, not at anything configured by hand.
 import { SyntheticsClient } from "@aws-sdk/client-synthetics";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -11,7 +11,7 @@ import { mockAws } from "../support/aws-mock.js";
 import { FakeEngine, type Leaf } from "../support/fake-engine.js";
 import { Plan } from "../support/plan.js";
 import { summaryWith } from "../actions/capacity/k6-summary.sample.js";
-import { FakeWorld, FILES, KEY_ID, mockCanary, OLD_REF, passingBeta, passingBuild, REF, SECRET_KEY, stackScenario, YAML } from "./support.js";
+import { FakeWorld, FILES, KEY_ID, mockCanary, OLD_REF, passingBeta, passingBuild, REF, SECRET_KEY, stackScenario, YAML } from "../support/release.js";
 
 const synthetics = mockAws(SyntheticsClient);
 let engine: FakeEngine | undefined;

@@ -1,7 +1,7 @@
 // Level 6 (plan test: fake engine, requests recorded, nothing run) of Gamma's verdict against the
 // digest: the real Dagger SDK talks to the loopback fake engine, and the ORAS execs are answered by a
 // small referrer store standing in for ECR (attach adds a referrer, discover lists them, pull gives
-// the file). CloudFormation/CloudWatch are the simulation of test/aws/support/fake-aws.ts, ECR, STS
+// the file). CloudFormation/CloudWatch are the simulation of test/support/fake-aws.ts, ECR, STS
 // and Synthetics are mocked with aws-sdk-client-mock. ORAS never runs here; the level-1 test of the
 // same store against a real registry is test/release/gamma-verdict.real.test.ts.
 import { createHash } from "node:crypto";
@@ -19,7 +19,7 @@ import { GAMMA_VERDICT_ARTIFACT_TYPE, GAMMA_VERDICT_FILE, parseVerdictRecord, ty
 import { mockAws } from "../support/aws-mock.js";
 import { FakeEngine, type Call, type Leaf } from "../support/fake-engine.js";
 import { execsOf, isPinned, Plan } from "../support/plan.js";
-import { CI_APPROVAL, FakeWorld, FILES, KEY_ID, mockCanary, OLD_REF, passingBeta, passingBuild, REF, SECRET_KEY, stackScenario, stubAssumeRole, YAML } from "./support.js";
+import { CI_APPROVAL, FakeWorld, FILES, KEY_ID, mockCanary, OLD_REF, passingBeta, passingBuild, REF, SECRET_KEY, stackScenario, stubAssumeRole, YAML } from "../support/release.js";
 
 const HOST = "111111111111.dkr.ecr.eu-west-1.amazonaws.com";
 const NAME = `${HOST}/fruit-api`;

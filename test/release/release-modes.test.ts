@@ -10,7 +10,7 @@ import { release, releasePlan, type ReleaseInput } from "../../src/release/relea
 import { runnersOf, type StageProvider } from "../../src/release/compose.js";
 import type { DaggerReleaseContext } from "../../src/release/context.js";
 import { repoRoot } from "../support/fixtures.js";
-import { CI_APPROVAL, FakeWorld, FILES, KEY_ID, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, YAML } from "./support.js";
+import { CI_APPROVAL, FakeWorld, FILES, KEY_ID, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, YAML } from "../support/release.js";
 
 const keys = (): CredentialSecrets =>
   ({ awsAccessKeyId: { plaintext: async () => KEY_ID }, awsSecretAccessKey: { plaintext: async () => SECRET_KEY } }) as unknown as CredentialSecrets;

@@ -2,7 +2,7 @@
 // function behind the CLI and the Dagger deploy) and `release --env prod` (runProdStage over the
 // CloudFormation port, as src/release/prod-stage.ts wires it after the approval and the digest
 // check) gives the same decisions: waves, alarms checked, rollback scope, verdict. AWS is the
-// aws-sdk-client-mock simulation of test/aws/support/fake-aws.ts, one world per run.
+// aws-sdk-client-mock simulation of test/support/fake-aws.ts, one world per run.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CfnWaves } from "../../../src/actions/progressive-deployment/cfn-waves.js";
 import { rolloutRules, type RolloutDecisions } from "../../../src/actions/progressive-deployment/engine.js";
@@ -12,7 +12,7 @@ import type { CanaryReport } from "../../../src/aws/synthetics/canary.js";
 import { parseConfig } from "../../../src/config/load.js";
 import { deployCore } from "../../../src/deploy/core.js";
 import { runProdStage } from "../../../src/stages/prod/stage.js";
-import { FakeRegion, drive, type RegionScenario } from "../../aws/support/fake-aws.js";
+import { FakeRegion, drive, type RegionScenario } from "../../support/fake-aws.js";
 import { BLUE_GREEN_SERVICE } from "../../support/stack-templates.js";
 
 const T0 = Date.parse("2026-12-01T09:00:00Z");

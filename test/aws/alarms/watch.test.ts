@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { alarmsForRegion } from "../../../src/aws/alarms/arn.js";
 import { partitionOf } from "../../../src/aws/partition.js";
 import { watchAlarms } from "../../../src/aws/alarms/index.js";
-import { FakeRegion, drive } from "../support/fake-aws.js";
+import { FakeRegion, drive } from "../../support/fake-aws.js";
 
 const T0 = Date.parse("2026-01-01T00:00:00Z");
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { deployStack, type StackDeployRequest } from "../../../src/aws/cloudformation/deployer.js";
 import { EMPTY_CHANGE_SET_REASONS } from "../../../src/aws/cloudformation/changeset.js";
-import { FakeRegion, change, drive, type RegionScenario } from "../support/fake-aws.js";
+import { FakeRegion, change, drive, type RegionScenario } from "../../support/fake-aws.js";
 
 const IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/fruit-api@sha256:" + "a".repeat(64);
 

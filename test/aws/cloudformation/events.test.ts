@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { deployStack } from "../../../src/aws/cloudformation/deployer.js";
 import { findRootCause, findStackFailureReason, formatEvent, StackEventStream } from "../../../src/aws/cloudformation/events.js";
 import { fixturePath } from "../../support/fixtures.js";
-import { FakeRegion, drive, type Step } from "../support/fake-aws.js";
+import { FakeRegion, drive, type Step } from "../../support/fake-aws.js";
 
 /**
  * LocalStack snapshots replace timestamps with "timestamp" and names with placeholders, and hold

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { deployStack, type StackDeployRequest } from "../../../src/aws/cloudformation/deployer.js";
 import { rollbackStack, type RollbackRequest } from "../../../src/aws/cloudformation/rollback.js";
-import { FakeRegion, drive, type RegionScenario } from "../support/fake-aws.js";
+import { FakeRegion, drive, type RegionScenario } from "../../support/fake-aws.js";
 
 beforeEach(() => vi.useFakeTimers({ now: new Date("2026-01-01T00:00:00Z") }));
 afterEach(() => vi.useRealTimers());

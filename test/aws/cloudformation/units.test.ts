@@ -5,7 +5,7 @@ import { describeChangeSetDiff, formatDiff } from "../../../src/aws/cloudformati
 import { Backoff, isThrottling } from "../../../src/aws/cloudformation/poll.js";
 import { findStatefulReplacements, statefulStackPolicy } from "../../../src/aws/cloudformation/protection.js";
 import { classifyStack } from "../../../src/aws/cloudformation/state.js";
-import { FakeRegion, change } from "../support/fake-aws.js";
+import { FakeRegion, change } from "../../support/fake-aws.js";
 
 const stack = (StackStatus: string) => ({ StackName: "app", StackStatus, CreationTime: new Date(0) }) as Stack;
 

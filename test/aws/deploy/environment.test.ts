@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AwsEnvironment, type AwsEnvironmentInput } from "../../../src/config/sections/environments.js";
 import { deployEnvironment, type EnvironmentDeployment } from "../../../src/actions/progressive-deployment/deploy.js";
 import { contentRunId } from "../../../src/aws/deploy/plan.js";
-import { FakeRegion, drive, type RegionScenario, type RecordedCall } from "../support/fake-aws.js";
+import { FakeRegion, drive, type RegionScenario, type RecordedCall } from "../../support/fake-aws.js";
 
 const T0 = Date.parse("2026-01-01T00:00:00Z");
 const IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/fruit-api@sha256:" + "b".repeat(64);

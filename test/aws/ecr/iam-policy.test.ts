@@ -2,7 +2,7 @@
 // sends. ECR and STS: every scenario that sends AWS calls runs here through the real clients with
 // mocked transport; each call is attributed to the role whose client sent it (ECR) or signed it
 // (STS). CloudFormation, CloudWatch, Synthetics, FIS, ECS and the example app's Secrets Manager read: a
-// type-checked scan of the code for SDK commands (test/aws/support/sdk-commands.ts), attributed to
+// type-checked scan of the code for SDK commands (test/support/sdk-commands.ts), attributed to
 // the role whose `sources` hold the file.
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -39,8 +39,8 @@ import { desiredRepository, ensureRepository } from "../../../src/aws/ecr/reposi
 import { waitForScanFindings } from "../../../src/aws/ecr/scan.js";
 import { ArtifactConfig } from "../../../src/config/sections/artifact.js";
 import { repoRoot } from "../../support/fixtures.js";
-import { scanSdkCommands, type SentCommand } from "../support/sdk-commands.js";
-import { ACCOUNT, ARTIFACT_ROLE, DIGEST_A, emptyStore, GAMMA, GAMMA_ROLE, MANIFEST, OCI_MANIFEST, REGION, storeFor } from "./support.js";
+import { scanSdkCommands, type SentCommand } from "../../support/sdk-commands.js";
+import { ACCOUNT, ARTIFACT_ROLE, DIGEST_A, emptyStore, GAMMA, GAMMA_ROLE, MANIFEST, OCI_MANIFEST, REGION, storeFor } from "../../support/ecr-stubs.js";
 
 type RoleName = "ci" | "artifact" | "environment" | "application";
 const ROLES = ["ci", "artifact", "environment", "application"] as const;

@@ -12,7 +12,7 @@ import { choosePromotionRoute, promoteImage } from "../../../src/aws/ecr/promote
 import { DigestMismatchError } from "../../../src/digest.js";
 import { manifestBlobs, rechunk } from "../../../src/aws/ecr/copy.js";
 import { TagConflictError } from "../../../src/aws/ecr/images.js";
-import { ACCOUNT, DIGEST_A, DIGEST_B, ecrMock, emptyStore, GAMMA, GAMMA_ROLE, MANIFEST, OCI_MANIFEST, REGION, registry, storeFor, type FakeStore } from "./support.js";
+import { ACCOUNT, DIGEST_A, DIGEST_B, ecrMock, emptyStore, GAMMA, GAMMA_ROLE, MANIFEST, OCI_MANIFEST, REGION, registry, storeFor, type FakeStore } from "../../support/ecr-stubs.js";
 
 let ecr: ReturnType<typeof ecrMock>;
 let source: FakeStore;

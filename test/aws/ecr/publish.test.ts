@@ -2,7 +2,7 @@ import { BatchDeleteImageCommand, DescribeImagesCommand, GetAuthorizationTokenCo
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { digestOfReference, registryLogin, TagConflictError } from "../../../src/aws/ecr/images.js";
 import { publishImage, verificationTag } from "../../../src/aws/ecr/publish.js";
-import { ACCOUNT, ARTIFACT_ROLE, awsError, DIGEST_A, DIGEST_B, ecrMock, emptyStore, MANIFEST, OCI_MANIFEST, REGION, registry, storeFor, type FakeStore } from "./support.js";
+import { ACCOUNT, ARTIFACT_ROLE, awsError, DIGEST_A, DIGEST_B, ecrMock, emptyStore, MANIFEST, OCI_MANIFEST, REGION, registry, storeFor, type FakeStore } from "../../support/ecr-stubs.js";
 
 const URI = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/fruit-api`;
 const REV = "3f2c1e0d9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e";

@@ -16,7 +16,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { desiredRepository, describeDrift, ensureRepository, compareRepository } from "../../../src/aws/ecr/repository.js";
 import { lifecyclePolicy, pullPolicy } from "../../../src/aws/ecr/policies.js";
 import { ArtifactConfig } from "../../../src/config/sections/artifact.js";
-import { ACCOUNT, awsError, ecrMock, GAMMA, PROD, REGION, registry } from "./support.js";
+import { ACCOUNT, awsError, ecrMock, GAMMA, PROD, REGION, registry } from "../../support/ecr-stubs.js";
 
 const artifact = ArtifactConfig.parse({
   ecr: { repository: "fruit-api", account: ACCOUNT, region: REGION, lifecycle: { keepTagged: 30, untaggedDays: 3 }, pullAccounts: [PROD, GAMMA] },

@@ -2,7 +2,7 @@ import { DescribeRepositoriesCommand, PutImageCommand } from "@aws-sdk/client-ec
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ecrCall } from "../../../src/aws/ecr/client.js";
 import { AwsActionError, backoffDelay, explainAwsError, isRetryable, redactCredentials, withRetry } from "../../../src/aws/retry.js";
-import { ARTIFACT_ROLE, awsError, ecrMock, registry } from "./support.js";
+import { ARTIFACT_ROLE, awsError, ecrMock, registry } from "../../support/ecr-stubs.js";
 
 let ecr: ReturnType<typeof ecrMock>;
 beforeEach(() => (ecr = ecrMock()));

@@ -4,7 +4,7 @@ import { fromBasic, fromEnhanced, waitForScanFindings } from "../../../src/aws/e
 import { fingerprintOf } from "../../../src/findings/normalize.js";
 import { evaluateGate } from "../../../src/policy/gate.js";
 import { PolicyConfig } from "../../../src/config/sections/policy.js";
-import { DIGEST_A, ecrMock, registry } from "./support.js";
+import { DIGEST_A, ecrMock, registry } from "../../support/ecr-stubs.js";
 
 let ecr: ReturnType<typeof ecrMock>;
 beforeEach(() => (ecr = ecrMock()));

@@ -3,8 +3,8 @@ import { DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MigrationTaskError, runMigrationTask, type MigrationTaskRequest } from "../../../src/aws/ecs/migration-task.js";
 import { mockAws } from "../../support/aws-mock.js";
-import { drive, type RecordedCall } from "../support/fake-aws.js";
-import { FakeEcs, type EcsScenario } from "../support/fake-ecs.js";
+import { drive, type RecordedCall } from "../../support/fake-aws.js";
+import { FakeEcs, type EcsScenario } from "../../support/fake-ecs.js";
 
 const T0 = new Date("2026-11-26T09:00:00Z").getTime();
 const TARGET = {

@@ -16,7 +16,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { deployAndRunCanary, type CanarySpec } from "../../../src/aws/synthetics/canary.js";
 import { loadDryRunCommands } from "../../../src/aws/synthetics/dry-run.js";
 import { packageNodeCanary } from "../../../src/aws/synthetics/package.js";
-import { placeboRuns } from "./support.js";
+import { placeboRuns } from "../../support/synthetics.js";
 
 const { GetDryRunRunsCommand, PromoteDryRunCommand, StartCanaryDryRunCommand } = await loadDryRunCommands();
 

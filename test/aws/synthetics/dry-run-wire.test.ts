@@ -2,7 +2,7 @@ import { ConflictException, GetCanaryRunsCommand, SyntheticsClient } from "@aws-
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { loadDryRunCommands } from "../../../src/aws/synthetics/dry-run.js";
-import { cliExampleRuns } from "./support.js";
+import { cliExampleRuns } from "../../support/synthetics.js";
 
 const { GetDryRunRunsCommand, PromoteDryRunCommand, StartCanaryDryRunCommand } = await loadDryRunCommands();
 

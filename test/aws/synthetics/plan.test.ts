@@ -15,7 +15,7 @@ import { mockAws } from "../../support/aws-mock.js";
 import { FakeEngine } from "../../support/fake-engine.js";
 import { Plan } from "../../support/plan.js";
 import { virtualClock } from "../../support/virtual-clock.js";
-import { placeboRuns } from "./support.js";
+import { placeboRuns } from "../../support/synthetics.js";
 
 // Plan test: the SDK talks to a loopback fake engine (nothing runs) and Synthetics is mocked.
 let engine: FakeEngine | undefined;

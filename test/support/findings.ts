@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Finding, FindingSet } from "../../src/findings/model.js";
 import { parseReportFile } from "../../src/findings/parse.js";
-import { fixturePath } from "../support/fixtures.js";
+import { fixturePath } from "./fixtures.js";
 
 export function fixtureText(...parts: string[]): string {
   return readFileSync(fixturePath(...parts), "utf8");

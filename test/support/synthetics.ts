@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { CanaryRun } from "@aws-sdk/client-synthetics";
-import { fixturePath } from "../../support/fixtures.js";
+import { fixturePath } from "./fixtures.js";
 
 interface PlaceboDate {
   __class__: "datetime";

@@ -5,7 +5,7 @@
  * check the order of CloudFormation and ECS calls.
  */
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient, RunTaskCommand, type Task } from "@aws-sdk/client-ecs";
-import { mockAws } from "../../support/aws-mock.js";
+import { mockAws } from "./aws-mock.js";
 import type { RecordedCall } from "./fake-aws.js";
 
 export interface EcsScenario {

@@ -1,5 +1,5 @@
 // Release tests with a mocked AWS world: CloudFormation and CloudWatch per environment and region
-// from the simulation in test/aws/support/fake-aws.ts, Synthetics mocked with aws-sdk-client-mock.
+// from the simulation in test/support/fake-aws.ts, Synthetics mocked with aws-sdk-client-mock.
 // The source is an in-memory stand-in for a Dagger Directory (no engine is involved: the AWS stages
 // only read files from it).
 import { CreateCanaryCommand, DescribeCanariesCommand, DescribeRuntimeVersionsCommand, GetCanaryCommand, GetCanaryRunsCommand, StartCanaryCommand, SyntheticsClient } from "@aws-sdk/client-synthetics";
@@ -12,10 +12,10 @@ import type { VerdictStore } from "../../src/release/gamma-verdict.js";
 import { GAMMA_VERDICT_ARTIFACT_TYPE, GAMMA_VERDICT_FILE, type GammaVerdictRecord } from "../../src/stages/gamma/verdict.js";
 import { runnersOf, type BuildStageOutput, type StageProvider } from "../../src/release/compose.js";
 import type { DaggerReleaseContext } from "../../src/release/context.js";
-import type { LooseStub } from "../support/aws-mock.js";
-import { FakeRegion, type RecordedCall, type RegionScenario } from "../aws/support/fake-aws.js";
-import { FakeEcs, type EcsScenario } from "../aws/support/fake-ecs.js";
-import { BLUE_GREEN_SERVICE } from "../support/stack-templates.js";
+import type { LooseStub } from "./aws-mock.js";
+import { FakeRegion, type RecordedCall, type RegionScenario } from "./fake-aws.js";
+import { FakeEcs, type EcsScenario } from "./fake-ecs.js";
+import { BLUE_GREEN_SERVICE } from "./stack-templates.js";
 
 /** A prod approval from the CI's protected environment (the default and only source unless dpra.yaml lists explicit). */
 /**

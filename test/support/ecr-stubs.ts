@@ -14,8 +14,8 @@ import {
   PutImageCommand,
 } from "@aws-sdk/client-ecr";
 import { mockClient } from "aws-sdk-client-mock";
-import { ecrRegistry, type Registry } from "../../../src/aws/ecr/client.js";
-import { lifecyclePolicy } from "../../../src/aws/ecr/policies.js";
+import { ecrRegistry, type Registry } from "../../src/aws/ecr/client.js";
+import { lifecyclePolicy } from "../../src/aws/ecr/policies.js";
 
 export const ACCOUNT = "111111111111";
 export const GAMMA = "222222222222";

@@ -11,7 +11,7 @@ describe("examples/fruit-api/dpra.yaml", () => {
     expect(config.name).toBe("fruit-api");
     expect(config.build).toMatchObject({ preset: "node", packageManager: "npm", dockerfile: "Dockerfile" });
     expect(config.database).toMatchObject({ tool: "dbmate", migrations: "db/migrations", name: "fruits" });
-    // The AWS DB deploy defaults match the example template (checked in test/actions/db-deploy.task-target.test.ts).
+    // The AWS DB deploy defaults match the example template (checked in test/actions/db-deploy/task-target.test.ts).
     expect(config.database?.aws).toMatchObject({ migrationImageParameter: "MigrationImageUri", clusterOutput: "ClusterName" });
   });
 

@@ -1,12 +1,12 @@
 // PLAN TESTS of the DB deploy containers (fake engine: requests recorded, nothing run).
 import { afterEach, describe, expect, it } from "vitest";
 import { dag } from "@dagger.io/dagger";
-import { FakeEngine, type Leaf } from "../support/fake-engine.js";
-import { execsOf, isPinned, Plan } from "../support/plan.js";
-import { runDbDeploy } from "../../src/actions/db-deploy/container.js";
-import { suiteScript } from "../../src/actions/tests/suite.js";
-import { PLAYWRIGHT_IMAGE } from "../../src/actions/tests/suite.js";
-import type { DatabaseConfig } from "../../src/config/sections/database.js";
+import { FakeEngine, type Leaf } from "../../support/fake-engine.js";
+import { execsOf, isPinned, Plan } from "../../support/plan.js";
+import { runDbDeploy } from "../../../src/actions/db-deploy/container.js";
+import { suiteScript } from "../../../src/actions/tests/suite.js";
+import { PLAYWRIGHT_IMAGE } from "../../../src/actions/tests/suite.js";
+import type { DatabaseConfig } from "../../../src/config/sections/database.js";
 
 let engine: FakeEngine | undefined;
 afterEach(async () => {

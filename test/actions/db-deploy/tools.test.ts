@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { deployMigrations, type CommandRunner } from "../../src/actions/db-deploy/deploy.js";
-import { formatDbDeployReport } from "../../src/actions/db-deploy/report.js";
+import { deployMigrations, type CommandRunner } from "../../../src/actions/db-deploy/deploy.js";
+import { formatDbDeployReport } from "../../../src/actions/db-deploy/report.js";
 import {
   classifyFailure,
   jdbcUrl,
@@ -11,7 +11,7 @@ import {
   postgresUrl,
   TOOL_IMAGES,
   type CommandResult,
-} from "../../src/actions/db-deploy/tools.js";
+} from "../../../src/actions/db-deploy/tools.js";
 
 const ok = (stdout: string): CommandResult => ({ exitCode: 0, stdout, stderr: "" });
 const endpoint = { host: "db", port: 5432, database: "app", user: "app", sslmode: "disable" as const };
@@ -167,7 +167,7 @@ describe("deployMigrations with scripted tool output", () => {
 
 describe("tool messages", () => {
   it("mask URL passwords a tool echoes in an error", async () => {
-    const { toolMessage, redactUrlCredentials } = await import("../../src/actions/db-deploy/tools.js");
+    const { toolMessage, redactUrlCredentials } = await import("../../../src/actions/db-deploy/tools.js");
     expect(toolMessage({ exitCode: 1, stdout: "", stderr: 'Error: parse "postgres://app:s3cr%2Ft@db:5432/app": invalid port' })).toBe(
       'Error: parse "postgres://app:***@db:5432/app": invalid port',
     );

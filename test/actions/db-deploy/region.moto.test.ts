@@ -19,15 +19,15 @@
 import { CloudFormationClient, CreateStackCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { beforeEach, expect, it } from "vitest";
-import { stackOutputs } from "../../src/aws/cloudformation/outputs.js";
-import { describeStack } from "../../src/aws/cloudformation/stack.js";
-import { migrateBeforeDeploy, migrateNewStack, type RegionDbDeployRequest } from "../../src/actions/db-deploy/region.js";
-import { MigrationTaskError, runMigrationTask } from "../../src/aws/ecs/migration-task.js";
-import { migrationTargetFrom } from "../../src/actions/db-deploy/task-target.js";
-import { DatabaseAwsConfig } from "../../src/config/sections/database.js";
-import { AwsEnvironment } from "../../src/config/sections/environments.js";
-import { MOTO_ACCOUNT, MOTO_REGION, motoClientConfig, resolveMoto, useMoto } from "../support/moto.js";
-import { describeReal } from "../support/real.js";
+import { stackOutputs } from "../../../src/aws/cloudformation/outputs.js";
+import { describeStack } from "../../../src/aws/cloudformation/stack.js";
+import { migrateBeforeDeploy, migrateNewStack, type RegionDbDeployRequest } from "../../../src/actions/db-deploy/region.js";
+import { MigrationTaskError, runMigrationTask } from "../../../src/aws/ecs/migration-task.js";
+import { migrationTargetFrom } from "../../../src/actions/db-deploy/task-target.js";
+import { DatabaseAwsConfig } from "../../../src/config/sections/database.js";
+import { AwsEnvironment } from "../../../src/config/sections/environments.js";
+import { MOTO_ACCOUNT, MOTO_REGION, motoClientConfig, resolveMoto, useMoto } from "../../support/moto.js";
+import { describeReal } from "../../support/real.js";
 
 const STACK = "moto-app";
 const MIGRATION_IMAGE = `${MOTO_ACCOUNT}.dkr.ecr.${MOTO_REGION}.amazonaws.com/moto-app@sha256:${"d".repeat(64)}`;

@@ -1,8 +1,8 @@
 // Level 4 (fixture unit test): the integration/E2E suite verdict on real JUnit reports (test/fixtures/junit).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { suiteVerdict } from "../../src/actions/tests/verdict.js";
-import { fixturePath } from "../support/fixtures.js";
+import { suiteVerdict } from "../../../src/actions/tests/verdict.js";
+import { fixturePath } from "../../support/fixtures.js";
 
 const junit = (name: string) => readFileSync(fixturePath("junit", name), "utf8");
 

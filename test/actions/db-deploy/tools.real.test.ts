@@ -8,11 +8,11 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSyn
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { deployMigrations, type CommandRunner } from "../../src/actions/db-deploy/deploy.js";
-import { migrationDriver, postgresUrl, type DbEndpoint, type MigrationDriver, type MigrationToolName } from "../../src/actions/db-deploy/tools.js";
-import { repoRoot } from "../support/fixtures.js";
-import { resolvePostgres, startPostgres, type PostgresServer } from "../support/postgres.js";
-import { describeReal, type RealTool } from "../support/real.js";
+import { deployMigrations, type CommandRunner } from "../../../src/actions/db-deploy/deploy.js";
+import { migrationDriver, postgresUrl, type DbEndpoint, type MigrationDriver, type MigrationToolName } from "../../../src/actions/db-deploy/tools.js";
+import { repoRoot } from "../../support/fixtures.js";
+import { resolvePostgres, startPostgres, type PostgresServer } from "../../support/postgres.js";
+import { describeReal, type RealTool } from "../../support/real.js";
 
 const EXAMPLE_DB = path.join(repoRoot, "examples", "fruit-api", "db");
 /** The example's migrations for each tool: the default (dbmate) and its Flyway and Liquibase variants. */

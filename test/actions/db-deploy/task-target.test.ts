@@ -4,11 +4,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { migrationTargetFrom, namesMissingFromTemplate } from "../../src/actions/db-deploy/task-target.js";
-import { migrationOutputsRead } from "../../src/config/migration-outputs.js";
-import { parseConfig } from "../../src/config/load.js";
-import { DatabaseAwsConfig } from "../../src/config/sections/database.js";
-import { repoRoot } from "../support/fixtures.js";
+import { migrationTargetFrom, namesMissingFromTemplate } from "../../../src/actions/db-deploy/task-target.js";
+import { migrationOutputsRead } from "../../../src/config/migration-outputs.js";
+import { parseConfig } from "../../../src/config/load.js";
+import { DatabaseAwsConfig } from "../../../src/config/sections/database.js";
+import { repoRoot } from "../../support/fixtures.js";
 
 const names = DatabaseAwsConfig.parse({});
 const where = { stack: "fruit-api-gamma", region: "eu-west-1" };

@@ -4,7 +4,7 @@
  * Build, test, scan, package once, and promote the same image digest through Beta, Gamma and Prod.
  */
 import { argument, check, Container, Directory, File, func, object, Secret } from "@dagger.io/dagger";
-import { CapacityTestResult } from "./actions/capacity/dagger.js";
+import { CapacityTestResult } from "./actions/capacity-tests/dagger.js";
 import { actionCheck, actionReport, buildStage, packageOnly, sbomFile } from "./build/api.js";
 import { ActionReport, BuildResult } from "./build/objects.js";
 import { canaryCall, deployFunction, diffFunction, promoteCall, publishCall } from "./dagger/aws.js";

@@ -2,8 +2,8 @@
 // function's flags become that area's options, with the credentials `withAws` stored once. A flag
 // left empty ("" or absent) is left out, as the areas read an absent option as "not given".
 import type { Container, Directory, File } from "@dagger.io/dagger";
-import type { ProdApprovalInput } from "../approval/require.js";
-import { canaryFunction } from "../aws/synthetics/dagger.js";
+import type { ProdApprovalInput } from "../actions/approval/require.js";
+import { canaryFunction } from "../actions/synthetic-tests/dagger.js";
 import type { DeployResult } from "../deploy/result.js";
 import { awsEnvironmentOf, runDeploy } from "../deploy/shell.js";
 import type { CredentialSecrets } from "../aws/credentials/secrets.js";

@@ -1,7 +1,7 @@
 // The root module's config, plan, capacity and release functions (src/index.ts) mapped onto the
 // areas that do the work: each function's flags become that area's options.
 import type { Directory, File } from "@dagger.io/dagger";
-import { capacityTestFunction, type CapacityTestResult } from "../actions/capacity/dagger.js";
+import { capacityTestFunction, type CapacityTestResult } from "../actions/capacity-tests/dagger.js";
 import { assertContract } from "../config/contract-check.js";
 import { AWS_CONTRACT_ENVIRONMENTS } from "../config/contract.js";
 import { buildRunPlan, parseTargetEnvironment } from "../pipeline/plan.js";

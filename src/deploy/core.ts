@@ -2,7 +2,7 @@
 // (src/deploy/shell.ts) and the engine-free `dpra deploy` / `dpra diff` both call `deployCore`, so
 // CloudFormation, alarms and change sets take one code path. Callers bring the config, a way to
 // read the source's files, and the run's identity (from Dagger Secrets, or the SDK's default chain).
-import { requireProdApproval, type ProdApprovalInput } from "../approval/require.js";
+import { requireProdApproval, type ProdApprovalInput } from "../actions/approval/require.js";
 import type { CredentialProvider } from "../aws/credentials/providers.js";
 import type { RunIdentity } from "../aws/credentials/run-identity.js";
 import { formatRootCause } from "../aws/cloudformation/events.js";

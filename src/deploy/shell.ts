@@ -1,7 +1,7 @@
 // The Dagger side of deploy and diff: the source is a Directory and the credentials are Secrets;
 // everything else is the Dagger-free core (src/deploy/core.ts) that `dpra deploy` shares.
 import type { Directory } from "@dagger.io/dagger";
-import type { ProdApprovalInput } from "../approval/require.js";
+import type { ProdApprovalInput } from "../actions/approval/require.js";
 import type { CredentialProvider } from "../aws/credentials/providers.js";
 import type { RegionClients } from "../actions/progressive-deployment/cfn-region.js";
 import type { AwsEnvironment } from "../config/sections/environments.js";

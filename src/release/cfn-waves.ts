@@ -1,7 +1,7 @@
 // The CloudFormation side of Gamma and Prod in a release: the environment's one region for Gamma,
 // change-set previews for the approval report. The waves themselves are the wave engine's
 // (src/actions/progressive-deployment), the same as `deploy`'s.
-import type { ChangeSetPreview } from "../approval/approval.js";
+import type { ChangeSetPreview } from "../actions/approval/approval.js";
 import { deployEnvironment } from "../actions/progressive-deployment/deploy.js";
 import { environmentRequest, type CfnEnvironment as EngineEnvironment } from "../actions/progressive-deployment/cfn-waves.js";
 import { contentRunId } from "../aws/deploy/plan.js";

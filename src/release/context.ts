@@ -1,7 +1,7 @@
 // The context a Dagger release passes from stage to stage.
 import { randomBytes } from "node:crypto";
 import type { Container, Directory } from "@dagger.io/dagger";
-import type { ApprovalRecord } from "../approval/approval.js";
+import type { ApprovalRecord } from "../actions/approval/approval.js";
 import type { DpraConfig } from "../config/schema.js";
 import type { RunIdentity } from "../aws/credentials/secrets.js";
 import type { GammaResult } from "../stages/gamma/stage.js";

@@ -1,12 +1,12 @@
 // The Gamma stage of a release: the engine-free core (src/stages/gamma) wired to CloudFormation with
 // alarms watched, the Synthetics canary, k6 and FIS. Runs once; each DPRA action of the plan reports
 // the steps that belong to it. Also writes the approval report the prod reviewer reads first.
-import { approvalReport, type ChangeSetPreview } from "../approval/approval.js";
-import { capacityTestAgainst } from "../actions/capacity/dagger.js";
+import { approvalReport, type ChangeSetPreview } from "../actions/approval/approval.js";
+import { capacityTestAgainst } from "../actions/capacity-tests/dagger.js";
 import { digestOfReference } from "../aws/ecr/images.js";
-import { gammaChaosTest } from "../aws/fis/gamma.js";
-import { chaosSettingsFrom } from "../aws/fis/settings.js";
-import { environmentCanary } from "../aws/synthetics/gamma.js";
+import { gammaChaosTest } from "../actions/chaos-tests/gamma.js";
+import { chaosSettingsFrom } from "../actions/chaos-tests/settings.js";
+import { environmentCanary } from "../actions/synthetic-tests/gamma.js";
 import { CfnWaves } from "../actions/progressive-deployment/cfn-waves.js";
 import { rolloutRules, runRollout } from "../actions/progressive-deployment/engine.js";
 import { planWaves } from "../actions/progressive-deployment/waves.js";

@@ -4,7 +4,7 @@
 // pushes images), read as the prod role: no access to the Gamma account is needed to promote.
 // Record and decision: src/stages/gamma/verdict.ts. See docs/gamma-prod.md#gammas-verdict.
 import { dag, type Container } from "@dagger.io/dagger";
-import { parseCiVars, githubRunUrl } from "../approval/approval.js";
+import { parseCiVars, githubRunUrl } from "../actions/approval/approval.js";
 import { ecrHostParts, ecrRegistry, type Registry } from "../aws/ecr/client.js";
 import type { AwsEnvironment } from "../config/sections/environments.js";
 import { referrerSubject } from "../publish/referrer-subject.js";

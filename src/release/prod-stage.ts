@@ -3,10 +3,10 @@
 // wave and rollback of every touched region on a breach. The digest is the one Gamma deployed and
 // passed: from this run's Gamma, or, in a prod-only run, the given digest if its newest Gamma verdict
 // record (an ECR referrer, src/release/gamma-verdict.ts) is a pass and the Gamma stack runs it.
-import { approvalReport, type ApprovalRecord, type ChangeSetPreview } from "../approval/approval.js";
-import { requireProdApproval } from "../approval/require.js";
+import { approvalReport, type ApprovalRecord, type ChangeSetPreview } from "../actions/approval/approval.js";
+import { requireProdApproval } from "../actions/approval/require.js";
 import { digestOfReference } from "../aws/ecr/images.js";
-import { environmentCanary } from "../aws/synthetics/gamma.js";
+import { environmentCanary } from "../actions/synthetic-tests/gamma.js";
 import { verifyDeployedDigest } from "../cloudformation/stack-facts.js";
 import { digestForProd, formatActions } from "../stages/gamma/summary.js";
 import type { RenewingSession } from "../aws/credentials/renewal.js";

@@ -4,13 +4,13 @@
 import { SyntheticsClient } from "@aws-sdk/client-synthetics";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { dag } from "@dagger.io/dagger";
-import { K6_IMAGE, K6_SUMMARY } from "../../src/actions/capacity/k6.js";
+import { K6_IMAGE, K6_SUMMARY } from "../../src/actions/capacity-tests/k6.js";
 import type { CredentialSecrets } from "../../src/aws/credentials/secrets.js";
 import { release } from "../../src/release/release.js";
 import { mockAws } from "../support/aws-mock.js";
 import { FakeEngine, type Leaf } from "../support/fake-engine.js";
 import { Plan } from "../support/plan.js";
-import { summaryWith } from "../actions/capacity/k6-summary.sample.js";
+import { summaryWith } from "../actions/capacity-tests/k6-summary.sample.js";
 import { FakeWorld, FILES, KEY_ID, mockCanary, OLD_REF, passingBeta, passingBuild, REF, SECRET_KEY, stackScenario, YAML } from "../support/release.js";
 
 const synthetics = mockAws(SyntheticsClient);

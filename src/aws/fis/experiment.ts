@@ -1,5 +1,5 @@
 import type { FisClient } from "@aws-sdk/client-fis";
-import { parseK6Points, windowStats, type WindowStats } from "../../actions/capacity/points.js";
+import { parseK6Points, windowStats, type WindowStats } from "../../actions/capacity-tests/points.js";
 import { systemClock, type Clock } from "../synthetics/clock.js";
 import { errorText } from "../../errors.js";
 

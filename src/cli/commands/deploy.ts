@@ -4,7 +4,7 @@
 // environment's role in dpra.yaml is chained from them. Progress goes to stderr, the result to stdout.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { ApprovalError } from "../../approval/approval.js";
+import { ApprovalError } from "../../actions/approval/approval.js";
 import { runIdentityFrom, sdkDefaultChainIdentity } from "../../aws/credentials/run-identity.js";
 import type { EnvironmentDeployment } from "../../actions/progressive-deployment/deploy.js";
 import { PinnedImage } from "../../config/sections/common.js";

@@ -1,4 +1,4 @@
-import type { CapacityResult } from "../../actions/capacity/run.js";
+import type { CapacityResult } from "../../actions/capacity-tests/run.js";
 import { reportLine, type DbDeployReport } from "../../actions/db-deploy/report.js";
 import type { ChaosReport } from "../../aws/fis/experiment.js";
 import { describeRun, type CanaryReport } from "../../aws/synthetics/canary.js";

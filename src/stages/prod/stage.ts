@@ -1,6 +1,6 @@
 import { reportLine, type DbDeployReport } from "../../actions/db-deploy/report.js";
 import type { RegionDbDeployPort } from "../../actions/db-deploy/environment.js";
-import { approvalReport, resolveApproval, type ApprovalRecord, type ApprovalRequest, type ChangeSetPreview } from "../../approval/approval.js";
+import { approvalReport, resolveApproval, type ApprovalRecord, type ApprovalRequest, type ChangeSetPreview } from "../../actions/approval/approval.js";
 import { describeRun, type CanaryReport } from "../../aws/synthetics/canary.js";
 import { runRollout, type RolloutDecisions, type WaveHooks, type WavePort } from "../../actions/progressive-deployment/engine.js";
 import { waveLabel, type Wave } from "../../actions/progressive-deployment/waves.js";

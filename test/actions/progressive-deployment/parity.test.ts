@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CfnWaves } from "../../../src/actions/progressive-deployment/cfn-waves.js";
 import { rolloutRules, type RolloutDecisions } from "../../../src/actions/progressive-deployment/engine.js";
 import { planWaves } from "../../../src/actions/progressive-deployment/waves.js";
-import { resolveApproval } from "../../../src/approval/approval.js";
+import { resolveApproval } from "../../../src/actions/approval/approval.js";
 import type { CanaryReport } from "../../../src/aws/synthetics/canary.js";
 import { parseConfig } from "../../../src/config/load.js";
 import { deployCore } from "../../../src/deploy/core.js";

@@ -5,7 +5,7 @@
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/nested-clients/sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { resolveApproval } from "../../../src/approval/approval.js";
+import { resolveApproval } from "../../../src/actions/approval/approval.js";
 import { assumeRole, baseIdentity, type AwsIdentity } from "../../../src/aws/credentials/providers.js";
 import { credentialProvidersSdk } from "../../../src/aws/sdk.js";
 import { prodSessions } from "../../../src/release/prod-stage.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveApproval } from "../../../src/approval/approval.js";
+import { resolveApproval } from "../../../src/actions/approval/approval.js";
 import { runGammaStage, type StackDeployment } from "../../../src/stages/gamma/stage.js";
 import { digestForProd, formatActions } from "../../../src/stages/gamma/summary.js";
 import { runProdStage, type ProdWave, type WaveDeployer } from "../../../src/stages/prod/stage.js";

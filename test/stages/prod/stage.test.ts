@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApprovalError, resolveApproval } from "../../../src/approval/approval.js";
+import { ApprovalError, resolveApproval } from "../../../src/actions/approval/approval.js";
 import type { CanaryReport } from "../../../src/aws/synthetics/canary.js";
 import type { WatchObservations } from "../../../src/stages/gamma/monitoring.js";
 import type { StackDeployment } from "../../../src/stages/gamma/stage.js";

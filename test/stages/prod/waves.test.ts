@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chaosSettingsFrom } from "../../../src/aws/fis/settings.js";
+import { chaosSettingsFrom } from "../../../src/actions/chaos-tests/settings.js";
 import { ChaosConfig } from "../../../src/config/sections/verification.js";
 
 describe("chaosSettingsFrom", () => {

@@ -1,9 +1,9 @@
 // Level 4 (fixture unit test): requireProdApproval, the one gate of `deploy --env prod` (Dagger and
 // engine-free) and `release --env prod`. Default config: only the CI's protected environment approves.
 import { describe, expect, it } from "vitest";
-import { approvalReport } from "../../src/approval/approval.js";
-import { requireProdApproval } from "../../src/approval/require.js";
-import { ApprovalConfig } from "../../src/config/sections/verification.js";
+import { approvalReport } from "../../../src/actions/approval/approval.js";
+import { requireProdApproval } from "../../../src/actions/approval/require.js";
+import { ApprovalConfig } from "../../../src/config/sections/verification.js";
 
 const defaults = ApprovalConfig.parse({});
 const explicitEnabled = ApprovalConfig.parse({ sources: ["ci-environment", "explicit"] });

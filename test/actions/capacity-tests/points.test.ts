@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseK6Points, percentile, windowStats } from "../../../src/actions/capacity/points.js";
+import { parseK6Points, percentile, windowStats } from "../../../src/actions/capacity-tests/points.js";
 
 // Line shapes as documented for `k6 run --out json` (Metric lines, then Point lines with data.time/value/tags).
 const lines = [

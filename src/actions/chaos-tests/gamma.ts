@@ -1,8 +1,8 @@
 import type { Directory } from "@dagger.io/dagger";
 import type { FisClient } from "@aws-sdk/client-fis";
-import { collectK6, k6Run } from "../../actions/capacity/k6.js";
-import type { Clock } from "../synthetics/clock.js";
-import { runChaosExperiment, type ChaosReport, type ChaosSettings } from "./experiment.js";
+import { collectK6, k6Run } from "../capacity-tests/k6.js";
+import type { Clock } from "../../aws/synthetics/clock.js";
+import { runChaosExperiment, type ChaosReport, type ChaosSettings } from "../../aws/fis/experiment.js";
 
 /**
  * Gamma's chaos test: k6 (the capacity script, writing every request sample) runs against the

@@ -1,12 +1,12 @@
 import type { Directory } from "@dagger.io/dagger";
 import type { SyntheticsConfig } from "../../config/sections/verification.js";
 import type { AwsEnvironment } from "../../config/sections/environments.js";
-import { runIdentity, type CredentialSecrets } from "../credentials/secrets.js";
-import { describeRun, type CanaryReport } from "./canary.js";
-import type { Clock } from "./clock.js";
+import { runIdentity, type CredentialSecrets } from "../../aws/credentials/secrets.js";
+import { describeRun, type CanaryReport } from "../../aws/synthetics/canary.js";
+import type { Clock } from "../../aws/synthetics/clock.js";
 import { environmentCanary } from "./gamma.js";
-import { sdkRetrying } from "../sdk.js";
-import { loadSyntheticsSdk } from "./sdk.js";
+import { sdkRetrying } from "../../aws/sdk.js";
+import { loadSyntheticsSdk } from "../../aws/synthetics/sdk.js";
 
 export interface CanaryCallArgs {
   endpoint: string;

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
-import { evaluateCapacity, parseBaseline, recordBaseline } from "../../../src/actions/capacity/evaluate.js";
-import { k6Args } from "../../../src/actions/capacity/k6.js";
-import { runCapacityTest } from "../../../src/actions/capacity/run.js";
-import { parseK6Summary } from "../../../src/actions/capacity/summary.js";
+import { evaluateCapacity, parseBaseline, recordBaseline } from "../../../src/actions/capacity-tests/evaluate.js";
+import { k6Args } from "../../../src/actions/capacity-tests/k6.js";
+import { runCapacityTest } from "../../../src/actions/capacity-tests/run.js";
+import { parseK6Summary } from "../../../src/actions/capacity-tests/summary.js";
 import { realSummaryExport, summaryWith } from "./k6-summary.sample.js";
 
 const thresholds = { p95Ms: 500, errorRate: 0.01, minRps: 10 };

@@ -4,7 +4,7 @@
  * Gamma and preview runs need no approval. In a single-call release the approval is asked for only
  * after Gamma passed, and the record names that Gamma run.
  */
-import type { ApprovalConfig } from "../config/sections/verification.js";
+import type { ApprovalConfig } from "../../config/sections/verification.js";
 import { ApprovalError, parseCiVars, resolveApproval, type ApprovalRecord } from "./approval.js";
 
 /** What the caller passed for an approval (the --ci-vars, --ci-environment, --approved-by arguments). */

@@ -1,13 +1,13 @@
 import { FisClient, GetExperimentCommand, StartExperimentCommand, StopExperimentCommand } from "@aws-sdk/client-fis";
 import { dag } from "@dagger.io/dagger";
 import { afterEach, describe, expect, it } from "vitest";
-import { K6_IMAGE, K6_POINTS, K6_REQUEST_POINTS, K6_SUMMARY } from "../../../src/actions/capacity/k6.js";
-import { gammaChaosTest } from "../../../src/aws/fis/gamma.js";
+import { K6_IMAGE, K6_POINTS, K6_REQUEST_POINTS, K6_SUMMARY } from "../../../src/actions/capacity-tests/k6.js";
+import { gammaChaosTest } from "../../../src/actions/chaos-tests/gamma.js";
 import { mockAws } from "../../support/aws-mock.js";
 import { FakeEngine, type Leaf } from "../../support/fake-engine.js";
 import { Plan } from "../../support/plan.js";
 import { virtualClock } from "../../support/virtual-clock.js";
-import { summaryWith } from "../../actions/capacity/k6-summary.sample.js";
+import { summaryWith } from "../capacity-tests/k6-summary.sample.js";
 
 // Plan test: the SDK talks to a loopback fake engine (nothing runs) and FIS is mocked.
 let engine: FakeEngine | undefined;

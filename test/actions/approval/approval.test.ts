@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApprovalError, approvalReport, parseCiVars, resolveApproval, type ApprovalRequest } from "../../src/approval/approval.js";
+import { ApprovalError, approvalReport, parseCiVars, resolveApproval, type ApprovalRequest } from "../../../src/actions/approval/approval.js";
 
 const github = {
   GITHUB_ACTIONS: "true",

@@ -1,9 +1,9 @@
 import type { Directory } from "@dagger.io/dagger";
 import type { SyntheticsClient } from "@aws-sdk/client-synthetics";
 import type { SyntheticsConfig } from "../../config/sections/verification.js";
-import { deployAndRunCanary, type CanaryReport } from "./canary.js";
-import type { Clock } from "./clock.js";
-import { canarySpecFrom } from "./spec.js";
+import { deployAndRunCanary, type CanaryReport } from "../../aws/synthetics/canary.js";
+import type { Clock } from "../../aws/synthetics/clock.js";
+import { canarySpecFrom } from "../../aws/synthetics/spec.js";
 
 /**
  * The canary of an environment: the script is read from the application source, the endpoint,

@@ -65,8 +65,7 @@ export default {
       name: "aws-imports-no-stages",
       severity: "error",
       comment:
-        "src/aws/ is the AWS layer the stages are built on; it must not import src/stages/. Move what it " +
-        "needs from the stage into src/aws/ (or pass it in as an argument).",
+        "src/aws/ is the AWS layer the stages are built on; it must not import src/stages/. Move what it " + "needs from the stage into src/aws/ (or pass it in as an argument).",
       from: { path: "^src/aws/" },
       to: { path: "^src/stages/" },
     },

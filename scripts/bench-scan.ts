@@ -68,7 +68,9 @@ export async function benchScan(source: string, toolsDir: string, runs: number):
       if (!tool) throw new Error(`bench: ${step.tool} is not installed in ${toolsDir}/bin or on PATH (npm run tools:install)`);
       tools.set(step.tool, tool);
     }
-    console.log(`\nbuild-stage scans on ${path.relative(process.cwd(), source) || "."}: ${[...tools.values()].map((t) => `${t.name} ${t.version}`).join(", ")}; ${runs} runs each, medians`);
+    console.log(
+      `\nbuild-stage scans on ${path.relative(process.cwd(), source) || "."}: ${[...tools.values()].map((t) => `${t.name} ${t.version}`).join(", ")}; ${runs} runs each, medians`,
+    );
 
     const alone = new Map<ScanStep, Array<{ wall: number; cpu?: number }>>(steps.map((s) => [s, []]));
     const together: Array<{ wall: number; scans: number; cpu?: number }> = [];
@@ -106,14 +108,21 @@ export async function benchScan(source: string, toolsDir: string, runs: number):
     const ratio = wall / slowest.ms;
     const cpus = os.cpus().length;
     const cpuCell = (ms: number | undefined): string => (ms === undefined ? "    n/a" : sec(ms));
-    console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}, ${cpus} CPUs`);
+    console.log(
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")}, ${cpus} CPUs`,
+    );
     console.log("scan                      wall (s)   CPU (s)");
     for (const r of rows) console.log(`${r.name.padEnd(24)}  ${sec(r.ms)}   ${cpuCell(r.cpu)}`);
     for (const t of perTool.filter((t) => rows.filter((r) => r.name.startsWith(`${t.name} `)).length > 1)) {
       console.log(`${`${t.name} (all its scans)`.padEnd(24)}  ${sec(t.ms)}   ${cpuCell(t.cpu)}`);
     }
     console.log(`${"sum, one after another".padEnd(24)}  ${sec(sum.ms)}   ${cpuCell(sum.cpu)}`);
-    console.log(`${"dpra scan, concurrent".padEnd(24)}  ${sec(wall)}   ${cpuCell(concurrentCpu)}   (the scans alone ${sec(scans).trim()} s; the rest is tool lookup, parsing and policy)`);
+    console.log(
+      `${"dpra scan, concurrent".padEnd(24)}  ${sec(wall)}   ${cpuCell(concurrentCpu)}   (the scans alone ${sec(scans).trim()} s; the rest is tool lookup, parsing and policy)`,
+    );
     console.log(
       `ratios: dpra scan / slowest scan (${slowest.name}) ${ratio.toFixed(2)}x, target <= ${SCAN_TARGET_RATIO}x: ${ratio <= SCAN_TARGET_RATIO ? "met" : "MISSED"}; ` +
         `/ slowest tool (${slowestTool.name}, all its scans) ${(wall / slowestTool.ms).toFixed(2)}x; / sum ${(wall / sum.ms).toFixed(2)}x`,

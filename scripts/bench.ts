@@ -65,7 +65,9 @@ async function generate(file: string): Promise<{ bytes: number; vulnerabilities:
   const r = rng(42);
   const out = createWriteStream(file);
   const write = (s: string) => new Promise<void>((resolve) => (out.write(s) ? resolve() : out.once("drain", resolve)));
-  await write(`{\n  "SchemaVersion": 2,\n  "CreatedAt": "2026-01-01T00:00:00Z",\n  "ArtifactName": "synthetic",\n  "ArtifactType": "repository",\n  "Metadata": {"ImageConfig": {"architecture": "amd64"}},\n  "Results": [\n`);
+  await write(
+    `{\n  "SchemaVersion": 2,\n  "CreatedAt": "2026-01-01T00:00:00Z",\n  "ArtifactName": "synthetic",\n  "ArtifactType": "repository",\n  "Metadata": {"ImageConfig": {"architecture": "amd64"}},\n  "Results": [\n`,
+  );
   let bytes = 0;
   let vulnerabilities = 0;
   let result = 0;
@@ -117,8 +119,7 @@ async function child(file: string, mode: string): Promise<void> {
   let findings = 0;
   let blocking = 0;
   if (mode !== "baseline") {
-    const set =
-      mode === "stream" ? await parseReportFile(file, { stream: "always" }) : parseReport(await readFile(file, "utf8"), { file, format: "trivy-json" });
+    const set = mode === "stream" ? await parseReportFile(file, { stream: "always" }) : parseReport(await readFile(file, "utf8"), { file, format: "trivy-json" });
     const result = evaluateGate([set], policy, { today: new Date("2026-01-01") });
     findings = set.findings.length;
     blocking = result.blocking.length;
@@ -148,7 +149,9 @@ async function mainBench(): Promise<void> {
 
 async function benchOn(file: string): Promise<void> {
   const gen = await generate(file);
-  console.log(`synthetic trivy report: ${file}, ${(gen.bytes / 1024 / 1024).toFixed(1)} MB, ${gen.vulnerabilities} vulnerabilities; ${os.cpus().length} CPUs, node ${process.version}`);
+  console.log(
+    `synthetic trivy report: ${file}, ${(gen.bytes / 1024 / 1024).toFixed(1)} MB, ${gen.vulnerabilities} vulnerabilities; ${os.cpus().length} CPUs, node ${process.version}`,
+  );
   const baseline = measure(file, "baseline");
   const rows: Measurement[] = [];
   for (const mode of ["stream", "naive"]) {
@@ -157,7 +160,12 @@ async function benchOn(file: string): Promise<void> {
     rows.push(runs.sort((a, b) => a.ms - b.ms)[0]!);
   }
   console.log(`child process without parsing (tsx loader, modules): ${baseline.maxRssMB.toFixed(0)} MB peak RSS`);
-  console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} (wall time suffers when other work shares the CPUs; CPU time less so)`);
+  console.log(
+    `load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} (wall time suffers when other work shares the CPUs; CPU time less so)`,
+  );
   console.log("mode    time (ms)   CPU (ms)   peak RSS (MB)   findings   blocking   target");
   for (const m of rows) {
     const ok = m.ms < TARGET_MS && m.maxRssMB < TARGET_MB;

@@ -16,16 +16,19 @@ type Installer = (pin: ToolPin, layout: ToolsLayout) => Promise<{ bin: string }>
 /** One installer per install kind, each in its own module, loaded only when a tool needs it. */
 async function installerFor(kind: ToolPin["install"]["kind"]): Promise<Installer> {
   switch (kind) {
-    case "go": return (await import("./tools/install-go.js")).installGo;
-    case "pip": return (await import("./tools/install-pip.js")).installPip;
-    case "npm": return (await import("./tools/install-npm.js")).installNpm;
-    case "maven": return (await import("./tools/install-maven.js")).installMaven;
+    case "go":
+      return (await import("./tools/install-go.js")).installGo;
+    case "pip":
+      return (await import("./tools/install-pip.js")).installPip;
+    case "npm":
+      return (await import("./tools/install-npm.js")).installNpm;
+    case "maven":
+      return (await import("./tools/install-maven.js")).installMaven;
   }
 }
 
 export type InstallResult =
-  | { name: string; pinned: string; ok: true; installed: string; bin: string; fresh: boolean }
-  | { name: string; pinned: string; ok: false; reason: string };
+  { name: string; pinned: string; ok: true; installed: string; bin: string; fresh: boolean } | { name: string; pinned: string; ok: false; reason: string };
 
 /** Go builds use every core, so they run one after another; the other kinds run beside them. */
 function serialFor(kind: string): (job: () => Promise<InstallResult>) => Promise<InstallResult> {
@@ -78,7 +81,10 @@ export async function installTools(names: readonly ToolName[], layout: ToolsLayo
 
 function parseOnly(value: string | undefined): ToolName[] {
   if (value === undefined) return TOOL_NAMES;
-  const names = value.split(",").map((n) => n.trim()).filter(Boolean);
+  const names = value
+    .split(",")
+    .map((n) => n.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(n in TOOLS));
   if (unknown.length > 0) throw new Error(`--only: unknown tool ${unknown.join(", ")} (known: ${TOOL_NAMES.join(", ")})`);
   return names as ToolName[];
@@ -105,8 +111,11 @@ async function main(): Promise<number> {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().then((code) => (process.exitCode = code), (err: unknown) => {
-    process.stderr.write(`tools:install: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 2;
-  });
+  main().then(
+    (code) => (process.exitCode = code),
+    (err: unknown) => {
+      process.stderr.write(`tools:install: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 2;
+    },
+  );
 }

@@ -18,9 +18,7 @@ export class DpraCi {
    */
   @func()
   @check()
-  async check(
-    @argument({ defaultPath: "/", ignore: ["node_modules", "**/node_modules", "sdk", ".git"] }) source: Directory,
-  ): Promise<string> {
+  async check(@argument({ defaultPath: "/", ignore: ["node_modules", "**/node_modules", "sdk", ".git"] }) source: Directory): Promise<string> {
     return installed(source).withExec(["npm", "test"]).stdout();
   }
 
@@ -30,9 +28,7 @@ export class DpraCi {
    * @param source The repository (defaults to this repository).
    */
   @func()
-  async typecheck(
-    @argument({ defaultPath: "/", ignore: ["node_modules", "**/node_modules", "sdk", ".git"] }) source: Directory,
-  ): Promise<string> {
+  async typecheck(@argument({ defaultPath: "/", ignore: ["node_modules", "**/node_modules", "sdk", ".git"] }) source: Directory): Promise<string> {
     return installed(source).withExec(["npm", "run", "typecheck"]).stdout();
   }
 
@@ -42,9 +38,7 @@ export class DpraCi {
    * @param source The repository (defaults to this repository).
    */
   @func()
-  async lint(
-    @argument({ defaultPath: "/", ignore: ["node_modules", "**/node_modules", "sdk", ".git"] }) source: Directory,
-  ): Promise<string> {
+  async lint(@argument({ defaultPath: "/", ignore: ["node_modules", "**/node_modules", "sdk", ".git"] }) source: Directory): Promise<string> {
     return installed(source).withExec(["npm", "run", "lint"]).stdout();
   }
 }

@@ -14,9 +14,7 @@ export async function installPip(pin: ToolPin, layout: ToolsLayout): Promise<{ b
   const venv = path.join(layout.root, "venv", pin.name);
   rmSync(venv, { recursive: true, force: true });
   await runLogged(layout, pin.name, python, ["-m", "venv", venv]);
-  await runLogged(layout, pin.name, path.join(venv, "bin", "pip"), [
-    "install", "--disable-pip-version-check", "--no-input", "-q", `${pin.install.pkg}==${pin.install.version}`,
-  ]);
+  await runLogged(layout, pin.name, path.join(venv, "bin", "pip"), ["install", "--disable-pip-version-check", "--no-input", "-q", `${pin.install.pkg}==${pin.install.version}`]);
   const target = path.join(venv, "bin", pin.name);
   if (!existsSync(target)) throw new InstallError(`${pin.install.pkg} installed no ${pin.name} command in ${venv}/bin`);
   return { bin: linkInto(layout, pin.name, target) };

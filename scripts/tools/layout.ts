@@ -23,13 +23,7 @@ export function toolsLayout(root: string): ToolsLayout {
 export class InstallError extends Error {}
 
 /** Runs a command with its output in the tool's log; rejects with the log's last lines on failure. */
-export async function runLogged(
-  layout: ToolsLayout,
-  tool: string,
-  cmd: string,
-  args: readonly string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<void> {
+export async function runLogged(layout: ToolsLayout, tool: string, cmd: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<void> {
   const logFile = path.join(layout.logs, `${tool}.log`);
   const log = createWriteStream(logFile, { flags: "a" });
   log.write(`$ ${cmd} ${args.join(" ")}\n`);

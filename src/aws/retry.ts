@@ -172,13 +172,9 @@ export function explainAwsError(err: unknown, context: AwsCallContext): AwsActio
   const detail = `${original ? ` AWS said: ${original}` : ""}${requestId ? ` (request ${requestId})` : ""}`;
   let message: string;
   if (code === "ExpiredToken" || code === "ExpiredTokenException") {
-    message =
-      `${code}: the credentials of ${who} expired before ${context.action}${on}.` +
-      ` Pass fresh credentials (a new OIDC token or session) and rerun.${detail}`;
+    message = `${code}: the credentials of ${who} expired before ${context.action}${on}.` + ` Pass fresh credentials (a new OIDC token or session) and rerun.${detail}`;
   } else if (isAccessDenied(err)) {
-    message =
-      `${code}: ${who} may not call ${context.action}${on}.` +
-      ` Add ${context.action} to that role's policy (see docs/iam.md and docs/iam-policies.json).${detail}`;
+    message = `${code}: ${who} may not call ${context.action}${on}.` + ` Add ${context.action} to that role's policy (see docs/iam.md and docs/iam-policies.json).${detail}`;
   } else if (isRetryable(err)) {
     message = `${code}: ${context.action}${on} kept failing after retries with backoff (called as ${who}).${detail}`;
   } else {

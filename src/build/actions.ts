@@ -59,11 +59,7 @@ export async function guarded<T extends BuildActionOutcome>(action: BuildStep, r
  * The actions that run in the installed toolchain; when the install fails, that failure stands for all
  * of them. The toolchain itself is returned too: Beta runs the integration tests in it.
  */
-export async function toolchainActions(
-  source: Directory,
-  config: DpraConfig,
-  plan: BuildPlan,
-): Promise<{ outcomes: BuildActionOutcome[]; tc?: Container }> {
+export async function toolchainActions(source: Directory, config: DpraConfig, plan: BuildPlan): Promise<{ outcomes: BuildActionOutcome[]; tc?: Container }> {
   const installed = await guarded("install", async () => {
     const result = await installToolchain(source, config, plan);
     return { ...emptyOutcome("install"), failures: result.failure ? [result.failure] : [], tc: result.tc };
@@ -79,12 +75,7 @@ export async function toolchainActions(
 }
 
 /** Builds the image and forces the build, so that a broken Dockerfile is reported with the rest. */
-export async function packageAction(
-  source: Directory,
-  config: DpraConfig,
-  plan: BuildPlan,
-  meta: ImageMetadata,
-): Promise<{ outcome: BuildActionOutcome; image?: Container }> {
+export async function packageAction(source: Directory, config: DpraConfig, plan: BuildPlan, meta: ImageMetadata): Promise<{ outcome: BuildActionOutcome; image?: Container }> {
   const outcome = emptyOutcome("package");
   try {
     const image = await packageImage(source, config, plan, meta);

@@ -8,7 +8,6 @@ import { emptyOutcome, mergeOutcomes, readScan, scanCompleted, type BuildActionO
 import { sourceFile } from "./scanners.js";
 import { CFN_LINT_REPORT, cfnLintArgs, hasTemplateExtension, isCfnTemplate } from "./cfn-lint-args.js";
 
-
 /** CloudFormation templates under the IaC folders: YAML/JSON files that declare AWS resources. */
 export async function findTemplates(source: Directory, paths: string[]): Promise<string[]> {
   const found: string[] = [];
@@ -45,7 +44,15 @@ export async function runIac(source: Directory, config: DpraConfig): Promise<Bui
       skipDirs: t.skipDirs,
       misconfigScanners: t.misconfigScanners,
     });
-    return readScan(ran, { action: "iac", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-misconfig.json", category: "misconfiguration", completed: scanCompleted.trivy });
+    return readScan(ran, {
+      action: "iac",
+      tool: "trivy",
+      format: "trivy-json",
+      path: TRIVY_JSON_REPORT,
+      name: "trivy-misconfig.json",
+      category: "misconfiguration",
+      completed: scanCompleted.trivy,
+    });
   })();
   const cfnLint = (async () => {
     if (!iac.cfnLint) return emptyOutcome("iac");

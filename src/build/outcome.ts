@@ -56,7 +56,6 @@ interface ReadSpec {
   sastConfig?: string;
 }
 
-
 /** Reads a scan's report from the container it ran in and parses it. */
 export async function readScan(ran: Container, spec: ReadSpec): Promise<BuildActionOutcome> {
   const outcome = emptyOutcome(spec.action);
@@ -77,7 +76,15 @@ export async function readScan(ran: Container, spec: ReadSpec): Promise<BuildAct
   const file = ran.file(spec.path);
   outcome.files.push({ name: spec.name, file });
   try {
-    outcome.sets.push(parseReport(await file.contents(), { file: spec.name, tool: spec.tool, format: spec.format, category: spec.category, ...(spec.sastConfig ? { sastConfig: spec.sastConfig } : {}) }));
+    outcome.sets.push(
+      parseReport(await file.contents(), {
+        file: spec.name,
+        tool: spec.tool,
+        format: spec.format,
+        category: spec.category,
+        ...(spec.sastConfig ? { sastConfig: spec.sastConfig } : {}),
+      }),
+    );
   } catch (err) {
     scanIncomplete(outcome, spec.tool, spec.category, `the ${spec.tool} report could not be read: ${errorMessage(err)}`);
   }

@@ -150,11 +150,7 @@ function nodePlan(config: DpraConfig, facts: SourceFacts, base: PlanBase): Build
   const build = config.build.commands.build ?? (pkg.scripts.build ? run("build") : undefined);
   const typecheck =
     config.build.commands.typecheck ??
-    (pkg.scripts.typecheck
-      ? run("typecheck")
-      : facts.listing.includes("tsconfig.json") && has("typescript")
-        ? `${exec} tsc --noEmit --pretty false`
-        : undefined);
+    (pkg.scripts.typecheck ? run("typecheck") : facts.listing.includes("tsconfig.json") && has("typescript") ? `${exec} tsc --noEmit --pretty false` : undefined);
 
   let unit: TestSuitePlan | undefined;
   if (config.tests.unit) {

@@ -17,4 +17,3 @@ export const scanCompleted = {
   // itself (e.g. 1 for "Missing optional dependencies sarif").
   cfnLint: (code: number) => code % 2 === 0,
 };
-

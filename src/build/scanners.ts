@@ -3,15 +3,7 @@
 import { dag, type Container, type Directory, type File } from "@dagger.io/dagger";
 import { gitleaksContainer, gitleaksReportPath, gitleaksScan } from "../../modules/gitleaks/src/gitleaks.js";
 import { SEMGREP_JSON_REPORT, semgrepContainer, semgrepScan } from "../../modules/semgrep/src/semgrep.js";
-import {
-  TRIVY_JSON_REPORT,
-  TRIVY_SBOM_REPORT,
-  trivyContainer,
-  trivyFsScan,
-  trivyImageSbom,
-  trivyImageScan,
-  trivySourceSbom,
-} from "../../modules/trivy/src/trivy.js";
+import { TRIVY_JSON_REPORT, TRIVY_SBOM_REPORT, trivyContainer, trivyFsScan, trivyImageSbom, trivyImageScan, trivySourceSbom } from "../../modules/trivy/src/trivy.js";
 import type { DpraConfig } from "../config/schema.js";
 import { BUNDLED_SEMGREP_RULES_DIR, scaScanners, semgrepConfigLabel, semgrepRuleSelection } from "./scan-settings.js";
 import { emptyOutcome, readScan, scanCompleted, type BuildActionOutcome } from "./outcome.js";
@@ -72,7 +64,6 @@ export async function runSast(source: Directory, config: DpraConfig): Promise<Bu
   });
 }
 
-
 /** SCA with trivy over the source: dependency vulnerabilities, licenses (and secrets when configured). */
 export async function runSca(source: Directory, config: DpraConfig): Promise<BuildActionOutcome> {
   const t = config.security.trivy;
@@ -84,14 +75,30 @@ export async function runSca(source: Directory, config: DpraConfig): Promise<Bui
     ignoreFile: sourceFile(source, t.ignoreFile),
     skipDirs: t.skipDirs,
   });
-  return readScan(ran, { action: "sca", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-fs.json", category: "vulnerability", completed: scanCompleted.trivy });
+  return readScan(ran, {
+    action: "sca",
+    tool: "trivy",
+    format: "trivy-json",
+    path: TRIVY_JSON_REPORT,
+    name: "trivy-fs.json",
+    category: "vulnerability",
+    completed: scanCompleted.trivy,
+  });
 }
 
 /** Vulnerabilities and secrets in the packaged image (OS and language packages). */
 export async function runImageScan(image: Container, source: Directory, config: DpraConfig): Promise<BuildActionOutcome> {
   const t = config.security.trivy;
   const ran = trivyImageScan(trivyContainer(), image, { severities: t.severity, ignoreFile: sourceFile(source, t.ignoreFile) });
-  return readScan(ran, { action: "image-scan", tool: "trivy", format: "trivy-json", path: TRIVY_JSON_REPORT, name: "trivy-image.json", category: "vulnerability", completed: scanCompleted.trivy });
+  return readScan(ran, {
+    action: "image-scan",
+    tool: "trivy",
+    format: "trivy-json",
+    path: TRIVY_JSON_REPORT,
+    name: "trivy-image.json",
+    category: "vulnerability",
+    completed: scanCompleted.trivy,
+  });
 }
 
 /** Reads an SBOM run: the CycloneDX file, or a failure when trivy wrote none. */

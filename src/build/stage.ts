@@ -17,22 +17,13 @@ export interface StageVerdict {
   failure?: string;
 }
 
-export async function judgeStage(
-  title: string,
-  outcomes: BuildActionOutcome[],
-  source: Directory,
-  config: DpraConfig,
-): Promise<StageVerdict> {
+export async function judgeStage(title: string, outcomes: BuildActionOutcome[], source: Directory, config: DpraConfig): Promise<StageVerdict> {
   const sets = outcomes.flatMap((o) => o.sets);
   const failures = outcomes.flatMap((o) => o.failures);
   const gate = evaluateGate(sets, config.policy, { today: new Date(), baseline: await loadBaseline(source, config) });
   const passed = gate.passed && failures.length === 0;
   const summary = stageSummary({ title, passed, outcomes, tests: testCounts(sets), optOuts: config.tests.optOut, gateMarkdown: renderMarkdown(gate) });
-  let reports = dag
-    .directory()
-    .withNewFile("summary.md", summary)
-    .withNewFile("findings.json", renderJson(gate))
-    .withNewFile("findings.sarif", renderSarif(gate));
+  let reports = dag.directory().withNewFile("summary.md", summary).withNewFile("findings.json", renderJson(gate)).withNewFile("findings.sarif", renderSarif(gate));
   for (const { name, file } of outcomes.flatMap((o) => o.files)) {
     reports = reports.withFile(name.endsWith(".cdx.json") ? name : `raw/${name}`, file);
   }

@@ -42,7 +42,10 @@ export function stageSummary(opts: {
 }): string {
   const failures = opts.outcomes.flatMap((o) => [...o.failures, ...o.incomplete]);
   const parts = [`# ${opts.title}: ${opts.passed ? "PASSED" : "FAILED"}`, "", actionsTable(opts.outcomes), "", testsLine(opts.tests, opts.optOuts?.unit)];
-  for (const [suite, label] of [["integration", "Integration tests"], ["e2e", "E2E tests"]] as const) {
+  for (const [suite, label] of [
+    ["integration", "Integration tests"],
+    ["e2e", "E2E tests"],
+  ] as const) {
     const reason = opts.optOuts?.[suite];
     if (reason) parts.push(`${label}: ${optedOut(suite, reason)}`);
   }

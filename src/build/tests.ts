@@ -20,15 +20,14 @@ function finding(rule: string, message: string, path?: string): Finding {
     severity: "high",
     message,
     location: path ? { path } : {},
-    fingerprint: createHash("sha256").update(`junit\u0000${rule}\u0000${path ?? ""}`).digest("hex").slice(0, 32),
+    fingerprint: createHash("sha256")
+      .update(`junit\u0000${rule}\u0000${path ?? ""}`)
+      .digest("hex")
+      .slice(0, 32),
   };
 }
 
-export function collectTestReports(
-  files: Array<{ path: string; xml: string }>,
-  missing: string[],
-  run: { command: string; exitCode: number; output: string },
-): UnitTestOutcome {
+export function collectTestReports(files: Array<{ path: string; xml: string }>, missing: string[], run: { command: string; exitCode: number; output: string }): UnitTestOutcome {
   const tests: TestReport = { passed: 0, failed: 0, skipped: 0, errors: 0, total: 0, failures: [] };
   const findings: Finding[] = [];
   const toolErrors: string[] = [];
@@ -50,9 +49,7 @@ export function collectTestReports(
   // exit code says something went wrong. It must not pass.
   if (run.exitCode !== 0 && tests.failed + tests.errors === 0 && missing.length === 0) {
     const tail = lastLines(run.output);
-    findings.push(
-      finding("test-runner-failed", `\`${run.command}\` exited ${run.exitCode} although its reports list no failing test${tail ? `:\n${tail}` : ""}`),
-    );
+    findings.push(finding("test-runner-failed", `\`${run.command}\` exited ${run.exitCode} although its reports list no failing test${tail ? `:\n${tail}` : ""}`));
   }
   const counts = { passed: tests.passed, failed: tests.failed, skipped: tests.skipped, errors: tests.errors, total: tests.total };
   return { set: { tool: "junit", format: "junit", findings, toolErrors, tests: counts }, tests, exitCode: run.exitCode };

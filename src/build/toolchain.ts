@@ -22,10 +22,7 @@ export async function loadBuildPlan(source: Directory, config: DpraConfig): Prom
   const app = appDirectory(source, config);
   const listing = await app.entries();
   const file = `${config.build.workdir ?? "."}/package.json`.replace(/^\.\//, "");
-  const packageJson =
-    config.build.preset === "node" && listing.includes("package.json")
-      ? readPackageJson(await app.file("package.json").contents(), file)
-      : undefined;
+  const packageJson = config.build.preset === "node" && listing.includes("package.json") ? readPackageJson(await app.file("package.json").contents(), file) : undefined;
   return buildPlan(config, { listing, packageJson });
 }
 

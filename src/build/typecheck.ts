@@ -14,7 +14,10 @@ const GLOBAL = /^(?<level>error|warning) (?<code>TS\d+): (?<message>.*)$/;
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 function fingerprint(...parts: Array<string | number | undefined>): string {
-  return createHash("sha256").update(parts.map((p) => String(p ?? "")).join("\u0000")).digest("hex").slice(0, 32);
+  return createHash("sha256")
+    .update(parts.map((p) => String(p ?? "")).join("\u0000"))
+    .digest("hex")
+    .slice(0, 32);
 }
 
 /**

@@ -96,7 +96,8 @@ async function run(args: string[], io: CliIO): Promise<number> {
     if (values.summary) await writeOutput("--summary", values.summary, io.cwd, renderMarkdown(result, { sarif: sarif?.truncation }), "append");
     for (const t of sarif?.truncation ?? []) io.stderr(`dpra gate: SARIF run ${t.tool}: ${t.note}\n`);
     if (!result.passed) {
-      for (const g of result.blocking.slice(0, 20)) io.stderr(`blocking: [${g.finding.severity}] ${g.finding.tool} ${g.finding.rule} ${g.finding.location.path ?? ""}: ${g.reason}\n`);
+      for (const g of result.blocking.slice(0, 20))
+        io.stderr(`blocking: [${g.finding.severity}] ${g.finding.tool} ${g.finding.rule} ${g.finding.location.path ?? ""}: ${g.reason}\n`);
       if (result.blocking.length > 20) io.stderr(`blocking: ...and ${result.blocking.length - 20} more\n`);
     }
     return result.passed ? EXIT.ok : EXIT.blocked;

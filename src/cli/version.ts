@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
  * dist/src/cli/ (dist/ holds none). A test keeps the two equal.
  */
 export function cliVersion(): string {
-  for (let dir = new URL("../../", import.meta.url); ; ) {
+  for (let dir = new URL("../../", import.meta.url); ;) {
     const file = new URL("package.json", dir);
     if (existsSync(file)) {
       const pkg = JSON.parse(readFileSync(file, "utf8")) as { version?: unknown };

@@ -25,12 +25,7 @@ export function endpointFromOutputs(outputs: Record<string, string>, key: string
  * Checks that the deployed stack runs the promoted digest: its image parameter (`ImageUri` by default)
  * must end in `@<digest>`. A tag, another digest or a missing parameter stops the release.
  */
-export function verifyDeployedDigest(
-  parameters: Record<string, string>,
-  expectedDigest: string,
-  where: { stack: string; region: string },
-  parameter = "ImageUri",
-): string {
+export function verifyDeployedDigest(parameters: Record<string, string>, expectedDigest: string, where: { stack: string; region: string }, parameter = "ImageUri"): string {
   if (!DIGEST.test(expectedDigest)) throw new Error(`the digest to promote "${expectedDigest}" is not sha256:<64 hex digits>`);
   const uri = parameters[parameter];
   const at = `stack ${where.stack} in ${where.region}`;

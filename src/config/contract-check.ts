@@ -35,9 +35,15 @@ export async function assertContract(config: DpraConfig, envNames: readonly Cont
       text = await source.read(env.template);
     } catch (err) {
       const reason = errorMessage(err);
-      throw new ConfigError(file, [{ path: `environments.${envName}.template`, message: `names ${env.template}, which cannot be read from the source (${reason}); add the template or fix the path` }]);
+      throw new ConfigError(file, [
+        { path: `environments.${envName}.template`, message: `names ${env.template}, which cannot be read from the source (${reason}); add the template or fix the path` },
+      ]);
     }
     const problems = checkContract(config, envName, parseCloudFormationTemplate(text, file), env.template);
-    if (problems.length > 0) throw new ConfigError(file, problems.map((p) => ({ ...p, path: `[${envName}] ${p.path}` })));
+    if (problems.length > 0)
+      throw new ConfigError(
+        file,
+        problems.map((p) => ({ ...p, path: `[${envName}] ${p.path}` })),
+      );
   }
 }

@@ -99,11 +99,17 @@ export function checkContract(config: DpraConfig, envName: ContractEnvironment, 
   }
   for (const name of Object.keys(env.parameters)) {
     if (name in declared) continue;
-    problems.push({ path: `${setField}.${name}`, message: `is set in dpra.yaml but ${templateFile} declares no such parameter; declare it under Parameters or remove it from dpra.yaml` });
+    problems.push({
+      path: `${setField}.${name}`,
+      message: `is set in dpra.yaml but ${templateFile} declares no such parameter; declare it under Parameters or remove it from dpra.yaml`,
+    });
   }
   for (const [name, field] of pipeline) {
     if (name in declared) continue;
-    problems.push({ path: field, message: `the pipeline passes the parameter ${name} but ${templateFile} declares no such parameter; declare it under Parameters or set ${field} to a declared one` });
+    problems.push({
+      path: field,
+      message: `the pipeline passes the parameter ${name} but ${templateFile} declares no such parameter; declare it under Parameters or set ${field} to a declared one`,
+    });
   }
 
   const known = new Map<string, string>();
@@ -118,15 +124,24 @@ export function checkContract(config: DpraConfig, envName: ContractEnvironment, 
     reported.add(output);
     const o = outputs[output];
     if (o === undefined) {
-      problems.push({ path: `Outputs.${output}`, message: `is read by dpra.yaml ${field} but ${templateFile} has no such output; add the output to the template or set ${field} to an existing one` });
+      problems.push({
+        path: `Outputs.${output}`,
+        message: `is read by dpra.yaml ${field} but ${templateFile} has no such output; add the output to the template or set ${field} to an existing one`,
+      });
       continue;
     }
     if (o.Condition === undefined) continue;
     const holds = o.Condition in conditions ? evaluateCondition(conditions[o.Condition], known, conditions, [o.Condition]) : false;
     if (holds === false) {
-      problems.push({ path: `Outputs.${output}`, message: `is read by dpra.yaml ${field} but its Condition ${o.Condition} is false with the ${envName} parameters, so the stack will not have it; change ${setField} or the condition` });
+      problems.push({
+        path: `Outputs.${output}`,
+        message: `is read by dpra.yaml ${field} but its Condition ${o.Condition} is false with the ${envName} parameters, so the stack will not have it; change ${setField} or the condition`,
+      });
     } else if (holds === undefined) {
-      problems.push({ path: `Outputs.${output}`, message: `is read by dpra.yaml ${field} but its Condition ${o.Condition} cannot be decided before deploy; make the condition depend only on parameters with known values, or drop the Condition` });
+      problems.push({
+        path: `Outputs.${output}`,
+        message: `is read by dpra.yaml ${field} but its Condition ${o.Condition} cannot be decided before deploy; make the condition depend only on parameters with known values, or drop the Condition`,
+      });
     }
   }
   problems.push(...checkStrategy(env.deployment.strategy, template, templateFile, `environments.${envName}.deployment.strategy`, known));

@@ -38,7 +38,6 @@ export function detectDefaults(config: DpraConfig, listing: SourceListing): Dpra
   return {
     ...config,
     build: { ...config.build, preset, packageManager },
-    database:
-      config.database ?? (listing.includes("db/") ? DatabaseConfig.parse({ tool: "dbmate" }) : undefined),
+    database: config.database ?? (listing.includes("db/") ? DatabaseConfig.parse({ tool: "dbmate" }) : undefined),
   };
 }

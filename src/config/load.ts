@@ -30,9 +30,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): DpraConfig {
 export function validateConfig(raw: unknown, file = CONFIG_FILE, doc?: Document, lineCounter?: LineCounter): DpraConfig {
   const result = DpraConfig.safeParse(raw);
   if (result.success) return result.data;
-  const problems = result.error.issues
-    .flatMap((issue) => toProblems(issue, raw, doc, lineCounter))
-    .sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
+  const problems = result.error.issues.flatMap((issue) => toProblems(issue, raw, doc, lineCounter)).sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
   throw new ConfigError(file, problems);
 }
 

@@ -72,12 +72,18 @@ interface Context {
 function expect(ctx: Context, path: string, node: unknown, want: (v: unknown) => boolean, need: string): void {
   const r = resolve(node, ctx.known);
   if ("undecided" in r) {
-    ctx.problems.push({ path, message: `is neither a literal nor a Ref to a parameter with a value known before deploy, so dpra cannot check that it gives what ${ctx.field} ${ctx.strategy} needs (${need}); write the value in ${ctx.file} as a literal or such a Ref` });
+    ctx.problems.push({
+      path,
+      message: `is neither a literal nor a Ref to a parameter with a value known before deploy, so dpra cannot check that it gives what ${ctx.field} ${ctx.strategy} needs (${need}); write the value in ${ctx.file} as a literal or such a Ref`,
+    });
     return;
   }
   if (want(r.value)) return;
   const found = r.value === undefined ? "is not set" : `is ${JSON.stringify(r.value)}`;
-  ctx.problems.push({ path, message: `${found}, but ${ctx.field} is ${ctx.strategy}, which needs ${need}; set it in ${ctx.file} or change ${ctx.field} to the strategy the template implements` });
+  ctx.problems.push({
+    path,
+    message: `${found}, but ${ctx.field} is ${ctx.strategy}, which needs ${need}; set it in ${ctx.file} or change ${ctx.field} to the strategy the template implements`,
+  });
 }
 
 function checkEcsService(ctx: Context, id: string, props: Record<string, unknown>): void {
@@ -125,14 +131,20 @@ export function checkStrategy(strategy: DeploymentStrategy, template: CloudForma
   });
   const services = created.filter(([, r]) => r.Type === "AWS::ECS::Service");
   if (services.length === 0) {
-    ctx.problems.push({ path: "Resources", message: `has no AWS::ECS::Service, so nothing implements ${field} ${strategy}; add the app's ECS service to ${file} or deploy it with a template that has one` });
+    ctx.problems.push({
+      path: "Resources",
+      message: `has no AWS::ECS::Service, so nothing implements ${field} ${strategy}; add the app's ECS service to ${file} or deploy it with a template that has one`,
+    });
     return ctx.problems;
   }
   for (const [id, r] of services) checkEcsService(ctx, id, record(r.Properties) ?? {});
   if (strategy === "codedeploy") {
     const groups = created.filter(([, r]) => r.Type === "AWS::CodeDeploy::DeploymentGroup");
     if (!groups.some(([, r]) => deploymentGroupRollsBack(record(r.Properties) ?? {}, known))) {
-      const which = groups.length === 0 ? "has no AWS::CodeDeploy::DeploymentGroup" : `has no AWS::CodeDeploy::DeploymentGroup (of ${groups.map(([id]) => id).join(", ")}) with automatic rollback`;
+      const which =
+        groups.length === 0
+          ? "has no AWS::CodeDeploy::DeploymentGroup"
+          : `has no AWS::CodeDeploy::DeploymentGroup (of ${groups.map(([id]) => id).join(", ")}) with automatic rollback`;
       ctx.problems.push({
         path: groups.length === 0 ? "Resources" : `Resources.${groups[0]?.[0] ?? ""}.Properties.AutoRollbackConfiguration`,
         message: `${which}, and ${field} codedeploy needs one with AutoRollbackConfiguration Enabled: true and Events including ${ROLLBACK_EVENTS.join(" or ")}; add it to ${file} or change ${field}`,

@@ -7,7 +7,26 @@ import { ConfigError, formatPath, type ConfigProblem } from "./errors.js";
  * resolve to their long form (`{ Ref: ... }`, `{ "Fn::Sub": ... }`), so that code sees the template the
  * way CloudFormation does.
  */
-const FUNCTIONS = ["Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join", "Select", "Split", "Sub", "Transform", "And", "Equals", "If", "Not", "Or", "Length", "ToJsonString"];
+const FUNCTIONS = [
+  "Base64",
+  "Cidr",
+  "FindInMap",
+  "GetAtt",
+  "GetAZs",
+  "ImportValue",
+  "Join",
+  "Select",
+  "Split",
+  "Sub",
+  "Transform",
+  "And",
+  "Equals",
+  "If",
+  "Not",
+  "Or",
+  "Length",
+  "ToJsonString",
+];
 
 function longForm(name: string, value: unknown): unknown {
   if (name === "Ref") return { Ref: value };

@@ -98,7 +98,11 @@ export function publishCall(source: Directory, secrets: CredentialSecrets, flags
 }
 
 /** `promote`: a published digest copied to (or checked for) an environment. */
-export function promoteCall(source: Directory, secrets: CredentialSecrets, flags: { reference: string; env: string; tag?: string | undefined; runId?: string | undefined }): Promise<string> {
+export function promoteCall(
+  source: Directory,
+  secrets: CredentialSecrets,
+  flags: { reference: string; env: string; tag?: string | undefined; runId?: string | undefined },
+): Promise<string> {
   const { reference, env, tag, runId } = flags;
   if (env !== "gamma" && env !== "prod") throw new Error(`promote: --env must be gamma or prod, got "${env}".`);
   return promoteShell({ reference, env, source, secrets, ...(tag ? { tag } : {}), ...(runId ? { runId } : {}) });

@@ -27,7 +27,12 @@ const Bom = z.object({
     .object({
       component: z.object({ name: z.string().optional() }).optional(),
       // CycloneDX 1.5+: tools.components[]; 1.4: tools[] (both carry name and version).
-      tools: z.union([z.object({ components: z.array(z.object({ name: z.string().optional(), version: z.string().optional() })).optional() }), z.array(z.object({ name: z.string().optional(), version: z.string().optional() }))]).optional(),
+      tools: z
+        .union([
+          z.object({ components: z.array(z.object({ name: z.string().optional(), version: z.string().optional() })).optional() }),
+          z.array(z.object({ name: z.string().optional(), version: z.string().optional() })),
+        ])
+        .optional(),
     })
     .optional(),
 });

@@ -35,12 +35,7 @@ export function isGitleaksV8(value: unknown): boolean {
 
 export function isGitleaksV7(value: unknown): boolean {
   return (
-    Array.isArray(value) &&
-    value.length > 0 &&
-    typeof value[0] === "object" &&
-    value[0] !== null &&
-    "rule" in value[0] &&
-    ("offender" in value[0] || "lineNumber" in value[0])
+    Array.isArray(value) && value.length > 0 && typeof value[0] === "object" && value[0] !== null && "rule" in value[0] && ("offender" in value[0] || "lineNumber" in value[0])
   );
 }
 

@@ -13,7 +13,11 @@ export function parseJsonText(text: string, file: string): unknown {
     const message = errorMessage(err);
     const where = locateJsonError(text);
     const reason = where?.problem ?? message.replace(/\s*\(line \d+ column \d+\)$/, "");
-    throw new ReportError(file, where ? `line ${where.line}, column ${where.column} (${where.path})` : "", `not valid JSON: ${reason}; check that the tool finished writing the report`);
+    throw new ReportError(
+      file,
+      where ? `line ${where.line}, column ${where.column} (${where.path})` : "",
+      `not valid JSON: ${reason}; check that the tool finished writing the report`,
+    );
   }
 }
 
@@ -44,9 +48,5 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, file: s
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problems)` : "";
-  throw new ReportError(
-    file,
-    formatJsonPath(prefix, issue?.path ?? []),
-    `not a valid ${format} report: ${issue?.message ?? "invalid"}${more}`,
-  );
+  throw new ReportError(file, formatJsonPath(prefix, issue?.path ?? []), `not a valid ${format} report: ${issue?.message ?? "invalid"}${more}`);
 }

@@ -40,7 +40,10 @@ function collectSuites(el: XmlElement, out: XmlElement[]): void {
 
 // jest-junit starts a suite error with "● Test suite failed to run": keep the line that says why.
 function bodySummary(text: string): string {
-  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
   const first = lines[0] ?? "";
   if (first.startsWith("●") && lines[1]) return firstLine(`${first.replace(/^●\s*/, "")}: ${lines[1]}`, 500);
   return firstLine(first, 500);
@@ -72,9 +75,7 @@ export function parseJUnit(xml: string, file?: string): TestReport {
   for (const suite of suites) {
     const suiteName = suite.attrs.name ?? "";
     const cases = childrenNamed(suite, "testcase");
-    const erroredNames = new Set(
-      cases.filter((c) => childrenNamed(c, "error").length > 0).map((c) => `${c.attrs.classname ?? ""}\u0000${c.attrs.name ?? ""}`),
-    );
+    const erroredNames = new Set(cases.filter((c) => childrenNamed(c, "error").length > 0).map((c) => `${c.attrs.classname ?? ""}\u0000${c.attrs.name ?? ""}`));
     for (const tc of cases) {
       const name = tc.attrs.name ?? "(unnamed test)";
       const classname = tc.attrs.classname;

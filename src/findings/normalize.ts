@@ -78,7 +78,11 @@ export function normalizeTrivyCheckId(id: string): string {
 
 /** The first non-empty line of a text, cut to a readable length. */
 export function firstLine(text: string | undefined, max = 300): string {
-  const line = (text ?? "").split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "";
+  const line =
+    (text ?? "")
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l !== "") ?? "";
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 

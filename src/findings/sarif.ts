@@ -78,7 +78,7 @@ const Run = z.object({
     .nullish(),
 });
 
-const SarifLog = z.object({ version: z.literal("2.1.0", { error: "expected SARIF version \"2.1.0\"" }), runs: z.array(Run) });
+const SarifLog = z.object({ version: z.literal("2.1.0", { error: 'expected SARIF version "2.1.0"' }), runs: z.array(Run) });
 
 export function isSarif(value: unknown): boolean {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
@@ -249,7 +249,13 @@ function sarifFingerprint(
   if (tool === "trivy" && pkg) return fingerprintOf("trivy", "sarif-vulnerability", path, pkg, rule);
   const given = result.partialFingerprints ?? result.fingerprints;
   if (given && Object.keys(given).length > 0) {
-    return fingerprintOf(tool, rule, ...Object.entries(given).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`));
+    return fingerprintOf(
+      tool,
+      rule,
+      ...Object.entries(given)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `${k}=${v}`),
+    );
   }
   return fingerprintOf(tool, rule, path, line, message);
 }

@@ -48,8 +48,7 @@ export async function parseTrivyStream(source: Readable | AsyncIterable<Buffer>,
         if (path.length === 1) sawSchemaVersion = true;
         else if (path[0] === "Trivy") {
           if (path[1] === "Version" && typeof value === "string" && value) toolVersion = value;
-        }
-        else if (path.length === 3) collector.resultField(path[1] as number, String(path[2]), value);
+        } else if (path.length === 3) collector.resultField(path[1] as number, String(path[2]), value);
         else if (path.length === 4) collector.item(path[1] as number, path[2] as TrivyFindingKey, path[3] as number, value);
       },
       end(path) {

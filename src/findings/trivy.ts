@@ -26,9 +26,7 @@ const Misconfiguration = z.object({
   Severity: z.string(),
   Status: z.string().optional(),
   PrimaryURL: z.string().optional(),
-  CauseMetadata: z
-    .object({ Resource: z.string().optional(), StartLine: z.number().int().optional(), EndLine: z.number().int().optional() })
-    .optional(),
+  CauseMetadata: z.object({ Resource: z.string().optional(), StartLine: z.number().int().optional(), EndLine: z.number().int().optional() }).optional(),
 });
 
 const Secret = z.object({

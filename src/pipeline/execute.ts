@@ -61,11 +61,7 @@ export interface ExecuteOptions {
 }
 
 /** Runs the plan's `run` actions with `runners` (keyed by action ID). */
-export async function executePlan(
-  plan: RunPlan,
-  runners: Readonly<Partial<Record<ActionId, ActionRunner>>>,
-  options: ExecuteOptions = {},
-): Promise<PlanRun> {
+export async function executePlan(plan: RunPlan, runners: Readonly<Partial<Record<ActionId, ActionRunner>>>, options: ExecuteOptions = {}): Promise<PlanRun> {
   const now = options.now ?? Date.now;
   const signal = options.signal ?? new AbortController().signal;
   const limit = options.maxConcurrency ?? Number.POSITIVE_INFINITY;

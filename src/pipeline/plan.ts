@@ -107,9 +107,7 @@ function setupOf(action: ActionDef, config: DpraConfig): Setup {
         ? yes("tests in the application repository")
         : no("no tests: set tests.unit / tests.integration / tests.e2e in dpra.yaml");
     case "source.infrastructure-source":
-      return hasInfra
-        ? yes(`CloudFormation template ${(gamma ?? prod)?.template ?? ""}`)
-        : no("no AWS environment: set environments.gamma / environments.prod with a template");
+      return hasInfra ? yes(`CloudFormation template ${(gamma ?? prod)?.template ?? ""}`) : no("no AWS environment: set environments.gamma / environments.prod with a template");
     case "source.static-assets":
     case "source.dependency-libraries":
     case "source.static-configuration":
@@ -151,7 +149,9 @@ function setupOf(action: ActionDef, config: DpraConfig): Setup {
       return tests.optOut.integration ? no(optedOut("integration", tests.optOut.integration)) : no("set tests.integration.command in dpra.yaml");
     case "beta.e2e-tests":
       if (tests.e2e) {
-        return yes(`\`${tests.e2e.command}\`${tests.e2e.playwright ? " in the pinned Playwright image" : " in the test image"} against the app service, JUnit report${BLOCKS_EMPTY}`);
+        return yes(
+          `\`${tests.e2e.command}\`${tests.e2e.playwright ? " in the pinned Playwright image" : " in the test image"} against the app service, JUnit report${BLOCKS_EMPTY}`,
+        );
       }
       return tests.optOut.e2e ? no(optedOut("e2e", tests.optOut.e2e)) : no("set tests.e2e.command in dpra.yaml");
     case "gamma.launch-env":
@@ -160,7 +160,9 @@ function setupOf(action: ActionDef, config: DpraConfig): Setup {
       return gamma ? yes(`CloudFormation stack ${gamma.stackName} in ${gamma.account}`) : no("set environments.gamma in dpra.yaml");
     case "gamma.db-deploy":
       if (!gamma) return no("set environments.gamma in dpra.yaml");
-      return db ? yes(`migration task ${db.aws.taskDefinitionOutput} from the new image in the VPC (ECS), credentials from Secrets Manager`) : none("no database: nothing to deploy (add a `database` section to dpra.yaml if the app has one)");
+      return db
+        ? yes(`migration task ${db.aws.taskDefinitionOutput} from the new image in the VPC (ECS), credentials from Secrets Manager`)
+        : none("no database: nothing to deploy (add a `database` section to dpra.yaml if the app has one)");
     case "gamma.synthetic-tests":
       if (!gamma) return no("set environments.gamma in dpra.yaml");
       return config.synthetics ? yes(`CloudWatch Synthetics canary ${config.synthetics.name}`) : no("set `synthetics` in dpra.yaml");
@@ -174,11 +176,11 @@ function setupOf(action: ActionDef, config: DpraConfig): Setup {
       return prod ? yes(`approval from ${config.approval.sources.join(" or ")}`) : no("set environments.prod in dpra.yaml");
     case "prod.db-deploy":
       if (!prod) return no("set environments.prod in dpra.yaml");
-      return db ? yes(`migration task ${db.aws.taskDefinitionOutput} from the new image in the VPC (ECS), credentials from Secrets Manager`) : none("no database: nothing to deploy (add a `database` section to dpra.yaml if the app has one)");
+      return db
+        ? yes(`migration task ${db.aws.taskDefinitionOutput} from the new image in the VPC (ECS), credentials from Secrets Manager`)
+        : none("no database: nothing to deploy (add a `database` section to dpra.yaml if the app has one)");
     case "prod.progressive-deployment":
-      return prod
-        ? yes(`${prod.deployment.strategy} ${prod.waves ? `in ${prod.waves.length} wave(s)` : `in ${prod.region ?? ""}`}`)
-        : no("set environments.prod in dpra.yaml");
+      return prod ? yes(`${prod.deployment.strategy} ${prod.waves ? `in ${prod.waves.length} wave(s)` : `in ${prod.region ?? ""}`}`) : no("set environments.prod in dpra.yaml");
     case "prod.synthetic-tests":
       if (!prod) return no("set environments.prod in dpra.yaml");
       return config.synthetics ? yes(`CloudWatch Synthetics canary ${config.synthetics.name}`) : no("set `synthetics` in dpra.yaml");

@@ -98,9 +98,7 @@ function isoDay(date: Date): string {
 }
 
 function describeEntry(entry: AllowlistEntry, index: number): string {
-  const what = [entry.rule && `rule ${entry.rule}`, entry.fingerprint && `fingerprint ${entry.fingerprint}`, entry.path && `path ${entry.path}`]
-    .filter(Boolean)
-    .join(", ");
+  const what = [entry.rule && `rule ${entry.rule}`, entry.fingerprint && `fingerprint ${entry.fingerprint}`, entry.path && `path ${entry.path}`].filter(Boolean).join(", ");
   return `allowlist entry #${index + 1} (${what})`;
 }
 

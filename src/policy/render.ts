@@ -95,7 +95,10 @@ export function renderMarkdown(result: GateResult, opts: { limit?: number; sarif
     );
   }
   for (const t of opts.sarif ?? []) {
-    out.push(`⚠️ SARIF for GitHub code scanning, run ${cell(t.tool)}: ${t.results.kept} of ${t.results.total} results and ${t.rules.kept} of ${t.rules.total} rules kept (the most severe; GitHub accepts at most 25,000 of each per run). The JSON report lists them all.`, "");
+    out.push(
+      `⚠️ SARIF for GitHub code scanning, run ${cell(t.tool)}: ${t.results.kept} of ${t.results.total} results and ${t.rules.kept} of ${t.rules.total} rules kept (the most severe; GitHub accepts at most 25,000 of each per run). The JSON report lists them all.`,
+      "",
+    );
   }
   if (result.unusedAllowlist.length > 0) {
     out.push(

@@ -127,13 +127,19 @@ export function buildSarif(result: GateResult, limits: SarifLimits = {}): { text
             : g.disposition === "baselined"
               ? { kind: "external", status: "accepted", justification: "in the dpra baseline" }
               : g.disposition === "suppressed"
-                ? { kind: f.suppressed?.kind === "inSource" ? "inSource" : "external", status: "accepted", ...(f.suppressed?.justification ? { justification: f.suppressed.justification } : {}) }
+                ? {
+                    kind: f.suppressed?.kind === "inSource" ? "inSource" : "external",
+                    status: "accepted",
+                    ...(f.suppressed?.justification ? { justification: f.suppressed.justification } : {}),
+                  }
                 : undefined;
         return {
           ruleId: f.rule,
           ruleIndex: ruleIndex.get(f.rule)!,
           level: levelOf(g),
-          message: { text: `${f.message}${l.package ? ` [${l.package}${l.version ? `@${l.version}` : ""}]` : ""}\n${g.disposition === "blocking" ? "Blocks" : "Does not block"}: ${g.reason}` },
+          message: {
+            text: `${f.message}${l.package ? ` [${l.package}${l.version ? `@${l.version}` : ""}]` : ""}\n${g.disposition === "blocking" ? "Blocks" : "Does not block"}: ${g.reason}`,
+          },
           locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(l.path) }, region } }],
           partialFingerprints: { [DPRA_FINGERPRINT_KEY]: f.fingerprint },
           ...(suppression ? { suppressions: [suppression] } : {}),

@@ -98,11 +98,7 @@ export function registryConfigJson(host: string, username: string, password: str
  * API accepts the manifest and answers success, but nobody could find the referrer, so that is a
  * failure too, not an attach.
  */
-export function attachOutcome(
-  subject: string,
-  artifact: ReferrerArtifact,
-  run: { exitCode: number; stderr: string; manifest?: string; discover?: OrasRun },
-): ReferrerOutcome {
+export function attachOutcome(subject: string, artifact: ReferrerArtifact, run: { exitCode: number; stderr: string; manifest?: string; discover?: OrasRun }): ReferrerOutcome {
   const { name, digest } = referrerSubject(subject);
   const base = { artifactType: artifact.artifactType, file: artifact.fileName };
   if (run.exitCode !== 0) {
@@ -125,7 +121,11 @@ export function attachOutcome(
   const pushed = `pushed as ${referrer}, but`;
   if (!run.discover) return { ...base, status: "failed", error: `${pushed} the registry's referrers list was not read.` };
   if (run.discover.exitCode !== 0) {
-    return { ...base, status: "failed", error: `${pushed} the registry does not list it through the OCI referrers API (oras discover exited ${run.discover.exitCode}: ${lastLinesInline(run.discover.stderr) || "no error output"}).` };
+    return {
+      ...base,
+      status: "failed",
+      error: `${pushed} the registry does not list it through the OCI referrers API (oras discover exited ${run.discover.exitCode}: ${lastLinesInline(run.discover.stderr) || "no error output"}).`,
+    };
   }
   let listed: string[];
   try {
@@ -134,7 +134,11 @@ export function attachOutcome(
     return { ...base, status: "failed", error: `${pushed} ${errorMessage(err)}` };
   }
   if (!listed.includes(referrer)) {
-    return { ...base, status: "failed", error: `${pushed} the registry's referrers of ${digest} with artifact type ${artifact.artifactType} do not include it (listed: ${listed.join(", ") || "none"}).` };
+    return {
+      ...base,
+      status: "failed",
+      error: `${pushed} the registry's referrers of ${digest} with artifact type ${artifact.artifactType} do not include it (listed: ${listed.join(", ") || "none"}).`,
+    };
   }
   return { ...base, status: "attached", digest: referrer, reference: `${name}@${referrer}` };
 }
@@ -227,6 +231,10 @@ function skipped(artifact: ReferrerArtifact, reason: string): ReferrerOutcome {
 /** One line per artifact, for logs and the publish report. */
 export function describeReferrers(report: ReferrersReport): string[] {
   return report.outcomes.map((o) =>
-    o.status === "attached" ? `${o.artifactType}: attached as ${o.digest}` : o.status === "failed" ? `${o.artifactType}: NOT attached: ${o.error}` : `${o.artifactType}: skipped (${o.reason})`,
+    o.status === "attached"
+      ? `${o.artifactType}: attached as ${o.digest}`
+      : o.status === "failed"
+        ? `${o.artifactType}: NOT attached: ${o.error}`
+        : `${o.artifactType}: skipped (${o.reason})`,
   );
 }

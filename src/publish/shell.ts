@@ -23,9 +23,7 @@ const BUILDER_ID = "https://dpra.dev/builders/dagger-module/v0.21.9";
 
 function artifactOf(config: DpraConfig): ArtifactConfig {
   if (!config.artifact) {
-    throw new Error(
-      "dpra.yaml has no artifact section: set artifact.ecr.repository, account and region to publish (see docs/aws-credentials.md).",
-    );
+    throw new Error("dpra.yaml has no artifact section: set artifact.ecr.repository, account and region to publish (see docs/aws-credentials.md).");
   }
   return config.artifact;
 }
@@ -104,7 +102,12 @@ export async function publishShell(args: PublishArgs): Promise<PublishResult> {
     enabled: args.attachReferrers ?? true,
     ...(args.sbom ? { sbom: args.sbom } : {}),
   });
-  const findings: FindingSet = scan?.findings ?? { tool: "ecr", format: "ecr-image-scan-findings", findings: [], toolErrors: ["ECR scan results were not awaited (--wait-for-scan=false)."] };
+  const findings: FindingSet = scan?.findings ?? {
+    tool: "ecr",
+    format: "ecr-image-scan-findings",
+    findings: [],
+    toolErrors: ["ECR scan results were not awaited (--wait-for-scan=false)."],
+  };
   const scanState = scan?.state ?? "skipped";
   const gate = scan ? evaluateGate([findings], config.policy, { today: new Date(), baseline: await loadBaseline(args.source, config) }) : undefined;
   const report = {
@@ -126,11 +129,7 @@ export async function publishShell(args: PublishArgs): Promise<PublishResult> {
     gateReport: gate ? renderJson(gate) : "",
     gate: gate ? renderMarkdown(gate) : "Not evaluated: the ECR scan was not awaited (--wait-for-scan=false).",
   };
-  let reports = dag
-    .directory()
-    .withNewFile("publish.json", texts.report)
-    .withNewFile("provenance.intoto.json", texts.provenance)
-    .withNewFile("ecr-findings.json", texts.findings);
+  let reports = dag.directory().withNewFile("publish.json", texts.report).withNewFile("provenance.intoto.json", texts.provenance).withNewFile("ecr-findings.json", texts.findings);
   if (gate) reports = reports.withNewFile("ecr-gate.json", texts.gateReport).withNewFile("ecr-gate.md", texts.gate);
   if (args.sbom) reports = reports.withFile("sbom.cdx.json", args.sbom);
   const result = new PublishResult({
@@ -155,7 +154,10 @@ export async function publishShell(args: PublishArgs): Promise<PublishResult> {
 /** `host/repository@sha256:...` split into its parts. */
 export function parseReference(reference: string): { host: string; repository: string; digest: string } {
   const digest = digestOfReference(reference);
-  const name = reference.trim().slice(0, -(digest.length + 1)).replace(/:[^/:]+$/, "");
+  const name = reference
+    .trim()
+    .slice(0, -(digest.length + 1))
+    .replace(/:[^/:]+$/, "");
   const slash = name.indexOf("/");
   if (slash <= 0) throw new Error(`Expected <registry host>/<repository>@sha256:..., got "${reference}".`);
   return { host: name.slice(0, slash), repository: name.slice(slash + 1), digest };
@@ -202,4 +204,3 @@ async function centralRepository(registry: Registry, ref: { repository: string; 
   await getManifest(registry, ref.repository, ref.digest);
   return { route: "central-repository" as const, reference };
 }
-

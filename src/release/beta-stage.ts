@@ -94,7 +94,8 @@ export function betaRunners(ctx: DaggerReleaseContext): StageRunners<"beta"> {
       command = `${pw.install} && ${suite.command}`;
     } else {
       const testImage = ctx.build?.testImage;
-      if (!testImage) return { ok: false, summary: "no test image to run the E2E tests in: set tests.e2e.playwright, or give the build's test container (with `beta`, --test-image)" };
+      if (!testImage)
+        return { ok: false, summary: "no test image to run the E2E tests in: set tests.e2e.playwright, or give the build's test container (with `beta`, --test-image)" };
       container = testImage;
     }
     const run = await runSuite({

@@ -70,9 +70,7 @@ export async function runRelease<C>(plan: RunPlan, registry: StageRegistry<C>, c
   }
   if (unprovided.length > 0) {
     // Nothing has run yet: better to stop here than to deploy half a stage.
-    throw new ReleaseSetupError(
-      `release --env ${plan.target}: this version of dpra cannot run these configured actions:\n  - ${unprovided.join("\n  - ")}`,
-    );
+    throw new ReleaseSetupError(`release --env ${plan.target}: this version of dpra cannot run these configured actions:\n  - ${unprovided.join("\n  - ")}`);
   }
   return executePlan(plan, runners, options);
 }

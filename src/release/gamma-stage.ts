@@ -93,7 +93,12 @@ async function runGamma(ctx: DaggerReleaseContext): Promise<GammaResult> {
     ...(env.allowNoAlarms ? { allowNoAlarms: env.allowNoAlarms } : {}),
     bakeMinutes: env.bakeMinutes,
     ...(chaos
-      ? { chaos: { ...(chaos.experimentTemplateId ? { experimentTemplateId: chaos.experimentTemplateId } : {}), ...(chaos.experimentTemplateOutput ? { experimentTemplateOutput: chaos.experimentTemplateOutput } : {}) } }
+      ? {
+          chaos: {
+            ...(chaos.experimentTemplateId ? { experimentTemplateId: chaos.experimentTemplateId } : {}),
+            ...(chaos.experimentTemplateOutput ? { experimentTemplateOutput: chaos.experimentTemplateOutput } : {}),
+          },
+        }
       : {}),
   });
   // Passed or failed, the verdict is recorded against the digest (a failed record makes it unpromotable).
@@ -135,7 +140,10 @@ export const gammaStage: StageProvider<DaggerReleaseContext, "gamma"> = {
   runners(ctx) {
     let once: Promise<GammaResult> | undefined;
     const run = () => (once ??= runGamma(ctx));
-    const of = (...models: Parameters<typeof outcomeFromSteps>[1]) => async () => outcomeFromSteps((await run()).actions, models);
+    const of =
+      (...models: Parameters<typeof outcomeFromSteps>[1]) =>
+      async () =>
+        outcomeFromSteps((await run()).actions, models);
     return {
       // The CloudFormation stack launches the environment and deploys the software in one update.
       "gamma.launch-env": async () => {
@@ -144,7 +152,12 @@ export const gammaStage: StageProvider<DaggerReleaseContext, "gamma"> = {
         // A failed DB deploy is the DB deploy's failure, not the environment's: before the software
         // deploy it leaves the existing stack as it was; on a first deploy it ran in the created stack.
         if (steps.some((a) => a.modelAction === "db-deploy" && a.status === "failed")) {
-          return { ok: true, summary: deployRan ? "stack created; the DB deploy into it failed (see db-deploy)" : "stack not changed: the DB deploy before the software deploy failed (see db-deploy)" };
+          return {
+            ok: true,
+            summary: deployRan
+              ? "stack created; the DB deploy into it failed (see db-deploy)"
+              : "stack not changed: the DB deploy before the software deploy failed (see db-deploy)",
+          };
         }
         return outcomeFromSteps(steps, ["deploy-software"]);
       },

@@ -11,7 +11,16 @@ import { referrerSubject } from "../publish/referrer-subject.js";
 import { containerExecutor, readReferrerFiles } from "../publish/referrers-fetch.js";
 import { attachReferrer, orasContainer, type ReferrerOutcome } from "../publish/referrers.js";
 import type { GammaResult } from "../stages/gamma/stage.js";
-import { decidePromotion, GAMMA_VERDICT_ARTIFACT_TYPE, GAMMA_VERDICT_FILE, verdictFileText, verdictRecordOf, type GammaVerdictRecord, type PromotionDecision, type ReadVerdict } from "../stages/gamma/verdict.js";
+import {
+  decidePromotion,
+  GAMMA_VERDICT_ARTIFACT_TYPE,
+  GAMMA_VERDICT_FILE,
+  verdictFileText,
+  verdictRecordOf,
+  type GammaVerdictRecord,
+  type PromotionDecision,
+  type ReadVerdict,
+} from "../stages/gamma/verdict.js";
 import { environmentOf, releaseAws } from "./aws-stage.js";
 import type { DaggerReleaseContext } from "./context.js";
 import { errorMessage } from "../errors.js";
@@ -36,7 +45,12 @@ export function orasVerdictStore(registry: Registry, runId: string): VerdictStor
     },
     // Read now, not from the cache of an earlier read in a rerun with the same run ID.
     read: async (subject) =>
-      readReferrerFiles(containerExecutor((await oras(subject)).withEnvVariable("DPRA_READ_AT", new Date().toISOString())), subject, GAMMA_VERDICT_ARTIFACT_TYPE, GAMMA_VERDICT_FILE),
+      readReferrerFiles(
+        containerExecutor((await oras(subject)).withEnvVariable("DPRA_READ_AT", new Date().toISOString())),
+        subject,
+        GAMMA_VERDICT_ARTIFACT_TYPE,
+        GAMMA_VERDICT_FILE,
+      ),
   };
 }
 
@@ -107,7 +121,16 @@ export async function recordGammaVerdict(ctx: DaggerReleaseContext, result: Gamm
     result.passed = false;
     detail += ". Gamma's checks passed, but a later prod-only release would find no pass record: this Gamma run counts as failed; run it again";
   }
-  result.actions.push({ stage: "gamma", modelAction: "verdict", name: "record verdict", status, detail, region, startedAt: startedAt.toISOString(), endedAt: new Date().toISOString() });
+  result.actions.push({
+    stage: "gamma",
+    modelAction: "verdict",
+    name: "record verdict",
+    status,
+    detail,
+    region,
+    startedAt: startedAt.toISOString(),
+    endedAt: new Date().toISOString(),
+  });
 }
 
 /** What a prod-only release tells the caller to run first for `reference`. */

@@ -143,7 +143,12 @@ async function runProd(ctx: DaggerReleaseContext): Promise<ProdResult> {
 /** The prod role's kept sessions by region; regions without one (long-lived keys) need nothing. */
 export function prodSessions(sessionOf: (region: string) => RenewingSession | undefined): ProdSessions {
   const each = (regions: readonly string[], act: (s: RenewingSession) => Promise<void>) =>
-    Promise.all(regions.map((r) => sessionOf(r)).filter((s): s is RenewingSession => s !== undefined).map(act)).then(() => undefined);
+    Promise.all(
+      regions
+        .map((r) => sessionOf(r))
+        .filter((s): s is RenewingSession => s !== undefined)
+        .map(act),
+    ).then(() => undefined);
   return {
     renew: (regions) => each(regions, (s) => s.renew()),
     ensureValidFor: (regions, waitMs) => each(regions, (s) => s.ensureValidFor(waitMs)),
@@ -169,7 +174,13 @@ export const prodStage: StageProvider<DaggerReleaseContext, "prod"> = {
         const outcome = outcomeFromSteps(result.actions, ["progressive-deployment"]);
         if (result.passed || !outcome.ok) return outcome;
         // A failure outside the waves' own steps (a prod canary) still means the rollout did not stand.
-        return { ok: false, summary: result.actions.filter((a) => a.status === "failed").map((a) => `${a.name}: ${a.detail.split("\n")[0]}`).join("; ") };
+        return {
+          ok: false,
+          summary: result.actions
+            .filter((a) => a.status === "failed")
+            .map((a) => `${a.name}: ${a.detail.split("\n")[0]}`)
+            .join("; "),
+        };
       },
       // Per wave, after the approval and before the wave's software deploy.
       "prod.db-deploy": async () => outcomeFromSteps((await run()).actions, ["db-deploy"]),

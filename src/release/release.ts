@@ -88,7 +88,11 @@ export function releasePlan(config: DpraConfig, env: TargetEnvironment, opts: { 
     plan = withStageProvided(plan, "build", `the published image ${opts.digest}, built once earlier (not rebuilt)`);
     plan = withStageProvided(plan, "beta", "passed earlier on this image (the release's Beta step)");
     if (env === "prod") {
-      plan = withStageProvided(plan, "gamma", "passed earlier on this image; before the approval, prod checks the Gamma verdict recorded against this digest and that the Gamma stack runs it");
+      plan = withStageProvided(
+        plan,
+        "gamma",
+        "passed earlier on this image; before the approval, prod checks the Gamma verdict recorded against this digest and that the Gamma stack runs it",
+      );
     }
   }
   return plan;

@@ -8,11 +8,7 @@ function seconds(ms: number): string {
 }
 
 export function releaseMarkdown(run: PlanRun, imageDigest: string, reference?: string): string {
-  const lines = [
-    `# dpra release --env ${run.target}: ${run.verdict.toUpperCase()}`,
-    "",
-    `Image: \`${imageDigest || "unknown"}\``,
-  ];
+  const lines = [`# dpra release --env ${run.target}: ${run.verdict.toUpperCase()}`, "", `Image: \`${imageDigest || "unknown"}\``];
   if (reference) lines.push("", `Published as: \`${reference}\``);
   if (run.failure) lines.push("", `**Stopped by:** ${run.failure}`);
   for (const stage of run.stages) {

@@ -66,7 +66,16 @@ async function readStep(step: ScanStep, exitCode: number, stderr: string): Promi
   const incomplete = step.completed(exitCode) ? undefined : `${step.tool} exited ${exitCode}: ${why}`;
   if (step.format === undefined) return { incomplete };
   try {
-    return { set: await parseReportFile(step.report, { file: name, tool: step.tool, format: step.format, category: step.category, ...(step.sastConfig ? { sastConfig: step.sastConfig } : {}) }), incomplete };
+    return {
+      set: await parseReportFile(step.report, {
+        file: name,
+        tool: step.tool,
+        format: step.format,
+        category: step.category,
+        ...(step.sastConfig ? { sastConfig: step.sastConfig } : {}),
+      }),
+      incomplete,
+    };
   } catch (err) {
     return { incomplete: `the ${step.tool} report ${name} could not be read: ${errorMessage(err)}` };
   }
@@ -106,9 +115,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     tools.set(name, stated ? hostTool(name, bins.get(name)!, stated) : await hostToolAt(name, bins.get(name)!));
   }
   const resolved = needed.map((name) => tools.get(name)!);
-  const versionWarnings = resolved
-    .filter((t) => t.version !== t.pinned)
-    .map((t) => `${t.name} at ${t.bin} is version ${t.version ?? "(unknown)"}, the pin is ${t.pinned}`);
+  const versionWarnings = resolved.filter((t) => t.version !== t.pinned).map((t) => `${t.name} at ${t.bin} is version ${t.version ?? "(unknown)"}, the pin is ${t.pinned}`);
   const sets: FindingSet[] = [];
   for (const o of outcomes) {
     if (o.set) sets.push(o.set);

@@ -75,12 +75,16 @@ export function scanSteps(config: DpraConfig, templates: readonly string[], ctx:
     action: "secrets",
     tool: "gitleaks",
     args: withoutProgram(
-      gitleaksArgs("json", { mode: g.mode, logOpts: g.logOpts, config: g.config !== undefined, ignoreFile: g.ignoreFile !== undefined }, {
-        reportDir: ctx.rawDir,
-        config: g.config ? src(g.config) : "",
-        ignoreFile: g.ignoreFile ? src(g.ignoreFile) : "",
-        baseline: "",
-      }),
+      gitleaksArgs(
+        "json",
+        { mode: g.mode, logOpts: g.logOpts, config: g.config !== undefined, ignoreFile: g.ignoreFile !== undefined },
+        {
+          reportDir: ctx.rawDir,
+          config: g.config ? src(g.config) : "",
+          ignoreFile: g.ignoreFile ? src(g.ignoreFile) : "",
+          baseline: "",
+        },
+      ),
     ),
     report: gitleaksReportPath("json", ctx.rawDir),
     format: "gitleaks-json",
@@ -140,13 +144,28 @@ export function scanSteps(config: DpraConfig, templates: readonly string[], ctx:
     });
   }
   const sbom = trivyPaths(ctx, "trivy-fs.json").sbomReport;
-  steps.push({ action: "sbom", tool: "trivy", args: withoutProgram(trivySbomArgs("fs", undefined, trivyPaths(ctx, "trivy-fs.json"))), report: sbom, category: "vulnerability", completed: scanCompleted.trivy });
+  steps.push({
+    action: "sbom",
+    tool: "trivy",
+    args: withoutProgram(trivySbomArgs("fs", undefined, trivyPaths(ctx, "trivy-fs.json"))),
+    report: sbom,
+    category: "vulnerability",
+    completed: scanCompleted.trivy,
+  });
   if (config.quality.iac.cfnLint) {
     if (templates.length === 0) {
       notes.push(`cfn-lint: no CloudFormation template under ${config.quality.iac.paths.join(", ")}`);
     } else {
       const report = path.join(ctx.rawDir, "cfn-lint.json");
-      steps.push({ action: "iac", tool: "cfn-lint", args: withoutProgram(cfnLintArgs(templates, report)), report, format: "cfn-lint-json", category: "misconfiguration", completed: scanCompleted.cfnLint });
+      steps.push({
+        action: "iac",
+        tool: "cfn-lint",
+        args: withoutProgram(cfnLintArgs(templates, report)),
+        report,
+        format: "cfn-lint-json",
+        category: "misconfiguration",
+        completed: scanCompleted.cfnLint,
+      });
     }
   }
   return { steps, notes };

@@ -11,7 +11,10 @@ export function renderScanSummary(scan: ScanResult): string {
   const out = [renderMarkdown(scan.result).trimEnd(), "", "### Tools", "", "| Tool | Version | Pin | Binary |", "|---|---|---|---|"];
   for (const t of scan.tools) out.push(`| ${t.name} | ${t.version ?? "unknown"} | ${t.pinned} | \`${t.bin}\` |`);
   out.push("", "| Action | Tool | Exit code | Wall time | Completed |", "|---|---|---|---|---|");
-  for (const r of scan.runs) out.push(`| ${r.step.action} | ${r.step.tool} | ${r.exitCode} | ${seconds(r.ms)} | ${r.incomplete ? `no: ${r.incomplete.replace(/\|/g, "\\|").replace(/\r?\n/g, " ")}` : "yes"} |`);
+  for (const r of scan.runs)
+    out.push(
+      `| ${r.step.action} | ${r.step.tool} | ${r.exitCode} | ${seconds(r.ms)} | ${r.incomplete ? `no: ${r.incomplete.replace(/\|/g, "\\|").replace(/\r?\n/g, " ")}` : "yes"} |`,
+    );
   out.push("", `All scans ran concurrently in ${seconds(scan.ms)}.`);
   if (scan.skipped.length > 0) out.push("", `Skipped (--skip): ${scan.skipped.join(", ")}. Their checks did not run.`);
   for (const w of scan.versionWarnings) out.push("", `Warning: ${w}.`);

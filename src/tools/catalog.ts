@@ -61,8 +61,7 @@ const bare = (v: string): string => v.replace(/^v/, "");
  * cfn-lint publishes no official image: its recipe runs it from PyPI at the pinned version in this
  * pinned Python image, with the pip cache mounted.
  */
-export const CFN_LINT_PYTHON_IMAGE =
-  "python:3.13-slim@sha256:8d9d0b8bcf6506481eae4907c18f5e3e7902e629f5f6d684f9e7c32e85e3ddf0";
+export const CFN_LINT_PYTHON_IMAGE = "python:3.13-slim@sha256:8d9d0b8bcf6506481eae4907c18f5e3e7902e629f5f6d684f9e7c32e85e3ddf0";
 const CFN_LINT_VERSION = "1.57.1";
 
 export const TOOLS = {

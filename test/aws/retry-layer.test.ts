@@ -65,9 +65,7 @@ describe("one retry layer per AWS call", () => {
     const identity = { principal: "arn:aws:iam::111111111111:role/dpra-publish", credentials } as unknown as AwsIdentity;
     const registry = ecrRegistry(identity, "111111111111", "eu-west-1", { sleep: async () => {} });
     const client = new ECRClient({ region: "eu-west-1", credentials, ...sdkSingleAttempt(), requestHandler: handler as never });
-    const err = (await ecrCall(registry, "DescribeRepositories", "fruit-api", () => client.send(new DescribeRepositoriesCommand({}))).catch(
-      (e: unknown) => e,
-    )) as Error;
+    const err = (await ecrCall(registry, "DescribeRepositories", "fruit-api", () => client.send(new DescribeRepositoriesCommand({}))).catch((e: unknown) => e)) as Error;
     expect(err.message).toMatch(/ThrottlingException: ecr:DescribeRepositories on fruit-api kept failing after retries/);
     expect(seen.requests).toBe(RETRY_MAX_ATTEMPTS);
   });

@@ -68,9 +68,7 @@ function answers(script: Script = {}) {
           case "/reports/semgrep.json":
             return fixture("semgrep", "semgrep-e2e-output-format-json.json");
           case "/reports/trivy.json":
-            return ran(leaf, "misconfig")
-              ? fixture("trivy", "trivy-repo-misconfig-dockerfile.json")
-              : fixture("trivy", "trivy-repo-npm.json");
+            return ran(leaf, "misconfig") ? fixture("trivy", "trivy-repo-misconfig-dockerfile.json") : fixture("trivy", "trivy-repo-npm.json");
           case "/reports/cfn-lint.json":
             return readFileSync(new URL("./fixtures/cfn-lint-1.51.0-errors.json", import.meta.url), "utf8");
           case "/src/reports/junit.xml":
@@ -112,12 +110,7 @@ describe("dpra build plan", () => {
   it("mounts the package-manager and scanner caches at fixed paths", async () => {
     await build();
     const mounts = new Set(new Plan(engine!).cacheMounts().map((m) => `${m.path}=${m.key}`));
-    expect([...mounts].sort()).toEqual([
-      "/root/.cache/pip=dpra-pip",
-      "/root/.cache/trivy=trivy-cache",
-      "/root/.npm=dpra-npm",
-      "/root/.semgrep=semgrep-user-data",
-    ]);
+    expect([...mounts].sort()).toEqual(["/root/.cache/pip=dpra-pip", "/root/.cache/trivy=trivy-cache", "/root/.npm=dpra-npm", "/root/.semgrep=semgrep-user-data"]);
   });
 
   it("puts no secret in args, plain env or files", async () => {
@@ -235,11 +228,15 @@ describe("dpra build plan", () => {
     // The reports of the real semgrep 1.178.0: an empty rules folder (exit 7), and rules of a language the source lacks (exit 0).
     const noRules = await build({ exitCodes: { "semgrep scan": 7 }, files: { "/reports/semgrep.json": fixture("semgrep", "semgrep-1.178.0-no-rules.json") } });
     expect(noRules.passed).toBe(false);
-    expect(noRules.summary).toMatch(/\| 🟥 critical \| sast \| semgrep \| sast-no-rules \| \(no location\) \| semgrep loaded no rules from security\.semgrep\.rules \[semgrep\], so no SAST rule ran/);
+    expect(noRules.summary).toMatch(
+      /\| 🟥 critical \| sast \| semgrep \| sast-no-rules \| \(no location\) \| semgrep loaded no rules from security\.semgrep\.rules \[semgrep\], so no SAST rule ran/,
+    );
     const noFiles = await build({ files: { "/reports/semgrep.json": fixture("semgrep", "semgrep-1.178.0-no-files-scanned.json") } });
     expect(noFiles.passed).toBe(false);
     expect(noFiles.summary).not.toContain("did not complete |");
-    expect(noFiles.summary).toMatch(/\| 🟥 critical \| sast \| semgrep \| sast-no-files-scanned \| \(no location\) \| semgrep scanned no file of the source with security\.semgrep\.rules \[semgrep\]/);
+    expect(noFiles.summary).toMatch(
+      /\| 🟥 critical \| sast \| semgrep \| sast-no-files-scanned \| \(no location\) \| semgrep scanned no file of the source with security\.semgrep\.rules \[semgrep\]/,
+    );
   });
 
   it("lets an allowlist entry with a reason and an expiry accept a scanner that did not complete", async () => {
@@ -330,7 +327,9 @@ describe("single build actions", () => {
     expect(failed.summary).toMatch(/unit-tests: the node preset found no unit test runner .* or accept it on purpose with tests\.optOut\.unit/);
     expect(failed.summary).toContain("Unit tests: none ran");
     await engine?.close();
-    const optedOut = await build({ files: { "package.json": noRunner, "dpra.yaml": `${DPRA_YAML}tests:\n  optOut:\n    unit: "a types-only package: there is no code to run"\n` } });
+    const optedOut = await build({
+      files: { "package.json": noRunner, "dpra.yaml": `${DPRA_YAML}tests:\n  optOut:\n    unit: "a types-only package: there is no code to run"\n` },
+    });
     expect(optedOut.summary).toContain("Unit tests: opted out in dpra.yaml (tests.optOut.unit): a types-only package: there is no code to run");
     expect(optedOut.summary).toContain("| unit-tests | - | 0 | ran |");
     expect(optedOut.summary).not.toMatch(/unit-tests: the node preset/);
@@ -358,8 +357,13 @@ describe("single build actions", () => {
     engine = await FakeEngine.start({ answer: answers({ files: { "dpra.yaml": yaml } }) });
     await engine.run(() => new Dpra(dag.directory()).build("", "", true));
     const plan = new Plan(engine);
-    const args = (needle: string) => action(plan, needle).calls.filter((c) => c.field === "withExec").map((c) => (c.args.args as string[]).join(" "));
-    expect(args("gitleaks").at(-1)).toContain("gitleaks git --no-banner --no-color --redact --report-format json --report-path /reports/gitleaks.json --config /etc/gitleaks/gitleaks.toml --log-opts=origin/main..HEAD .");
+    const args = (needle: string) =>
+      action(plan, needle)
+        .calls.filter((c) => c.field === "withExec")
+        .map((c) => (c.args.args as string[]).join(" "));
+    expect(args("gitleaks").at(-1)).toContain(
+      "gitleaks git --no-banner --no-color --redact --report-format json --report-path /reports/gitleaks.json --config /etc/gitleaks/gitleaks.toml --log-opts=origin/main..HEAD .",
+    );
     expect(args("semgrep").at(-1)).toContain("--config semgrep --exclude vendor/");
     expect(args("vuln,secret,license").at(-1)).toContain("--severity HIGH,CRITICAL --ignorefile /etc/trivy/.trivyignore --skip-dirs test/fixtures");
     const mounted = plan.callsNamed("withMountedFile").map(({ call }) => [call.args.path, plan.origin(call.args.source)?.at(-1)?.args.path]);
@@ -372,7 +376,10 @@ describe("single build actions", () => {
     await engine.run(() => new Dpra(dag.directory()).build("", "", true));
     const plan = new Plan(engine);
     const sast = action(plan, "semgrep");
-    const argv = sast.calls.filter((c) => c.field === "withExec").map((c) => (c.args.args as string[]).join(" ")).at(-1);
+    const argv = sast.calls
+      .filter((c) => c.field === "withExec")
+      .map((c) => (c.args.args as string[]).join(" "))
+      .at(-1);
     expect(argv).toContain("semgrep scan --metrics=off --disable-version-check --quiet --config /rules --no-rewrite-rule-ids --json-output=");
     expect(argv).not.toMatch(/--config (p|r)\//);
     // No registry ruleset, so no day input either (that is only there to expire registry results).

@@ -5,9 +5,22 @@ import type { BuildStep } from "../../src/build/steps.js";
 
 const outcome = (action: BuildStep, findings: number, failures: string[] = []): BuildActionOutcome => ({
   action,
-  sets: [{ tool: action === "secrets" ? "gitleaks" : "trivy", format: "x", toolErrors: [], findings: Array.from({ length: findings }, (_, i) => ({
-    tool: "gitleaks", category: "secret", rule: "r", severity: "high", message: "m", location: {}, fingerprint: String(i),
-  })) }],
+  sets: [
+    {
+      tool: action === "secrets" ? "gitleaks" : "trivy",
+      format: "x",
+      toolErrors: [],
+      findings: Array.from({ length: findings }, (_, i) => ({
+        tool: "gitleaks",
+        category: "secret",
+        rule: "r",
+        severity: "high",
+        message: "m",
+        location: {},
+        fingerprint: String(i),
+      })),
+    },
+  ],
   failures,
   incomplete: [],
   files: [],
@@ -34,7 +47,9 @@ describe("build summary", () => {
       optOuts: { integration: "no database and no outbound calls to test", e2e: "an API without a UI: the integration suite drives it" },
       gateMarkdown: "## gate",
     });
-    expect(md).toContain("Unit tests: 3 passed, 0 failed, 0 errors, 0 skipped (3 total).\nIntegration tests: opted out in dpra.yaml (tests.optOut.integration): no database and no outbound calls to test\nE2E tests: opted out in dpra.yaml (tests.optOut.e2e): an API without a UI: the integration suite drives it\n");
+    expect(md).toContain(
+      "Unit tests: 3 passed, 0 failed, 0 errors, 0 skipped (3 total).\nIntegration tests: opted out in dpra.yaml (tests.optOut.integration): no database and no outbound calls to test\nE2E tests: opted out in dpra.yaml (tests.optOut.e2e): an API without a UI: the integration suite drives it\n",
+    );
   });
 
   it("puts the verdict first and lists actions that did not complete", () => {
@@ -45,7 +60,12 @@ describe("build summary", () => {
   });
 
   it("fails with every blocking finding and failure, and the way out", () => {
-    const msg = failureMessage("dpra build", "failed: 1 blocking finding", ["[secret high] aws-access-token at app.js:3 (gitleaks): blocks"], ["sast: semgrep exited 2 without writing /reports/semgrep.json: boom\nmore"]);
+    const msg = failureMessage(
+      "dpra build",
+      "failed: 1 blocking finding",
+      ["[secret high] aws-access-token at app.js:3 (gitleaks): blocks"],
+      ["sast: semgrep exited 2 without writing /reports/semgrep.json: boom\nmore"],
+    );
     expect(msg).toContain("dpra build failed: failed: 1 blocking finding");
     expect(msg).toContain("  - sast: semgrep exited 2 without writing /reports/semgrep.json: boom\n");
     expect(msg).not.toContain("more");
@@ -56,8 +76,20 @@ describe("build summary", () => {
 
 describe("test counts", () => {
   it("sums the counts of every JUnit set and ignores the others", () => {
-    const junit = (passed: number, failed: number) => ({ tool: "junit", format: "junit", findings: [], toolErrors: [], tests: { passed, failed, skipped: 1, errors: 0, total: passed + failed + 1 } });
-    expect(testCounts([junit(3, 1), { tool: "gitleaks", format: "x", findings: [], toolErrors: [] }, junit(2, 0)])).toEqual({ passed: 5, failed: 1, skipped: 2, errors: 0, total: 8 });
+    const junit = (passed: number, failed: number) => ({
+      tool: "junit",
+      format: "junit",
+      findings: [],
+      toolErrors: [],
+      tests: { passed, failed, skipped: 1, errors: 0, total: passed + failed + 1 },
+    });
+    expect(testCounts([junit(3, 1), { tool: "gitleaks", format: "x", findings: [], toolErrors: [] }, junit(2, 0)])).toEqual({
+      passed: 5,
+      failed: 1,
+      skipped: 2,
+      errors: 0,
+      total: 8,
+    });
     expect(testCounts([{ tool: "gitleaks", format: "x", findings: [], toolErrors: [] }])).toBeUndefined();
   });
 });

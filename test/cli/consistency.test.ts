@@ -136,6 +136,8 @@ describe("a missing optional peer dependency", () => {
     let stderr = "";
     const err = Object.assign(new Error("Cannot find package '@aws-sdk/client-cloudformation' imported from /x/dist/aws/sdk.js"), { code: "ERR_MODULE_NOT_FOUND" });
     expect(commandFailure("deploy", err, { stderr: (t) => void (stderr += t) })).toBe(2);
-    expect(stderr).toBe("dpra deploy: this command needs @aws-sdk/client-cloudformation, an optional peer dependency of @dpra/cli; install it next to the CLI (npm install @aws-sdk/client-cloudformation@3) and run again\n");
+    expect(stderr).toBe(
+      "dpra deploy: this command needs @aws-sdk/client-cloudformation, an optional peer dependency of @dpra/cli; install it next to the CLI (npm install @aws-sdk/client-cloudformation@3) and run again\n",
+    );
   });
 });

@@ -30,22 +30,49 @@ describeReal(
       cfn = new CloudFormationClient(motoClientConfig(moto(), SMALL_APP_REGION));
       // The environment's alarm exists (moto skips CloudWatch alarm resources of a template).
       const cw = new CloudWatchClient(motoClientConfig(moto(), SMALL_APP_REGION));
-      await cw.send(new PutMetricAlarmCommand({ AlarmName: "cli-app-5xx", Namespace: "AWS/ApplicationELB", MetricName: "HTTPCode_Target_5XX_Count", Statistic: "Sum", Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: "GreaterThanOrEqualToThreshold" }));
+      await cw.send(
+        new PutMetricAlarmCommand({
+          AlarmName: "cli-app-5xx",
+          Namespace: "AWS/ApplicationELB",
+          MetricName: "HTTPCode_Target_5XX_Count",
+          Statistic: "Sum",
+          Period: 60,
+          EvaluationPeriods: 1,
+          Threshold: 1,
+          ComparisonOperator: "GreaterThanOrEqualToThreshold",
+        }),
+      );
     });
     const stackNames = async () => ((await cfn.send(new ListStacksCommand({}))).StackSummaries ?? []).map((s) => s.StackName);
 
     it.each([
-      ["a required parameter nobody supplies", SMALL_APP_TEMPLATE.replace("Resources:", "  CodeBucket:\n    Type: String\nResources:"), /template\.yaml \[gamma\] Parameters\.CodeBucket: has no Default and neither dpra\.yaml nor the pipeline supplies it; add a Default in template\.yaml or set environments\.gamma\.parameters\.CodeBucket/],
-      ["a missing output", SMALL_APP_TEMPLATE.replace(/Outputs:\n {2}ApiEndpoint:\n.*\n/, ""), /template\.yaml \[gamma\] Outputs\.ApiEndpoint: is read by dpra\.yaml capacity\.endpointOutput but template\.yaml has no such output/],
-      ["a strategy the template does not implement", SMALL_APP_TEMPLATE.replace("Strategy: ROLLING", "Strategy: BLUE_GREEN"), /\[gamma\] Resources\.Service\.Properties\.DeploymentConfiguration\.Strategy: is "BLUE_GREEN", but environments\.gamma\.deployment\.strategy is rolling/],
-    ])("refuses %s with exit 2, naming it; moto has no stack and no change set", async (_what, template, message) => {
-      const run = await deploy(smallApp({ template }));
-      expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(message);
-      expect(run.stdout).toBe("");
-      expect(await stackNames()).toEqual([]);
-      await expect(cfn.send(new ListChangeSetsCommand({ StackName: SMALL_APP_STACK }))).resolves.toMatchObject({ Summaries: [] });
-    }, 60_000);
+      [
+        "a required parameter nobody supplies",
+        SMALL_APP_TEMPLATE.replace("Resources:", "  CodeBucket:\n    Type: String\nResources:"),
+        /template\.yaml \[gamma\] Parameters\.CodeBucket: has no Default and neither dpra\.yaml nor the pipeline supplies it; add a Default in template\.yaml or set environments\.gamma\.parameters\.CodeBucket/,
+      ],
+      [
+        "a missing output",
+        SMALL_APP_TEMPLATE.replace(/Outputs:\n {2}ApiEndpoint:\n.*\n/, ""),
+        /template\.yaml \[gamma\] Outputs\.ApiEndpoint: is read by dpra\.yaml capacity\.endpointOutput but template\.yaml has no such output/,
+      ],
+      [
+        "a strategy the template does not implement",
+        SMALL_APP_TEMPLATE.replace("Strategy: ROLLING", "Strategy: BLUE_GREEN"),
+        /\[gamma\] Resources\.Service\.Properties\.DeploymentConfiguration\.Strategy: is "BLUE_GREEN", but environments\.gamma\.deployment\.strategy is rolling/,
+      ],
+    ])(
+      "refuses %s with exit 2, naming it; moto has no stack and no change set",
+      async (_what, template, message) => {
+        const run = await deploy(smallApp({ template }));
+        expect(run.code).toBe(2);
+        expect(run.stderr).toMatch(message);
+        expect(run.stdout).toBe("");
+        expect(await stackNames()).toEqual([]);
+        await expect(cfn.send(new ListChangeSetsCommand({ StackName: SMALL_APP_STACK }))).resolves.toMatchObject({ Summaries: [] });
+      },
+      60_000,
+    );
 
     it("creates the stack; a rerun without changes reports no changes and exits 0, deleting the empty change set; a changed parameter updates the stack", async () => {
       const dir = smallApp({ bakeMinutes: 0 });
@@ -64,7 +91,9 @@ describeReal(
       const rerun = await deploy(dir, ["--run-id", "run-2"]);
       expect(rerun.code, rerun.stderr).toBe(0);
       expect(rerun.stdout).toMatch(/^gamma cli-app-gamma: no-change .*\n {2}eu-west-1 \(wave 1\): no-change \[CREATE_COMPLETE\]/);
-      expect(rerun.stderr).toContain("no changes: The submitted information didn't contain changes. Submit different information to create a change set.; deleted the empty change set dpra-run-2");
+      expect(rerun.stderr).toContain(
+        "no changes: The submitted information didn't contain changes. Submit different information to create a change set.; deleted the empty change set dpra-run-2",
+      );
       expect(rerun.stderr).toContain("== gamma wave 1: no changes; no bake needed");
       const sets = (await cfn.send(new ListChangeSetsCommand({ StackName: SMALL_APP_STACK }))).Summaries ?? [];
       expect(sets.map((s) => [s.ChangeSetName, s.ExecutionStatus])).toEqual([["dpra-run-1", "EXECUTE_COMPLETE"]]);

@@ -22,7 +22,18 @@ describeReal(
     useMotoEnvironment(moto);
 
     it("dpra diff on the example's gamma environment lists its changes, exits 0 and executes nothing", async () => {
-      const run = await runCli(["diff", "--env", "gamma", "--source", path.join(repoRoot, "examples", "fruit-api"), "--image", `111111111111.dkr.ecr.eu-west-1.amazonaws.com/fruit-api@sha256:${"e".repeat(64)}`], repoRoot);
+      const run = await runCli(
+        [
+          "diff",
+          "--env",
+          "gamma",
+          "--source",
+          path.join(repoRoot, "examples", "fruit-api"),
+          "--image",
+          `111111111111.dkr.ecr.eu-west-1.amazonaws.com/fruit-api@sha256:${"e".repeat(64)}`,
+        ],
+        repoRoot,
+      );
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toMatch(/^gamma fruit-api-gamma: preview/);
       expect(run.stdout).toMatch(/change set dpra-\w+: \d+ to add, 0 to modify, 0 to remove/);
@@ -33,7 +44,18 @@ describeReal(
       const dir = app();
       // The environment's alarm exists (in a real app the template defines it; moto skips CloudWatch alarm resources).
       const cw = new CloudWatchClient(motoClientConfig(moto(), "eu-west-1"));
-      await cw.send(new PutMetricAlarmCommand({ AlarmName: "cli-app-5xx", Namespace: "AWS/ApplicationELB", MetricName: "HTTPCode_Target_5XX_Count", Statistic: "Sum", Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: "GreaterThanOrEqualToThreshold" }));
+      await cw.send(
+        new PutMetricAlarmCommand({
+          AlarmName: "cli-app-5xx",
+          Namespace: "AWS/ApplicationELB",
+          MetricName: "HTTPCode_Target_5XX_Count",
+          Statistic: "Sum",
+          Period: 60,
+          EvaluationPeriods: 1,
+          Threshold: 1,
+          ComparisonOperator: "GreaterThanOrEqualToThreshold",
+        }),
+      );
       const run = await runCli(["deploy", "--env", "gamma", "--image", IMAGE, "--format", "json"], dir);
       expect(run.code, run.stderr).toBe(0);
       const result = JSON.parse(run.stdout) as { schema: string; status: string; regions: Array<{ region: string; status: string }> };
@@ -48,7 +70,10 @@ describeReal(
       const unpinned = await runCli(["deploy", "--env", "gamma", "--image", "cli-app:latest"], dir);
       expect(unpinned.code).toBe(2);
       expect(unpinned.stderr).toMatch(/--image "cli-app:latest"/);
-      writeFileSync(path.join(dir, "dpra.yaml"), `${(await import("node:fs")).readFileSync(path.join(dir, "dpra.yaml"), "utf8").replace("  gamma:", "  prod:").replace("cli-app-gamma", "cli-app-prod")}`);
+      writeFileSync(
+        path.join(dir, "dpra.yaml"),
+        `${(await import("node:fs")).readFileSync(path.join(dir, "dpra.yaml"), "utf8").replace("  gamma:", "  prod:").replace("cli-app-gamma", "cli-app-prod")}`,
+      );
       const prod = await runCli(["deploy", "--env", "prod", "--image", IMAGE, "--approved-by", "mallory"], dir);
       expect(prod.code).toBe(1);
       expect(prod.stderr).toMatch(/prod needs an approval and none was found, so nothing was deployed to prod/);

@@ -37,7 +37,11 @@ describe("dpra gate", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "dpra-no-tests-"));
     writeFileSync(path.join(dir, "package.json"), '{"name":"no-tests","private":true,"type":"module"}\n');
     const report = path.join(dir, "junit.xml");
-    const vitest = spawnSync(process.execPath, [path.join(repoRoot, "node_modules", "vitest", "vitest.mjs"), "run", "--root", dir, "--passWithNoTests", "--reporter=junit", `--outputFile=${report}`], { cwd: dir, encoding: "utf8" });
+    const vitest = spawnSync(
+      process.execPath,
+      [path.join(repoRoot, "node_modules", "vitest", "vitest.mjs"), "run", "--root", dir, "--passWithNoTests", "--reporter=junit", `--outputFile=${report}`],
+      { cwd: dir, encoding: "utf8" },
+    );
     expect(vitest.status, vitest.stderr).toBe(0);
     const run = await dpra(["gate", report]);
     expect(run.code).toBe(1);
@@ -159,7 +163,9 @@ describe("dpra gate", () => {
     const run = await dpra(["gate", fx("gitleaks", "gitleaks-empty.json")], dir);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("policy.allowlist[0].reason");
-    expect((await dpra(["gate", "--config", "absent.yaml", fx("gitleaks", "gitleaks-empty.json")], dir)).stderr).toBe("dpra gate: absent.yaml: the config file does not exist; check the path\n");
+    expect((await dpra(["gate", "--config", "absent.yaml", fx("gitleaks", "gitleaks-empty.json")], dir)).stderr).toBe(
+      "dpra gate: absent.yaml: the config file does not exist; check the path\n",
+    );
   });
 
   it("writes JSON and SARIF to --output, appends Markdown to --summary, and reads a baseline back", async () => {

@@ -58,14 +58,24 @@ describe("@dpra/cli package", () => {
     // A copy of packages/cli with dist/ compiled into it, so that the test never races `npm run build`.
     const stage = path.join(work, "cli");
     cpSync(cliDir, stage, { recursive: true, filter: (src) => !/[\\/](dist|node_modules)$/.test(src) && !src.endsWith(".tgz") });
-    ok(spawnSync(process.execPath, [path.join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", path.join(cliDir, "tsconfig.json"), "--outDir", path.join(stage, "dist")], { encoding: "utf8" }), "tsc");
+    ok(
+      spawnSync(process.execPath, [path.join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", path.join(cliDir, "tsconfig.json"), "--outDir", path.join(stage, "dist")], {
+        encoding: "utf8",
+      }),
+      "tsc",
+    );
     // The rest of `npm run build`: the bundled semgrep rules (YAML only) next to the compiled CLI.
     ok(spawnSync(process.execPath, [path.join(repoRoot, "scripts", "copy-cli-rules.mjs"), path.join(stage, "dist")], { encoding: "utf8" }), "copy-cli-rules");
-    const packed = JSON.parse(ok(spawnSync(npm, ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: stage, encoding: "utf8" }), "npm pack")) as { filename: string; files: { path: string }[] }[];
+    const packed = JSON.parse(ok(spawnSync(npm, ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: stage, encoding: "utf8" }), "npm pack")) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
     const files = packed[0]!.files.map((f) => f.path).sort();
     expect(files.filter((f) => !f.startsWith("dist/"))).toEqual(["LICENSE", "README.md", "bin/dpra.mjs", "package.json"]);
     // Besides compiled code, only the bundled semgrep rules: every rule file, none of their test cases.
-    const ruleFiles = readdirSync(path.join(repoRoot, BUNDLED_SEMGREP_RULES_DIR)).filter((f) => f.endsWith(".yaml")).sort();
+    const ruleFiles = readdirSync(path.join(repoRoot, BUNDLED_SEMGREP_RULES_DIR))
+      .filter((f) => f.endsWith(".yaml"))
+      .sort();
     expect(ruleFiles.length).toBeGreaterThan(0);
     expect(files.filter((f) => f.startsWith("dist/") && !/\.(js|d\.ts)$/.test(f))).toEqual(ruleFiles.map((f) => `dist/${BUNDLED_SEMGREP_RULES_DIR}/${f}`));
     expect(files).toContain("dist/src/cli/main.js");
@@ -77,12 +87,17 @@ describe("@dpra/cli package", () => {
     expect(files.filter((f) => f.startsWith("dist/src/build/") && !/\/(cfn-lint-args|scan-completed|scan-settings)\.(js|d\.ts)$/.test(f))).toEqual([]);
     expect(files.filter((f) => readFileSync(path.join(stage, f), "utf8").includes("@dagger.io/dagger"))).toEqual([]);
     // Of modules/ only the argv builders and pins that `dpra scan` shares with the recipes.
-    expect(files.filter((f) => f.startsWith("dist/modules/") && !/^dist\/modules\/[a-z-]+\/src\/(args|pin)\.(js|d\.ts)$/.test(f) && !f.startsWith(`dist/${BUNDLED_SEMGREP_RULES_DIR}/`))).toEqual([]);
+    expect(
+      files.filter((f) => f.startsWith("dist/modules/") && !/^dist\/modules\/[a-z-]+\/src\/(args|pin)\.(js|d\.ts)$/.test(f) && !f.startsWith(`dist/${BUNDLED_SEMGREP_RULES_DIR}/`)),
+    ).toEqual([]);
 
     const app = path.join(work, "app");
     mkdirSync(app);
     writeFileSync(path.join(app, "package.json"), '{"name":"empty","version":"1.0.0","private":true}\n');
-    ok(spawnSync(npm, ["install", "--no-audit", "--no-fund", "--prefer-offline", "--ignore-scripts", path.join(work, packed[0]!.filename)], { cwd: app, encoding: "utf8" }), "npm install");
+    ok(
+      spawnSync(npm, ["install", "--no-audit", "--no-fund", "--prefer-offline", "--ignore-scripts", path.join(work, packed[0]!.filename)], { cwd: app, encoding: "utf8" }),
+      "npm install",
+    );
     const installed = readdirSync(path.join(app, "node_modules")).filter((d) => !d.startsWith("."));
     expect(installed.sort()).toEqual(["@dpra", "yaml", "zod"]);
     expect(existsSync(path.join(app, "node_modules", "@aws-sdk"))).toBe(false);

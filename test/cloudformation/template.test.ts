@@ -43,7 +43,10 @@ describe("parseCloudFormationTemplate", () => {
   });
 
   it("reads JSON templates", () => {
-    const t = parseCloudFormationTemplate(JSON.stringify({ Parameters: { P: { Type: "String", Default: "x" } }, Outputs: { O: { Value: { Ref: "P" }, Condition: "C" } } }), "t.json");
+    const t = parseCloudFormationTemplate(
+      JSON.stringify({ Parameters: { P: { Type: "String", Default: "x" } }, Outputs: { O: { Value: { Ref: "P" }, Condition: "C" } } }),
+      "t.json",
+    );
     expect(t.Parameters?.["P"]?.Default).toBe("x");
     expect(t.Outputs?.["O"]?.Condition).toBe("C");
   });

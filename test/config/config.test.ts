@@ -30,9 +30,7 @@ describe("dpra.yaml validation", () => {
   it("lists every problem with its path, line, expectation and what was found", () => {
     const err = problemsOf(invalid("wrong-types.yaml"));
     const byPath = Object.fromEntries(err.problems.map((p) => [p.path, p]));
-    expect(Object.keys(byPath).sort()).toEqual(
-      ["build.dockerfile", "build.preset", "environments.prod.account", "environments.prod.roleArn", "name"].sort(),
-    );
+    expect(Object.keys(byPath).sort()).toEqual(["build.dockerfile", "build.preset", "environments.prod.account", "environments.prod.roleArn", "name"].sort());
     expect(byPath["name"]).toMatchObject({ line: 1, found: '"Fruit API"' });
     expect(byPath["build.preset"]!.message).toMatch(/node.*java-maven.*generic/);
     expect(byPath["build.preset"]).toMatchObject({ line: 3, found: '"rust"' });
@@ -65,10 +63,8 @@ describe("dpra.yaml validation", () => {
   });
 
   it("says which required field is missing", () => {
-    const err = problemsOf("environments:\n  prod:\n    account: \"222222222222\"\n    region: eu-west-1\n    stackName: app-prod\n");
-    expect(err.problems).toEqual([
-      expect.objectContaining({ path: "environments.prod.roleArn", message: "required field is missing (expected string)", found: undefined }),
-    ]);
+    const err = problemsOf('environments:\n  prod:\n    account: "222222222222"\n    region: eu-west-1\n    stackName: app-prod\n');
+    expect(err.problems).toEqual([expect.objectContaining({ path: "environments.prod.roleArn", message: "required field is missing (expected string)", found: undefined })]);
   });
 
   it("requires a reason, a date and a rule or fingerprint on allowlist entries", () => {
@@ -122,9 +118,7 @@ describe("JSON Schema for editors", () => {
 
   it("describes the sections and rejects unknown keys", () => {
     const schema = dpraJsonSchema() as { properties: Record<string, unknown>; additionalProperties?: unknown };
-    expect(Object.keys(schema.properties)).toEqual(
-      expect.arrayContaining(["build", "tests", "policy", "artifact", "database", "environments", "synthetics", "approval"]),
-    );
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["build", "tests", "policy", "artifact", "database", "environments", "synthetics", "approval"]));
     expect(schema.additionalProperties).toBe(false);
   });
 });

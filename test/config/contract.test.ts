@@ -37,14 +37,19 @@ describe("checkContract", () => {
 
 describe("the migration task's network outputs", () => {
   const withNetwork = (aws: string) =>
-    resolveConfig(readFileSync(fixture("dpra.yaml"), "utf8").replace("database: { tool: dbmate }\n", `database:\n  tool: dbmate\n  aws:\n${aws}`), ["package.json", "db/"], "dpra.yaml");
+    resolveConfig(
+      readFileSync(fixture("dpra.yaml"), "utf8").replace("database: { tool: dbmate }\n", `database:\n  tool: dbmate\n  aws:\n${aws}`),
+      ["package.json", "db/"],
+      "dpra.yaml",
+    );
 
   it("requires the output that database.aws.assignPublicIp reads, naming the field", () => {
     const problems = checkContract(withNetwork("    assignPublicIp: { output: MigrationAssignPublicIp }\n"), "gamma", template("clean.yaml"), "clean.yaml");
     expect(problems).toEqual([
       {
         path: "Outputs.MigrationAssignPublicIp",
-        message: "is read by dpra.yaml database.aws.assignPublicIp.output but clean.yaml has no such output; add the output to the template or set database.aws.assignPublicIp.output to an existing one",
+        message:
+          "is read by dpra.yaml database.aws.assignPublicIp.output but clean.yaml has no such output; add the output to the template or set database.aws.assignPublicIp.output to an existing one",
       },
     ]);
   });
@@ -122,7 +127,10 @@ describe("dpra plan checks the contract", () => {
     writeFileSync(templateFile, body.replace("Strategy: BLUE_GREEN", "Strategy: ROLLING"));
     const t = io();
     const code = await planCommand(["--source", dir, "--env", "prod"], t.io).finally(() => rmSync(dir, { recursive: true, force: true }));
-    const strategyLines = t.err.join("").split("\n").filter((l) => l.includes("DeploymentConfiguration"));
+    const strategyLines = t.err
+      .join("")
+      .split("\n")
+      .filter((l) => l.includes("DeploymentConfiguration"));
     // The first environment with a violation stops the check, so gamma (prod's first stage) is named.
     expect({ code, strategyLines }).toEqual({
       code: 2,

@@ -9,7 +9,10 @@ import { checkStrategy } from "../../src/config/strategy-contract.js";
 
 const template = (name: string) => parseCloudFormationTemplate(readFileSync(new URL(`../fixtures/contract/strategy/${name}`, import.meta.url), "utf8"), name);
 const FIELD = "environments.gamma.deployment.strategy";
-const KNOWN = new Map([["AlarmRollback", "true"], ["Env", "gamma"]]);
+const KNOWN = new Map([
+  ["AlarmRollback", "true"],
+  ["Env", "gamma"],
+]);
 const check = (strategy: DeploymentStrategy, file: string) => checkStrategy(strategy, template(file), file, FIELD, KNOWN);
 const paths = (strategy: DeploymentStrategy, file: string) => check(strategy, file).map((p) => p.path);
 
@@ -48,7 +51,9 @@ describe("checkStrategy", () => {
   });
 
   it("ecs-canary on the LINEAR template names only the Strategy", () => {
-    expect(check("ecs-canary", "linear.yaml").map((p) => [p.path, p.message.split(",")[0]])).toEqual([["Resources.Service.Properties.DeploymentConfiguration.Strategy", 'is "LINEAR"']]);
+    expect(check("ecs-canary", "linear.yaml").map((p) => [p.path, p.message.split(",")[0]])).toEqual([
+      ["Resources.Service.Properties.DeploymentConfiguration.Strategy", 'is "LINEAR"'],
+    ]);
   });
 
   it("ecs-canary resolves a Ref to a parameter default, and refuses when that default turns rollback off", () => {
@@ -85,7 +90,10 @@ describe("checkStrategy", () => {
   it("refuses a template with no ECS service", () => {
     const t = parseCloudFormationTemplate("Resources:\n  Q: { Type: AWS::SQS::Queue }\n", "queue.yaml");
     expect(checkStrategy("rolling", t, "queue.yaml", FIELD, KNOWN)).toEqual([
-      { path: "Resources", message: `has no AWS::ECS::Service, so nothing implements ${FIELD} rolling; add the app's ECS service to queue.yaml or deploy it with a template that has one` },
+      {
+        path: "Resources",
+        message: `has no AWS::ECS::Service, so nothing implements ${FIELD} rolling; add the app's ECS service to queue.yaml or deploy it with a template that has one`,
+      },
     ]);
   });
 });

@@ -143,8 +143,16 @@ describe("deploy shell (plan test with the fake engine; not an engine run)", () 
   });
 
   it.each([
-    ["a required parameter nobody supplies", `${TEMPLATE.replace("Resources:", "  CodeBucket:\n    Type: String\nResources:")}`, /infra\/stack\.yaml \[prod\] Parameters\.CodeBucket: has no Default/],
-    ["a strategy the template does not implement", TEMPLATE.replace("Strategy: BLUE_GREEN", "Strategy: LINEAR"), /\[prod\] Resources\.Service\.Properties\.DeploymentConfiguration\.Strategy: is "LINEAR", but environments\.prod\.deployment\.strategy is ecs-blue-green/],
+    [
+      "a required parameter nobody supplies",
+      `${TEMPLATE.replace("Resources:", "  CodeBucket:\n    Type: String\nResources:")}`,
+      /infra\/stack\.yaml \[prod\] Parameters\.CodeBucket: has no Default/,
+    ],
+    [
+      "a strategy the template does not implement",
+      TEMPLATE.replace("Strategy: BLUE_GREEN", "Strategy: LINEAR"),
+      /\[prod\] Resources\.Service\.Properties\.DeploymentConfiguration\.Strategy: is "LINEAR", but environments\.prod\.deployment\.strategy is ecs-blue-green/,
+    ],
   ])("the Dagger deploy refuses %s by the contract, before any secret, client or change set", async (_what, broken, message) => {
     template = broken;
     engine = await FakeEngine.start({ answer });
@@ -194,8 +202,14 @@ describe("deploy shell (plan test with the fake engine; not an engine run)", () 
       ...quick,
       execution: () => [
         { afterMs: 0, status: "UPDATE_IN_PROGRESS" },
-        { afterMs: 50, event: { LogicalResourceId: "TaskDefinition", ResourceType: "AWS::ECS::TaskDefinition", ResourceStatus: "UPDATE_FAILED", ResourceStatusReason: "image not found" } },
-        { afterMs: 60, event: { LogicalResourceId: "Service", ResourceType: "AWS::ECS::Service", ResourceStatus: "UPDATE_FAILED", ResourceStatusReason: "Resource update cancelled" } },
+        {
+          afterMs: 50,
+          event: { LogicalResourceId: "TaskDefinition", ResourceType: "AWS::ECS::TaskDefinition", ResourceStatus: "UPDATE_FAILED", ResourceStatusReason: "image not found" },
+        },
+        {
+          afterMs: 60,
+          event: { LogicalResourceId: "Service", ResourceType: "AWS::ECS::Service", ResourceStatus: "UPDATE_FAILED", ResourceStatusReason: "Resource update cancelled" },
+        },
         { afterMs: 100, status: "UPDATE_ROLLBACK_IN_PROGRESS" },
         { afterMs: 300, status: "UPDATE_ROLLBACK_COMPLETE" },
       ],
@@ -212,7 +226,9 @@ describe("deploy shell (plan test with the fake engine; not an engine run)", () 
           makeClients: () => ({ cloudFormation: fake.cfn, cloudWatch: fake.cw }),
         }),
       ),
-    ).rejects.toThrow(/prod fruit-api-prod: rolled-back .*\n {2}eu-west-1 \(wave 1\): failed \[UPDATE_ROLLBACK_COMPLETE\] - root cause: TaskDefinition \(AWS::ECS::TaskDefinition\) UPDATE_FAILED: image not found/);
+    ).rejects.toThrow(
+      /prod fruit-api-prod: rolled-back .*\n {2}eu-west-1 \(wave 1\): failed \[UPDATE_ROLLBACK_COMPLETE\] - root cause: TaskDefinition \(AWS::ECS::TaskDefinition\) UPDATE_FAILED: image not found/,
+    );
   });
 
   it.each([
@@ -221,9 +237,7 @@ describe("deploy shell (plan test with the fake engine; not an engine run)", () 
     [{ image: "fruit-api:latest" }, /--image "fruit-api:latest": expected an image pinned by digest/],
   ])("refuses bad arguments with a clear message: %o", async (override, message) => {
     engine = await FakeEngine.start({ answer });
-    await expect(
-      engine.run(() => runDeploy({ source: dag.directory(), env: "prod", image: IMAGE, preview: true, secrets: {}, ...override })),
-    ).rejects.toThrow(message);
+    await expect(engine.run(() => runDeploy({ source: dag.directory(), env: "prod", image: IMAGE, preview: true, secrets: {}, ...override }))).rejects.toThrow(message);
   });
 });
 
@@ -232,10 +246,16 @@ describe("deploy credentials (the shared conversion of src/aws/credentials/secre
     engine = await FakeEngine.start({ answer });
     const fake = new FakeRegion("eu-west-1", "fruit-api-prod", quick);
     const run = (secrets: Parameters<typeof runDeploy>[0]["secrets"]) =>
-      engine!.run(() => runDeploy({ source: dag.directory(), env: "prod", image: IMAGE, preview: true, secrets, makeClients: () => ({ cloudFormation: fake.cfn, cloudWatch: fake.cw }) }));
+      engine!.run(() =>
+        runDeploy({ source: dag.directory(), env: "prod", image: IMAGE, preview: true, secrets, makeClients: () => ({ cloudFormation: fake.cfn, cloudWatch: fake.cw }) }),
+      );
     await expect(run({})).rejects.toThrow(/No AWS credentials given/);
     await expect(run({ awsAccessKeyId: dag.setSecret("k1", KEY_ID) })).rejects.toThrow(/must be passed together/);
-    const mixed = await run({ awsAccessKeyId: dag.setSecret("k2", KEY_ID), awsSecretAccessKey: dag.setSecret("s2", SECRET_KEY), awsWebIdentityToken: dag.setSecret("t2", "eyJ.x") }).catch((e: Error) => e);
+    const mixed = await run({
+      awsAccessKeyId: dag.setSecret("k2", KEY_ID),
+      awsSecretAccessKey: dag.setSecret("s2", SECRET_KEY),
+      awsWebIdentityToken: dag.setSecret("t2", "eyJ.x"),
+    }).catch((e: Error) => e);
     expect(String(mixed)).toMatch(/pass one kind only/);
     expect(String(mixed)).not.toContain(KEY_ID);
     await expect(run({ awsWebIdentityToken: dag.setSecret("t3", "eyJ.y") })).rejects.toThrow(/needs --aws-role-arn/);

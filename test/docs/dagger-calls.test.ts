@@ -28,12 +28,7 @@ function filesUnder(dir: string, ext: RegExp): string[] {
   });
 }
 
-const DOC_FILES = [
-  "README.md",
-  ...filesUnder("docs", /\.md$/),
-  ...filesUnder("examples", /\.(md|ya?ml|sh)$/),
-  ...filesUnder(path.join(".github", "workflows"), /\.ya?ml$/),
-];
+const DOC_FILES = ["README.md", ...filesUnder("docs", /\.md$/), ...filesUnder("examples", /\.(md|ya?ml|sh)$/), ...filesUnder(path.join(".github", "workflows"), /\.ya?ml$/)];
 
 /** The dagger-for-github steps of a YAML text (a workflow, or a markdown file's yaml blocks). */
 function yamlSteps(text: string, file: string): Array<{ module?: string; call?: string }> {
@@ -112,7 +107,8 @@ describe("every dagger call in the README, docs/, examples/ and the workflows", 
     for (const module of listModules().filter((m) => m.name === "dpra" || m.name === "dpra-ci")) surfaces.set(module.name, await introspect(module));
   }, 120_000);
   // `-m dagger` (this repository's CI module) is dpra-ci; any other module address is dpra itself.
-  const moduleOf = (m: string | undefined) => (m === "dagger" || m === "./dagger" ? { surface: surfaces.get("dpra-ci")!, main: "DpraCi" } : { surface: surfaces.get("dpra")!, main: "Dpra" });
+  const moduleOf = (m: string | undefined) =>
+    m === "dagger" || m === "./dagger" ? { surface: surfaces.get("dpra-ci")!, main: "DpraCi" } : { surface: surfaces.get("dpra")!, main: "Dpra" };
 
   const calls: Array<DaggerCall & { file: string }> = DOC_FILES.flatMap((file) => {
     const text = readFileSync(path.join(repoRoot, file), "utf8");
@@ -123,7 +119,10 @@ describe("every dagger call in the README, docs/, examples/ and the workflows", 
   it("finds the calls: the README's, every doc's, the worked example's and the CI's", () => {
     expect(calls.length).toBeGreaterThanOrEqual(60);
     for (const file of ["README.md", "docs/quickstart.md", "docs/aws-credentials.md", "examples/workflows/release.yml", ".github/workflows/ci.yml"]) {
-      expect(calls.some((c) => c.file === file), file).toBe(true);
+      expect(
+        calls.some((c) => c.file === file),
+        file,
+      ).toBe(true);
     }
   });
 

@@ -7,10 +7,22 @@ const eslintReport = [
   {
     filePath: "/home/ci/app/src/server.ts",
     messages: [
-      { ruleId: "no-unused-vars", severity: 2, message: "'x' is assigned a value but never used.", line: 3, column: 7, endLine: 3, endColumn: 8, nodeType: "Identifier", messageId: "unusedVar" },
+      {
+        ruleId: "no-unused-vars",
+        severity: 2,
+        message: "'x' is assigned a value but never used.",
+        line: 3,
+        column: 7,
+        endLine: 3,
+        endColumn: 8,
+        nodeType: "Identifier",
+        messageId: "unusedVar",
+      },
       { ruleId: "prefer-const", severity: 1, message: "'y' is never reassigned. Use 'const' instead.", line: 4, column: 5, fix: { range: [40, 43], text: "const" } },
     ],
-    suppressedMessages: [{ ruleId: "no-console", severity: 2, message: "Unexpected console statement.", line: 9, column: 1, suppressions: [{ kind: "directive", justification: "CLI output" }] }],
+    suppressedMessages: [
+      { ruleId: "no-console", severity: 2, message: "Unexpected console statement.", line: 9, column: 1, suppressions: [{ kind: "directive", justification: "CLI output" }] },
+    ],
     errorCount: 1,
     fatalErrorCount: 0,
     warningCount: 1,
@@ -101,7 +113,12 @@ describe("cfn-lint JSON", () => {
       Location: { Start: { ColumnNumber: 7, LineNumber: 40 }, End: { ColumnNumber: 14, LineNumber: 40 }, Path: ["Resources", "ApiFunction", "Properties", "Runtime"] },
       Message: "Deprecated runtime 'nodejs16.x' specified.",
       ParentId: null,
-      Rule: { Id: "E2531", ShortDescription: "Check if EOL Lambda Function Runtimes are used", Description: "", Source: "https://docs.aws.amazon.com/lambda/latest/dg/runtime-support-policy.html" },
+      Rule: {
+        Id: "E2531",
+        ShortDescription: "Check if EOL Lambda Function Runtimes are used",
+        Description: "",
+        Source: "https://docs.aws.amazon.com/lambda/latest/dg/runtime-support-policy.html",
+      },
     },
     {
       Filename: "infra/app.yaml",

@@ -55,7 +55,7 @@ describe("JUnit XML", () => {
     });
   });
 
-  it("jest-junit: a passing run with a top-level test in suite \"undefined\"", () => {
+  it('jest-junit: a passing run with a top-level test in suite "undefined"', () => {
     const report = parseJUnit(fixtureText("junit", "jest-30.5.2-jest-junit-17.0.0-pass.xml"));
     expect(counts(fixtureText("junit", "jest-30.5.2-jest-junit-17.0.0-pass.xml"))).toEqual({ passed: 1, failed: 0, skipped: 0, errors: 0, total: 1 });
     expect(report.failures).toEqual([]);
@@ -93,7 +93,13 @@ describe("JUnit XML", () => {
     const report = parseJUnit(xml, "TEST-com.example.CartTest.xml");
     expect(counts(xml)).toEqual({ passed: 2, failed: 1, skipped: 1, errors: 1, total: 5 });
     expect(report.failures).toEqual([
-      { suite: "com.example.CartTest", name: "removesItem", classname: "com.example.CartTest", kind: "failure", message: "org.opentest4j.AssertionFailedError: expected: <1> but was: <2>" },
+      {
+        suite: "com.example.CartTest",
+        name: "removesItem",
+        classname: "com.example.CartTest",
+        kind: "failure",
+        message: "org.opentest4j.AssertionFailedError: expected: <1> but was: <2>",
+      },
       { suite: "com.example.CartTest", name: "loadsPrices", classname: "com.example.CartTest", kind: "error", message: "java.net.ConnectException: Connection refused" },
     ]);
     const findings = junitFindings(report);

@@ -54,7 +54,12 @@ describe("generic SARIF 2.1.0", () => {
     const f = parseSarif(log, "x").findings[0]!;
     expect(f.severity).toBe("critical");
     expect(f.category).toBe("sast");
-    for (const [score, severity] of [["7.0", "high"], ["4.0", "medium"], ["0.1", "low"], ["0", "info"]]) {
+    for (const [score, severity] of [
+      ["7.0", "high"],
+      ["4.0", "medium"],
+      ["0.1", "low"],
+      ["0", "info"],
+    ]) {
       log.runs[0].tool.driver.rules[0].properties["security-severity"] = score;
       expect(parseSarif(log, "x").findings[0]!.severity).toBe(severity);
     }
@@ -83,9 +88,7 @@ describe("generic SARIF 2.1.0", () => {
 
   it("reports an unsuccessful execution and configuration notifications", () => {
     const log = base();
-    log.runs[0].invocations = [
-      { executionSuccessful: false, toolConfigurationNotifications: [{ level: "error", message: { text: "bad rule file" }, descriptor: { id: "R1" } }] },
-    ];
+    log.runs[0].invocations = [{ executionSuccessful: false, toolConfigurationNotifications: [{ level: "error", message: { text: "bad rule file" }, descriptor: { id: "R1" } }] }];
     expect(parseSarif(log, "x").toolErrors).toEqual(["codescanner: the tool reported an unsuccessful execution (run 0)", "error: R1: bad rule file"]);
   });
 

@@ -16,7 +16,8 @@ import { runCli } from "../support/cli.js";
 import { repoRoot } from "../support/fixtures.js";
 import { describeReal, TOOLS_BIN, type RealTool } from "../support/real.js";
 
-const RULE = (language: string) => `rules:\n  - id: eval-call\n    languages: [${language}]\n    message: eval runs a string as code\n    severity: ERROR\n    pattern: eval(...)\n`;
+const RULE = (language: string) =>
+  `rules:\n  - id: eval-call\n    languages: [${language}]\n    message: eval runs a string as code\n    severity: ERROR\n    pattern: eval(...)\n`;
 
 interface Run {
   exitCode: number | null;

@@ -27,7 +27,9 @@ describe("SAST coverage: a semgrep run that executed no rule", () => {
   it("blocks under a loose sast threshold too (critical), and an allowlist entry with a reason and expiry accepts it", async () => {
     const set = await parseFixture("semgrep", "semgrep-1.178.0-no-rules.json");
     expect(evaluateGate([set], validateConfig({ policy: { failOn: { sast: "critical" } } }).policy, { today }).passed).toBe(false);
-    const accepted = validateConfig({ policy: { allowlist: [{ rule: SAST_NO_RULES_RULE, reason: "SAST runs in a separate job for this repository", expires: "2026-12-31" }] } }).policy;
+    const accepted = validateConfig({
+      policy: { allowlist: [{ rule: SAST_NO_RULES_RULE, reason: "SAST runs in a separate job for this repository", expires: "2026-12-31" }] },
+    }).policy;
     expect(evaluateGate([set], accepted, { today }).passed).toBe(true);
   });
 
@@ -45,14 +47,30 @@ describe("SAST coverage: a semgrep run that executed no rule", () => {
     expect(bundled).toBe("the bundled dpra-default rules (modules/semgrep/rules/dpra-default; dpra.yaml sets no security.semgrep.rules or rulesets)");
     const local = semgrepConfigLabel(semgrepRuleSelection(resolveConfig("security:\n  semgrep:\n    rules: [semgrep/]\n", ["package.json"])));
     expect(local).toBe("security.semgrep.rules [semgrep/]");
-    const set = parseReport(fixtureText("semgrep", "semgrep-1.178.0-no-rules.json"), { file: "semgrep.json", tool: "semgrep", format: "semgrep-json", category: "sast", sastConfig: local });
-    expect(set.findings[0]!.message).toMatch(/^semgrep loaded no rules from security\.semgrep\.rules \[semgrep\/\], so no SAST rule ran and the scan cannot pass\. Point security\.semgrep\.rules/);
+    const set = parseReport(fixtureText("semgrep", "semgrep-1.178.0-no-rules.json"), {
+      file: "semgrep.json",
+      tool: "semgrep",
+      format: "semgrep-json",
+      category: "sast",
+      sastConfig: local,
+    });
+    expect(set.findings[0]!.message).toMatch(
+      /^semgrep loaded no rules from security\.semgrep\.rules \[semgrep\/\], so no SAST rule ran and the scan cannot pass\. Point security\.semgrep\.rules/,
+    );
   });
 
   it("judges nothing on reports that scanned files with rules (real and golden reports)", async () => {
-    for (const name of ["juice-shop-semgrep-report.json", "defectdojo-semgrep_version_1_30_0.json", "semgrep-e2e-output-format-json.json", "semgrep-e2e-output-format-sarif.sarif"]) {
+    for (const name of [
+      "juice-shop-semgrep-report.json",
+      "defectdojo-semgrep_version_1_30_0.json",
+      "semgrep-e2e-output-format-json.json",
+      "semgrep-e2e-output-format-sarif.sarif",
+    ]) {
       const set = await parseFixture("semgrep", name);
-      expect(rulesOf(set.findings).filter((r) => r.startsWith("sast-no-")), name).toEqual([]);
+      expect(
+        rulesOf(set.findings).filter((r) => r.startsWith("sast-no-")),
+        name,
+      ).toEqual([]);
     }
   });
 });

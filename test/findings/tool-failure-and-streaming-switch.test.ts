@@ -25,7 +25,11 @@ describe("streaming switch", () => {
     const file = path.join(dir, "large.json");
     const vulnerability = { VulnerabilityID: "CVE-2024-0001", PkgName: "lib", InstalledVersion: "1.0.0", FixedVersion: "1.0.1", Severity: "HIGH", Description: "x".repeat(1000) };
     const count = Math.ceil(STREAM_THRESHOLD_BYTES / 1100);
-    const report = { SchemaVersion: 2, ArtifactName: ".", Results: [{ Target: "package-lock.json", Vulnerabilities: Array.from({ length: count }, (_, i) => ({ ...vulnerability, PkgName: `lib-${i}` })) }] };
+    const report = {
+      SchemaVersion: 2,
+      ArtifactName: ".",
+      Results: [{ Target: "package-lock.json", Vulnerabilities: Array.from({ length: count }, (_, i) => ({ ...vulnerability, PkgName: `lib-${i}` })) }],
+    };
     writeFileSync(file, JSON.stringify(report));
     const set = await parseReportFile(file);
     expect(spy).toHaveBeenCalledTimes(1);
@@ -43,9 +47,13 @@ describe("tool failure", () => {
     expect(result.passed).toBe(false);
     expect(result.blocking[0]!.finding).toMatchObject({ rule: TOOL_FAILED_RULE, severity: "critical", category: "vulnerability" });
     // Accountable escape hatch: an allowlist entry with reason and expiry.
-    const allowed = evaluateGate([set], validateConfig({ policy: { allowlist: [{ rule: TOOL_FAILED_RULE, tool: "trivy", reason: "trivy DB mirror down, tracked in OPS-12", expires: "2026-06-16" }] } }).policy, {
-      today: new Date("2026-06-15"),
-    });
+    const allowed = evaluateGate(
+      [set],
+      validateConfig({ policy: { allowlist: [{ rule: TOOL_FAILED_RULE, tool: "trivy", reason: "trivy DB mirror down, tracked in OPS-12", expires: "2026-06-16" }] } }).policy,
+      {
+        today: new Date("2026-06-15"),
+      },
+    );
     expect(allowed.passed).toBe(true);
   });
 });

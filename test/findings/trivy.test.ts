@@ -135,9 +135,7 @@ describe("trivy JSON", () => {
   it("names the element and field of a malformed vulnerability", () => {
     const raw = fixtureJson("trivy", "trivy-image-centos-7.json") as { Results: { Vulnerabilities: Record<string, unknown>[] }[] };
     delete raw.Results[0]!.Vulnerabilities[2]!.Severity;
-    expect(() => parseReport(JSON.stringify(raw), { file: "trivy.json" })).toThrow(
-      /trivy\.json: at Results\[0\]\.Vulnerabilities\[2\]\.Severity: not a valid trivy JSON report/,
-    );
+    expect(() => parseReport(JSON.stringify(raw), { file: "trivy.json" })).toThrow(/trivy\.json: at Results\[0\]\.Vulnerabilities\[2\]\.Severity: not a valid trivy JSON report/);
   });
 
   it("picks the nearest fixed version on the installed release line", () => {
@@ -174,7 +172,7 @@ describe("trivy streaming", () => {
       SchemaVersion: 2,
       Results: [
         {
-          Target: "a\\\"b",
+          Target: 'a\\"b',
           Packages: [{ Name: tricky, Notes: ["]}", "{[", tricky] }],
           Vulnerabilities: [{ VulnerabilityID: "CVE-1", PkgName: tricky, Severity: "LOW", Title: `${tricky}}]` }],
         },
@@ -194,7 +192,10 @@ describe("trivy streaming", () => {
   });
 
   it("keeps multi-byte characters split across chunks", async () => {
-    const report = { SchemaVersion: 2, Results: [{ Target: "päckage-lock.json", Vulnerabilities: [{ VulnerabilityID: "CVE-1", PkgName: "ü€", Severity: "HIGH", Title: "naïve 🚀" }] }] };
+    const report = {
+      SchemaVersion: 2,
+      Results: [{ Target: "päckage-lock.json", Vulnerabilities: [{ VulnerabilityID: "CVE-1", PkgName: "ü€", Severity: "HIGH", Title: "naïve 🚀" }] }],
+    };
     const bytes = Buffer.from(JSON.stringify(report));
     const chunks = Array.from(bytes, (b) => Buffer.from([b]));
     const set = await parseTrivyStream(Readable.from(chunks), "utf8.json");

@@ -1,20 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  GITLEAKS_DIGESTS,
-  gitleaksArgs,
-  gitleaksImageRef,
-  gitleaksReportPath,
-} from "../../modules/gitleaks/src/gitleaks.js";
+import { GITLEAKS_DIGESTS, gitleaksArgs, gitleaksImageRef, gitleaksReportPath } from "../../modules/gitleaks/src/gitleaks.js";
 import { SEMGREP_JSON_REPORT, SEMGREP_SARIF_REPORT, semgrepArgs, semgrepImageRef } from "../../modules/semgrep/src/semgrep.js";
-import {
-  TRIVY_CACHE_PATH,
-  TRIVY_JSON_REPORT,
-  trivyConvertArgs,
-  trivyFsArgs,
-  trivyImageArgs,
-  trivyImageRef,
-  trivySbomArgs,
-} from "../../modules/trivy/src/trivy.js";
+import { TRIVY_CACHE_PATH, TRIVY_JSON_REPORT, trivyConvertArgs, trivyFsArgs, trivyImageArgs, trivyImageRef, trivySbomArgs } from "../../modules/trivy/src/trivy.js";
 
 const DIGEST_REF = /^[\w./-]+:[\w.-]+@sha256:[a-f0-9]{64}$/;
 
@@ -38,8 +25,16 @@ describe("image references", () => {
 describe("gitleaks arguments", () => {
   it("scans a directory with redaction and a JSON report", () => {
     expect(gitleaksArgs("json", { mode: "dir" })).toEqual([
-      "gitleaks", "dir", "--no-banner", "--no-color", "--redact",
-      "--report-format", "json", "--report-path", "/reports/gitleaks.json", ".",
+      "gitleaks",
+      "dir",
+      "--no-banner",
+      "--no-color",
+      "--redact",
+      "--report-format",
+      "json",
+      "--report-path",
+      "/reports/gitleaks.json",
+      ".",
     ]);
   });
 
@@ -94,8 +89,17 @@ describe("semgrep arguments", () => {
 describe("trivy arguments", () => {
   it("scans the source with all four scanners by default, cache at a fixed path", () => {
     expect(trivyFsArgs({})).toEqual([
-      "trivy", "fs", "--cache-dir", TRIVY_CACHE_PATH, "--scanners", "vuln,secret,misconfig,license",
-      "--format", "json", "--output", TRIVY_JSON_REPORT, ".",
+      "trivy",
+      "fs",
+      "--cache-dir",
+      TRIVY_CACHE_PATH,
+      "--scanners",
+      "vuln,secret,misconfig,license",
+      "--format",
+      "json",
+      "--output",
+      TRIVY_JSON_REPORT,
+      ".",
     ]);
   });
 

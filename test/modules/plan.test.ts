@@ -106,13 +106,21 @@ describe("trivy module", () => {
     expect(distinct(plan.envVariables())).toContainEqual({ name: "SCAN_DAY", value: new Date().toISOString().slice(0, 10) });
     expect(plan.images().every(isPinned)).toBe(true);
     const convert = plan.containersRunning("convert")[0]!;
-    expect(execsOf(convert).map((e) => e.args.slice(0, 2))).toEqual([["trivy", "fs"], ["trivy", "convert"]]);
+    expect(execsOf(convert).map((e) => e.args.slice(0, 2))).toEqual([
+      ["trivy", "fs"],
+      ["trivy", "convert"],
+    ]);
     expect(execsOf(convert).every((e) => e.expect === "ANY")).toBe(true);
   });
 
   it("scans an image from its OCI tarball, without a registry", async () => {
     engine = await FakeEngine.start();
-    await engine.run(() => new Trivy().image(dag.container().from(`nginx:1@sha256:${"f".repeat(64)}`)).report().contents());
+    await engine.run(() =>
+      new Trivy()
+        .image(dag.container().from(`nginx:1@sha256:${"f".repeat(64)}`))
+        .report()
+        .contents(),
+    );
     const plan = new Plan(engine);
     const mount = plan.callsNamed("withMountedFile").find(({ call }) => call.args.path === "/input/image.tar");
     expect(plan.origin(mount!.call.args.source)?.map((c) => c.field)).toEqual(["container", "from", "asTarball"]);

@@ -25,7 +25,9 @@ const Rule = z.object({
 });
 const RuleFile = z.object({ rules: z.array(Rule).min(1) });
 
-const ruleFiles = readdirSync(RULES).filter((f) => f.endsWith(".yaml")).sort();
+const ruleFiles = readdirSync(RULES)
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
 const rules = ruleFiles.flatMap((f) => RuleFile.parse(parse(readFileSync(path.join(RULES, f), "utf8"))).rules.map((r) => ({ ...r, file: f })));
 
 const TestRun = z.object({

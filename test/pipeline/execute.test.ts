@@ -15,7 +15,11 @@ function plan(): RunPlan {
   return buildRunPlan(resolveConfig(YAML, ["package.json"]), "beta");
 }
 
-interface Deferred { resolve: (o: ActionOutcome) => void; reject: (e: Error) => void; signal: AbortSignal }
+interface Deferred {
+  resolve: (o: ActionOutcome) => void;
+  reject: (e: Error) => void;
+  signal: AbortSignal;
+}
 
 /** Runners that wait until the test settles them, recording which actions are running at once. */
 function controlled(p: RunPlan) {
@@ -27,8 +31,14 @@ function controlled(p: RunPlan) {
       new Promise<ActionOutcome>((resolve, reject) => {
         started.push(a.id);
         running.set(a.id, {
-          resolve: (o) => { running.delete(a.id); resolve(o); },
-          reject: (e) => { running.delete(a.id); reject(e); },
+          resolve: (o) => {
+            running.delete(a.id);
+            resolve(o);
+          },
+          reject: (e) => {
+            running.delete(a.id);
+            reject(e);
+          },
           signal,
         });
       });
@@ -38,8 +48,14 @@ function controlled(p: RunPlan) {
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
   };
   const now = () => [...running.keys()].sort();
-  const ok = async (id: string) => { running.get(id)!.resolve({ ok: true, summary: `${id} done`, reports: [`${id}.xml`] }); await idle(); };
-  const fail = async (id: string, summary = "boom") => { running.get(id)!.resolve({ ok: false, summary }); await idle(); };
+  const ok = async (id: string) => {
+    running.get(id)!.resolve({ ok: true, summary: `${id} done`, reports: [`${id}.xml`] });
+    await idle();
+  };
+  const fail = async (id: string, summary = "boom") => {
+    running.get(id)!.resolve({ ok: false, summary });
+    await idle();
+  };
   return { runners, started, now, ok, fail, idle, running };
 }
 
@@ -108,7 +124,17 @@ describe("executePlan", () => {
     const c = controlled(p);
     const done = executePlan(p, c.runners);
     await c.idle();
-    for (const id of ["build.build-code", "build.unit-tests", "build.code-quality", "build.secrets-detection", "build.sast", "build.package-artifacts", "build.sca", "beta.launch-env"]) await c.ok(id);
+    for (const id of [
+      "build.build-code",
+      "build.unit-tests",
+      "build.code-quality",
+      "build.secrets-detection",
+      "build.sast",
+      "build.package-artifacts",
+      "build.sca",
+      "beta.launch-env",
+    ])
+      await c.ok(id);
     await c.fail("beta.db-deploy", "dbmate: checksum mismatch");
     const run = await done;
     expect(run.failure).toBe("beta.db-deploy failed: dbmate: checksum mismatch");
@@ -120,7 +146,9 @@ describe("executePlan", () => {
     const p = plan();
     const runners: Record<string, ActionRunner> = {};
     for (const a of runnableActions(p)) runners[a.id] = async () => ({ ok: true, summary: "ok" });
-    runners["beta.launch-env"] = async () => { throw new Error("postgres did not start"); };
+    runners["beta.launch-env"] = async () => {
+      throw new Error("postgres did not start");
+    };
     const run = await executePlan(p, runners);
     expect(run.verdict).toBe("failed");
     expect(run.failure).toBe("beta.launch-env failed: postgres did not start");
@@ -149,7 +177,10 @@ describe("executePlan", () => {
     await c.idle();
     abort.abort();
     expect(c.running.get("build.sast")!.signal.aborted).toBe(true);
-    for (const id of c.now()) { c.running.get(id)!.reject(new Error("aborted")); await c.idle(); }
+    for (const id of c.now()) {
+      c.running.get(id)!.reject(new Error("aborted"));
+      await c.idle();
+    }
     const run = await done;
     expect(run.verdict).toBe("cancelled");
     expect(status(run, "build.sast").status).toBe("cancelled");
@@ -161,7 +192,11 @@ describe("executePlan", () => {
     const p = plan();
     let t = 0;
     const runners: Record<string, ActionRunner> = {};
-    for (const a of runnableActions(p)) runners[a.id] = async () => { t += 10; return { ok: true, summary: "ok" }; };
+    for (const a of runnableActions(p))
+      runners[a.id] = async () => {
+        t += 10;
+        return { ok: true, summary: "ok" };
+      };
     const run = await executePlan(p, runners, { now: () => t });
     expect(status(run, "build.build-code").durationMs).toBeGreaterThanOrEqual(10);
     expect(run.stages.find((s) => s.id === "beta")!.durationMs).toBe(50);

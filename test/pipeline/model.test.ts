@@ -25,8 +25,16 @@ const SECTION_STAGE: Record<string, StageId> = {
   Prod: "prod",
 };
 
-interface DiagramNode { cluster: string; label: string; mark: Mark }
-interface ProseAction { stage: StageId; heading: string; mark: Mark }
+interface DiagramNode {
+  cluster: string;
+  label: string;
+  mark: Mark;
+}
+interface ProseAction {
+  stage: StageId;
+  heading: string;
+  mark: Mark;
+}
 
 /** Nodes of the main pipeline diagram (the first graphviz block), with their cluster and colour. */
 function diagramNodes(): DiagramNode[] {
@@ -37,8 +45,14 @@ function diagramNodes(): DiagramNode[] {
   const nodes: DiagramNode[] = [];
   for (const line of lines) {
     const open = /subgraph (\w+)\s*\{/.exec(line);
-    if (open) { stack.push(open[1]!); continue; }
-    if (/^\s*\}\s*$/.test(line)) { stack.pop(); continue; }
+    if (open) {
+      stack.push(open[1]!);
+      continue;
+    }
+    if (/^\s*\}\s*$/.test(line)) {
+      stack.pop();
+      continue;
+    }
     const node = /^\s*(\w+)\[label="([^"]+)" color="(#[0-9a-f]{6})"\]/.exec(line);
     const cluster = stack[stack.length - 1];
     if (node && cluster && cluster !== "cluster_legend") nodes.push({ cluster, label: node[2]!, mark: COLOUR[node[3]!]! });
@@ -52,7 +66,10 @@ function proseActions(): ProseAction[] {
   let stage: StageId | undefined;
   for (const line of DOC.split("\n")) {
     const section = /^## (.+?)\s*$/.exec(line);
-    if (section) { stage = SECTION_STAGE[section[1]!]; continue; }
+    if (section) {
+      stage = SECTION_STAGE[section[1]!];
+      continue;
+    }
     const adm = /^\?\?\?\+ (required|recommended) "(.+)"\s*$/.exec(line);
     if (adm && stage) out.push({ stage, heading: adm[2]!, mark: adm[1] as Mark });
   }
@@ -68,9 +85,7 @@ describe("DPRA pipeline model against the DPRA document", () => {
 
   it("has exactly one action per prose heading of each stage, with the prose mark", () => {
     const prose = proseActions();
-    expect(ACTIONS.map((a) => `${a.stage}: ${a.proseHeading} = ${a.proseMark}`).sort()).toEqual(
-      prose.map((p) => `${p.stage}: ${p.heading} = ${p.mark}`).sort(),
-    );
+    expect(ACTIONS.map((a) => `${a.stage}: ${a.proseHeading} = ${a.proseMark}`).sort()).toEqual(prose.map((p) => `${p.stage}: ${p.heading} = ${p.mark}`).sort());
   });
 
   it("has every node of the diagram, with the diagram colour as its mark", () => {

@@ -29,9 +29,18 @@ describe("run plan", () => {
   it("release --env beta runs build then beta, and leaves gamma and prod out", () => {
     const plan = buildRunPlan(config(FULL), "beta");
     expect(runnableActions(plan).map((a) => a.id)).toEqual([
-      "build.build-code", "build.unit-tests", "build.code-quality", "build.secrets-detection", "build.sast",
-      "build.package-artifacts", "build.sca",
-      "beta.launch-env", "beta.db-deploy", "beta.deploy-software", "beta.integration-tests", "beta.e2e-tests",
+      "build.build-code",
+      "build.unit-tests",
+      "build.code-quality",
+      "build.secrets-detection",
+      "build.sast",
+      "build.package-artifacts",
+      "build.sca",
+      "beta.launch-env",
+      "beta.db-deploy",
+      "beta.deploy-software",
+      "beta.integration-tests",
+      "beta.e2e-tests",
     ]);
     expect(byId(plan, "gamma.launch-env").state).toBe("beyond-target");
     expect(byId(plan, "gamma.launch-env").detail).toMatch(/release --env gamma/);
@@ -77,14 +86,24 @@ describe("run plan", () => {
       expect(byId(configured, id).detail).toMatch(/JUnit report \(blocks when it ran no test case or wrote no report\)$/);
     }
     const optedOut = buildRunPlan(
-      config('name: api\ntests:\n  optOut:\n    integration: "a stateless proxy: the E2E suite covers its one route"\n    e2e: "no UI and a single route, covered by the integration suite"\n'),
+      config(
+        'name: api\ntests:\n  optOut:\n    integration: "a stateless proxy: the E2E suite covers its one route"\n    e2e: "no UI and a single route, covered by the integration suite"\n',
+      ),
       "beta",
     );
-    expect(byId(optedOut, "beta.integration-tests")).toMatchObject({ state: "not-configured", detail: "opted out in dpra.yaml (tests.optOut.integration): a stateless proxy: the E2E suite covers its one route" });
-    expect(byId(optedOut, "beta.e2e-tests")).toMatchObject({ state: "not-configured", detail: "opted out in dpra.yaml (tests.optOut.e2e): no UI and a single route, covered by the integration suite" });
+    expect(byId(optedOut, "beta.integration-tests")).toMatchObject({
+      state: "not-configured",
+      detail: "opted out in dpra.yaml (tests.optOut.integration): a stateless proxy: the E2E suite covers its one route",
+    });
+    expect(byId(optedOut, "beta.e2e-tests")).toMatchObject({
+      state: "not-configured",
+      detail: "opted out in dpra.yaml (tests.optOut.e2e): no UI and a single route, covered by the integration suite",
+    });
     // Recommended by the DPRA: neither a configured suite nor an opt-out is required.
     expect(missingRequired(buildRunPlan(config("name: bare\n"), "beta"))).toEqual([]);
-    expect(() => config('tests:\n  e2e: { command: "npx playwright test" }\n  optOut:\n    e2e: "no browser tests in this service"\n')).toThrow(/tests\.e2e and tests\.optOut\.e2e are both set/);
+    expect(() => config('tests:\n  e2e: { command: "npx playwright test" }\n  optOut:\n    e2e: "no browser tests in this service"\n')).toThrow(
+      /tests\.e2e and tests\.optOut\.e2e are both set/,
+    );
     expect(() => config('tests:\n  optOut:\n    integration: "none"\n')).toThrow(/tests\.optOut\.integration.*at least 10 characters/s);
   });
 

@@ -40,7 +40,7 @@ describe("plan rendering", () => {
   it("dot: DPRA colours, clusters per stage, dashed unconfigured nodes, balanced braces", () => {
     const out = renderPlan(plan(), "dot");
     expect(out).toMatch(/^digraph dpra \{/);
-    expect(out).toContain('subgraph cluster_beta {');
+    expect(out).toContain("subgraph cluster_beta {");
     expect(out).toMatch(/build_unit_tests \[label="Unit Tests" color="#ff9900" style="filled"/);
     expect(out).toMatch(/beta_e2e_tests \[label="End-to-End \(E2E\) Tests \(not configured\)" color="#d4dada" style="dashed"/);
     expect(out).toContain("build_package_artifacts -> build_sca");

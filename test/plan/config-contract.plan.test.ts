@@ -46,11 +46,15 @@ describe("Dpra.config checks the config↔template contract", () => {
     const run = engine.run(() => new Dpra(dag.directory()).config());
     await expect(run).rejects.toThrow(/infra\/prod\.yaml is invalid \(2 problems\)/);
     await expect(run).rejects.toThrow(/\[prod\] Parameters\.CodeBucket: has no Default and neither dpra\.yaml nor the pipeline supplies it/);
-    await expect(run).rejects.toThrow(/\[prod\] Resources\.Service\.Properties\.DeploymentConfiguration\.Strategy: is "ROLLING", but environments\.prod\.deployment\.strategy is ecs-blue-green, which needs Strategy BLUE_GREEN/);
+    await expect(run).rejects.toThrow(
+      /\[prod\] Resources\.Service\.Properties\.DeploymentConfiguration\.Strategy: is "ROLLING", but environments\.prod\.deployment\.strategy is ecs-blue-green, which needs Strategy BLUE_GREEN/,
+    );
   });
 
   it("fails naming the setting when an environment's template is not in the source", async () => {
     engine = await FakeEngine.start({ answer: serve({ "infra/gamma.yaml": GOOD }) });
-    await expect(engine.run(() => new Dpra(dag.directory()).config())).rejects.toThrow(/infra\/prod\.yaml \[?environments\.prod\.template: names infra\/prod\.yaml, which cannot be read from the source \(.*no such file or directory/);
+    await expect(engine.run(() => new Dpra(dag.directory()).config())).rejects.toThrow(
+      /infra\/prod\.yaml \[?environments\.prod\.template: names infra\/prod\.yaml, which cannot be read from the source \(.*no such file or directory/,
+    );
   });
 });

@@ -42,7 +42,12 @@ describe("fake engine (plan tests are records of requests, not engine runs)", ()
     await engine.run(async () => {
       const value = "hunter2-password";
       await dag.setSecret("pw", value).id();
-      await dag.container().from(ALPINE).withEnvVariable("PW", value).withExec(["login", `--password=${value}`]).sync();
+      await dag
+        .container()
+        .from(ALPINE)
+        .withEnvVariable("PW", value)
+        .withExec(["login", `--password=${value}`])
+        .sync();
     });
     const leaks = new Plan(engine).secretLeaks();
     expect(leaks).toHaveLength(2);

@@ -72,9 +72,7 @@ describe("policy gate", () => {
       const entry = { rule: "DS-0002", reason: "the base image sets USER in its own layer", expires: "2026-06-15", owner: "platform-team" };
       const active = evaluateGate([set], policy({ allowlist: [entry] }), { today });
       expect(active.passed).toBe(true);
-      expect(active.allowed[0]!.reason).toBe(
-        "allowed until 2026-06-15 by allowlist entry #1 (rule DS-0002): the base image sets USER in its own layer (owner platform-team)",
-      );
+      expect(active.allowed[0]!.reason).toBe("allowed until 2026-06-15 by allowlist entry #1 (rule DS-0002): the base image sets USER in its own layer (owner platform-team)");
       expect(active.allowed[0]!.allowlist).toEqual({ index: 0, reason: entry.reason, expires: "2026-06-15", owner: "platform-team", expired: false });
     });
 
@@ -101,7 +99,9 @@ describe("policy gate", () => {
     it("allows one finding by fingerprint and restricts entries by path and tool", async () => {
       const leaks = await parseFixture("gitleaks", "pygoat-gitleaks-git-report.json");
       const first = leaks.findings[0]!;
-      const byFingerprint = evaluateGate([leaks], policy({ allowlist: [{ fingerprint: first.fingerprint, reason: "lab token from OWASP PyGoat", expires: "2026-12-31" }] }), { today });
+      const byFingerprint = evaluateGate([leaks], policy({ allowlist: [{ fingerprint: first.fingerprint, reason: "lab token from OWASP PyGoat", expires: "2026-12-31" }] }), {
+        today,
+      });
       expect(byFingerprint.counts).toMatchObject({ allowed: 1, blocking: 10 });
       const jsFiles = leaks.findings.filter((f) => f.location.path!.startsWith("pygoat/introduction/static/")).length;
       expect(jsFiles).toBeGreaterThan(0);
@@ -179,7 +179,13 @@ describe("policy gate", () => {
       "vt/math.test.ts › math > throws a TypeError",
     ]);
     expect(result.reports).toEqual([
-      { source: fixturePath("junit", "vitest-4.1.12-junit-failures.xml"), tool: "junit", format: "junit", findings: 3, tests: { passed: 2, failed: 3, skipped: 2, errors: 0, total: 7 } },
+      {
+        source: fixturePath("junit", "vitest-4.1.12-junit-failures.xml"),
+        tool: "junit",
+        format: "junit",
+        findings: 3,
+        tests: { passed: 2, failed: 3, skipped: 2, errors: 0, total: 7 },
+      },
     ]);
   });
 });

@@ -18,7 +18,12 @@ async function mixedResult(): Promise<{ result: GateResult; sets: FindingSet[] }
     parseFixture("semgrep", "juice-shop-semgrep-report.json"),
   ]);
   const policy = validateConfig({
-    policy: { allowlist: [{ rule: "DS002", reason: "distroless base runs as nonroot", expires: "2026-12-31" }, { rule: "CVE-0000-0001", reason: "left over from last year", expires: "2025-01-01" }] },
+    policy: {
+      allowlist: [
+        { rule: "DS002", reason: "distroless base runs as nonroot", expires: "2026-12-31" },
+        { rule: "CVE-0000-0001", reason: "left over from last year", expires: "2025-01-01" },
+      ],
+    },
   }).policy;
   return { result: evaluateGate(sets, policy, { today, baseline: sets[3]!.findings.slice(0, 2) }), sets };
 }

@@ -30,7 +30,12 @@ function sarifReport(name: string, high: number, low: number, sharedRules = fals
   for (let i = 0; i < high + low; i++) {
     // Interleave, so the kept ones are chosen by severity and not by position.
     const isHigh = i % 3 === 0 ? i / 3 < high : false;
-    results.push({ ruleId: sharedRules ? `R${i % 100}` : `R${i}`, level: isHigh ? "error" : "note", message: { text: `finding ${i}` }, locations: [{ physicalLocation: { artifactLocation: { uri: `src/f${i}.ts` }, region: { startLine: 1 } } }] });
+    results.push({
+      ruleId: sharedRules ? `R${i % 100}` : `R${i}`,
+      level: isHigh ? "error" : "note",
+      message: { text: `finding ${i}` },
+      locations: [{ physicalLocation: { artifactLocation: { uri: `src/f${i}.ts` }, region: { startLine: 1 } } }],
+    });
   }
   return JSON.stringify({ version: "2.1.0", runs: [{ tool: { driver: { name, version: "1.2.3" } }, results }] });
 }
@@ -81,7 +86,10 @@ describe("SARIF within GitHub's limits", () => {
   });
 
   it("takes driver.version from semgrep JSON and leaves it out when the report has none", async () => {
-    const sets = await Promise.all([parseReportFile(fixturePath("semgrep", "juice-shop-semgrep-report.json")), parseReportFile(fixturePath("gitleaks", "gitleaks-json_simple.json"))]);
+    const sets = await Promise.all([
+      parseReportFile(fixturePath("semgrep", "juice-shop-semgrep-report.json")),
+      parseReportFile(fixturePath("gitleaks", "gitleaks-json_simple.json")),
+    ]);
     const runs = (JSON.parse(buildSarif(evaluateGate(sets, validateConfig({}).policy, { today: new Date("2026-06-15") })).text) as { runs: SarifRun[] }).runs;
     expect(runs.map((r) => [r.tool.driver.name, r.tool.driver.version])).toEqual([
       ["gitleaks", undefined],

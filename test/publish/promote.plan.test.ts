@@ -54,12 +54,14 @@ const stsMock = () => mockClient(STSClient);
 let source: FakeStore;
 let target: FakeStore;
 
-const answer = (config: string) => (leaf: Leaf): unknown => {
-  if (leaf.field === "entries") return ["dpra.yaml", "package.json"];
-  if (leaf.field === "contents" && leaf.calls.some((c) => c.field === "file" && c.args.path === "dpra.yaml")) return config;
-  if (leaf.field === "plaintext") return leaf.calls.find((c) => c.field === "setSecret")?.args.plaintext;
-  return undefined;
-};
+const answer =
+  (config: string) =>
+  (leaf: Leaf): unknown => {
+    if (leaf.field === "entries") return ["dpra.yaml", "package.json"];
+    if (leaf.field === "contents" && leaf.calls.some((c) => c.field === "file" && c.args.path === "dpra.yaml")) return config;
+    if (leaf.field === "plaintext") return leaf.calls.find((c) => c.field === "setSecret")?.args.plaintext;
+    return undefined;
+  };
 
 beforeEach(() => {
   ecr = ecrMock();
@@ -133,9 +135,7 @@ describe("promote (plan test)", () => {
     await expect(engine.run(() => new Dpra(dag.directory()).withAws(...creds()).promote(`${HOST}/other@${DIGEST_A}`, "prod", undefined, "r"))).rejects.toThrow(
       `promote: ${HOST}/other@${DIGEST_A} is not in the configured repository ${HOST}/fruit-api; promote only what publish stored.`,
     );
-    await expect(engine.run(() => new Dpra(dag.directory()).promote(`${HOST}/fruit-api@${DIGEST_A}`, "beta"))).rejects.toThrow(
-      'promote: --env must be gamma or prod, got "beta".',
-    );
+    await expect(engine.run(() => new Dpra(dag.directory()).promote(`${HOST}/fruit-api@${DIGEST_A}`, "beta"))).rejects.toThrow('promote: --env must be gamma or prod, got "beta".');
   });
 
   it("refuses a copy target whose environment (and so its role) is not configured", async () => {

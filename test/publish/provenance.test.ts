@@ -20,7 +20,11 @@ const base = {
 
 describe("provenance record", () => {
   it("is an in-toto Statement v1 with a SLSA v1 predicate naming the digest, revision, builder and run", () => {
-    const s = provenanceStatement({ ...base, sourceRepository: "https://github.com/acme/fruit-api", resolvedDependencies: { "docker.io/library/node:22-alpine": `sha256:${"b".repeat(64)}` } }) as unknown as Statement;
+    const s = provenanceStatement({
+      ...base,
+      sourceRepository: "https://github.com/acme/fruit-api",
+      resolvedDependencies: { "docker.io/library/node:22-alpine": `sha256:${"b".repeat(64)}` },
+    }) as unknown as Statement;
     expect(s._type).toBe("https://in-toto.io/Statement/v1");
     expect(s.predicateType).toBe("https://slsa.dev/provenance/v1");
     expect(s.subject).toEqual([{ name: base.repositoryUri, digest: { sha256: "a".repeat(64) } }]);

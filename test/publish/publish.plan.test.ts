@@ -1,9 +1,7 @@
 // Plan tests of the publish shell: the real Dagger SDK talks to a loopback fake engine that records
 // every request (nothing is pushed; see test/support/fake-engine.ts), while the ECR client runs with
 // aws-sdk-client-mock. They prove what the module asks the engine to do with the registry password.
-import {
-  DescribeImageScanFindingsCommand,
-} from "@aws-sdk/client-ecr";
+import { DescribeImageScanFindingsCommand } from "@aws-sdk/client-ecr";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dag } from "@dagger.io/dagger";
@@ -69,7 +67,10 @@ describe("publish (plan test: records requests, pushes nothing)", () => {
   it("hands the registry password to the engine only as a secret used by withRegistryAuth", async () => {
     engine = await FakeEngine.start({ answer });
     const result = await engine.run(async () => {
-      const image = dag.container().from(`node:22-alpine@sha256:${"d".repeat(64)}`).withExec(["npm", "ci"]);
+      const image = dag
+        .container()
+        .from(`node:22-alpine@sha256:${"d".repeat(64)}`)
+        .withExec(["npm", "ci"]);
       const out = await new Dpra(dag.directory())
         .withAws(dag.setSecret("aws-access-key-id", KEY_ID), dag.setSecret("aws-secret-access-key", SECRET_KEY))
         .publish(image, REV, "v1.0.0", "run-42", dag.directory().withNewFile("sbom.json", SBOM).file("sbom.json"), true, true, true);
@@ -117,7 +118,9 @@ describe("publish (plan test: records requests, pushes nothing)", () => {
     store.manifests.set(DIGEST_A, { manifest: MANIFEST, mediaType: OCI_MANIFEST });
     engine = await FakeEngine.start({ answer });
     const result = await engine.run(() =>
-      new Dpra(dag.directory()).withAws(dag.setSecret("k", KEY_ID), dag.setSecret("s", SECRET_KEY)).publish(dag.container(), REV, undefined, "run-43", undefined, false, false, true),
+      new Dpra(dag.directory())
+        .withAws(dag.setSecret("k", KEY_ID), dag.setSecret("s", SECRET_KEY))
+        .publish(dag.container(), REV, undefined, "run-43", undefined, false, false, true),
     );
     expect(result.revision).toBe("unchanged");
     expect(result.scanState).toBe("skipped");
@@ -130,7 +133,12 @@ describe("publish (plan test: records requests, pushes nothing)", () => {
     const sequence = ecr.calls().map((c) => c.args[0].constructor.name.replace(/Command$/, ""));
     expect(sequence.slice(-4)).toEqual(["DescribeImages", "BatchDeleteImage", "GetAuthorizationToken", "BatchDeleteImage"]);
     const plan = new Plan(engine);
-    expect(engine.leaves().filter((l) => l.field === "publish").map((l) => l.args.address)).toEqual([`${HOST}/fruit-api:dpra-verify-run-43`]);
+    expect(
+      engine
+        .leaves()
+        .filter((l) => l.field === "publish")
+        .map((l) => l.args.address),
+    ).toEqual([`${HOST}/fruit-api:dpra-verify-run-43`]);
     expect(plan.secretLeaks([PASSWORD, KEY_ID, SECRET_KEY])).toEqual([]);
   });
 });
@@ -145,7 +153,9 @@ describe("publish: ECR scan findings through the policy gate (plan test)", () =>
     ],
   };
   const run = (enforceGate: boolean) =>
-    new Dpra(dag.directory()).withAws(dag.setSecret("k", KEY_ID), dag.setSecret("s", SECRET_KEY)).publish(dag.container(), REV, undefined, "run-44", undefined, true, true, enforceGate);
+    new Dpra(dag.directory())
+      .withAws(dag.setSecret("k", KEY_ID), dag.setSecret("s", SECRET_KEY))
+      .publish(dag.container(), REV, undefined, "run-44", undefined, true, true, enforceGate);
 
   it("fails after pushing when a finding blocks, naming the stored reference and the verdict", async () => {
     ecr.on(DescribeImageScanFindingsCommand).resolves({ imageScanStatus: { status: "COMPLETE" }, imageScanFindings: { findings: [critical] } });

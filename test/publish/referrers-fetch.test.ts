@@ -24,12 +24,21 @@ function executor(script: (argv: string[]) => Partial<OrasExec>): OrasExecutor &
 
 const listing = (referrers: Array<{ digest: string; artifactType?: string }>) =>
   JSON.stringify({ digest: D("a"), referrers: referrers.map((r) => ({ ...r, mediaType: "application/vnd.oci.image.manifest.v1+json" })) });
-const pulled = (argv: string[], file = "gamma-verdict.json") => JSON.stringify({ files: [{ path: `${argv[argv.indexOf("--output") + 1]}/${file}`, digest: D("f"), mediaType: TYPE }] });
+const pulled = (argv: string[], file = "gamma-verdict.json") =>
+  JSON.stringify({ files: [{ path: `${argv[argv.indexOf("--output") + 1]}/${file}`, digest: D("f"), mediaType: TYPE }] });
 
 describe("readReferrerFiles", () => {
   it("discovers the subject's referrers of the type, pulls each into its own folder and reads the file; other types are left alone", async () => {
     const oras = executor((argv) =>
-      argv[1] === "discover" ? { stdout: listing([{ digest: D("1"), artifactType: TYPE }, { digest: D("2"), artifactType: "application/vnd.in-toto+json" }, { digest: D("3"), artifactType: TYPE }]) } : { stdout: pulled(argv) },
+      argv[1] === "discover"
+        ? {
+            stdout: listing([
+              { digest: D("1"), artifactType: TYPE },
+              { digest: D("2"), artifactType: "application/vnd.in-toto+json" },
+              { digest: D("3"), artifactType: TYPE },
+            ]),
+          }
+        : { stdout: pulled(argv) },
     );
     const files = await readReferrerFiles(oras, SUBJECT, TYPE, "gamma-verdict.json");
     expect(files).toEqual([
@@ -47,15 +56,30 @@ describe("readReferrerFiles", () => {
   });
 
   it("a registry without the referrers API, a failed pull, or a referrer without the file: throws, naming it", async () => {
-    await expect(readReferrerFiles(executor(() => ({ exitCode: 1, stderr: "Error: failed to query referrers API: unsupported" })), SUBJECT, TYPE, "gamma-verdict.json")).rejects.toThrow(
-      `oras discover of ${SUBJECT} (artifact type ${TYPE}) exited 1: Error: failed to query referrers API: unsupported`,
-    );
+    await expect(
+      readReferrerFiles(
+        executor(() => ({ exitCode: 1, stderr: "Error: failed to query referrers API: unsupported" })),
+        SUBJECT,
+        TYPE,
+        "gamma-verdict.json",
+      ),
+    ).rejects.toThrow(`oras discover of ${SUBJECT} (artifact type ${TYPE}) exited 1: Error: failed to query referrers API: unsupported`);
     const listed = { stdout: listing([{ digest: D("1"), artifactType: TYPE }]) };
-    await expect(readReferrerFiles(executor((a) => (a[1] === "discover" ? listed : { exitCode: 1, stderr: "" })), SUBJECT, TYPE, "gamma-verdict.json")).rejects.toThrow(
-      `oras pull ${NAME}@${D("1")} exited 1: no error output`,
-    );
-    await expect(readReferrerFiles(executor((a) => (a[1] === "discover" ? listed : { stdout: pulled(a, "other.json") })), SUBJECT, TYPE, "gamma-verdict.json")).rejects.toThrow(
-      `oras pull ${NAME}@${D("1")}: the referrer carries /pulled/${"1".repeat(64)}/other.json, not gamma-verdict.json`,
-    );
+    await expect(
+      readReferrerFiles(
+        executor((a) => (a[1] === "discover" ? listed : { exitCode: 1, stderr: "" })),
+        SUBJECT,
+        TYPE,
+        "gamma-verdict.json",
+      ),
+    ).rejects.toThrow(`oras pull ${NAME}@${D("1")} exited 1: no error output`);
+    await expect(
+      readReferrerFiles(
+        executor((a) => (a[1] === "discover" ? listed : { stdout: pulled(a, "other.json") })),
+        SUBJECT,
+        TYPE,
+        "gamma-verdict.json",
+      ),
+    ).rejects.toThrow(`oras pull ${NAME}@${D("1")}: the referrer carries /pulled/${"1".repeat(64)}/other.json, not gamma-verdict.json`);
   });
 });

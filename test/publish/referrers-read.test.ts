@@ -10,14 +10,34 @@ const PATHS = { registryConfig: "/run/dpra/oras/config.json" };
 describe("orasDiscoverArgs / orasPullArgs", () => {
   it("lists direct referrers of one type through the referrers API, as JSON, with the mounted login", () => {
     expect(orasDiscoverArgs(SUBJECT, "application/vnd.cyclonedx+json", PATHS)).toEqual([
-      "oras", "discover", "--registry-config", PATHS.registryConfig, "--distribution-spec", "v1.1-referrers-api",
-      "--artifact-type", "application/vnd.cyclonedx+json", "--format", "json", "--depth", "1", SUBJECT,
+      "oras",
+      "discover",
+      "--registry-config",
+      PATHS.registryConfig,
+      "--distribution-spec",
+      "v1.1-referrers-api",
+      "--artifact-type",
+      "application/vnd.cyclonedx+json",
+      "--format",
+      "json",
+      "--depth",
+      "1",
+      SUBJECT,
     ]);
   });
 
   it("pulls one referrer by digest into a folder", () => {
     expect(orasPullArgs(`127.0.0.1:5000/app@${D("b")}`, "/out", PATHS)).toEqual([
-      "oras", "pull", "--registry-config", PATHS.registryConfig, "--output", "/out", "--format", "json", "--no-tty", `127.0.0.1:5000/app@${D("b")}`,
+      "oras",
+      "pull",
+      "--registry-config",
+      PATHS.registryConfig,
+      "--output",
+      "/out",
+      "--format",
+      "json",
+      "--no-tty",
+      `127.0.0.1:5000/app@${D("b")}`,
     ]);
   });
 
@@ -48,7 +68,12 @@ describe("parseDiscoveredReferrers", () => {
 
   it("returns each referrer with its digest, type and annotations", () => {
     expect(parseDiscoveredReferrers(JSON.stringify(out), D("a"), "t")).toEqual([
-      { digest: D("b"), artifactType: "application/vnd.cyclonedx+json", mediaType: "application/vnd.oci.image.manifest.v1+json", annotations: { "org.opencontainers.image.created": "2026-12-07T15:00:53Z" } },
+      {
+        digest: D("b"),
+        artifactType: "application/vnd.cyclonedx+json",
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        annotations: { "org.opencontainers.image.created": "2026-12-07T15:00:53Z" },
+      },
     ]);
   });
 
@@ -66,7 +91,10 @@ describe("parseDiscoveredReferrers", () => {
 
 describe("parsePulledFiles", () => {
   it("returns the files ORAS wrote", () => {
-    const json = JSON.stringify({ reference: "x", files: [{ path: "/out/sbom.json", reference: "y", mediaType: "application/vnd.cyclonedx+json", digest: D("e"), size: 8, annotations: {} }] });
+    const json = JSON.stringify({
+      reference: "x",
+      files: [{ path: "/out/sbom.json", reference: "y", mediaType: "application/vnd.cyclonedx+json", digest: D("e"), size: 8, annotations: {} }],
+    });
     expect(parsePulledFiles(json, "t")).toEqual([{ path: "/out/sbom.json", digest: D("e"), mediaType: "application/vnd.cyclonedx+json" }]);
   });
 

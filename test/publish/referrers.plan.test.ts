@@ -3,17 +3,10 @@
 // these prove what publish asks the engine to run (image, arguments, mounts, secrets) and how it
 // reads the answers, including a registry that refuses the attach.
 import { createHash } from "node:crypto";
-import {
-  GetAuthorizationTokenCommand,
-} from "@aws-sdk/client-ecr";
+import { GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
 import { dag } from "@dagger.io/dagger";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  ORAS_IMAGE,
-  PROVENANCE_ARTIFACT_TYPE,
-  REGISTRY_CONFIG_PATH,
-  SBOM_ARTIFACT_TYPE,
-} from "../../src/publish/referrers.js";
+import { ORAS_IMAGE, PROVENANCE_ARTIFACT_TYPE, REGISTRY_CONFIG_PATH, SBOM_ARTIFACT_TYPE } from "../../src/publish/referrers.js";
 import { publishShell } from "../../src/publish/shell.js";
 import { FakeEngine, type Leaf } from "../support/fake-engine.js";
 import { execsOf, isPinned, Plan } from "../support/plan.js";
@@ -75,7 +68,10 @@ function answer(leaf: Leaf): unknown {
     if (leaf.field === "stderr") return listsReferrers ? "" : "Error: failed to query referrers API: unsupported";
     if (leaf.field === "stdout") {
       const digest = referrerManifest(attach);
-      return JSON.stringify({ digest: DIGEST_A, referrers: [{ digest: sha256(digest), mediaType: "application/vnd.oci.image.manifest.v1+json", artifactType: flagValue(attach, "--artifact-type") }] });
+      return JSON.stringify({
+        digest: DIGEST_A,
+        referrers: [{ digest: sha256(digest), mediaType: "application/vnd.oci.image.manifest.v1+json", artifactType: flagValue(attach, "--artifact-type") }],
+      });
     }
   } else if (attach) {
     const isRefused = refused.has(flagValue(attach, "--artifact-type")!);
@@ -131,16 +127,18 @@ describe("publish: SBOM and provenance as OCI referrers (plan test)", () => {
       .filter((c, i, all) => all.findIndex((o) => JSON.stringify(execsOf(o).map((e) => e.args)) === JSON.stringify(execsOf(c).map((e) => e.args))) === i);
     expect(oras).toHaveLength(2);
     expect(isPinned(ORAS_IMAGE)).toBe(true);
-    const attaches = oras.map((c) => execsOf(c).map((e) => e.args)).map((execs) => {
-      // The attach, then the listing that proves the registry serves the referrer.
-      expect(execs.map((e) => e.slice(0, 2).join(" "))).toEqual(["oras attach", "oras discover"]);
-      const [attach, discover] = execs as [string[], string[]];
-      expect(flagValue(discover, "--artifact-type")).toBe(flagValue(attach, "--artifact-type"));
-      expect(flagValue(discover, "--distribution-spec")).toBe("v1.1-referrers-api");
-      expect(flagValue(discover, "--registry-config")).toBe(REGISTRY_CONFIG_PATH);
-      expect(discover.at(-1)).toBe(SUBJECT);
-      return attach;
-    });
+    const attaches = oras
+      .map((c) => execsOf(c).map((e) => e.args))
+      .map((execs) => {
+        // The attach, then the listing that proves the registry serves the referrer.
+        expect(execs.map((e) => e.slice(0, 2).join(" "))).toEqual(["oras attach", "oras discover"]);
+        const [attach, discover] = execs as [string[], string[]];
+        expect(flagValue(discover, "--artifact-type")).toBe(flagValue(attach, "--artifact-type"));
+        expect(flagValue(discover, "--distribution-spec")).toBe("v1.1-referrers-api");
+        expect(flagValue(discover, "--registry-config")).toBe(REGISTRY_CONFIG_PATH);
+        expect(discover.at(-1)).toBe(SUBJECT);
+        return attach;
+      });
     for (const args of attaches) {
       expect(args.slice(0, 2)).toEqual(["oras", "attach"]);
       // Against the digest, never a tag; through the referrers API, never the tag schema fallback.
@@ -162,9 +160,7 @@ describe("publish: SBOM and provenance as OCI referrers (plan test)", () => {
     // The registry login reaches ORAS only as a mounted secret: a Docker config.json for the ECR host.
     const mounts = plan.callsNamed("withMountedSecret").map(({ call }) => ({ path: call.args.path, origin: plan.origin(call.args.source) }));
     const configName = `dpra-oras-registry-config-${ACCOUNT}-${REGION}`;
-    expect(new Set(mounts.map((m) => `${m.path} <- ${m.origin?.find((c) => c.field === "setSecret")?.args.name}`))).toEqual(
-      new Set([`${REGISTRY_CONFIG_PATH} <- ${configName}`]),
-    );
+    expect(new Set(mounts.map((m) => `${m.path} <- ${m.origin?.find((c) => c.field === "setSecret")?.args.name}`))).toEqual(new Set([`${REGISTRY_CONFIG_PATH} <- ${configName}`]));
     for (const container of oras) expect(container.calls.some((c) => c.field === "withMountedSecret" && c.args.path === REGISTRY_CONFIG_PATH)).toBe(true);
     const config = JSON.parse(plan.secretValues().find((s) => s.name === configName)!.plaintext);
     expect(Object.keys(config.auths)).toEqual([HOST]);
@@ -206,7 +202,10 @@ describe("publish: SBOM and provenance as OCI referrers (plan test)", () => {
     expect(result.referrers).toEqual([]);
     const report = JSON.parse(result.report).referrers as Array<{ status: string; error: string }>;
     expect(report.map((r) => r.status)).toEqual(["failed", "failed"]);
-    for (const r of report) expect(r.error).toMatch(/^pushed as sha256:[a-f0-9]{64}, but the registry does not list it through the OCI referrers API \(oras discover exited 1: Error: failed to query referrers API: unsupported\)/);
+    for (const r of report)
+      expect(r.error).toMatch(
+        /^pushed as sha256:[a-f0-9]{64}, but the registry does not list it through the OCI referrers API \(oras discover exited 1: Error: failed to query referrers API: unsupported\)/,
+      );
     expect(warn).toHaveBeenCalledTimes(2);
   });
 
@@ -214,7 +213,10 @@ describe("publish: SBOM and provenance as OCI referrers (plan test)", () => {
     engine = await FakeEngine.start({ answer });
     const result = await engine.run(() => publish({ sbom: false }));
     const plan = new Plan(engine);
-    const types = plan.execs().filter((e) => e.args[0] === "oras").map((e) => flagValue(e.args, "--artifact-type"));
+    const types = plan
+      .execs()
+      .filter((e) => e.args[0] === "oras")
+      .map((e) => flagValue(e.args, "--artifact-type"));
     expect([...new Set(types)]).toEqual([PROVENANCE_ARTIFACT_TYPE]);
     expect(result.referrers).toHaveLength(1);
     expect(JSON.parse(result.report).referrers.find((r: { artifactType: string }) => r.artifactType === SBOM_ARTIFACT_TYPE)).toMatchObject({

@@ -98,13 +98,23 @@ describeReal(
       writeFileSync(path.join(dir, "config.json"), JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } }));
       const ref = `${registry.host}/${REPOSITORY}:v1`;
       const push = oras(
-        ["push", "--plain-http", "--registry-config", config, "--config", "config.json:application/vnd.oci.image.config.v1+json", ref, "layer.tar.gz:application/vnd.oci.image.layer.v1.tar+gzip"],
+        [
+          "push",
+          "--plain-http",
+          "--registry-config",
+          config,
+          "--config",
+          "config.json:application/vnd.oci.image.config.v1+json",
+          ref,
+          "layer.tar.gz:application/vnd.oci.image.layer.v1.tar+gzip",
+        ],
         dir,
       );
       if (push.exitCode !== 0) throw new Error(`oras push ${ref} exited ${push.exitCode}: ${push.stderr}\nregistry log:\n${registry.log()}`);
       const resolved = oras(["resolve", "--plain-http", "--registry-config", config, ref], dir);
       const digest = resolved.stdout.trim();
-      if (resolved.exitCode !== 0 || !/^sha256:[a-f0-9]{64}$/.test(digest)) throw new Error(`oras resolve ${ref} exited ${resolved.exitCode}: ${resolved.stdout}${resolved.stderr}`);
+      if (resolved.exitCode !== 0 || !/^sha256:[a-f0-9]{64}$/.test(digest))
+        throw new Error(`oras resolve ${ref} exited ${resolved.exitCode}: ${resolved.stdout}${resolved.stderr}`);
       return digest;
     }
 
@@ -188,7 +198,11 @@ describeReal(
       const index = indexSchema.parse(JSON.parse(listing.body));
       expect(index.manifests.map((m) => ({ digest: m.digest, artifactType: m.artifactType, mediaType: m.mediaType })).sort((a, b) => a.digest.localeCompare(b.digest))).toEqual(
         attached
-          .map(({ artifact, result }) => ({ digest: result.outcome.status === "attached" ? result.outcome.digest : "", artifactType: artifact.artifactType, mediaType: IMAGE_MANIFEST }))
+          .map(({ artifact, result }) => ({
+            digest: result.outcome.status === "attached" ? result.outcome.digest : "",
+            artifactType: artifact.artifactType,
+            mediaType: IMAGE_MANIFEST,
+          }))
           .sort((a, b) => a.digest.localeCompare(b.digest)),
       );
       for (const { artifact, content, result } of attached) {
@@ -221,7 +235,11 @@ describeReal(
       expect(result.discover?.exitCode).not.toBe(0);
       expect(result.outcome.status).toBe("failed");
       const line = describeReferrers({ subject, outcomes: [result.outcome] })[0];
-      expect(line).toMatch(new RegExp(`^${SBOM_ARTIFACT_TYPE.replace(/[.+]/g, "\\$&")}: NOT attached: pushed as sha256:[a-f0-9]{64}, but the registry does not list it through the OCI referrers API \\(oras discover exited 1: .*referrers API`));
+      expect(line).toMatch(
+        new RegExp(
+          `^${SBOM_ARTIFACT_TYPE.replace(/[.+]/g, "\\$&")}: NOT attached: pushed as sha256:[a-f0-9]{64}, but the registry does not list it through the OCI referrers API \\(oras discover exited 1: .*referrers API`,
+        ),
+      );
       expect((await registry.get(`/v2/${REPOSITORY}/referrers/${digest}`, [IMAGE_INDEX])).status).toBe(404);
     });
 

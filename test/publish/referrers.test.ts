@@ -71,13 +71,15 @@ describe("registryConfigJson", () => {
 });
 
 describe("attachOutcome", () => {
-  const manifest = (subjectDigest: string, artifactType = SBOM_ARTIFACT_TYPE) =>
-    JSON.stringify({ schemaVersion: 2, artifactType, subject: { digest: subjectDigest }, layers: [] });
+  const manifest = (subjectDigest: string, artifactType = SBOM_ARTIFACT_TYPE) => JSON.stringify({ schemaVersion: 2, artifactType, subject: { digest: subjectDigest }, layers: [] });
 
   const listing = (subjectDigest: string, ...referrers: string[]) => ({
     exitCode: 0,
     stderr: "",
-    stdout: JSON.stringify({ digest: subjectDigest, referrers: referrers.map((digest) => ({ digest, mediaType: "application/vnd.oci.image.manifest.v1+json", artifactType: SBOM_ARTIFACT_TYPE })) }),
+    stdout: JSON.stringify({
+      digest: subjectDigest,
+      referrers: referrers.map((digest) => ({ digest, mediaType: "application/vnd.oci.image.manifest.v1+json", artifactType: SBOM_ARTIFACT_TYPE })),
+    }),
   });
   const digestOf = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex")}`;
 
@@ -111,8 +113,16 @@ describe("attachOutcome", () => {
       { exitCode: 0, stderr: "", manifest: manifest(DIGEST), discover: { exitCode: 1, stdout: "", stderr: "Error: failed to query referrers API: unsupported\n" } },
       /does not list it through the OCI referrers API \(oras discover exited 1: Error: failed to query referrers API: unsupported\)/,
     ],
-    ["a listing without it", { exitCode: 0, stderr: "", manifest: manifest(DIGEST), discover: listing(DIGEST, `sha256:${"c".repeat(64)}`) }, /do not include it \(listed: sha256:c+\)/],
-    ["a listing of another subject", { exitCode: 0, stderr: "", manifest: manifest(DIGEST), discover: listing(`sha256:${"b".repeat(64)}`) }, /listed referrers of sha256:b+, not of sha256:a+/],
+    [
+      "a listing without it",
+      { exitCode: 0, stderr: "", manifest: manifest(DIGEST), discover: listing(DIGEST, `sha256:${"c".repeat(64)}`) },
+      /do not include it \(listed: sha256:c+\)/,
+    ],
+    [
+      "a listing of another subject",
+      { exitCode: 0, stderr: "", manifest: manifest(DIGEST), discover: listing(`sha256:${"b".repeat(64)}`) },
+      /listed referrers of sha256:b+, not of sha256:a+/,
+    ],
     ["a listing that is not JSON", { exitCode: 0, stderr: "", manifest: manifest(DIGEST), discover: { exitCode: 0, stdout: "tree", stderr: "" } }, /did not print JSON/],
   ])("fails on %s", (_why, run, message) => {
     const out = attachOutcome(SUBJECT, SBOM, run);

@@ -9,7 +9,22 @@ import { drive, type RecordedCall, type RegionScenario } from "../support/fake-a
 import type { EcsScenario } from "../support/fake-ecs.js";
 import { STSClient } from "@aws-sdk/nested-clients/sts";
 import { BLUE_GREEN_SERVICE } from "../support/stack-templates.js";
-import { CI_APPROVAL, FakeWorld, FILES, KEY_ID, mockCanary, OLD_REF, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, stackScenario, stubAssumeRole, YAML } from "../support/release.js";
+import {
+  CI_APPROVAL,
+  FakeWorld,
+  FILES,
+  KEY_ID,
+  mockCanary,
+  OLD_REF,
+  passingBeta,
+  passingBuild,
+  REF,
+  SECRET_KEY,
+  sourceOf,
+  stackScenario,
+  stubAssumeRole,
+  YAML,
+} from "../support/release.js";
 
 const T0 = new Date("2026-11-26T09:00:00Z").getTime();
 const synthetics = mockAws(SyntheticsClient);
@@ -95,7 +110,10 @@ function dbStack(region: string, image: string, over: Partial<RegionScenario> = 
 
 function world(opts: { gamma?: RegionScenario | "absent"; ecs?: EcsScenario; prodEcs?: EcsScenario } = {}): FakeWorld {
   const w = new FakeWorld();
-  const gamma = opts.gamma === "absent" ? { outputsAfter: migrationOutputs("eu-west-1", 1), alarms: { "fruit-api-5xx": [{ at: 0, state: "OK" as const }] } } : (opts.gamma ?? dbStack("eu-west-1", OLD_REF));
+  const gamma =
+    opts.gamma === "absent"
+      ? { outputsAfter: migrationOutputs("eu-west-1", 1), alarms: { "fruit-api-5xx": [{ at: 0, state: "OK" as const }] } }
+      : (opts.gamma ?? dbStack("eu-west-1", OLD_REF));
   w.add("gamma", "eu-west-1", "fruit-api-gamma", gamma);
   w.addEcs("gamma", "eu-west-1", opts.ecs ?? { exitCode: 0, logs: { group: "/ecs/fruit-api-gamma", prefix: "migrate" } });
   for (const region of ["eu-west-1", "us-east-1", "us-west-2"]) {
@@ -112,16 +130,20 @@ const params = (c: RecordedCall) => Object.fromEntries((c.input.Parameters as Pa
 
 /** The calls that change something or run the task, in order, with what they carried. */
 function story(calls: RecordedCall[]): string[] {
-  return calls.flatMap((c) => {
-    if (c.command === "CreateChangeSet") {
-      const p = params(c);
-      return [`CreateChangeSet ${c.input.UsePreviousTemplate ? "previous template" : "new template"} ImageUri=${short(p.ImageUri)} MigrationImageUri=${short(p.MigrationImageUri)}`];
-    }
-    if (c.command === "ExecuteChangeSet") return ["ExecuteChangeSet"];
-    if (c.command === "RunTask") return [`RunTask ${String(c.input.taskDefinition).split("/").pop()}`];
-    if (c.command === "DescribeTasks") return ["DescribeTasks"];
-    return [];
-  }).filter((line, i, all) => line !== "DescribeTasks" || all[i - 1] !== "DescribeTasks");
+  return calls
+    .flatMap((c) => {
+      if (c.command === "CreateChangeSet") {
+        const p = params(c);
+        return [
+          `CreateChangeSet ${c.input.UsePreviousTemplate ? "previous template" : "new template"} ImageUri=${short(p.ImageUri)} MigrationImageUri=${short(p.MigrationImageUri)}`,
+        ];
+      }
+      if (c.command === "ExecuteChangeSet") return ["ExecuteChangeSet"];
+      if (c.command === "RunTask") return [`RunTask ${String(c.input.taskDefinition).split("/").pop()}`];
+      if (c.command === "DescribeTasks") return ["DescribeTasks"];
+      return [];
+    })
+    .filter((line, i, all) => line !== "DescribeTasks" || all[i - 1] !== "DescribeTasks");
 }
 const short = (v: string | undefined) => (v === undefined ? "unset" : v === REF ? "new" : v === OLD_REF ? "old" : v);
 
@@ -155,7 +177,9 @@ describe("release --env gamma with a database (mocked AWS)", () => {
     const gamma = result.stages.find((s) => s.id === "gamma")!;
     const db = gamma.actions.find((a) => a.name === "db-deploy")!;
     expect(db.status).toBe("succeeded");
-    expect(db.summary).toMatch(/db deploy: eu-west-1: MigrationImageUri set to .*@sha256:a{64}; migration task arn:aws:ecs:eu-west-1:222222222222:task\/fruit-api-cluster\/\S+ exited 0/);
+    expect(db.summary).toMatch(
+      /db deploy: eu-west-1: MigrationImageUri set to .*@sha256:a{64}; migration task arn:aws:ecs:eu-west-1:222222222222:task\/fruit-api-cluster\/\S+ exited 0/,
+    );
     expect(gamma.actions.find((a) => a.name === "deploy-software")!.status).toBe("succeeded");
     // ECS was called with Gamma's role, like CloudFormation.
     expect(w.credentialsSeen.filter((c) => c.region === "eu-west-1" && c.env === "gamma")).toHaveLength(2);
@@ -195,7 +219,9 @@ describe("release --env gamma with a database (mocked AWS)", () => {
     expect(fake.callsOf("DescribeAlarms").filter((c) => c.at > runAt && c.at < stoppedAt)).toEqual([]);
     expect(ran).toEqual(["eu-west-1"]);
     const db = result.stages.find((s) => s.id === "gamma")!.actions.find((a) => a.name === "db-deploy")!;
-    expect(db.summary).toMatch(/stack fruit-api-gamma does not exist yet: migrations run after it is created.*first deploy, after the stack was created: migration task \S+ exited 0/);
+    expect(db.summary).toMatch(
+      /stack fruit-api-gamma does not exist yet: migrations run after it is created.*first deploy, after the stack was created: migration task \S+ exited 0/,
+    );
   });
 
   it("first deploy with a failing migration: the stack exists, the DB deploy is the failure, no bake and no canary", async () => {
@@ -213,10 +239,23 @@ describe("release --env gamma with a database (mocked AWS)", () => {
   });
 
   it("a stack without the migration outputs fails with a message naming them, before changing anything", async () => {
-    const w = world({ gamma: dbStack("eu-west-1", OLD_REF, { stack: { status: "UPDATE_COMPLETE", parameters: [{ ParameterKey: "ImageUri", ParameterValue: OLD_REF }, { ParameterKey: "MigrationImageUri", ParameterValue: "" }], outputs: [] } }) });
+    const w = world({
+      gamma: dbStack("eu-west-1", OLD_REF, {
+        stack: {
+          status: "UPDATE_COMPLETE",
+          parameters: [
+            { ParameterKey: "ImageUri", ParameterValue: OLD_REF },
+            { ParameterKey: "MigrationImageUri", ParameterValue: "" },
+          ],
+          outputs: [],
+        },
+      }),
+    });
     mockCanary(synthetics, () => "PASSED");
     const result = await drive(release(input(w, {})), vi, 1000);
-    expect(result.failure).toMatch(/^gamma\.db-deploy failed: .*stack fruit-api-gamma in eu-west-1 has no output MigrationTaskDefinitionArn, ClusterName, MigrationSubnetIds, MigrationSecurityGroupId: .*Add to the template's Outputs/);
+    expect(result.failure).toMatch(
+      /^gamma\.db-deploy failed: .*stack fruit-api-gamma in eu-west-1 has no output MigrationTaskDefinitionArn, ClusterName, MigrationSubnetIds, MigrationSecurityGroupId: .*Add to the template's Outputs/,
+    );
     expect(w.get("gamma", "eu-west-1").callsOf("CreateChangeSet")).toEqual([]);
   });
 });
@@ -263,7 +302,9 @@ describe("release --env prod with a database (mocked AWS)", () => {
       ["progressive-deployment", "succeeded"],
       ["synthetic-tests", "succeeded"],
     ]);
-    expect(prod.actions.find((a) => a.name === "db-deploy")!.summary).toMatch(/wave first: db deploy: eu-west-1: .*; wave second: db deploy: us-east-1: .*; wave rest: db deploy: us-west-2: /);
+    expect(prod.actions.find((a) => a.name === "db-deploy")!.summary).toMatch(
+      /wave first: db deploy: eu-west-1: .*; wave second: db deploy: us-east-1: .*; wave rest: db deploy: us-west-2: /,
+    );
   });
 
   it("a failed migration in wave 2 stops the rollout: wave 2's software is not deployed, wave 1 is rolled back, wave 3 untouched", async () => {

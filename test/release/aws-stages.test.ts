@@ -8,7 +8,21 @@ import { release, type ReleaseInput } from "../../src/release/release.js";
 import { mockAws } from "../support/aws-mock.js";
 import { drive } from "../support/fake-aws.js";
 import { STSClient } from "@aws-sdk/nested-clients/sts";
-import { CI_APPROVAL, FakeWorld, FILES, KEY_ID, mockCanary, OLD_REF, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, stackScenario, stubAssumeRole } from "../support/release.js";
+import {
+  CI_APPROVAL,
+  FakeWorld,
+  FILES,
+  KEY_ID,
+  mockCanary,
+  OLD_REF,
+  passingBeta,
+  passingBuild,
+  REF,
+  SECRET_KEY,
+  sourceOf,
+  stackScenario,
+  stubAssumeRole,
+} from "../support/release.js";
 
 const T0 = new Date("2026-11-26T09:00:00Z").getTime();
 const synthetics = mockAws(SyntheticsClient);
@@ -49,7 +63,14 @@ function keys(): CredentialSecrets {
 
 function gammaWorld(gammaAlarm: "OK" | "ALARM" = "OK"): FakeWorld {
   const world = new FakeWorld();
-  world.add("gamma", "eu-west-1", "fruit-api-gamma", stackScenario("eu-west-1", OLD_REF, { alarms: { "fruit-api-5xx": [{ at: 0, state: "OK" }, ...(gammaAlarm === "ALARM" ? [{ at: T0 + 30_000, state: "ALARM" as const }] : [])] } }));
+  world.add(
+    "gamma",
+    "eu-west-1",
+    "fruit-api-gamma",
+    stackScenario("eu-west-1", OLD_REF, {
+      alarms: { "fruit-api-5xx": [{ at: 0, state: "OK" }, ...(gammaAlarm === "ALARM" ? [{ at: T0 + 30_000, state: "ALARM" as const }] : [])] },
+    }),
+  );
   for (const region of ["eu-west-1", "us-east-1", "us-west-2"]) world.add("prod", region, "fruit-api-prod", stackScenario(region, OLD_REF));
   return world;
 }
@@ -63,11 +84,7 @@ describe("release --env gamma (mocked AWS)", () => {
     const world = gammaWorld();
     const ran = mockCanary(synthetics, () => "PASSED");
     let published = 0;
-    const result = await drive(
-      release(input(world, { aws: { secrets: keys(), world, publisher: async () => (published++, REF) } })),
-      vi,
-      1000,
-    );
+    const result = await drive(release(input(world, { aws: { secrets: keys(), world, publisher: async () => (published++, REF) } })), vi, 1000);
     expect(result.failure).toBe("");
     expect(result.verdict).toBe("passed");
     expect(published).toBe(1);
@@ -136,7 +153,9 @@ describe("release --env prod (mocked AWS)", () => {
     // Gamma marked the digest failed: a later prod-only release of it is refused.
     expect(world.gammaVerdicts.records(REF).map((r) => [r.verdict, r.checks.find((c) => c.name === "canary")?.status])).toEqual([["failed", "failed"]]);
     const later = await drive(release(input(world, { env: "prod", digest: REF, approval: CI_APPROVAL, aws: { secrets: keys(), world } })), vi, 1000);
-    expect(later.failure).toMatch(/^prod\.approval failed: refusing to deploy \S+ to prod: sha256:a{64} failed Gamma in run run-1 \(https:\/\/github\.com\/acme\/fruit-api\/actions\/runs\/42\), \S+: canary \(fruit_smoke/);
+    expect(later.failure).toMatch(
+      /^prod\.approval failed: refusing to deploy \S+ to prod: sha256:a{64} failed Gamma in run run-1 \(https:\/\/github\.com\/acme\/fruit-api\/actions\/runs\/42\), \S+: canary \(fruit_smoke/,
+    );
     for (const region of ["eu-west-1", "us-east-1", "us-west-2"]) expect(prodCalls(world, region)).toEqual([]);
   });
 
@@ -196,7 +215,19 @@ describe("release --env prod (mocked AWS)", () => {
     const world = gammaWorld();
     world.gammaVerdicts.seed(REF, "passed");
     // us-east-1 (wave 2) breaches 20 minutes in: inside its 30-minute bake.
-    world.add("prod", "us-east-1", "fruit-api-prod", stackScenario("us-east-1", OLD_REF, { alarms: { "fruit-api-5xx": [{ at: 0, state: "OK" }, { at: T0 + 20 * 60_000, state: "ALARM", reason: "5xx > 1%" }] } }));
+    world.add(
+      "prod",
+      "us-east-1",
+      "fruit-api-prod",
+      stackScenario("us-east-1", OLD_REF, {
+        alarms: {
+          "fruit-api-5xx": [
+            { at: 0, state: "OK" },
+            { at: T0 + 20 * 60_000, state: "ALARM", reason: "5xx > 1%" },
+          ],
+        },
+      }),
+    );
     world.add("gamma", "eu-west-1", "fruit-api-gamma", stackScenario("eu-west-1", REF));
     mockCanary(synthetics, () => "PASSED");
     const result = await drive(release(input(world, { env: "prod", digest: REF, approval: CI_APPROVAL, aws: { secrets: keys(), world } })), vi, 1000);

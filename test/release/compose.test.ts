@@ -73,9 +73,7 @@ describe("release composition", () => {
     expect(run.failure).toBe("build.unit-tests failed: 3 of 120 tests failed: fruits › rejects empty names");
     expect(ctx.log).toEqual([]);
     const beta = run.stages.find((s) => s.id === "beta")!;
-    expect(beta.actions.filter((a) => a.status === "cancelled").map((a) => a.id)).toEqual([
-      "beta.launch-env", "beta.db-deploy", "beta.deploy-software", "beta.integration-tests",
-    ]);
+    expect(beta.actions.filter((a) => a.status === "cancelled").map((a) => a.id)).toEqual(["beta.launch-env", "beta.db-deploy", "beta.deploy-software", "beta.integration-tests"]);
     expect(releaseMarkdown(run, "sha256:abc")).toMatch(/\*\*Stopped by:\*\* build\.unit-tests failed/);
   });
 
@@ -121,6 +119,8 @@ describe("release composition", () => {
     const bare = resolveConfig("name: bare\n", ["package.json"]);
     const registry: StageRegistry<Ctx> = { build: buildStageProvider(fakeBuild().run), beta: fakeBeta, gamma: { stage: "gamma", runners: () => ({}) as StageRunners<"gamma"> } };
     expect(() => checkRelease(buildRunPlan(bare, "gamma"), registry)).toThrow(ReleaseSetupError);
-    expect(() => checkRelease(buildRunPlan(bare, "gamma"), registry)).toThrow(/required DPRA actions are not configured:\n {2}- gamma\.launch-env \(Launch Environment, required by the DPRA\): set environments\.gamma/);
+    expect(() => checkRelease(buildRunPlan(bare, "gamma"), registry)).toThrow(
+      /required DPRA actions are not configured:\n {2}- gamma\.launch-env \(Launch Environment, required by the DPRA\): set environments\.gamma/,
+    );
   });
 });

@@ -39,7 +39,12 @@ function answer(leaf: Leaf): unknown {
   return undefined;
 }
 
-const quick = { execution: () => [{ afterMs: 0, status: "UPDATE_IN_PROGRESS" }, { afterMs: 200, status: "UPDATE_COMPLETE" }] };
+const quick = {
+  execution: () => [
+    { afterMs: 0, status: "UPDATE_IN_PROGRESS" },
+    { afterMs: 200, status: "UPDATE_COMPLETE" },
+  ],
+};
 
 describe("release --env gamma plan", () => {
   it("k6 targets the Gamma endpoint from the stack outputs, with the run ID, from the pinned image", async () => {
@@ -53,7 +58,16 @@ describe("release --env gamma plan", () => {
     engine = await FakeEngine.start({ answer });
     const secrets: CredentialSecrets = { awsAccessKeyId: dag.setSecret("aws-key-id", KEY_ID), awsSecretAccessKey: dag.setSecret("aws-secret", SECRET_KEY) };
     const result = await engine.run(() =>
-      release({ source: dag.directory(), env: "gamma", digest: REF, build: passingBuild(), stages: { beta: passingBeta }, failOnError: false, aws: { secrets, world }, runId: "run-k6" }),
+      release({
+        source: dag.directory(),
+        env: "gamma",
+        digest: REF,
+        build: passingBuild(),
+        stages: { beta: passingBeta },
+        failOnError: false,
+        aws: { secrets, world },
+        runId: "run-k6",
+      }),
     );
     expect(result.failure).toBe("");
     const gamma = result.stages.find((s) => s.id === "gamma")!;

@@ -28,9 +28,17 @@ const PASSWORD = "eyJwYXlsb2FkIjoiZ2FtbWEtdmVyZGljdC1wbGFuIn0=";
 const PROD_ROLE = "arn:aws:iam::333333333333:role/dpra-deploy";
 
 // No bakes and one prod wave, so that the real timers the fake engine needs keep the tests short.
-const yaml = YAML.replace("bakeMinutes: 1\n  prod:", "bakeMinutes: 0\n  prod:").replace(/ {4}waves:\n( {6}- .*\n)+/, "    waves:\n      - { name: first, regions: [eu-west-1], bakeMinutes: 0 }\n");
+const yaml = YAML.replace("bakeMinutes: 1\n  prod:", "bakeMinutes: 0\n  prod:").replace(
+  / {4}waves:\n( {6}- .*\n)+/,
+  "    waves:\n      - { name: first, regions: [eu-west-1], bakeMinutes: 0 }\n",
+);
 const files: Record<string, string> = { ...FILES, "dpra.yaml": yaml };
-const quick = { execution: () => [{ afterMs: 0, status: "UPDATE_IN_PROGRESS" }, { afterMs: 200, status: "UPDATE_COMPLETE" }] };
+const quick = {
+  execution: () => [
+    { afterMs: 0, status: "UPDATE_IN_PROGRESS" },
+    { afterMs: 200, status: "UPDATE_COMPLETE" },
+  ],
+};
 
 const synthetics = mockAws(SyntheticsClient);
 const sts = mockAws(STSClient);
@@ -70,7 +78,10 @@ function mountedText(calls: Call[]): string {
 
 function listing(subject: string, artifactType: string): string {
   const referrers = (stored.get(subject) ?? []).filter((r) => r.artifactType === artifactType);
-  return JSON.stringify({ digest: subject, referrers: referrers.map((r) => ({ digest: r.digest, mediaType: "application/vnd.oci.image.manifest.v1+json", artifactType: r.artifactType })) });
+  return JSON.stringify({
+    digest: subject,
+    referrers: referrers.map((r) => ({ digest: r.digest, mediaType: "application/vnd.oci.image.manifest.v1+json", artifactType: r.artifactType })),
+  });
 }
 
 function answer(leaf: Leaf): unknown {
@@ -107,7 +118,20 @@ function answer(leaf: Leaf): unknown {
     const out = flag(last, "--output");
     if (leaf.field === "exitCode") return found ? 0 : 1;
     if (leaf.field === "stderr") return found ? "" : `Error: ${referrer}: not found`;
-    if (leaf.field === "stdout") return JSON.stringify({ reference: last.at(-1), files: [{ path: `${out}/${GAMMA_VERDICT_FILE}`, reference: last.at(-1), mediaType: GAMMA_VERDICT_ARTIFACT_TYPE, digest: sha256(found!.text), size: found!.text.length, annotations: {} }] });
+    if (leaf.field === "stdout")
+      return JSON.stringify({
+        reference: last.at(-1),
+        files: [
+          {
+            path: `${out}/${GAMMA_VERDICT_FILE}`,
+            reference: last.at(-1),
+            mediaType: GAMMA_VERDICT_ARTIFACT_TYPE,
+            digest: sha256(found!.text),
+            size: found!.text.length,
+            annotations: {},
+          },
+        ],
+      });
     if (leaf.field === "contents" && path === `${out}/${GAMMA_VERDICT_FILE}`) return found!.text;
   }
   return undefined;
@@ -140,7 +164,16 @@ function seed(verdict: "passed" | "failed", runId: string, recordedAt: string): 
     { name: "alarms", status: "passed" },
     verdict === "passed" ? { name: "canary", status: "passed" } : { name: "canary", status: "failed", detail: "fruit_smoke: FAILED CANARY_FAILURE" },
   ];
-  const record: GammaVerdictRecord = { schemaVersion: 1, subject: DIGEST, repository: NAME, verdict, runId, recordedAt, environment: { account: "222222222222", region: "eu-west-1", stack: "fruit-api-gamma" }, checks };
+  const record: GammaVerdictRecord = {
+    schemaVersion: 1,
+    subject: DIGEST,
+    repository: NAME,
+    verdict,
+    runId,
+    recordedAt,
+    environment: { account: "222222222222", region: "eu-west-1", stack: "fruit-api-gamma" },
+    checks,
+  };
   const text = JSON.stringify(record);
   const list = stored.get(DIGEST) ?? [];
   list.push({ digest: sha256(text + runId), artifactType: GAMMA_VERDICT_ARTIFACT_TYPE, text });
@@ -180,7 +213,10 @@ describe("Gamma records its verdict against the digest (plan test)", () => {
     expect(result.verdict).toBe("passed");
 
     const plan = new Plan(engine);
-    const attaches = plan.execs().filter((e) => e.args[0] === "oras" && e.args[1] === "attach").map((e) => e.args);
+    const attaches = plan
+      .execs()
+      .filter((e) => e.args[0] === "oras" && e.args[1] === "attach")
+      .map((e) => e.args);
     expect(new Set(attaches.map((a) => JSON.stringify(a))).size).toBe(1);
     const attach = attaches[0]!;
     expect(flag(attach, "--artifact-type")).toBe(GAMMA_VERDICT_ARTIFACT_TYPE);
@@ -191,14 +227,27 @@ describe("Gamma records its verdict against the digest (plan test)", () => {
     expect(oras.length).toBeGreaterThan(0);
     expect(isPinned(ORAS_IMAGE)).toBe(true);
     // The attach is checked by listing it through the referrers API.
-    expect(oras.some((c) => execsOf(c).map((e) => e.args[1]).join(",") === "attach,discover")).toBe(true);
+    expect(
+      oras.some(
+        (c) =>
+          execsOf(c)
+            .map((e) => e.args[1])
+            .join(",") === "attach,discover",
+      ),
+    ).toBe(true);
     for (const c of oras) expect(c.calls.some((x) => x.field === "withMountedSecret" && x.args.path === REGISTRY_CONFIG_PATH)).toBe(true);
     expect(plan.secretLeaks([PASSWORD, KEY_ID, SECRET_KEY])).toEqual([]);
 
     // The record the registry holds: passed, this run, every check, the Gamma stack.
     const [record, ...more] = records();
     expect(more).toEqual([]);
-    expect(record).toMatchObject({ subject: DIGEST, repository: NAME, verdict: "passed", runId: "run-gamma-1", environment: { account: "222222222222", region: "eu-west-1", stack: "fruit-api-gamma" } });
+    expect(record).toMatchObject({
+      subject: DIGEST,
+      repository: NAME,
+      verdict: "passed",
+      runId: "run-gamma-1",
+      environment: { account: "222222222222", region: "eu-west-1", stack: "fruit-api-gamma" },
+    });
     expect(record!.checks.map((c) => `${c.name}:${c.status}`)).toEqual(["deploy:passed", "verify-digest:passed", "alarms:passed", "canary:passed"]);
     // Written as the artifact side: dpra.yaml names no artifact role, so the caller's own keys log in.
     expect(logins).toEqual([KEY_ID]);
@@ -227,7 +276,9 @@ describe("Gamma records its verdict against the digest (plan test)", () => {
     engine = await FakeEngine.start({ answer });
     const result = await engine.run(() => release(input(w, { runId: "run-gamma-3" })));
     expect(result.verdict).toBe("failed");
-    expect(result.failure).toMatch(/^gamma\.deploy-software failed: .*record verdict \(eu-west-1\): failed the "passed" verdict was NOT recorded against sha256:a{64}: oras attach exited 1: Error: failed to push: PUT manifest: 403 Forbidden/);
+    expect(result.failure).toMatch(
+      /^gamma\.deploy-software failed: .*record verdict \(eu-west-1\): failed the "passed" verdict was NOT recorded against sha256:a{64}: oras attach exited 1: Error: failed to push: PUT manifest: 403 Forbidden/,
+    );
     expect(result.failure).toContain("this Gamma run counts as failed; run it again");
     expect(records()).toEqual([]);
   }, 60_000);
@@ -268,7 +319,10 @@ describe("a prod-only release reads the digest's Gamma verdict first (plan test)
         `It cannot be promoted; release a fixed image, or run \`dagger call --source=. release --env=gamma --digest=${REF}\` again to record a newer pass`,
     );
     // Both referrers were pulled to find the newest.
-    const pulls = new Plan(engine).execs().filter((e) => e.args[1] === "pull").map((e) => e.args.at(-1));
+    const pulls = new Plan(engine)
+      .execs()
+      .filter((e) => e.args[1] === "pull")
+      .map((e) => e.args.at(-1));
     expect(new Set(pulls)).toEqual(new Set((stored.get(DIGEST) ?? []).map((r) => `${NAME}@${r.digest}`)));
     expect(w.get("prod", "eu-west-1").callsOf("CreateChangeSet")).toEqual([]);
     expect(cfnCalls(w, "prod")).toEqual([]);
@@ -284,7 +338,9 @@ describe("a prod-only release reads the digest's Gamma verdict first (plan test)
     expect(prod.failure).toBe("");
     expect(prod.verdict).toBe("passed");
     const approval = prod.stages.find((s) => s.id === "prod")!.actions.find((a) => a.name === "approval")!;
-    expect(approval.summary).toMatch(new RegExp(`; ${DIGEST} passed Gamma in run run-gamma-4, \\S+ \\(deploy, verify-digest, alarms, canary; stack fruit-api-gamma in eu-west-1\\)`));
+    expect(approval.summary).toMatch(
+      new RegExp(`; ${DIGEST} passed Gamma in run run-gamma-4, \\S+ \\(deploy, verify-digest, alarms, canary; stack fruit-api-gamma in eu-west-1\\)`),
+    );
     expect(w.get("prod", "eu-west-1").callsOf("CreateChangeSet").length).toBeGreaterThan(0);
     expect(w.get("prod", "eu-west-1").stack?.Parameters.find((p) => p.ParameterKey === "ImageUri")?.ParameterValue).toBe(REF);
     expect(prod.markdown).toContain("## Prod: Gamma verdict");

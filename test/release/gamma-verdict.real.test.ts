@@ -72,7 +72,19 @@ describeReal(
       writeFileSync(path.join(image, "app.txt"), "fruit-api\n");
       writeFileSync(path.join(image, "config.json"), JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } }));
       const ref = `${registry.host}/${REPOSITORY}:v1`;
-      const push = oras(["push", "--plain-http", "--registry-config", config, "--config", "config.json:application/vnd.oci.image.config.v1+json", ref, "app.txt:application/vnd.oci.image.layer.v1.tar"], image);
+      const push = oras(
+        [
+          "push",
+          "--plain-http",
+          "--registry-config",
+          config,
+          "--config",
+          "config.json:application/vnd.oci.image.config.v1+json",
+          ref,
+          "app.txt:application/vnd.oci.image.layer.v1.tar",
+        ],
+        image,
+      );
       expect(push.exitCode, `${push.stderr}\n${registry.log()}`).toBe(0);
       const digest = oras(["resolve", "--plain-http", "--registry-config", config, ref], image).stdout.trim();
       expect(digest).toMatch(/^sha256:[a-f0-9]{64}$/);
@@ -101,7 +113,12 @@ describeReal(
       return attachOutcome(subject, VERDICT, { exitCode: 0, stderr: "", manifest: readFileSync(paths.exportedManifest, "utf8"), discover });
     }
 
-    const ctx = (repository: string, runId: string, at: string) => ({ repository, runId, recordedAt: new Date(at), environment: { account: "222222222222", region: "eu-west-1", stack: "fruit-api-gamma" } });
+    const ctx = (repository: string, runId: string, at: string) => ({
+      repository,
+      runId,
+      recordedAt: new Date(at),
+      environment: { account: "222222222222", region: "eu-west-1", stack: "fruit-api-gamma" },
+    });
     const gammaSteps = (canary: "passed" | "failed") => [
       step("deploy", "passed", "stack fruit-api-gamma"),
       step("verify digest", "passed", "ImageUri ok"),
@@ -154,11 +171,16 @@ describeReal(
     it("on Debian's distribution 2.8.2 (no referrers API): the pass is pushed but NOT recorded, and the reader refuses instead of seeing none", async () => {
       const { registry, config, digest } = await withImage("debian");
       const subject = `${registry.host}/${REPOSITORY}@${digest}`;
-      const passed = verdictRecordOf({ passed: true, digest, monitoring: [], actions: gammaSteps("passed") }, ctx(`${registry.host}/${REPOSITORY}`, "run-pass", "2026-12-07T10:00:00Z"));
+      const passed = verdictRecordOf(
+        { passed: true, digest, monitoring: [], actions: gammaSteps("passed") },
+        ctx(`${registry.host}/${REPOSITORY}`, "run-pass", "2026-12-07T10:00:00Z"),
+      );
       const outcome = attach(subject, config, verdictFileText(passed), "debian");
       expect(outcome.status).toBe("failed");
       expect(outcome.status === "failed" && outcome.error).toMatch(/does not list it through the OCI referrers API \(oras discover exited 1: .*referrers API/);
-      await expect(hostReader(config, subject)()).rejects.toThrow(new RegExp(`^oras discover of ${subject.replace(/[.]/g, "\\.")} \\(artifact type ${GAMMA_VERDICT_ARTIFACT_TYPE.replace(/[.+]/g, "\\$&")}\\) exited 1: .*referrers API`));
+      await expect(hostReader(config, subject)()).rejects.toThrow(
+        new RegExp(`^oras discover of ${subject.replace(/[.]/g, "\\.")} \\(artifact type ${GAMMA_VERDICT_ARTIFACT_TYPE.replace(/[.+]/g, "\\$&")}\\) exited 1: .*referrers API`),
+      );
     });
   },
   resolveComponents,

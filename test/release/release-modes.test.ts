@@ -28,7 +28,11 @@ describe("releasePlan", () => {
     expect(prod.stages.filter((s) => s.runs).map((s) => s.id)).toEqual(["prod"]);
     expect(prod.stages.find((s) => s.id === "gamma")!.actions.every((a) => a.state !== "run")).toBe(true);
     // Without a digest, everything up to the target runs.
-    expect(releasePlan(config, "prod", {}).stages.filter((s) => s.runs).map((s) => s.id)).toEqual(["build", "beta", "gamma", "prod"]);
+    expect(
+      releasePlan(config, "prod", {})
+        .stages.filter((s) => s.runs)
+        .map((s) => s.id),
+    ).toEqual(["build", "beta", "gamma", "prod"]);
   });
 
   it.each([
@@ -114,9 +118,17 @@ describe("release modes", () => {
   });
 
   it.each([
-    ["a required parameter nobody supplies", (t: string) => t.replace("    Type: String\n", "    Type: String\n  CodeBucket:\n    Type: String\n"), /\[gamma\] Parameters\.CodeBucket: has no Default/],
+    [
+      "a required parameter nobody supplies",
+      (t: string) => t.replace("    Type: String\n", "    Type: String\n  CodeBucket:\n    Type: String\n"),
+      /\[gamma\] Parameters\.CodeBucket: has no Default/,
+    ],
     ["a missing output", (t: string) => t.replace(/Outputs:\n {2}ApiEndpoint:\n.*\n/, ""), /\[gamma\] Outputs\.ApiEndpoint: is read by dpra\.yaml synthetics\.endpointOutput/],
-    ["a strategy the template does not implement", (t: string) => t.replace("Strategy: BLUE_GREEN", "Strategy: ROLLING"), /\[gamma\] Resources\.Service\.Properties\.DeploymentConfiguration\.Strategy: is "ROLLING"/],
+    [
+      "a strategy the template does not implement",
+      (t: string) => t.replace("Strategy: BLUE_GREEN", "Strategy: ROLLING"),
+      /\[gamma\] Resources\.Service\.Properties\.DeploymentConfiguration\.Strategy: is "ROLLING"/,
+    ],
   ])("release --env prod with %s is refused by the contract before the build, credentials or any AWS client", async (_what, change, message) => {
     let built = false;
     const build = async () => ((built = true), passingBuild()());

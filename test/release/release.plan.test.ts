@@ -30,7 +30,9 @@ function answer(leaf: Leaf): unknown {
 
 function fakeBuild(failing?: string) {
   return async (): Promise<BuildStageOutput<Container>> => ({
-    actions: Object.fromEntries(BUILD_IDS.map((id) => [id, id === failing ? { ok: false, summary: "semgrep: 2 blocking findings" } : { ok: true, summary: "ok", reports: [`build/${id}.json`] }])),
+    actions: Object.fromEntries(
+      BUILD_IDS.map((id) => [id, id === failing ? { ok: false, summary: "semgrep: 2 blocking findings" } : { ok: true, summary: "ok", reports: [`build/${id}.json`] }]),
+    ),
     image: dag.container().from(APP_BASE).withNewFile("/app/server.js", "built"),
     imageDigest: `sha256:${"d".repeat(64)}`,
   });
@@ -43,7 +45,12 @@ describe("release plan", () => {
     expect(result.verdict).toBe("passed");
     expect(result.imageDigest).toBe(`sha256:${"d".repeat(64)}`);
     expect(result.stages.map((s) => [s.id, s.status])).toEqual([
-      ["source", "skipped"], ["pre-commit", "skipped"], ["build", "succeeded"], ["beta", "succeeded"], ["gamma", "skipped"], ["prod", "skipped"],
+      ["source", "skipped"],
+      ["pre-commit", "skipped"],
+      ["build", "succeeded"],
+      ["beta", "succeeded"],
+      ["gamma", "skipped"],
+      ["prod", "skipped"],
     ]);
     expect(result.stages.find((s) => s.id === "build")!.actions.find((a) => a.name === "sast")!.reports).toEqual(["build/build.sast.json"]);
     // No database configured: no PostgreSQL, the app runs without one.

@@ -34,7 +34,10 @@ describe("examples/workflows/release.yml against the release function", () => {
     for (const call of calls) {
       expect(call.join("\n"), "calls release").toMatch(/\srelease\s/);
       const used = call.flatMap((l) => [...l.replace(/\$\([^)]*\)/g, "").matchAll(/(?:^|\s)--([a-z-]+)/g)].map((m) => m[1]!));
-      expect(used.filter((f) => !flags.has(f)), call.join("\n")).toEqual([]);
+      expect(
+        used.filter((f) => !flags.has(f)),
+        call.join("\n"),
+      ).toEqual([]);
       const field = call[call.length - 1]!.trim().split(/[\s)]/)[0]!;
       expect(fields.has(field), `${field} in: ${call.join("\n")}`).toBe(true);
     }

@@ -17,7 +17,10 @@ const ALL = ["gitleaks", "semgrep", "trivy", "cfn-lint"] as const;
 /** A copy of the example without node_modules (and without earlier reports). */
 function exampleCopy(): string {
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), "dpra-scan-")), "fruit-api");
-  cpSync(EXAMPLE, dir, { recursive: true, filter: (src) => !/[\\/](node_modules|dpra-reports|reports)([\\/]|$)/.test(path.relative(EXAMPLE, src) === "" ? "" : `/${path.relative(EXAMPLE, src)}`) });
+  cpSync(EXAMPLE, dir, {
+    recursive: true,
+    filter: (src) => !/[\\/](node_modules|dpra-reports|reports)([\\/]|$)/.test(path.relative(EXAMPLE, src) === "" ? "" : `/${path.relative(EXAMPLE, src)}`),
+  });
   return dir;
 }
 
@@ -36,7 +39,9 @@ function json(file: string): unknown {
 }
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: "utf8" }).map((f) => path.join(dir, f)).filter((f) => statSync(f).isFile());
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .map((f) => path.join(dir, f))
+    .filter((f) => statSync(f).isFile());
 }
 
 /** An AWS access key ID made at run time (AKIA + 16 base32 characters), so the repository holds none. */
@@ -81,7 +86,10 @@ describeReal("gitleaks", () => {
 describeReal("semgrep", () => {
   it("the example's own rules find a planted SQL injection at its file and line", async () => {
     const dir = exampleCopy();
-    writeFileSync(path.join(dir, "src", "lookup.ts"), 'import type { Pool } from "pg";\n\nexport async function byName(db: Pool, name: string) {\n  return db.query(`SELECT * FROM fruit WHERE name = \'${name}\'`);\n}\n');
+    writeFileSync(
+      path.join(dir, "src", "lookup.ts"),
+      "import type { Pool } from \"pg\";\n\nexport async function byName(db: Pool, name: string) {\n  return db.query(`SELECT * FROM fruit WHERE name = '${name}'`);\n}\n",
+    );
     const run = await scan(dir, ...only("semgrep"));
     expect(run.code).toBe(1);
     // semgrep prefixes a local rule's id with its config file's folder (.semgrep/ -> "semgrep."),
@@ -137,8 +145,13 @@ describeReal("trivy", () => {
   it("reports the template's misconfigurations (allowlisted in the example's dpra.yaml)", async () => {
     const dir = exampleCopy();
     await scan(dir, ...only("trivy"));
-    const report = json(path.join(dir, "..", "out", "raw", "trivy-misconfig.json")) as { Results?: Array<{ Target: string; Misconfigurations?: Array<{ ID: string; Status: string }> }> };
-    const ids = (target: string) => [...new Set((report.Results ?? []).filter((r) => r.Target === target).flatMap((r) => (r.Misconfigurations ?? []).filter((m) => m.Status === "FAIL").map((m) => m.ID)))].sort();
+    const report = json(path.join(dir, "..", "out", "raw", "trivy-misconfig.json")) as {
+      Results?: Array<{ Target: string; Misconfigurations?: Array<{ ID: string; Status: string }> }>;
+    };
+    const ids = (target: string) =>
+      [
+        ...new Set((report.Results ?? []).filter((r) => r.Target === target).flatMap((r) => (r.Misconfigurations ?? []).filter((m) => m.Status === "FAIL").map((m) => m.ID))),
+      ].sort();
     expect(ids("infra/template.yaml")).toEqual(expect.arrayContaining(["AWS-0036", "AWS-0053", "AWS-0054", "AWS-0104", "AWS-0132"]));
     expect((report.Results ?? []).map((r) => r.Target)).toContain("Dockerfile");
     expect(ids("Dockerfile")).toEqual([]);
@@ -148,10 +161,16 @@ describeReal("trivy", () => {
     const dir = exampleCopy();
     // A privileged pod: trivy's kubernetes checks fail it (KSV-0017, privileged containers).
     mkdirSync(path.join(dir, "k8s"));
-    writeFileSync(path.join(dir, "k8s", "pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n    - name: api\n      image: api:1\n      securityContext:\n        privileged: true\n");
+    writeFileSync(
+      path.join(dir, "k8s", "pod.yaml"),
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n    - name: api\n      image: api:1\n      securityContext:\n        privileged: true\n",
+    );
     const targets = () => {
       const report = json(path.join(dir, "..", "out", "raw", "trivy-misconfig.json")) as { Results?: Array<{ Target: string; Class: string; Type: string }> };
-      return (report.Results ?? []).filter((r) => r.Class === "config").map((r) => `${r.Target} (${r.Type})`).sort();
+      return (report.Results ?? [])
+        .filter((r) => r.Class === "config")
+        .map((r) => `${r.Target} (${r.Type})`)
+        .sort();
     };
     await scan(dir, ...only("trivy"));
     expect(targets()).toEqual(["Dockerfile (dockerfile)", "infra/template.yaml (cloudformation)"]);
@@ -173,7 +192,10 @@ describeReal("cfn-lint", () => {
     expect(report.filter((m) => m.Level === "Error")).toEqual([]);
     expect(report.length).toBeGreaterThan(0);
     const gate = json(path.join(dir, "..", "out", "dpra.json")) as { findings: Array<{ finding: { tool: string; rule: string } }> };
-    const rules = gate.findings.filter((g) => g.finding.tool === "cfn-lint").map((g) => g.finding.rule).sort();
+    const rules = gate.findings
+      .filter((g) => g.finding.tool === "cfn-lint")
+      .map((g) => g.finding.rule)
+      .sort();
     expect(rules).toEqual(report.map((m) => m.Rule.Id).sort());
   }, 120_000);
 });
@@ -186,7 +208,17 @@ describeReal(
       const run = await scan(dir);
       expect(run.code, run.stderr).toBe(0);
       const out = path.join(dir, "..", "out");
-      for (const f of ["dpra.sarif", "dpra.json", "summary.md", "sbom.cdx.json", "raw/gitleaks.json", "raw/semgrep.json", "raw/trivy-fs.json", "raw/trivy-misconfig.json", "raw/cfn-lint.json"]) {
+      for (const f of [
+        "dpra.sarif",
+        "dpra.json",
+        "summary.md",
+        "sbom.cdx.json",
+        "raw/gitleaks.json",
+        "raw/semgrep.json",
+        "raw/trivy-fs.json",
+        "raw/trivy-misconfig.json",
+        "raw/cfn-lint.json",
+      ]) {
         expect(statSync(path.join(out, f)).size, f).toBeGreaterThan(0);
       }
       const summary = readFileSync(path.join(out, "summary.md"), "utf8");

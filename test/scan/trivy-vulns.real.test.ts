@@ -21,7 +21,9 @@ const GENERATOR = path.join(repoRoot, "test", "trivy-db");
 function buildDb(cacheDir: string): void {
   const run = spawnSync("go", ["run", ".", cacheDir], { cwd: GENERATOR, encoding: "utf8", timeout: 240_000 });
   if (run.status !== 0) {
-    throw new Error(`test/trivy-db: go run . ${cacheDir} failed (status ${run.status ?? run.signal}): ${run.error?.message ?? ""}${run.stderr}. Install Go (see DEVELOPERS.md) and check the Go proxy.`);
+    throw new Error(
+      `test/trivy-db: go run . ${cacheDir} failed (status ${run.status ?? run.signal}): ${run.error?.message ?? ""}${run.stderr}. Install Go (see DEVELOPERS.md) and check the Go proxy.`,
+    );
   }
 }
 

@@ -160,19 +160,38 @@ describe("Beta stage plan", () => {
 
   it("runs the migrations (pinned dbmate, status / migrate / status) before the app is even defined", async () => {
     const { plan, engine: e, result } = await runBeta();
-    const steps = plan.execs().filter((x) => x.args[0] === "dbmate").map((x) => x.args.at(-1));
+    const steps = plan
+      .execs()
+      .filter((x) => x.args[0] === "dbmate")
+      .map((x) => x.args.at(-1));
     expect(new Set(steps)).toEqual(new Set(["status", "--strict"]));
-    expect(plan.images().filter((i) => i.startsWith("ghcr.io/amacneil/dbmate:")).every(isPinned)).toBe(true);
+    expect(
+      plan
+        .images()
+        .filter((i) => i.startsWith("ghcr.io/amacneil/dbmate:"))
+        .every(isPinned),
+    ).toBe(true);
     const dbmateChain = plan.containersRunning("--strict")[0]!;
     expect(dbmateChain.calls.find((c) => c.field === "withSecretVariable")!.args.name).toBe("DATABASE_URL");
     expect(dbmateChain.calls.some((c) => c.field === "withServiceBinding" && c.args.alias === "db")).toBe(true);
     // Ordering 1: the app's definition carries the fingerprint of the finished DB deploy.
-    const report = { tool: "dbmate", pendingBefore: ["20240101000000_create_fruits.sql", "20240102000000_add_colour.sql"], applied: ["20240101000000_create_fruits.sql", "20240102000000_add_colour.sql"], pendingAfter: [], ok: true, status: "migrated", summary: "dbmate: applied 2 migration(s): 20240101000000_create_fruits.sql, 20240102000000_add_colour.sql" };
+    const report = {
+      tool: "dbmate",
+      pendingBefore: ["20240101000000_create_fruits.sql", "20240102000000_add_colour.sql"],
+      applied: ["20240101000000_create_fruits.sql", "20240102000000_add_colour.sql"],
+      pendingAfter: [],
+      ok: true,
+      status: "migrated",
+      summary: "dbmate: applied 2 migration(s): 20240101000000_create_fruits.sql, 20240102000000_add_colour.sql",
+    };
     const app = appServiceChain(plan);
     expect(app.calls.find((c) => c.field === "withEnvVariable" && c.args.name === "DPRA_MIGRATED")!.args.value).toBe(migrationFingerprint(report));
     // Ordering 2: the last migration status was read before the app service was started.
     const leaves = e.leaves();
-    const lastStatus = leaves.map((l, i) => ({ l, i })).filter(({ l }) => l.field === "stdout" && lastExec(l)?.[0] === "dbmate").pop()!.i;
+    const lastStatus = leaves
+      .map((l, i) => ({ l, i }))
+      .filter(({ l }) => l.field === "stdout" && lastExec(l)?.[0] === "dbmate")
+      .pop()!.i;
     const appStart = leaves.findIndex((l) => l.field === "start" && l.calls.some((c) => c.field === "asService") && isAppChain({ calls: l.calls, root: l.root, leaf: l.field }));
     expect(appStart).toBeGreaterThan(lastStatus);
     const db = result.stages.find((s) => s.id === "beta")!.actions.find((a) => a.name === "db-deploy")!;
@@ -191,7 +210,10 @@ describe("Beta stage plan", () => {
 
   it("binds the integration and E2E suites to the app service, with BASE_URL and the DB URL as a secret", async () => {
     const { plan, result } = await runBeta();
-    for (const [command, image] of [["npm run test:integration", APP_BASE], ["npx playwright test", "mcr.microsoft.com/playwright:"]] as const) {
+    for (const [command, image] of [
+      ["npm run test:integration", APP_BASE],
+      ["npx playwright test", "mcr.microsoft.com/playwright:"],
+    ] as const) {
       const suite = plan.containers().find((c) => execsOf(c).some((x) => x.args[2]?.includes(command)))!;
       expect(suite, command).toBeDefined();
       expect(String(suite.calls.find((c) => c.field === "from")!.args.address).startsWith(image)).toBe(true);
@@ -204,7 +226,11 @@ describe("Beta stage plan", () => {
     }
     const beta = result.stages.find((s) => s.id === "beta")!;
     expect(beta.actions.map((a) => [a.name, a.status])).toEqual([
-      ["launch-env", "succeeded"], ["db-deploy", "succeeded"], ["deploy-software", "succeeded"], ["integration-tests", "succeeded"], ["e2e-tests", "succeeded"],
+      ["launch-env", "succeeded"],
+      ["db-deploy", "succeeded"],
+      ["deploy-software", "succeeded"],
+      ["integration-tests", "succeeded"],
+      ["e2e-tests", "succeeded"],
     ]);
     expect(beta.actions.find((a) => a.name === "e2e-tests")!.reports).toEqual(["beta/e2e/e2e.xml", "beta/e2e/test-results"]);
     expect(result.stages.find((s) => s.id === "build")!.actions.every((a) => a.status === "skipped")).toBe(true);
@@ -232,10 +258,16 @@ describe("Beta stage plan", () => {
 
   it("a failing integration suite does not cancel the independent E2E suite, and names itself", async () => {
     const { result } = await runBeta({}, false);
-    expect(result.failure).toBe("beta.integration-tests failed: no test image to run the integration tests in: the build hands on its test container (with `beta`, pass --test-image)");
+    expect(result.failure).toBe(
+      "beta.integration-tests failed: no test image to run the integration tests in: the build hands on its test container (with `beta`, pass --test-image)",
+    );
     const beta = result.stages.find((s) => s.id === "beta")!;
     expect(beta.actions.map((a) => [a.name, a.status])).toEqual([
-      ["launch-env", "succeeded"], ["db-deploy", "succeeded"], ["deploy-software", "succeeded"], ["integration-tests", "failed"], ["e2e-tests", "succeeded"],
+      ["launch-env", "succeeded"],
+      ["db-deploy", "succeeded"],
+      ["deploy-software", "succeeded"],
+      ["integration-tests", "failed"],
+      ["e2e-tests", "succeeded"],
     ]);
   });
 

@@ -90,9 +90,7 @@ describe("installed dependency tree holds no advisory-affected version", () => {
       const locked = lockedCopies(path.join(repoRoot, "package-lock.json"), advisory.pkg);
       expect(installed.size, `${advisory.pkg} is in the tree (the SDK cores need it)`).toBeGreaterThan(0);
       expect(locked.size).toBeGreaterThan(0);
-      const affected = [...installed, ...locked]
-        .filter(([, version]) => below(version, advisory.fixedIn))
-        .map(([where, version]) => `${where}@${version}`);
+      const affected = [...installed, ...locked].filter(([, version]) => below(version, advisory.fixedIn)).map(([where, version]) => `${where}@${version}`);
       expect(affected, `fix: package.json "overrides" -> "${advisory.pkg}": ">=${advisory.fixedIn}"`).toEqual([]);
     });
   }

@@ -36,12 +36,10 @@ export function ecrMock() {
 
 /** A registry whose calls are attributed to `role` in messages; retries without real delays. */
 export function registry(accountId = ACCOUNT, region = REGION, role = ARTIFACT_ROLE, sleeps: number[] = []): Registry {
-  return ecrRegistry(
-    { credentials: async () => ({ accessKeyId: "AKIDTESTONLY", secretAccessKey: "test-secret" }), principal: `role ${role}` },
-    accountId,
-    region,
-    { sleep: async (ms) => void sleeps.push(ms), random: () => 1 },
-  );
+  return ecrRegistry({ credentials: async () => ({ accessKeyId: "AKIDTESTONLY", secretAccessKey: "test-secret" }), principal: `role ${role}` }, accountId, region, {
+    sleep: async (ms) => void sleeps.push(ms),
+    random: () => 1,
+  });
 }
 
 /** An AWS error as the SDK raises it (name = error code, $metadata with the HTTP status). */
@@ -58,7 +56,6 @@ export interface FakeStore {
   tags: Map<string, string>;
   manifests: Map<string, { manifest: string; mediaType: string }>;
 }
-
 
 export function storeFor(ecr: ReturnType<typeof ecrMock>, stores: Record<string, FakeStore>): void {
   const pick = (registryId: string | undefined) => {

@@ -129,7 +129,12 @@ export class FakeRegion {
         EnableTerminationProtection: scenario.stack.terminationProtection ?? false,
         Tags: scenario.stack.tags,
       };
-      this.pushEvent({ LogicalResourceId: stackName, ResourceType: "AWS::CloudFormation::Stack", ResourceStatus: scenario.stack.status as StackEvent["ResourceStatus"], ClientRequestToken: "earlier-run" });
+      this.pushEvent({
+        LogicalResourceId: stackName,
+        ResourceType: "AWS::CloudFormation::Stack",
+        ResourceStatus: scenario.stack.status as StackEvent["ResourceStatus"],
+        ClientRequestToken: "earlier-run",
+      });
     }
     this.wire();
   }
@@ -175,7 +180,8 @@ export class FakeRegion {
         }
         if (s.status.endsWith("_COMPLETE") || s.status.endsWith("_FAILED")) {
           for (const cs of this.changeSets.values()) {
-            if (cs.executionStatus === "EXECUTE_IN_PROGRESS") cs.executionStatus = s.status.includes("ROLLBACK") || s.status.endsWith("FAILED") ? "EXECUTE_FAILED" : "EXECUTE_COMPLETE";
+            if (cs.executionStatus === "EXECUTE_IN_PROGRESS")
+              cs.executionStatus = s.status.includes("ROLLBACK") || s.status.endsWith("FAILED") ? "EXECUTE_FAILED" : "EXECUTE_COMPLETE";
           }
         }
       }
@@ -200,8 +206,14 @@ export class FakeRegion {
     if (exec === "success") {
       const steps: Step[] = [{ afterMs: 0, status: `${verb}_IN_PROGRESS`, event: this.stackEvent(`${verb}_IN_PROGRESS`, "User Initiated") }];
       changes.forEach((c, i) => {
-        steps.push({ afterMs: 1000 + i * 500, event: { ...res(c), ResourceStatus: `${c.ResourceChange?.Action === "Add" ? "CREATE" : "UPDATE"}_IN_PROGRESS` as StackEvent["ResourceStatus"] } });
-        steps.push({ afterMs: 4000 + i * 500, event: { ...res(c), ResourceStatus: `${c.ResourceChange?.Action === "Add" ? "CREATE" : "UPDATE"}_COMPLETE` as StackEvent["ResourceStatus"] } });
+        steps.push({
+          afterMs: 1000 + i * 500,
+          event: { ...res(c), ResourceStatus: `${c.ResourceChange?.Action === "Add" ? "CREATE" : "UPDATE"}_IN_PROGRESS` as StackEvent["ResourceStatus"] },
+        });
+        steps.push({
+          afterMs: 4000 + i * 500,
+          event: { ...res(c), ResourceStatus: `${c.ResourceChange?.Action === "Add" ? "CREATE" : "UPDATE"}_COMPLETE` as StackEvent["ResourceStatus"] },
+        });
       });
       const end = 8000 + monitoringMs;
       if (verb === "UPDATE") steps.push({ afterMs: end, status: "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", event: this.stackEvent("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS") });
@@ -215,10 +227,32 @@ export class FakeRegion {
     if (second) steps.push({ afterMs: 1000, event: { ...res(second), ResourceStatus: `${verb}_IN_PROGRESS` as StackEvent["ResourceStatus"] } });
     if (first) {
       steps.push({ afterMs: 1000, event: { ...res(first), ResourceStatus: `${verb}_IN_PROGRESS` as StackEvent["ResourceStatus"] } });
-      steps.push({ afterMs: 3000, event: { ...res(first), ResourceStatus: `${verb}_FAILED` as StackEvent["ResourceStatus"], ResourceStatusReason: "Resource handler returned message: \"Invalid request provided: image not found\" (HandlerErrorCode: InvalidRequest)" } });
+      steps.push({
+        afterMs: 3000,
+        event: {
+          ...res(first),
+          ResourceStatus: `${verb}_FAILED` as StackEvent["ResourceStatus"],
+          ResourceStatusReason: 'Resource handler returned message: "Invalid request provided: image not found" (HandlerErrorCode: InvalidRequest)',
+        },
+      });
     }
-    if (second) steps.push({ afterMs: 3500, event: { ...res(second), ResourceStatus: `${verb}_FAILED` as StackEvent["ResourceStatus"], ResourceStatusReason: verb === "CREATE" ? "Resource creation cancelled" : "Resource update cancelled" } });
-    steps.push({ afterMs: 4000, status: `${rb}_IN_PROGRESS`, event: this.stackEvent(`${rb}_IN_PROGRESS`, `The following resource(s) failed to ${verb.toLowerCase()}: [${changes.map((c) => c.ResourceChange?.LogicalResourceId).join(", ")}]. `) });
+    if (second)
+      steps.push({
+        afterMs: 3500,
+        event: {
+          ...res(second),
+          ResourceStatus: `${verb}_FAILED` as StackEvent["ResourceStatus"],
+          ResourceStatusReason: verb === "CREATE" ? "Resource creation cancelled" : "Resource update cancelled",
+        },
+      });
+    steps.push({
+      afterMs: 4000,
+      status: `${rb}_IN_PROGRESS`,
+      event: this.stackEvent(
+        `${rb}_IN_PROGRESS`,
+        `The following resource(s) failed to ${verb.toLowerCase()}: [${changes.map((c) => c.ResourceChange?.LogicalResourceId).join(", ")}]. `,
+      ),
+    });
     steps.push({ afterMs: 9000, status: `${rb}_COMPLETE`, event: this.stackEvent(`${rb}_COMPLETE`) });
     return steps;
   }
@@ -238,7 +272,12 @@ export class FakeRegion {
     );
     cf.on(ListStackResourcesCommand).callsFake((input) =>
       this.handle("cloudformation", "ListStackResources", input, () => ({
-        StackResourceSummaries: Array.from({ length: this.stack?.resources ?? 0 }, (_, i) => ({ LogicalResourceId: `R${i}`, ResourceType: "AWS::SNS::Topic", ResourceStatus: "CREATE_COMPLETE" as const, LastUpdatedTimestamp: new Date(0) })),
+        StackResourceSummaries: Array.from({ length: this.stack?.resources ?? 0 }, (_, i) => ({
+          LogicalResourceId: `R${i}`,
+          ResourceType: "AWS::SNS::Topic",
+          ResourceStatus: "CREATE_COMPLETE" as const,
+          LastUpdatedTimestamp: new Date(0),
+        })),
       })),
     );
     cf.on(CreateChangeSetCommand).callsFake((input: CreateChangeSetCommandInput) =>
@@ -251,11 +290,27 @@ export class FakeRegion {
         }
         if (input.ChangeSetType === "CREATE") {
           if (this.stack) throw validation(`Stack [${this.stackName}] already exists and cannot be created again with the changeSet [${name}].`);
-          this.stack = { StackName: this.stackName, StackId: this.stackId(), StackStatus: "REVIEW_IN_PROGRESS", Parameters: input.Parameters ?? [], Outputs: [], template: input.TemplateBody ?? "", resources: 0, EnableTerminationProtection: false };
+          this.stack = {
+            StackName: this.stackName,
+            StackId: this.stackId(),
+            StackStatus: "REVIEW_IN_PROGRESS",
+            Parameters: input.Parameters ?? [],
+            Outputs: [],
+            template: input.TemplateBody ?? "",
+            resources: 0,
+            EnableTerminationProtection: false,
+          };
           this.pushEvent({ ...this.stackEvent("REVIEW_IN_PROGRESS", "User Initiated") });
         } else if (!this.stack) throw notFound();
         const isRollback = name.endsWith("-rollback");
-        const changes = isRollback ? [{ Type: "Resource" as const, ResourceChange: { Action: "Modify" as const, LogicalResourceId: "Service", ResourceType: "AWS::ECS::Service", Replacement: "False" as const } }] : (this.scenario.changes ?? defaultChanges());
+        const changes = isRollback
+          ? [
+              {
+                Type: "Resource" as const,
+                ResourceChange: { Action: "Modify" as const, LogicalResourceId: "Service", ResourceType: "AWS::ECS::Service", Replacement: "False" as const },
+              },
+            ]
+          : (this.scenario.changes ?? defaultChanges());
         const cs: SimChangeSet = {
           name,
           id: `arn:aws:cloudformation:${this.region}:111111111111:changeSet/${name}/cs-${clock++}`,
@@ -368,20 +423,38 @@ export class FakeRegion {
       this.handle("cloudformation", "DeleteStack", input, () => {
         if (!this.stack) return {};
         if (this.stack.EnableTerminationProtection) throw validation(`Stack [${this.stackName}] cannot be deleted while TerminationProtection is enabled`);
-        this.schedule([{ afterMs: 0, status: "DELETE_IN_PROGRESS" }, { afterMs: 3000, status: "DELETE_COMPLETE" }], input.ClientRequestToken);
+        this.schedule(
+          [
+            { afterMs: 0, status: "DELETE_IN_PROGRESS" },
+            { afterMs: 3000, status: "DELETE_COMPLETE" },
+          ],
+          input.ClientRequestToken,
+        );
         this.changeSets.clear();
         return {};
       }),
     );
     cf.on(ContinueUpdateRollbackCommand).callsFake((input) =>
       this.handle("cloudformation", "ContinueUpdateRollback", input, () => {
-        this.schedule([{ afterMs: 0, status: "UPDATE_ROLLBACK_IN_PROGRESS" }, { afterMs: 4000, status: "UPDATE_ROLLBACK_COMPLETE" }], input.ClientRequestToken);
+        this.schedule(
+          [
+            { afterMs: 0, status: "UPDATE_ROLLBACK_IN_PROGRESS" },
+            { afterMs: 4000, status: "UPDATE_ROLLBACK_COMPLETE" },
+          ],
+          input.ClientRequestToken,
+        );
         return {};
       }),
     );
     cf.on(RollbackStackCommand).callsFake((input) =>
       this.handle("cloudformation", "RollbackStack", input, () => {
-        this.schedule([{ afterMs: 0, status: "UPDATE_ROLLBACK_IN_PROGRESS" }, { afterMs: 4000, status: "UPDATE_ROLLBACK_COMPLETE" }], input.ClientRequestToken);
+        this.schedule(
+          [
+            { afterMs: 0, status: "UPDATE_ROLLBACK_IN_PROGRESS" },
+            { afterMs: 4000, status: "UPDATE_ROLLBACK_COMPLETE" },
+          ],
+          input.ClientRequestToken,
+        );
         return { StackId: this.stack?.StackId };
       }),
     );
@@ -436,7 +509,13 @@ export class FakeRegion {
   }
 }
 
-export function change(action: "Add" | "Modify" | "Remove", logicalId: string, type: string, replacement?: "True" | "False" | "Conditional", extra: Partial<NonNullable<Change["ResourceChange"]>> = {}): Change {
+export function change(
+  action: "Add" | "Modify" | "Remove",
+  logicalId: string,
+  type: string,
+  replacement?: "True" | "False" | "Conditional",
+  extra: Partial<NonNullable<Change["ResourceChange"]>> = {},
+): Change {
   return {
     Type: "Resource",
     ResourceChange: {
@@ -445,14 +524,21 @@ export function change(action: "Add" | "Modify" | "Remove", logicalId: string, t
       ResourceType: type,
       Replacement: action === "Modify" ? (replacement ?? "False") : undefined,
       Scope: action === "Modify" ? ["Properties"] : [],
-      Details: action === "Modify" ? [{ Target: { Attribute: "Properties", Name: "TaskDefinition", RequiresRecreation: "Never" }, Evaluation: "Static", ChangeSource: "DirectModification" }] : [],
+      Details:
+        action === "Modify"
+          ? [{ Target: { Attribute: "Properties", Name: "TaskDefinition", RequiresRecreation: "Never" }, Evaluation: "Static", ChangeSource: "DirectModification" }]
+          : [],
       ...extra,
     },
   };
 }
 
 export function defaultChanges(): Change[] {
-  return [change("Modify", "TaskDefinition", "AWS::ECS::TaskDefinition", "True"), change("Modify", "Service", "AWS::ECS::Service", "False"), change("Add", "Queue", "AWS::SQS::Queue")];
+  return [
+    change("Modify", "TaskDefinition", "AWS::ECS::TaskDefinition", "True"),
+    change("Modify", "Service", "AWS::ECS::Service", "False"),
+    change("Add", "Queue", "AWS::SQS::Queue"),
+  ];
 }
 
 /** Runs a promise to completion while advancing fake timers in steps. */

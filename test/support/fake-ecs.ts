@@ -38,8 +38,7 @@ export class FakeEcs {
   ) {
     this.client = new ECSClient({ region, credentials: { accessKeyId: "AKIAFAKEFAKEFAKE", secretAccessKey: "fake" }, maxAttempts: 1 });
     const ecs = mockAws(this.client);
-    const record = (command: string, input: Record<string, unknown>) =>
-      this.calls.push({ service: "ecs", command, input, at: Date.now() });
+    const record = (command: string, input: Record<string, unknown>) => this.calls.push({ service: "ecs", command, input, at: Date.now() });
 
     ecs.on(DescribeTaskDefinitionCommand).callsFake((input) => {
       record("DescribeTaskDefinition", input);
@@ -51,7 +50,9 @@ export class FakeEcs {
             {
               name: "migrate",
               essential: true,
-              ...(logs ? { logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": logs.group, "awslogs-region": region, "awslogs-stream-prefix": logs.prefix } } } : {}),
+              ...(logs
+                ? { logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": logs.group, "awslogs-region": region, "awslogs-stream-prefix": logs.prefix } } }
+                : {}),
             },
           ],
         },
@@ -84,7 +85,9 @@ export class FakeEcs {
         lastStatus: "STOPPED",
         stopCode: "EssentialContainerExited",
         stoppedReason: s.stoppedReason ?? "Essential container in task exited",
-        containers: [{ name: "migrate", lastStatus: "STOPPED", ...(s.exitCode !== undefined ? { exitCode: s.exitCode } : {}), ...(s.containerReason ? { reason: s.containerReason } : {}) }],
+        containers: [
+          { name: "migrate", lastStatus: "STOPPED", ...(s.exitCode !== undefined ? { exitCode: s.exitCode } : {}), ...(s.containerReason ? { reason: s.containerReason } : {}) },
+        ],
       };
     }
     return { ...t, lastStatus: age >= (s.runningAfterMs ?? 5_000) ? "RUNNING" : "PROVISIONING" };

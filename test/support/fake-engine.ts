@@ -20,13 +20,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  Kind,
-  parse,
-  type FieldNode,
-  type SelectionSetNode,
-  type ValueNode,
-} from "graphql";
+import { Kind, parse, type FieldNode, type SelectionSetNode, type ValueNode } from "graphql";
 
 /** One field call in a chain, with its arguments as plain JS values. */
 export interface Call {
@@ -53,9 +47,7 @@ export interface Leaf {
 
 /** Throw this from an answer script to make the engine report a failed exec, as a real one does. */
 export class FakeExecError extends Error {
-  constructor(
-    readonly result: { exitCode: number; stdout?: string; stderr?: string; cmd?: string[] },
-  ) {
+  constructor(readonly result: { exitCode: number; stdout?: string; stderr?: string; cmd?: string[] }) {
     super(`process "${(result.cmd ?? []).join(" ")}" did not complete successfully: exit code: ${result.exitCode}`);
   }
 }

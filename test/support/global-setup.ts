@@ -7,6 +7,8 @@ export default function setup(): void {
   // Each vitest project runs the global setup; one note per run is enough.
   if (major < 22 && process.env.DPRA_NODE_NOTE_SHOWN === undefined) {
     process.env.DPRA_NODE_NOTE_SHOWN = "1";
-    process.stderr.write(`note: Node ${process.version}: AWS SDK for JavaScript v3 releases after the first week of January 2027 require Node 22 or later (its per-process warning is silenced in the test workers)\n`);
+    process.stderr.write(
+      `note: Node ${process.version}: AWS SDK for JavaScript v3 releases after the first week of January 2027 require Node 22 or later (its per-process warning is silenced in the test workers)\n`,
+    );
   }
 }

@@ -149,7 +149,10 @@ export async function startMoto(opts: { readyTimeoutMs?: number } = {}): Promise
     } catch (err) {
       if (Date.now() >= deadline) {
         await stopChild(child);
-        throw new Error(`moto_server on ${endpoint} did not answer POST /moto-api/reset within ${opts.readyTimeoutMs ?? 30_000} ms (${(err as Error).message}):\n${output.trim()}`, { cause: err });
+        throw new Error(
+          `moto_server on ${endpoint} did not answer POST /moto-api/reset within ${opts.readyTimeoutMs ?? 30_000} ms (${(err as Error).message}):\n${output.trim()}`,
+          { cause: err },
+        );
       }
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -17,8 +17,7 @@ import { runProcess } from "../../src/scan/process.js";
 export function hostBuildPlan(source: string, config: DpraConfig): BuildPlan {
   const app = path.join(source, config.build.workdir ?? ".");
   const entries = listing(app);
-  const packageJson =
-    config.build.preset === "node" && entries.includes("package.json") ? readPackageJson(readFileSync(path.join(app, "package.json"), "utf8")) : undefined;
+  const packageJson = config.build.preset === "node" && entries.includes("package.json") ? readPackageJson(readFileSync(path.join(app, "package.json"), "utf8")) : undefined;
   return buildPlan(config, { listing: entries, packageJson });
 }
 

@@ -9,7 +9,21 @@ import type { Reporter, TestCase, TestModule, TestSuite } from "vitest/node";
  * The components every CI run must have exercised for real: each one is listed here in the commit
  * that lands its first real test, so the list says what CI really covers.
  */
-export const EXPECTED_COMPONENTS = ["gitleaks", "semgrep", "trivy", "cfn-lint", "dpra-scan", "postgresql", "dbmate", "flyway", "liquibase", "moto", "oras-registry", "chromium", "node-build"] as const;
+export const EXPECTED_COMPONENTS = [
+  "gitleaks",
+  "semgrep",
+  "trivy",
+  "cfn-lint",
+  "dpra-scan",
+  "postgresql",
+  "dbmate",
+  "flyway",
+  "liquibase",
+  "moto",
+  "oras-registry",
+  "chromium",
+  "node-build",
+] as const;
 
 /** `real: flyway 11.7.2`, `real: moto`, `real: trivy (skipped: ...)`. */
 const SUITE = /^real: ([A-Za-z0-9][A-Za-z0-9._-]*)(?: (\d[^\s()]*))?(?: \(skipped: .*\))?$/;

@@ -40,11 +40,7 @@ export function resolveTool(name: ToolName): Resolution {
  * A suite that needs a real component. `check` says whether it can run here; the default checks
  * a pinned tool of the catalog. Under CI=true an unavailable component fails the run.
  */
-export function describeReal(
-  component: string,
-  body: (tool: RealTool) => void,
-  check: () => Resolution = () => resolveTool(component as ToolName),
-): void {
+export function describeReal(component: string, body: (tool: RealTool) => void, check: () => Resolution = () => resolveTool(component as ToolName)): void {
   const found = check();
   if (found.ok) {
     // The version in the suite name feeds the `real: <component> <version> ...` lines (test/support/real-reporter.ts).

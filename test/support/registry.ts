@@ -198,7 +198,9 @@ function buildReferrersRegistry(): string {
   });
   if (run.status !== 0) {
     rmSync(partial, { force: true });
-    throw new Error(`test/oci-registry: go build failed (status ${run.status ?? run.signal}): ${run.error?.message ?? ""}${run.stderr ?? ""}. Install Go 1.25+ and check the Go proxy.`);
+    throw new Error(
+      `test/oci-registry: go build failed (status ${run.status ?? run.signal}): ${run.error?.message ?? ""}${run.stderr ?? ""}. Install Go 1.25+ and check the Go proxy.`,
+    );
   }
   renameSync(partial, bin);
   return bin;

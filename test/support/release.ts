@@ -2,7 +2,15 @@
 // from the simulation in test/support/fake-aws.ts, Synthetics mocked with aws-sdk-client-mock.
 // The source is an in-memory stand-in for a Dagger Directory (no engine is involved: the AWS stages
 // only read files from it).
-import { CreateCanaryCommand, DescribeCanariesCommand, DescribeRuntimeVersionsCommand, GetCanaryCommand, GetCanaryRunsCommand, StartCanaryCommand, SyntheticsClient } from "@aws-sdk/client-synthetics";
+import {
+  CreateCanaryCommand,
+  DescribeCanariesCommand,
+  DescribeRuntimeVersionsCommand,
+  GetCanaryCommand,
+  GetCanaryRunsCommand,
+  StartCanaryCommand,
+  SyntheticsClient,
+} from "@aws-sdk/client-synthetics";
 import { AssumeRoleCommand } from "@aws-sdk/nested-clients/sts";
 import { dag, type Container, type Directory } from "@dagger.io/dagger";
 import type { Registry } from "../../src/aws/ecr/client.js";
@@ -25,7 +33,12 @@ import { BLUE_GREEN_SERVICE } from "./stack-templates.js";
 export function stubAssumeRole(sts: LooseStub): void {
   sts.reset();
   sts.on(AssumeRoleCommand).callsFake(async () => ({
-    Credentials: { AccessKeyId: "ASIARELEASETESTROLE1", SecretAccessKey: "release/test/role/secret", SessionToken: "release-test-token", Expiration: new Date(Date.now() + 3600_000) },
+    Credentials: {
+      AccessKeyId: "ASIARELEASETESTROLE1",
+      SecretAccessKey: "release/test/role/secret",
+      SessionToken: "release-test-token",
+      Expiration: new Date(Date.now() + 3600_000),
+    },
   }));
 }
 
@@ -107,7 +120,11 @@ export const FILES = {
 /** A stack that runs `image` and gets an endpoint output after an update. */
 export function stackScenario(region: string, image: string, over: Partial<RegionScenario> = {}): RegionScenario {
   return {
-    stack: { status: "UPDATE_COMPLETE", parameters: [{ ParameterKey: "ImageUri", ParameterValue: image }], outputs: [{ OutputKey: "ApiEndpoint", OutputValue: `https://${region}.fruit.example.com` }] },
+    stack: {
+      status: "UPDATE_COMPLETE",
+      parameters: [{ ParameterKey: "ImageUri", ParameterValue: image }],
+      outputs: [{ OutputKey: "ApiEndpoint", OutputValue: `https://${region}.fruit.example.com` }],
+    },
     outputsAfter: [{ OutputKey: "ApiEndpoint", OutputValue: `https://${region}.fruit.example.com/` }],
     alarms: { "fruit-api-5xx": [{ at: 0, state: "OK" }] },
     ...over,
@@ -160,10 +177,19 @@ export class MemoryVerdicts {
       runId: over.runId ?? "run-earlier-gamma",
       recordedAt: over.recordedAt ?? "2026-11-25T09:00:00.000Z",
       environment: { account: "222222222222", region: "eu-west-1", stack: "fruit-api-gamma" },
-      checks: order.map((c, i) => ({ name: c, status: i < failedAt ? "passed" : i === failedAt ? "failed" : "skipped", ...(i === failedAt ? { detail: `${c} failed in the seeded run` } : {}) })),
+      checks: order.map((c, i) => ({
+        name: c,
+        status: i < failedAt ? "passed" : i === failedAt ? "failed" : "skipped",
+        ...(i === failedAt ? { detail: `${c} failed in the seeded run` } : {}),
+      })),
     };
     const list = this.bySubject.get(reference) ?? [];
-    list.push({ source: `${name}@sha256:${String(list.length + 1).repeat(64).slice(0, 64)}`, text: JSON.stringify(record) });
+    list.push({
+      source: `${name}@sha256:${String(list.length + 1)
+        .repeat(64)
+        .slice(0, 64)}`,
+      text: JSON.stringify(record),
+    });
     this.bySubject.set(reference, list);
   }
 

@@ -175,9 +175,7 @@ function toObject(o: RawObject, main: boolean): SurfaceObject {
     name: o.name,
     description: o.description ?? "",
     // Only the main object's constructor is part of the API; one without arguments adds nothing.
-    ...(main && o._constructor && Object.keys(o._constructor.arguments).length > 0
-      ? { constructorArguments: Object.values(o._constructor.arguments).map(toArgument) }
-      : {}),
+    ...(main && o._constructor && Object.keys(o._constructor.arguments).length > 0 ? { constructorArguments: Object.values(o._constructor.arguments).map(toArgument) } : {}),
     // Only the properties the engine registers as fields (@func or @field); the others are the
     // object's kept state, not its API.
     fields: Object.values(o.properties)

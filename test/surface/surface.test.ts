@@ -21,9 +21,7 @@ describe("the root module's source", () => {
   it("is the constructor's one argument, defaulting to the bundled example without node_modules; no function takes a source", async () => {
     const surface = await introspect(listModules().find((m) => m.name === "dpra")!);
     const dpra = surface.objects.find((o) => o.name === "Dpra")!;
-    expect(dpra.constructorArguments).toEqual([
-      expect.objectContaining({ name: "source", type: "Directory", defaultPath: "/examples/fruit-api", ignore: ["**/node_modules"] }),
-    ]);
+    expect(dpra.constructorArguments).toEqual([expect.objectContaining({ name: "source", type: "Directory", defaultPath: "/examples/fruit-api", ignore: ["**/node_modules"] })]);
     expect(dpra.functions.filter((f) => f.arguments.some((a) => a.name === "source")).map((f) => f.name)).toEqual([]);
   }, 60_000);
 });

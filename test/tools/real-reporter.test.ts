@@ -15,9 +15,6 @@ describe("real-component summary", () => {
     const all = EXPECTED_COMPONENTS.map((c) => tally(c, 1));
     expect(realSummary(all, true).problems).toEqual([]);
     const { problems } = realSummary([...all.filter((t) => t.component !== "flyway"), tally("flyway", 0, 2)], true);
-    expect(problems).toEqual([
-      "flyway: 2 test(s) skipped; under CI=true every real-component test runs",
-      "flyway: no real-component test passed; CI must exercise it",
-    ]);
+    expect(problems).toEqual(["flyway: 2 test(s) skipped; under CI=true every real-component test runs", "flyway: no real-component test passed; CI must exercise it"]);
   });
 });

@@ -40,17 +40,7 @@ export function gitleaksArgs(
   opts: { mode: GitleaksMode; config?: boolean; ignoreFile?: boolean; baseline?: boolean; logOpts?: string },
   paths: GitleaksPaths = GITLEAKS_CONTAINER_PATHS,
 ): string[] {
-  const args = [
-    "gitleaks",
-    opts.mode,
-    "--no-banner",
-    "--no-color",
-    "--redact",
-    "--report-format",
-    format,
-    "--report-path",
-    gitleaksReportPath(format, paths.reportDir),
-  ];
+  const args = ["gitleaks", opts.mode, "--no-banner", "--no-color", "--redact", "--report-format", format, "--report-path", gitleaksReportPath(format, paths.reportDir)];
   if (opts.config) args.push("--config", paths.config);
   if (opts.ignoreFile) args.push("--gitleaks-ignore-path", paths.ignoreFile);
   if (opts.baseline) args.push("--baseline-path", paths.baseline);

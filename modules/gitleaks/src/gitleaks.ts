@@ -41,7 +41,6 @@ export interface GitleaksOptions {
   logOpts?: string;
 }
 
-
 /** The container gitleaks runs in: the caller's container when given, else the pinned image. */
 export function gitleaksContainer(version?: string, container?: Container): Container {
   return container ?? dag.container().from(gitleaksImageRef(version));

@@ -5,14 +5,7 @@
  * does not fail the call: it returns a scan whose exit code and reports say what was found.
  */
 import { Container, Directory, File, func, object } from "@dagger.io/dagger";
-import {
-  GITLEAKS_DEFAULT_VERSION,
-  gitleaksContainer,
-  gitleaksReportPath,
-  gitleaksScan,
-  type GitleaksMode,
-  type GitleaksOptions,
-} from "./gitleaks.js";
+import { GITLEAKS_DEFAULT_VERSION, gitleaksContainer, gitleaksReportPath, gitleaksScan, type GitleaksMode, type GitleaksOptions } from "./gitleaks.js";
 
 /** The outcome of one gitleaks scan: its reports, exit code and logs. */
 @object()

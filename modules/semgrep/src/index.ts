@@ -6,13 +6,7 @@
  * scan whose exit code and reports say what happened.
  */
 import { Container, Directory, File, func, object } from "@dagger.io/dagger";
-import {
-  SEMGREP_DEFAULT_VERSION,
-  SEMGREP_JSON_REPORT,
-  SEMGREP_SARIF_REPORT,
-  semgrepContainer,
-  semgrepScan,
-} from "./semgrep.js";
+import { SEMGREP_DEFAULT_VERSION, SEMGREP_JSON_REPORT, SEMGREP_SARIF_REPORT, semgrepContainer, semgrepScan } from "./semgrep.js";
 
 /** The outcome of one semgrep run: its reports, exit code and logs. */
 @object()
@@ -75,14 +69,7 @@ export class Semgrep {
    * @param severity Report only these severities, e.g. `ERROR` or `HIGH`. Default: all.
    */
   @func()
-  scan(
-    source: Directory,
-    rules: string[] = [],
-    rulesDir?: Directory,
-    rulesets: string[] = [],
-    exclude: string[] = [],
-    severity: string[] = [],
-  ): SemgrepScan {
+  scan(source: Directory, rules: string[] = [], rulesDir?: Directory, rulesets: string[] = [], exclude: string[] = [], severity: string[] = []): SemgrepScan {
     return new SemgrepScan(semgrepScan(this.base, source, { rules, rulesDir, rulesets, exclude, severities: severity }));
   }
 }

@@ -39,7 +39,6 @@ export interface SemgrepOptions {
   ruleIdsAsWritten?: boolean;
 }
 
-
 /** The container semgrep runs in: the caller's container when given, else the pinned image. */
 export function semgrepContainer(version?: string, container?: Container): Container {
   return container ?? dag.container().from(semgrepImageRef(version));

@@ -73,7 +73,14 @@ function commonFlags(opts: TrivyArgsOptions, defaultScanners: readonly string[],
   const scanners = opts.scanners && opts.scanners.length > 0 ? opts.scanners : defaultScanners;
   const args = ["--cache-dir", paths.cacheDir, "--scanners", checkedList("scanner", scanners, TRIVY_SCANNERS)];
   if (opts.severities && opts.severities.length > 0) {
-    args.push("--severity", checkedList("severity", opts.severities.map((s) => s.toUpperCase()), TRIVY_SEVERITIES));
+    args.push(
+      "--severity",
+      checkedList(
+        "severity",
+        opts.severities.map((s) => s.toUpperCase()),
+        TRIVY_SEVERITIES,
+      ),
+    );
   }
   if (opts.ignoreFile) args.push("--ignorefile", paths.ignoreFile);
   if (opts.skipDbUpdate) args.push("--skip-db-update");
@@ -94,31 +101,12 @@ function target(path: string | undefined): string {
 
 /** `trivy fs` over the source: vulnerabilities, secrets, IaC and Dockerfile misconfigurations, licenses. */
 export function trivyFsArgs(opts: TrivyArgsOptions, paths: TrivyPaths = TRIVY_CONTAINER_PATHS): string[] {
-  return [
-    "trivy",
-    "fs",
-    ...commonFlags(opts, TRIVY_SCANNERS, paths),
-    "--format",
-    "json",
-    "--output",
-    paths.jsonReport,
-    target(opts.path),
-  ];
+  return ["trivy", "fs", ...commonFlags(opts, TRIVY_SCANNERS, paths), "--format", "json", "--output", paths.jsonReport, target(opts.path)];
 }
 
 /** `trivy image` on an OCI tarball: OS and language packages of the packaged image. */
 export function trivyImageArgs(opts: Omit<TrivyArgsOptions, "path">, paths: TrivyPaths = TRIVY_CONTAINER_PATHS): string[] {
-  return [
-    "trivy",
-    "image",
-    ...commonFlags(opts, ["vuln", "secret"], paths),
-    "--input",
-    paths.input,
-    "--format",
-    "json",
-    "--output",
-    paths.jsonReport,
-  ];
+  return ["trivy", "image", ...commonFlags(opts, ["vuln", "secret"], paths), "--input", paths.input, "--format", "json", "--output", paths.jsonReport];
 }
 
 /** A CycloneDX SBOM of the source's dependencies (`fs`) or of an image tarball (`image`). */

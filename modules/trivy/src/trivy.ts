@@ -54,7 +54,6 @@ export interface TrivyScanOptions {
   misconfigScanners?: string[];
 }
 
-
 /** Today (UTC) as YYYY-MM-DD. */
 export function scanDay(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);

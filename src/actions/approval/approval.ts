@@ -85,7 +85,7 @@ export function githubRunUrl(v: Record<string, string | undefined>): string | un
 
 function ciEnvironmentApproval(req: ApprovalRequest): ApprovalRecord | string {
   const v = req.ciVars;
-  if (v.GITHUB_ACTIONS !== "true") return "GITHUB_ACTIONS is not \"true\": not running in GitHub Actions (pass the CI variables with --ci-vars)";
+  if (v.GITHUB_ACTIONS !== "true") return 'GITHUB_ACTIONS is not "true": not running in GitHub Actions (pass the CI variables with --ci-vars)';
   if (!req.ciEnvironment) return "no protected-environment marker: pass --ci-environment with the name of the job's `environment:`";
   if (req.ciEnvironment !== req.requiredEnvironment) {
     return `the job ran in environment "${req.ciEnvironment}", but prod approval requires "${req.requiredEnvironment}" (approval.environment)`;
@@ -147,7 +147,7 @@ export function resolveApproval(req: ApprovalRequest): ApprovalRecord {
   throw new ApprovalError(
     `prod needs an approval and none was found, so nothing was deployed to prod.\n${reasons.map((r) => `- ${r}`).join("\n")}\n` +
       "Run the prod step in a protected CI environment (GitHub: `environment: prod` with required reviewers) and pass " +
-      "--ci-environment prod --ci-vars \"$(env | grep ^GITHUB_)\"" +
+      '--ci-environment prod --ci-vars "$(env | grep ^GITHUB_)"' +
       (req.allowedSources.includes("explicit") ? ", or pass --approved-by <name>." : ". To accept a self-asserted --approved-by, list explicit in approval.sources of dpra.yaml."),
   );
 }

@@ -34,12 +34,11 @@ export async function capacityTestAgainst(
   options: { baseline?: { text: string; file: string }; digest?: string; runId?: string } = {},
 ): Promise<CapacityResult> {
   const runK6 = async (opts: K6RunOptions) => collectK6(k6Run(source, opts, options.runId ?? new Date().toISOString()), opts);
-  return runCapacityTest(
-    runK6,
-    { script: capacity.script, thresholds: capacity.thresholds, tolerance: capacity.tolerance },
-    endpoint,
-    { baseline: options.baseline, now: new Date(), digest: options.digest },
-  );
+  return runCapacityTest(runK6, { script: capacity.script, thresholds: capacity.thresholds, tolerance: capacity.tolerance }, endpoint, {
+    baseline: options.baseline,
+    now: new Date(),
+    digest: options.digest,
+  });
 }
 
 /** Gamma's capacity test: the endpoint is the stack output named in `capacity.endpointOutput`. */

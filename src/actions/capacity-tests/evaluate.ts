@@ -69,12 +69,7 @@ const rps = (x: number) => `${x.toFixed(1)} req/s`;
  * - the error rate may grow by at most `tolerance` × the error-rate threshold (points of the error
  *   budget), because a relative rule on a near-zero rate would fail on a single extra error.
  */
-export function evaluateCapacity(
-  metrics: CapacityMetrics,
-  thresholds: CapacityThresholds,
-  tolerance: number,
-  baseline?: CapacityBaseline,
-): CapacityVerdict {
+export function evaluateCapacity(metrics: CapacityMetrics, thresholds: CapacityThresholds, tolerance: number, baseline?: CapacityBaseline): CapacityVerdict {
   const checks: CapacityCheck[] = [];
   const add = (name: string, passed: boolean, detail: string) => checks.push({ name, passed, detail });
 

@@ -26,14 +26,7 @@ export interface K6RunOptions {
 
 /** The k6 command line: the summary export always, the per-sample JSON output when asked. */
 export function k6Args(opts: K6RunOptions): string[] {
-  return [
-    "k6",
-    "run",
-    "--no-color",
-    `--summary-export=${K6_SUMMARY}`,
-    ...(opts.points ? ["--out", `json=${K6_POINTS}`] : []),
-    `${SOURCE_DIR}/${opts.script}`,
-  ];
+  return ["k6", "run", "--no-color", `--summary-export=${K6_SUMMARY}`, ...(opts.points ? ["--out", `json=${K6_POINTS}`] : []), `${SOURCE_DIR}/${opts.script}`];
 }
 
 /** The k6 container, run against the endpoint, with any exit code accepted (evaluated afterwards). */

@@ -51,10 +51,7 @@ export async function runDbDeploy(input: DbDeployInput): Promise<DbDeployReport>
   if (database.tool === "custom") return runCustom(input);
   const driver = migrationDriver(database.tool, { changelog: database.changelog });
   const env = driver.environment(target.endpoint);
-  let base = bind(dag.container().from(driver.image), target)
-    .withDirectory(driver.mountPath, migrations)
-    .withWorkdir(driver.mountPath)
-    .withEnvVariable("DPRA_RUN_ID", input.runId);
+  let base = bind(dag.container().from(driver.image), target).withDirectory(driver.mountPath, migrations).withWorkdir(driver.mountPath).withEnvVariable("DPRA_RUN_ID", input.runId);
   for (const [name, value] of Object.entries(env.plain)) base = base.withEnvVariable(name, value);
   for (const [name, kind] of Object.entries(env.secrets)) base = base.withSecretVariable(name, kind === "url" ? target.url : target.password);
   return deployMigrations(containerRunner(base), driver, driver.mountPath);

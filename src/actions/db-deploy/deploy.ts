@@ -44,10 +44,7 @@ export async function deployMigrations(run: CommandRunner, driver: MigrationDriv
   if (after.pending.length > 0) {
     return failed(result, "migration-failed", `still pending after migrate: ${after.pending.join(", ")}`, `${tool}: ${after.pending.length} migration(s) were not applied`);
   }
-  const summary =
-    applied.length === 0
-      ? `${tool}: up to date, nothing to apply`
-      : `${tool}: applied ${applied.length} migration(s): ${applied.join(", ")}`;
+  const summary = applied.length === 0 ? `${tool}: up to date, nothing to apply` : `${tool}: applied ${applied.length} migration(s): ${applied.join(", ")}`;
   return { ...result, ok: true, status: "migrated", summary };
 }
 
@@ -60,12 +57,7 @@ function migrateFailed(base: Omit<DbDeployReport, "ok" | "status" | "summary">, 
   return failed({ ...base, pendingAfter: stillPending }, kind, message, `${base.tool}: ${what}${at}: ${message.split("\n").pop()}`);
 }
 
-function failed(
-  base: Omit<DbDeployReport, "ok" | "status" | "summary">,
-  kind: NonNullable<DbDeployReport["failure"]>["kind"],
-  message: string,
-  summary: string,
-): DbDeployReport {
+function failed(base: Omit<DbDeployReport, "ok" | "status" | "summary">, kind: NonNullable<DbDeployReport["failure"]>["kind"], message: string, summary: string): DbDeployReport {
   return { ...base, ok: false, status: "failed", failure: { kind, message }, summary };
 }
 

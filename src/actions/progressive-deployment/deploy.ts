@@ -72,7 +72,14 @@ export async function deployEnvironment(req: DeployEnvironmentRequest): Promise<
     ...(req.pollMs !== undefined ? { pollMs: req.pollMs } : {}),
     ...(req.onAlarmPoll ? { onAlarmPoll: req.onAlarmPoll } : {}),
   });
-  const waveReports: WaveReport[] = waves.map((w) => ({ name: w.name, regions: w.regions, status: "not-started", bakeMs: w.bakeMinutes * 60_000, insufficientData: [], missingAlarms: [] }));
+  const waveReports: WaveReport[] = waves.map((w) => ({
+    name: w.name,
+    regions: w.regions,
+    status: "not-started",
+    bakeMs: w.bakeMinutes * 60_000,
+    insufficientData: [],
+    missingAlarms: [],
+  }));
   let status: EnvironmentStatus;
   let message: string | undefined;
   let decisions: RolloutDecisions | undefined;
@@ -90,7 +97,10 @@ export async function deployEnvironment(req: DeployEnvironmentRequest): Promise<
       }
     }
   } else {
-    const log = new StepLog(() => new Date(), (step) => step);
+    const log = new StepLog(
+      () => new Date(),
+      (step) => step,
+    );
     const rollout = await runRollout(
       port,
       {

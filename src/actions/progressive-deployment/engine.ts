@@ -107,7 +107,13 @@ export interface RolloutActions<A extends string> {
 export type RolloutLog<A extends string> = Pick<StepLog<A>, "now" | "record" | "skip" | "run">;
 
 /** Runs the waves in order through `port`, recording every step in `log` under `actions`. */
-export async function runRollout<A extends string>(port: WavePort, s: RolloutSettings, log: RolloutLog<A>, actions: RolloutActions<A>, hooks: WaveHooks = {}): Promise<RolloutResult> {
+export async function runRollout<A extends string>(
+  port: WavePort,
+  s: RolloutSettings,
+  log: RolloutLog<A>,
+  actions: RolloutActions<A>,
+  hooks: WaveHooks = {},
+): Promise<RolloutResult> {
   const decisions: RolloutDecisions = {
     waves: s.waves.map((w) => ({ name: w.name, regions: [...w.regions], status: "not-started", baked: false })),
     alarmsChecked: {},
@@ -138,7 +144,14 @@ export async function runRollout<A extends string>(port: WavePort, s: RolloutSet
       const detailText = back.length > 0 ? `rolled back ${back.join(", ")}: ${why}` : `nothing to roll back in ${regions.join(", ")}: ${why}`;
       log.record({ modelAction: actions.rollback, name: "rollback", status: "passed", detail: detailText, startedAt, endedAt: log.now().toISOString() });
     } catch (e) {
-      log.record({ modelAction: actions.rollback, name: "rollback", status: "failed", detail: `ROLLBACK FAILED (${errorMessage(e)}): check ${regions.join(", ")} by hand`, startedAt, endedAt: log.now().toISOString() });
+      log.record({
+        modelAction: actions.rollback,
+        name: "rollback",
+        status: "failed",
+        detail: `ROLLBACK FAILED (${errorMessage(e)}): check ${regions.join(", ")} by hand`,
+        startedAt,
+        endedAt: log.now().toISOString(),
+      });
     }
     return result;
   };
@@ -158,10 +171,15 @@ export async function runRollout<A extends string>(port: WavePort, s: RolloutSet
     const before = await hooks.beforeDeploy?.(wave);
     if (before) return stop(i, before);
 
-    const deployed = await log.run(actions.deploy, `${label}: deploy`, () => port.deployWave(wave, s.digest), (ds) => ({
-      status: "passed",
-      detail: ds.map((d) => `${d.stackName} in ${d.region}${d.changed === false ? " (no changes)" : ""}`).join(", "),
-    }));
+    const deployed = await log.run(
+      actions.deploy,
+      `${label}: deploy`,
+      () => port.deployWave(wave, s.digest),
+      (ds) => ({
+        status: "passed",
+        detail: ds.map((d) => `${d.stackName} in ${d.region}${d.changed === false ? " (no changes)" : ""}`).join(", "),
+      }),
+    );
     if (!deployed.ok || !deployed.value) {
       // Which regions of the wave changed is the port's to say: it is asked to roll back them all.
       changedByWave[i] = [...wave.regions];
@@ -189,10 +207,21 @@ export async function runRollout<A extends string>(port: WavePort, s: RolloutSet
       if (d.changed === false) continue;
       const during = summarise(d.watches, () => expected, bakeMs);
       result.monitoring.push(...during);
-      const judged = await log.run(actions.alarms, "alarms during traffic shift", async () => judgeAlarms(expected, during, noAlarms), (j) => ({ status: j.status, detail: j.detail }), d.region);
+      const judged = await log.run(
+        actions.alarms,
+        "alarms during traffic shift",
+        async () => judgeAlarms(expected, during, noAlarms),
+        (j) => ({ status: j.status, detail: j.detail }),
+        d.region,
+      );
       if (!judged.ok) {
         const why = judged.value?.why;
-        const reason = why === "breached" ? `alarm during the traffic shift in ${d.region}` : why === "no-alarms" ? `no alarms in ${d.region}` : `alarms missing after the deploy in ${d.region}`;
+        const reason =
+          why === "breached"
+            ? `alarm during the traffic shift in ${d.region}`
+            : why === "no-alarms"
+              ? `no alarms in ${d.region}`
+              : `alarms missing after the deploy in ${d.region}`;
         return stop(i, reason, `${reason}: ${(judged.value?.detail ?? "").split("\n").slice(0, 4).join("; ")}`);
       }
     }

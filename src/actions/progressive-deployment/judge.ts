@@ -16,7 +16,8 @@ export interface AlarmJudgement {
 export function judgeAlarms(expected: readonly ExpectedAlarm[], summaries: readonly WatchSummary[], noAlarms: NoAlarmsDecision, regions?: number): AlarmJudgement {
   const lines = summaries.flatMap((m) => m.lines).join("\n");
   const watched = expected.length > 0 || summaries.some((m) => m.alarms.length > 0);
-  if (!watched) return { status: noAlarms.status, detail: [noAlarms.detail, lines].filter(Boolean).join("\n"), ...(noAlarms.status === "failed" ? { why: "no-alarms" as const } : {}) };
+  if (!watched)
+    return { status: noAlarms.status, detail: [noAlarms.detail, lines].filter(Boolean).join("\n"), ...(noAlarms.status === "failed" ? { why: "no-alarms" as const } : {}) };
   if (regions !== undefined && summaries.length < regions) return { status: "failed", detail: `reported ${summaries.length} of ${regions} regions\n${lines}`, why: "missing" };
   if (summaries.some((m) => m.breached.length > 0)) return { status: "failed", detail: lines, why: "breached" };
   if (summaries.some((m) => !m.healthy)) return { status: "failed", detail: lines, why: "missing" };

@@ -31,12 +31,7 @@ export function formatCanaryReport(r: CanaryReport): string {
  * credentials (chained into the environment's role when one is named). The credentials stay in the
  * module's memory: they are not passed to any container.
  */
-export async function canaryFunction(
-  source: Directory,
-  config: SyntheticsConfig | undefined,
-  args: CanaryCallArgs,
-  clock?: Clock,
-): Promise<string> {
+export async function canaryFunction(source: Directory, config: SyntheticsConfig | undefined, args: CanaryCallArgs, clock?: Clock): Promise<string> {
   if (!config) throw new Error("dpra.yaml has no synthetics section: add `synthetics: { name: ..., script: ... }` to run a canary");
   if (!/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(args.region)) throw new Error(`--region "${args.region}" is not an AWS region name`);
   const merged: SyntheticsConfig = {

@@ -7,8 +7,7 @@ import { withDatabase, type BetaDatabase } from "../../stages/beta/database.js";
 import { suiteVerdict, type SuiteVerdict } from "./verdict.js";
 
 /** Official Playwright image (Ubuntu 24.04 noble, browsers included), pinned by tag and digest. */
-export const PLAYWRIGHT_IMAGE =
-  "mcr.microsoft.com/playwright:v1.56.1-noble@sha256:f1e7e01021efd65dd1a2c56064be399f3e4de00fd021ac561325f2bfbb2b837a";
+export const PLAYWRIGHT_IMAGE = "mcr.microsoft.com/playwright:v1.56.1-noble@sha256:f1e7e01021efd65dd1a2c56064be399f3e4de00fd021ac561325f2bfbb2b837a";
 
 /** Playwright writes traces, screenshots and videos of failed tests here by default. */
 export const PLAYWRIGHT_ARTIFACTS = "test-results";

@@ -21,7 +21,10 @@ export function isEmptyChangeSetReason(reason: string | undefined): boolean {
 
 /** Change set names: a letter, then letters, digits and -, at most 128 characters. */
 export function changeSetName(runId: string): string {
-  const cleaned = runId.replace(/[^A-Za-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
+  const cleaned = runId
+    .replace(/[^A-Za-z0-9-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^-|-$/g, "");
   if (cleaned === "") throw new Error(`run ID "${runId}" has no letters or digits; it names the change set`);
   return `dpra-${cleaned}`.slice(0, 128);
 }

@@ -91,11 +91,7 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
           state.resumed = true;
           state.created = existing.ChangeSetId !== undefined && stack.StackStatus?.startsWith("CREATE") === true;
           attach = true;
-        } else if (
-          (existing.Status === "CREATE_COMPLETE" && exec === "AVAILABLE") ||
-          existing.Status === "CREATE_PENDING" ||
-          existing.Status === "CREATE_IN_PROGRESS"
-        ) {
+        } else if ((existing.Status === "CREATE_COMPLETE" && exec === "AVAILABLE") || existing.Status === "CREATE_PENDING" || existing.Status === "CREATE_IN_PROGRESS") {
           log(`resuming: change set ${name} already exists (${existing.Status})`);
           state.resumed = true;
           state.created = stack.StackStatus === "REVIEW_IN_PROGRESS";
@@ -217,7 +213,11 @@ export async function deployStack(req: StackDeployRequest): Promise<StackDeployR
     });
     const status = watched.stack?.StackStatus ?? "DELETE_COMPLETE";
     if (!watched.settled) {
-      throw new DeployStop("stopped", `the stack is still ${status} after ${Math.round(req.timeoutMs / 60000)} min; it goes on in AWS. Run the deploy again with the same run ID to follow it.`, status);
+      throw new DeployStop(
+        "stopped",
+        `the stack is still ${status} after ${Math.round(req.timeoutMs / 60000)} min; it goes on in AWS. Run the deploy again with the same run ID to follow it.`,
+        status,
+      );
     }
     if (isRolledBackOrFailed(status) || status === "DELETE_COMPLETE") {
       const first = findRootCause(watched.events);

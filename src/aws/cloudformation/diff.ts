@@ -26,19 +26,16 @@ export interface ChangeSetDiff {
 const MAX_NESTED_DEPTH = 5;
 
 /** Reads every page of a change set, and the change sets of its nested stacks, as a diff. */
-export async function describeChangeSetDiff(
-  client: CloudFormationClient,
-  stackName: string,
-  changeSet: string,
-  depth = 0,
-): Promise<ChangeSetDiff> {
+export async function describeChangeSetDiff(client: CloudFormationClient, stackName: string, changeSet: string, depth = 0): Promise<ChangeSetDiff> {
   const changes: Change[] = [];
   let next: string | undefined;
   let resolvedStack = stackName;
   let resolvedName = changeSet;
   // Throttling is retried by the SDK client, the one retry layer (docs/aws-retries.md).
   do {
-    const page = await client.send(new (await cloudFormationSdk()).DescribeChangeSetCommand({ StackName: changeSet.startsWith("arn:") ? undefined : stackName, ChangeSetName: changeSet, NextToken: next }));
+    const page = await client.send(
+      new (await cloudFormationSdk()).DescribeChangeSetCommand({ StackName: changeSet.startsWith("arn:") ? undefined : stackName, ChangeSetName: changeSet, NextToken: next }),
+    );
     changes.push(...(page.Changes ?? []));
     resolvedStack = page.StackName ?? resolvedStack;
     resolvedName = page.ChangeSetName ?? resolvedName;

@@ -65,9 +65,7 @@ function isReplacing(c: ResourceChangeView): boolean {
 }
 
 export function formatReplacementRefusal(stackName: string, findings: ReplacementFinding[]): string {
-  const list = findings
-    .map((f) => `  - ${[...f.path, f.logicalId].join("/")} (${f.resourceType}, replacement ${f.replacement})`)
-    .join("\n");
+  const list = findings.map((f) => `  - ${[...f.path, f.logicalId].join("/")} (${f.resourceType}, replacement ${f.replacement})`).join("\n");
   return (
     `Refusing to deploy ${stackName}: the change set replaces stateful resources, which would lose their data:\n${list}\n` +
     "Move the data first, or list the logical IDs under `protection.allowReplacement` in dpra.yaml when the replacement is intended."
@@ -107,11 +105,7 @@ export interface DriftReport {
 }
 
 /** Runs drift detection and waits for it (bounded by `timeoutMs`). */
-export async function detectDrift(
-  client: CloudFormationClient,
-  stackName: string,
-  opts: { pollMs: number; timeoutMs: number; signal?: AbortSignal },
-): Promise<DriftReport> {
+export async function detectDrift(client: CloudFormationClient, stackName: string, opts: { pollMs: number; timeoutMs: number; signal?: AbortSignal }): Promise<DriftReport> {
   const { StackDriftDetectionId: id } = await client.send(new (await cloudFormationSdk()).DetectStackDriftCommand({ StackName: stackName }));
   if (!id) throw new Error(`DetectStackDrift on ${stackName} returned no detection ID`);
   const deadline = Date.now() + opts.timeoutMs;

@@ -43,13 +43,7 @@ export function isSettled(status: string | undefined): boolean {
 }
 
 /** Statuses after which a stack can take a normal update. */
-export const UPDATABLE = new Set([
-  "CREATE_COMPLETE",
-  "UPDATE_COMPLETE",
-  "UPDATE_ROLLBACK_COMPLETE",
-  "IMPORT_COMPLETE",
-  "IMPORT_ROLLBACK_COMPLETE",
-]);
+export const UPDATABLE = new Set(["CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE", "IMPORT_ROLLBACK_COMPLETE"]);
 
 /** Terminal statuses that mean the operation we ran did not take effect. */
 export function isRolledBackOrFailed(status: string | undefined): boolean {

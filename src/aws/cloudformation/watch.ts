@@ -18,9 +18,7 @@ export interface WatchOptions {
   signal?: AbortSignal;
 }
 
-export type WatchResult =
-  | { settled: true; stack: Stack | undefined; events: StackEvent[] }
-  | { settled: false; stack: Stack | undefined; events: StackEvent[] };
+export type WatchResult = { settled: true; stack: Stack | undefined; events: StackEvent[] } | { settled: false; stack: Stack | undefined; events: StackEvent[] };
 
 /**
  * Follows a stack operation until the stack settles: prints only new events and a progress line

@@ -66,9 +66,7 @@ export function resolveProfile(text: string, profile: string): ProfileCredential
     }
     if (section.role_arn && section.source_profile) {
       if (roleArn !== undefined) {
-        throw new Error(
-          `AWS profile file: profile "${profile}" chains more than one role; point it at a profile with keys, and let dpra assume the environment role.`,
-        );
+        throw new Error(`AWS profile file: profile "${profile}" chains more than one role; point it at a profile with keys, and let dpra assume the environment role.`);
       }
       roleArn = section.role_arn;
       externalId = section.external_id;
@@ -78,9 +76,7 @@ export function resolveProfile(text: string, profile: string): ProfileCredential
     const accessKeyId = section.aws_access_key_id;
     const secretAccessKey = section.aws_secret_access_key;
     if (!accessKeyId || !secretAccessKey) {
-      throw new Error(
-        `AWS profile file: profile "${name}" has neither aws_access_key_id with aws_secret_access_key nor role_arn with source_profile.`,
-      );
+      throw new Error(`AWS profile file: profile "${name}" has neither aws_access_key_id with aws_secret_access_key nor role_arn with source_profile.`);
     }
     return {
       accessKeyId,

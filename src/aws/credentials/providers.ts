@@ -144,19 +144,19 @@ export interface AssumeRoleOptions {
 export function assumeRole(from: AwsIdentity, opts: AssumeRoleOptions, now: () => number = Date.now): AwsIdentity {
   const duration = Math.max(MIN_SESSION_SECONDS, Math.min(opts.durationSeconds ?? MAX_CHAINED_SESSION_SECONDS, MAX_CHAINED_SESSION_SECONDS));
   const assume = explained(
-      lazyProvider((sdk) =>
-        sdk.fromTemporaryCredentials({
-          masterCredentials: from.credentials,
-          params: {
-            RoleArn: opts.roleArn,
-            RoleSessionName: opts.sessionName,
-            DurationSeconds: duration,
-            ...(opts.externalId ? { ExternalId: opts.externalId } : {}),
-          },
-          clientConfig: { region: opts.region },
-        }),
-      ),
-      { role: from.principal, action: "sts:AssumeRole", resource: opts.roleArn },
+    lazyProvider((sdk) =>
+      sdk.fromTemporaryCredentials({
+        masterCredentials: from.credentials,
+        params: {
+          RoleArn: opts.roleArn,
+          RoleSessionName: opts.sessionName,
+          DurationSeconds: duration,
+          ...(opts.externalId ? { ExternalId: opts.externalId } : {}),
+        },
+        clientConfig: { region: opts.region },
+      }),
+    ),
+    { role: from.principal, action: "sts:AssumeRole", resource: opts.roleArn },
   );
   const session = renewingSession(assume, now);
   return { credentials: session.provider, principal: `role ${opts.roleArn}`, session };

@@ -5,7 +5,10 @@ const MAX = 64;
 
 /** Replaces characters STS rejects and trims to the allowed length. */
 export function sanitiseSessionName(raw: string): string {
-  const cleaned = raw.replace(/[^\w+=,.@-]+/g, "-").replace(/-{2,}/g, "-").replace(/^-+|-+$/g, "");
+  const cleaned = raw
+    .replace(/[^\w+=,.@-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^-+|-+$/g, "");
   const trimmed = cleaned.slice(0, MAX).replace(/-+$/, "");
   return trimmed.length >= 2 ? trimmed : `dpra-${trimmed}`.slice(0, MAX);
 }

@@ -29,8 +29,7 @@ export function manifestBlobs(manifestText: string, mediaType: string | undefine
   const type = mediaType ?? parsed.mediaType ?? "";
   if (parsed.manifests !== undefined || type.includes("index") || type.includes("manifest.list")) {
     throw new Error(
-      "Promotion copy: the image is a multi-platform index. Configure ECR replication to the target registry " +
-        "(it copies every platform), or publish a single-platform image.",
+      "Promotion copy: the image is a multi-platform index. Configure ECR replication to the target registry " + "(it copies every platform), or publish a single-platform image.",
     );
   }
   if (!parsed.config?.digest || !Array.isArray(parsed.layers)) {
@@ -40,12 +39,7 @@ export function manifestBlobs(manifestText: string, mediaType: string | undefine
 }
 
 /** Copies one single-platform image by digest; returns how many blobs were uploaded. */
-export async function copyImage(
-  source: ImageLocation,
-  target: ImageLocation,
-  digest: string,
-  download: (url: string) => AsyncIterable<Uint8Array>,
-): Promise<number> {
+export async function copyImage(source: ImageLocation, target: ImageLocation, digest: string, download: (url: string) => AsyncIterable<Uint8Array>): Promise<number> {
   const manifest = await getManifest(source.registry, source.repository, digest);
   const blobs = manifestBlobs(manifest.manifest, manifest.mediaType);
   const availability = await ecrCall(target.registry, "BatchCheckLayerAvailability", target.repository, async () =>
@@ -136,4 +130,3 @@ export async function* fetchBlob(url: string): AsyncIterable<Uint8Array> {
   if (!response.ok || !response.body) throw new Error(`Downloading a layer from ECR failed: HTTP ${response.status}.`);
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) yield chunk;
 }
-

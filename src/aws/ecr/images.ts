@@ -59,9 +59,7 @@ export async function getManifest(registry: Registry, repository: string, digest
   const image: Image | undefined = out.images?.[0];
   if (!image?.imageManifest) {
     const failure = out.failures?.[0];
-    throw new Error(
-      `ECR ${repository}@${digest}: no manifest (${failure?.failureCode ?? "not returned"}${failure?.failureReason ? `: ${failure.failureReason}` : ""}).`,
-    );
+    throw new Error(`ECR ${repository}@${digest}: no manifest (${failure?.failureCode ?? "not returned"}${failure?.failureReason ? `: ${failure.failureReason}` : ""}).`);
   }
   return { manifest: image.imageManifest, ...(image.imageManifestMediaType ? { mediaType: image.imageManifestMediaType } : {}) };
 }
@@ -115,9 +113,7 @@ export interface RegistryLogin {
 }
 
 export async function registryLogin(registry: Registry): Promise<RegistryLogin> {
-  const out = await ecrCall(registry, "GetAuthorizationToken", undefined, async () =>
-    registry.client.send(new (await ecrSdk()).GetAuthorizationTokenCommand({})),
-  );
+  const out = await ecrCall(registry, "GetAuthorizationToken", undefined, async () => registry.client.send(new (await ecrSdk()).GetAuthorizationTokenCommand({})));
   const data = out.authorizationData?.[0];
   if (!data?.authorizationToken || !data.proxyEndpoint) {
     throw new Error(`ECR GetAuthorizationToken for account ${registry.accountId} in ${registry.region} returned no token.`);

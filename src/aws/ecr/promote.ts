@@ -100,9 +100,7 @@ async function waitForDigest(target: ImageLocation, digest: string, waitSeconds:
 async function digestIn(target: ImageLocation, imageId: { imageDigest?: string; imageTag?: string }): Promise<string | undefined> {
   try {
     const out = await ecrCall(target.registry, "DescribeImages", target.repository, async () =>
-      target.registry.client.send(
-        new (await ecrSdk()).DescribeImagesCommand({ repositoryName: target.repository, registryId: target.registry.accountId, imageIds: [imageId] }),
-      ),
+      target.registry.client.send(new (await ecrSdk()).DescribeImagesCommand({ repositoryName: target.repository, registryId: target.registry.accountId, imageIds: [imageId] })),
     );
     return out.imageDetails?.[0]?.imageDigest;
   } catch (err) {

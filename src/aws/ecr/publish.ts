@@ -70,19 +70,11 @@ async function pushRevision(registry: Registry, req: PublishRequest, uri: string
  * is pushed under a run-specific tag, compared, and that tag removed again (which also deletes the
  * image when it differs, since it then has no other tag).
  */
-async function compareWithStored(
-  registry: Registry,
-  req: PublishRequest,
-  uri: string,
-  stored: Extract<TagState, { kind: "present" }>,
-  push: PushImage,
-): Promise<string> {
+async function compareWithStored(registry: Registry, req: PublishRequest, uri: string, stored: Extract<TagState, { kind: "present" }>, push: PushImage): Promise<string> {
   const tag = verificationTag(req.runId);
   const removeTag = () =>
     ecrCall(registry, "BatchDeleteImage", req.repository, async () =>
-      registry.client.send(
-        new (await ecrSdk()).BatchDeleteImageCommand({ repositoryName: req.repository, registryId: registry.accountId, imageIds: [{ imageTag: tag }] }),
-      ),
+      registry.client.send(new (await ecrSdk()).BatchDeleteImageCommand({ repositoryName: req.repository, registryId: registry.accountId, imageIds: [{ imageTag: tag }] })),
     );
   // A retried CI run keeps its run ID: clear what an interrupted attempt may have left (immutable tags).
   await removeTag();

@@ -63,10 +63,7 @@ export function compareRepository(
   }
   const enc = repo.encryptionConfiguration;
   const actualType = enc?.encryptionType ?? "AES256";
-  const keyMatches =
-    desired.encryption.kmsKey === undefined ||
-    enc?.kmsKey === desired.encryption.kmsKey ||
-    (enc?.kmsKey?.endsWith(`/${desired.encryption.kmsKey}`) ?? false);
+  const keyMatches = desired.encryption.kmsKey === undefined || enc?.kmsKey === desired.encryption.kmsKey || (enc?.kmsKey?.endsWith(`/${desired.encryption.kmsKey}`) ?? false);
   if (actualType !== desired.encryption.type || (desired.encryption.type === "KMS" && !keyMatches)) {
     drift.push({
       setting: "encryption",
@@ -190,9 +187,7 @@ async function reconcile(registry: Registry, desired: DesiredRepository, d: Drif
       return;
     case "PutImageScanningConfiguration":
       await ecrCall(registry, "PutImageScanningConfiguration", repositoryName, async () =>
-        registry.client.send(
-          new (await ecrSdk()).PutImageScanningConfigurationCommand({ repositoryName, registryId, imageScanningConfiguration: { scanOnPush: true } }),
-        ),
+        registry.client.send(new (await ecrSdk()).PutImageScanningConfigurationCommand({ repositoryName, registryId, imageScanningConfiguration: { scanOnPush: true } })),
       );
       return;
     case "PutLifecyclePolicy":

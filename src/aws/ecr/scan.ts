@@ -40,7 +40,7 @@ export async function waitForScanFindings(registry: Registry, image: { repositor
     const status = first?.imageScanStatus?.status ?? "SCAN_NOT_FOUND";
     if (first && DONE.has(status)) {
       const pages = [first];
-      for (let next = first.nextToken; next; ) {
+      for (let next = first.nextToken; next;) {
         const page = await describe(registry, image, next);
         if (!page) break;
         pages.push(page);

@@ -135,14 +135,10 @@ export async function runMigrationTask(req: MigrationTaskRequest): Promise<Migra
   req.log(`[${region}] migration task ${taskArn} started on ${target.cluster}${formatLogs(logs)}`);
 
   const stopped = await waitForStopped(req, taskArn, logs);
-  const bad = essentials
-    .map((def) => ({ def, c: stopped.containers?.find((c) => c.name === def.name) }))
-    .filter(({ c }) => c?.exitCode !== 0);
+  const bad = essentials.map((def) => ({ def, c: stopped.containers?.find((c) => c.name === def.name) })).filter(({ c }) => c?.exitCode !== 0);
   if (bad.length > 0) {
     const first = bad[0]!;
-    const containers = bad
-      .map(({ def, c }) => `container ${def.name}: exit code ${c?.exitCode ?? "none"}${c?.reason ? `, reason: ${c.reason}` : ""}`)
-      .join("; ");
+    const containers = bad.map(({ def, c }) => `container ${def.name}: exit code ${c?.exitCode ?? "none"}${c?.reason ? `, reason: ${c.reason}` : ""}`).join("; ");
     const badLogs = logsOf(first.def, taskArn) ?? logs;
     throw new MigrationTaskError(
       `migration task ${taskArn} in ${region} failed: ${containers}; stopped: ${stopped.stoppedReason ?? "no reason given"}${stopped.stopCode ? ` (${stopped.stopCode})` : ""}${formatLogs(badLogs)}. ` +

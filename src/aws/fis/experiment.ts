@@ -46,12 +46,7 @@ const TERMINAL = new Set(["completed", "stopped", "failed", "cancelled"]);
  * @param startLoad starts the load and resolves to the k6 request samples (k6 `--out json` lines); its
  *   duration must cover the warm-up and the experiment.
  */
-export async function runChaosExperiment(
-  fis: FisClient,
-  startLoad: () => Promise<string>,
-  settings: ChaosSettings,
-  clock: Clock = systemClock,
-): Promise<ChaosReport> {
+export async function runChaosExperiment(fis: FisClient, startLoad: () => Promise<string>, settings: ChaosSettings, clock: Clock = systemClock): Promise<ChaosReport> {
   const { GetExperimentCommand, StartExperimentCommand, StopExperimentCommand } = await loadFisSdk();
   const loadStartedAt = clock.now();
   let loadFinished = false;

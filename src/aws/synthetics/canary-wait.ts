@@ -50,14 +50,7 @@ export async function getCanary({ client, sdk }: Api, name: string): Promise<Can
 
 export type Fail = (message: string) => never;
 
-export async function waitForState(
-  api: Api,
-  name: string,
-  wanted: readonly string[],
-  clock: Clock,
-  t: CanaryTimings,
-  fail: Fail,
-): Promise<void> {
+export async function waitForState(api: Api, name: string, wanted: readonly string[], clock: Clock, t: CanaryTimings, fail: Fail): Promise<void> {
   const deadline = clock.now() + t.stateTimeoutMs;
   for (;;) {
     const status = (await getCanary(api, name)).Status;

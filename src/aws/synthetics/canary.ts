@@ -68,11 +68,7 @@ export class CanaryError extends Error {
  * An existing canary gets the new code through a dry run first: a failing dry run leaves the running
  * canary untouched. The canary keeps running on its schedule afterwards.
  */
-export async function deployAndRunCanary(
-  client: SyntheticsClient,
-  spec: CanarySpec,
-  options: { clock?: Clock; timings?: Partial<CanaryTimings> } = {},
-): Promise<CanaryReport> {
+export async function deployAndRunCanary(client: SyntheticsClient, spec: CanarySpec, options: { clock?: Clock; timings?: Partial<CanaryTimings> } = {}): Promise<CanaryReport> {
   const steps: string[] = [];
   try {
     return await deployAndRun(client, spec, options, steps);
@@ -85,12 +81,7 @@ export async function deployAndRunCanary(
   }
 }
 
-async function deployAndRun(
-  client: SyntheticsClient,
-  spec: CanarySpec,
-  options: { clock?: Clock; timings?: Partial<CanaryTimings> },
-  steps: string[],
-): Promise<CanaryReport> {
+async function deployAndRun(client: SyntheticsClient, spec: CanarySpec, options: { clock?: Clock; timings?: Partial<CanaryTimings> }, steps: string[]): Promise<CanaryReport> {
   const clock = options.clock ?? systemClock;
   const t = { ...defaultCanaryTimings, ...options.timings };
   const sdk = await loadSyntheticsSdk();

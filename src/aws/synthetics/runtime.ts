@@ -35,18 +35,11 @@ function compareVersionNames(a: string, b: string): number {
  * Picks the runtime version to use: the pinned one when given (refused if unknown or deprecated),
  * else the newest non-deprecated version of the family (highest version number, then latest release date).
  */
-export function pickRuntimeVersion(
-  versions: readonly RuntimeVersion[],
-  family: RuntimeFamily,
-  now: Date,
-  pinned?: string,
-): string {
+export function pickRuntimeVersion(versions: readonly RuntimeVersion[], family: RuntimeFamily, now: Date, pinned?: string): string {
   if (pinned !== undefined) {
     const found = versions.find((v) => v.VersionName === pinned);
     if (!found) {
-      throw new Error(
-        `synthetics.runtimeVersion "${pinned}" is not offered in this region (DescribeRuntimeVersions); remove the pin to use the newest ${family} version`,
-      );
+      throw new Error(`synthetics.runtimeVersion "${pinned}" is not offered in this region (DescribeRuntimeVersions); remove the pin to use the newest ${family} version`);
     }
     if (isDeprecated(found, now)) {
       throw new Error(
@@ -55,9 +48,7 @@ export function pickRuntimeVersion(
     }
     return pinned;
   }
-  const candidates = versions.filter(
-    (v) => v.VersionName !== undefined && v.VersionName.startsWith(`${family}-`) && !isDeprecated(v, now),
-  );
+  const candidates = versions.filter((v) => v.VersionName !== undefined && v.VersionName.startsWith(`${family}-`) && !isDeprecated(v, now));
   if (candidates.length === 0) {
     throw new Error(`no non-deprecated ${family}-* runtime version is offered (DescribeRuntimeVersions); choose another synthetics.runtime`);
   }

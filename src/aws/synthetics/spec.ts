@@ -15,9 +15,7 @@ export function canarySpecFrom(
   const fromOutput = (key: string, what: string, field: string): string => {
     const v = stack.outputs[key]?.trim();
     if (!v) {
-      throw new Error(
-        `synthetics.${field} is not set and stack ${stack.name} has no output "${key}" with the canary's ${what}; set one of them`,
-      );
+      throw new Error(`synthetics.${field} is not set and stack ${stack.name} has no output "${key}" with the canary's ${what}; set one of them`);
     }
     return v;
   };

@@ -32,10 +32,14 @@ Options:
       --image <ref>           the image to deploy, pinned by digest (registry/repository@sha256:...)
       --source <dir>          application folder holding dpra.yaml and the template (default: the current folder)
       --run-id <id>           names the change sets and role sessions; pass it again to resume (default: from the content)
-${mode === "deploy" ? `      --ci-environment <env>  prod approval: the protected CI environment the job runs in
+${
+  mode === "deploy"
+    ? `      --ci-environment <env>  prod approval: the protected CI environment the job runs in
       --ci-vars <lines>       prod approval: the CI's variables as KEY=VALUE lines ("$(env | grep ^GITHUB_)")
       --approved-by <name>    prod approval: who approved (on its own only where approval.sources lists explicit)
-` : ""}  -f, --format <fmt>          ${FORMATS.join(", ")} (default: text)
+`
+    : ""
+}  -f, --format <fmt>          ${FORMATS.join(", ")} (default: text)
   -h, --help                  show this help
 
 AWS credentials, region and endpoint: the SDK's own (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,
@@ -83,7 +87,11 @@ export async function deployCommand(mode: Mode, argv: readonly string[], io: Dep
     } catch (err) {
       throw new UsageError(errorMessage(err));
     }
-    const approval = { ...(v["ci-environment"] ? { ciEnvironment: v["ci-environment"] } : {}), ...(v["ci-vars"] ? { ciVars: v["ci-vars"] } : {}), ...(v["approved-by"] ? { approvedBy: v["approved-by"] } : {}) };
+    const approval = {
+      ...(v["ci-environment"] ? { ciEnvironment: v["ci-environment"] } : {}),
+      ...(v["ci-vars"] ? { ciVars: v["ci-vars"] } : {}),
+      ...(v["approved-by"] ? { approvedBy: v["approved-by"] } : {}),
+    };
     deployment = await deployCore({
       config,
       readSourceFile: (p) => readFile(path.resolve(source, p), "utf8"),
@@ -94,7 +102,8 @@ export async function deployCommand(mode: Mode, argv: readonly string[], io: Dep
       ...(v["run-id"] ? { runId: v["run-id"] } : {}),
       approval,
       // The first hop is already this role with web identity: chaining into it again would be refused.
-      identity: async (o) => runIdentityFrom(sdkDefaultChainIdentity(), { app: o.app, runId: o.runId, ...(process.env.AWS_ROLE_ARN ? { entryRole: process.env.AWS_ROLE_ARN } : {}) }),
+      identity: async (o) =>
+        runIdentityFrom(sdkDefaultChainIdentity(), { app: o.app, runId: o.runId, ...(process.env.AWS_ROLE_ARN ? { entryRole: process.env.AWS_ROLE_ARN } : {}) }),
       ...core,
       log: (line) => io.stderr(`${line}\n`),
     });
@@ -110,8 +119,15 @@ export async function deployCommand(mode: Mode, argv: readonly string[], io: Dep
   }
   const facts = deploymentFacts(deployment);
   if (format === "json") {
-    const regions = deployment.regions.map((r, i) => ({ ...facts.regions[i], changeSet: r.stack?.changeSetName ?? "", diff: r.stack?.diffText ?? "", outputs: r.stack?.outputs ?? [] }));
-    io.stdout(`${JSON.stringify({ schema: "dpra-deploy/v1", mode, image: deployment.image, runId: deployment.runId, ...facts, regions, durationMs: Math.round(deployment.durationMs) }, null, 2)}\n`);
+    const regions = deployment.regions.map((r, i) => ({
+      ...facts.regions[i],
+      changeSet: r.stack?.changeSetName ?? "",
+      diff: r.stack?.diffText ?? "",
+      outputs: r.stack?.outputs ?? [],
+    }));
+    io.stdout(
+      `${JSON.stringify({ schema: "dpra-deploy/v1", mode, image: deployment.image, runId: deployment.runId, ...facts, regions, durationMs: Math.round(deployment.durationMs) }, null, 2)}\n`,
+    );
   } else {
     const diffs = deployment.regions.map((r) => r.stack?.diffText ?? "").filter((d) => d !== "");
     io.stdout(`${deploymentSummary(facts)}\n${diffs.length > 0 ? `\n${diffs.join("\n\n")}\n` : ""}`);

@@ -14,11 +14,9 @@ export type PromotionTarget = z.infer<typeof PromotionTarget>;
 export const ArtifactConfig = z.strictObject({
   ecr: z.strictObject({
     /** Repository name, e.g. `fruit-api`. */
-    repository: z
-      .string()
-      .regex(/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/, {
-        error: "expected an ECR repository name: lowercase letters, digits, and . _ - / separators",
-      }),
+    repository: z.string().regex(/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/, {
+      error: "expected an ECR repository name: lowercase letters, digits, and . _ - / separators",
+    }),
     /** Account that owns the repository (the tooling/build account). */
     account: AccountId,
     region: Region,

@@ -63,9 +63,7 @@ export const TestsConfig = z
      * configured, a suite that ran no test case or wrote no report blocks; `optOut.integration` /
      * `optOut.e2e` record why an application has none. Each opt-out excludes its suite.
      */
-    optOut: z
-      .strictObject({ unit: OptOutReason.optional(), integration: OptOutReason.optional(), e2e: OptOutReason.optional() })
-      .default({}),
+    optOut: z.strictObject({ unit: OptOutReason.optional(), integration: OptOutReason.optional(), e2e: OptOutReason.optional() }).default({}),
   })
   .superRefine((t, ctx) => {
     for (const suite of TEST_SUITES) {

@@ -11,8 +11,8 @@ export const FromStackOutput = z.strictObject({
 });
 export type FromStackOutput = z.infer<typeof FromStackOutput>;
 
-const SubnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: "expected a subnet ID, e.g. \"subnet-0123456789abcdef0\"" });
-const SecurityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: "expected a security group ID, e.g. \"sg-0123456789abcdef0\"" });
+const SubnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'expected a subnet ID, e.g. "subnet-0123456789abcdef0"' });
+const SecurityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: 'expected a security group ID, e.g. "sg-0123456789abcdef0"' });
 
 /** `ENABLED` gives the task a public IP: needed in a public subnet (route to an internet gateway), wrong in a private one. */
 export const AssignPublicIp = z.enum(["ENABLED", "DISABLED"], { error: "expected ENABLED or DISABLED (or { output: <stack output name> })" });
@@ -50,7 +50,12 @@ export const DatabaseAwsConfig = z.strictObject({
    */
   assignPublicIp: z.union([AssignPublicIp, FromStackOutput], { error: "expected ENABLED, DISABLED or { output: <stack output name> }" }).default("DISABLED"),
   /** How long the migration task may take, from RunTask to STOPPED. */
-  timeoutMinutes: z.number().int().min(1).max(24 * 60).default(15),
+  timeoutMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
 });
 export type DatabaseAwsConfig = z.infer<typeof DatabaseAwsConfig>;
 

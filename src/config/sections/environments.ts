@@ -49,18 +49,17 @@ export const AwsEnvironment = z
     /** Either one region or waves of regions. */
     region: Region.optional(),
     waves: z.array(Wave).min(1).optional(),
-    stackName: z
-      .string()
-      .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { error: "expected a CloudFormation stack name: a letter, then letters, digits and -" }),
+    stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { error: "expected a CloudFormation stack name: a letter, then letters, digits and -" }),
     /** CloudFormation template, relative to the source. */
     template: RelativePath.default("infra/template.yaml"),
     /** Template parameter that receives the image reference pinned by digest. */
-    imageParameter: z.string().regex(/^[A-Za-z0-9]+$/, { error: "expected a template parameter name (letters and digits)" }).default("ImageUri"),
+    imageParameter: z
+      .string()
+      .regex(/^[A-Za-z0-9]+$/, { error: "expected a template parameter name (letters and digits)" })
+      .default("ImageUri"),
     parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
     tags: z.record(z.string(), z.string()).default({}),
-    capabilities: z
-      .array(z.enum(["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]))
-      .default(["CAPABILITY_IAM"]),
+    capabilities: z.array(z.enum(["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"])).default(["CAPABILITY_IAM"]),
     /**
      * CloudWatch alarm names or ARNs. With the alarms the stack outputs (keys ending in Alarm, Alarms,
      * AlarmName(s) or AlarmArn(s); docs/gamma-prod.md) they are the stack's rollback triggers during the
@@ -93,7 +92,12 @@ export const AwsEnvironment = z
     /** Minutes to wait for another operation in progress on the stack before stopping. */
     waitInProgressMinutes: Minutes.default(15),
     /** Minutes a stack operation may take before the deploy stops watching it. */
-    timeoutMinutes: z.number().int().min(1).max(24 * 60).default(60),
+    timeoutMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(60),
     deployment: z
       .strictObject({
         strategy: DeploymentStrategy.default("ecs-blue-green"),

@@ -2,15 +2,7 @@ import { z } from "zod";
 import { RelativePath, Severity } from "./common.js";
 import { TRIVY_MISCONFIG_SCANNERS } from "../../../modules/trivy/src/args.js";
 
-export const FindingCategory = z.enum([
-  "secret",
-  "sast",
-  "vulnerability",
-  "misconfiguration",
-  "license",
-  "quality",
-  "test",
-]);
+export const FindingCategory = z.enum(["secret", "sast", "vulnerability", "misconfiguration", "license", "quality", "test"]);
 export type FindingCategory = z.infer<typeof FindingCategory>;
 
 /** The lowest severity that blocks, per category; `never` turns blocking off for that category. */

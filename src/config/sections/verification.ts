@@ -10,7 +10,10 @@ export const SyntheticsConfig = z.strictObject({
   /** Canary script (.js or .mjs), relative to the source. It reads the endpoint from `process.env.BASE_URL`. */
   script: RelativePath,
   /** `<file>.<function>`: the script is packaged as `<file>.js` at the archive root (Playwright) or as `nodejs/node_modules/<file>.js` (Puppeteer). */
-  handler: z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z_$][\w$]*$/, { error: "expected <file>.<function>, e.g. canary.handler" }).default("canary.handler"),
+  handler: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+\.[A-Za-z_$][\w$]*$/, { error: "expected <file>.<function>, e.g. canary.handler" })
+    .default("canary.handler"),
   /** Runtime family; the newest non-deprecated version of it is picked from DescribeRuntimeVersions. */
   runtime: z.enum(["syn-nodejs-playwright", "syn-nodejs-puppeteer"]).default("syn-nodejs-playwright"),
   /** Pin a runtime version (refused once deprecated). Leave unset to follow the newest. */
@@ -19,7 +22,10 @@ export const SyntheticsConfig = z.strictObject({
     .regex(/^syn-nodejs-(playwright|puppeteer)-\d+(\.\d+)*$/, { error: "expected a Node.js runtime version, e.g. syn-nodejs-playwright-2.0" })
     .optional(),
   /** The canary keeps running on this schedule after the release, so the alarms always see traffic. */
-  schedule: z.string().regex(/^(rate\(.+\)|cron\(.+\))$/, { error: "expected rate(...) or cron(...)" }).default("rate(5 minutes)"),
+  schedule: z
+    .string()
+    .regex(/^(rate\(.+\)|cron\(.+\))$/, { error: "expected rate(...) or cron(...)" })
+    .default("rate(5 minutes)"),
   /** Minutes to wait for a canary run to finish. */
   timeoutMinutes: Minutes.default(10),
   /** Lambda timeout of one canary run. */
@@ -30,7 +36,10 @@ export const SyntheticsConfig = z.strictObject({
   executionRoleArn: RoleArn.optional(),
   executionRoleOutput: OutputName.default("CanaryRoleArn"),
   /** `s3://bucket/prefix` for run artifacts; else taken from the stack output `artifactsOutput`. */
-  artifactS3Location: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9-]{1,61}[a-z0-9](\/.*)?$/, { error: "expected s3://bucket/prefix" }).optional(),
+  artifactS3Location: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9-]{1,61}[a-z0-9](\/.*)?$/, { error: "expected s3://bucket/prefix" })
+    .optional(),
   artifactsOutput: OutputName.default("CanaryArtifactsLocation"),
 });
 export type SyntheticsConfig = z.infer<typeof SyntheticsConfig>;
@@ -57,7 +66,10 @@ export type CapacityConfig = z.infer<typeof CapacityConfig>;
 export const ChaosConfig = z
   .strictObject({
     /** AWS FIS experiment template ID, or the stack output that holds it. */
-    experimentTemplateId: z.string().regex(/^EXT[A-Za-z0-9]+$/, { error: "expected an FIS experiment template ID, e.g. EXT1a2b3c4d5e6f7" }).optional(),
+    experimentTemplateId: z
+      .string()
+      .regex(/^EXT[A-Za-z0-9]+$/, { error: "expected an FIS experiment template ID, e.g. EXT1a2b3c4d5e6f7" })
+      .optional(),
     experimentTemplateOutput: OutputName.optional(),
     /** Seconds of load before the experiment starts: the window the fault window is compared with. */
     warmupSeconds: Seconds.min(10).default(60),
@@ -85,6 +97,9 @@ export const ApprovalConfig = z.strictObject({
     .min(1, { error: "prod always needs an approval: list at least one source" })
     .default(["ci-environment"]),
   /** The protected CI environment an approval must come from (GitHub: the prod job's `environment:`). */
-  environment: z.string().regex(/^[\w.-]{1,255}$/).default("prod"),
+  environment: z
+    .string()
+    .regex(/^[\w.-]{1,255}$/)
+    .default("prod"),
 });
 export type ApprovalConfig = z.infer<typeof ApprovalConfig>;

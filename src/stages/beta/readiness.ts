@@ -27,9 +27,7 @@ while :; do
   sleep 1
 done`;
 
-export type Readiness =
-  | { ready: true; status: string; seconds: number }
-  | { ready: false; lastStatus: string; seconds: number; logLines: string[] };
+export type Readiness = { ready: true; status: string; seconds: number } | { ready: false; lastStatus: string; seconds: number; logLines: string[] };
 
 /** Reads the probe's output. Fails clearly when the probe itself did not run. */
 export function parseProbeOutput(stdout: string, exitCode: number): Readiness {

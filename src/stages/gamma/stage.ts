@@ -110,7 +110,12 @@ export async function runGammaStage(ports: GammaPorts, s: GammaSettings): Promis
     }
   }
 
-  const deployed = await log.run("deploy-software", "deploy", () => ports.deploy(s.digest, hooks), (d) => ({ status: "passed", detail: `stack ${d.stackName} in ${d.region}` }));
+  const deployed = await log.run(
+    "deploy-software",
+    "deploy",
+    () => ports.deploy(s.digest, hooks),
+    (d) => ({ status: "passed", detail: `stack ${d.stackName} in ${d.region}` }),
+  );
   if (!deployed.ok || !deployed.value) {
     skipAfter("deploy", "the Gamma deploy failed");
     return result;
@@ -168,7 +173,13 @@ export async function runGammaStage(ports: GammaPorts, s: GammaSettings): Promis
 
   if (ports.capacity) {
     const capacity = ports.capacity;
-    const cap = await log.run("capacity-tests", "capacity test", () => capacity(endpoint), (r) => ({ status: r.verdict.passed ? "passed" : "failed", detail: r.report }), d.region);
+    const cap = await log.run(
+      "capacity-tests",
+      "capacity test",
+      () => capacity(endpoint),
+      (r) => ({ status: r.verdict.passed ? "passed" : "failed", detail: r.report }),
+      d.region,
+    );
     result.capacity = cap.value;
     if (!cap.ok) {
       skipAfter("capacity test", "the capacity test failed");
@@ -178,8 +189,7 @@ export async function runGammaStage(ports: GammaPorts, s: GammaSettings): Promis
 
   if (s.chaos && ports.chaos) {
     const chaos = ports.chaos;
-    const templateId =
-      s.chaos.experimentTemplateId ?? (s.chaos.experimentTemplateOutput ? d.outputs[s.chaos.experimentTemplateOutput] : undefined);
+    const templateId = s.chaos.experimentTemplateId ?? (s.chaos.experimentTemplateOutput ? d.outputs[s.chaos.experimentTemplateOutput] : undefined);
     if (!templateId) {
       log.record({
         modelAction: "chaos-tests",

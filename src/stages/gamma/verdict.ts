@@ -41,9 +41,7 @@ export const GammaVerdictRecord = z
     runUrl: z.url({ protocol: /^https$/ }).optional(),
     recordedAt: z.iso.datetime({ offset: true }),
     environment: z.object({ account: z.string().regex(/^\d{12}$/), region: z.string().min(1), stack: z.string().min(1) }).strict(),
-    checks: z
-      .array(z.object({ name: z.enum(VERDICT_CHECKS), status: z.enum(["passed", "failed", "skipped"]), detail: z.string().optional() }).strict())
-      .min(1),
+    checks: z.array(z.object({ name: z.enum(VERDICT_CHECKS), status: z.enum(["passed", "failed", "skipped"]), detail: z.string().optional() }).strict()).min(1),
   })
   .strict()
   .superRefine((r, ctx) => {
@@ -53,7 +51,8 @@ export const GammaVerdictRecord = z
       if (c.status === "failed") ctx.addIssue({ code: "custom", path: ["checks", i, "status"], message: `verdict "passed" with check ${c.name} failed` });
     });
     for (const name of MANDATORY_CHECKS) {
-      if (!r.checks.some((c) => c.name === name && c.status === "passed")) ctx.addIssue({ code: "custom", path: ["checks"], message: `verdict "passed" without a passed ${name} check` });
+      if (!r.checks.some((c) => c.name === name && c.status === "passed"))
+        ctx.addIssue({ code: "custom", path: ["checks"], message: `verdict "passed" without a passed ${name} check` });
     }
   });
 export type GammaVerdictRecord = z.infer<typeof GammaVerdictRecord>;

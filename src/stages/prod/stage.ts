@@ -86,8 +86,18 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
     canaries: [],
     actions: log.actions,
   };
-  log.record({ modelAction: "approval", name: "approval", status: "passed", detail: `${s.approval.approver} (${s.approval.source}${s.approval.runUrl ? `, ${s.approval.runUrl}` : ""})` });
-  log.record({ modelAction: "progressive-deployment", name: "strategy", status: "passed", detail: `${result.strategy.trafficShift}; during the shift: ${result.strategy.selfRollback}` });
+  log.record({
+    modelAction: "approval",
+    name: "approval",
+    status: "passed",
+    detail: `${s.approval.approver} (${s.approval.source}${s.approval.runUrl ? `, ${s.approval.runUrl}` : ""})`,
+  });
+  log.record({
+    modelAction: "progressive-deployment",
+    name: "strategy",
+    status: "passed",
+    detail: `${result.strategy.trafficShift}; during the shift: ${result.strategy.selfRollback}`,
+  });
 
   const deferred = new Map<string, string[]>();
   const hooks: WaveHooks = {
@@ -95,7 +105,12 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
       const label = waveLabel(wave);
       if (ports.sessions) {
         const sessions = ports.sessions;
-        const renewed = await log.run("progressive-deployment", `${label}: credentials`, () => sessions.renew(wave.regions), () => ({ status: "passed", detail: `new prod role session in ${wave.regions.join(", ")}` }));
+        const renewed = await log.run(
+          "progressive-deployment",
+          `${label}: credentials`,
+          () => sessions.renew(wave.regions),
+          () => ({ status: "passed", detail: `new prod role session in ${wave.regions.join(", ")}` }),
+        );
         if (!renewed.ok) return `the prod role could not be assumed for ${label}`;
       }
       if (ports.dbDeploy) {
@@ -103,7 +118,10 @@ export async function runProdStage(ports: ProdPorts, s: ProdSettings): Promise<P
         const migrated = await log.run("db-deploy", `${label}: db deploy`, () => allRegions(wave.regions, (r) => db.beforeDeploy(r, s.digest)), judgeDb);
         if (!migrated.ok || !migrated.value) return `the DB deploy of ${label} failed`;
         const reports = migrated.value;
-        deferred.set(wave.name, wave.regions.filter((_, i) => reports[i]?.status === "deferred"));
+        deferred.set(
+          wave.name,
+          wave.regions.filter((_, i) => reports[i]?.status === "deferred"),
+        );
       }
       return undefined;
     },

@@ -58,9 +58,7 @@ describe("resolveApproval", () => {
 
   it("refuses a CI run without the protected-environment marker, or from another environment", () => {
     expect(() => resolveApproval({ ...base, ciVars: github })).toThrow(/no protected-environment marker/);
-    expect(() => resolveApproval({ ...base, ciVars: github, ciEnvironment: "staging" })).toThrow(
-      /ran in environment "staging", but prod approval requires "prod"/,
-    );
+    expect(() => resolveApproval({ ...base, ciVars: github, ciEnvironment: "staging" })).toThrow(/ran in environment "staging", but prod approval requires "prod"/);
   });
 
   it("honours the allowed sources: explicit approval can be turned off", () => {

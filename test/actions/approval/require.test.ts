@@ -39,9 +39,9 @@ describe("requireProdApproval", () => {
   });
 
   it("in a single-call release, refuses before Gamma passed and names the Gamma run after", () => {
-    expect(() =>
-      requireProdApproval({ config: defaults, env: "prod", input: { ciVars, ciEnvironment: "prod" }, gamma: { required: true }, now }),
-    ).toThrow(/only after Gamma passed in this run, and Gamma has not passed/);
+    expect(() => requireProdApproval({ config: defaults, env: "prod", input: { ciVars, ciEnvironment: "prod" }, gamma: { required: true }, now })).toThrow(
+      /only after Gamma passed in this run, and Gamma has not passed/,
+    );
     const approval = requireProdApproval({
       config: defaults,
       env: "prod",

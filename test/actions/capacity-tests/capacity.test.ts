@@ -52,14 +52,10 @@ describe("evaluateCapacity", () => {
     // Within 10%: passes.
     expect(evaluateCapacity({ ...m, p95Ms: 195, rps: 100 }, thresholds, 0.1, baseline).passed).toBe(true);
     // Throughput down 20%: fails.
-    expect(evaluateCapacity({ ...m, p95Ms: 180, rps: 88 }, thresholds, 0.1, baseline).checks.find((c) => !c.passed)?.name).toBe(
-      "throughput vs baseline",
-    );
+    expect(evaluateCapacity({ ...m, p95Ms: 180, rps: 88 }, thresholds, 0.1, baseline).checks.find((c) => !c.passed)?.name).toBe("throughput vs baseline");
     // Error rate: tolerance is a share of the error budget (0.1 × 1% = 0.1 point over the baseline's 0.1%).
     expect(evaluateCapacity({ ...m, p95Ms: 180, rps: 110, errorRate: 0.002 }, thresholds, 0.1, baseline).passed).toBe(true);
-    expect(evaluateCapacity({ ...m, p95Ms: 180, rps: 110, errorRate: 0.0025 }, thresholds, 0.1, baseline).checks.find((c) => !c.passed)?.name).toBe(
-      "error rate vs baseline",
-    );
+    expect(evaluateCapacity({ ...m, p95Ms: 180, rps: 110, errorRate: 0.0025 }, thresholds, 0.1, baseline).checks.find((c) => !c.passed)?.name).toBe("error rate vs baseline");
   });
 });
 
@@ -67,9 +63,7 @@ describe("baseline files", () => {
   it("round-trips and rejects foreign files clearly", () => {
     const b = recordBaseline({ p95Ms: 180, errorRate: 0, rps: 110, requests: 10 }, new Date("2026-11-01T00:00:00Z"));
     expect(parseBaseline(JSON.stringify(b), "reports/capacity-baseline.json")).toEqual(b);
-    expect(() => parseBaseline(JSON.stringify(realSummaryExport), "reports/capacity-baseline.json")).toThrow(
-      /reports\/capacity-baseline\.json: .*delete it to record a new one/,
-    );
+    expect(() => parseBaseline(JSON.stringify(realSummaryExport), "reports/capacity-baseline.json")).toThrow(/reports\/capacity-baseline\.json: .*delete it to record a new one/);
   });
 });
 

@@ -27,9 +27,7 @@ function fileRead(leaf: Leaf, path: string): boolean {
 describe("capacity test plan", () => {
   it("runs k6 from the pinned image against the Gamma endpoint taken from the stack outputs", async () => {
     engine = await FakeEngine.start({ answer: (leaf) => (fileRead(leaf, K6_SUMMARY) ? summaryWith(120, 0.001, 40) : undefined) });
-    const result = await engine.run(() =>
-      gammaCapacityTest(dag.directory(), capacity, { name: "fruit-api-gamma", outputs: gammaOutputs }, { runId: "run-1" }),
-    );
+    const result = await engine.run(() => gammaCapacityTest(dag.directory(), capacity, { name: "fruit-api-gamma", outputs: gammaOutputs }, { runId: "run-1" }));
 
     expect(result.verdict.passed).toBe(true);
     const plan = new Plan(engine);
@@ -41,9 +39,7 @@ describe("capacity test plan", () => {
     const exec = execsOf(k6!)[0];
     expect(exec?.args).toEqual(["k6", "run", "--no-color", `--summary-export=${K6_SUMMARY}`, "/src/load/k6.js"]);
     expect(exec?.expect).toBe("ANY");
-    expect(k6!.calls.map((c) => c.field)).toEqual(
-      expect.arrayContaining(["from", "withMountedDirectory", "withWorkdir", "withEnvVariable", "withExec"]),
-    );
+    expect(k6!.calls.map((c) => c.field)).toEqual(expect.arrayContaining(["from", "withMountedDirectory", "withWorkdir", "withEnvVariable", "withExec"]));
     // The run ID keeps the engine from serving a cached load test.
     expect(plan.envVariables()).toContainEqual({ name: "DPRA_RUN_ID", value: "run-1" });
     expect(plan.execs().some((e) => e.args.includes(`json=${K6_POINTS}`))).toBe(false);
@@ -51,9 +47,9 @@ describe("capacity test plan", () => {
 
   it("fails before running k6 when the stack has no endpoint output", async () => {
     engine = await FakeEngine.start();
-    await expect(
-      engine.run(() => gammaCapacityTest(dag.directory(), capacity, { name: "fruit-api-gamma", outputs: { Other: "x" } })),
-    ).rejects.toThrow(/stack fruit-api-gamma has no output "ApiEndpoint" .*outputs: Other/);
+    await expect(engine.run(() => gammaCapacityTest(dag.directory(), capacity, { name: "fruit-api-gamma", outputs: { Other: "x" } }))).rejects.toThrow(
+      /stack fruit-api-gamma has no output "ApiEndpoint" .*outputs: Other/,
+    );
     expect(new Plan(engine).execs()).toEqual([]);
   });
 
@@ -61,7 +57,7 @@ describe("capacity test plan", () => {
     engine = await FakeEngine.start({
       answer: (leaf) => {
         if (leaf.field === "exitCode") return 107;
-        if (leaf.field === "stderr") return "level=error msg=\"GoError: script exception\"";
+        if (leaf.field === "stderr") return 'level=error msg="GoError: script exception"';
         return undefined;
       },
     });

@@ -27,7 +27,15 @@ async function deploy(database: Omit<DatabaseConfig, "aws">, answer?: (leaf: Lea
     runDbDeploy({
       database,
       source: dag.directory(),
-      target: { endpoint, password: dag.setSecret("pw", PASSWORD), url: dag.setSecret("url", `postgres://app:${PASSWORD}@db:5432/app`), service: dag.container().from(`postgres:17@sha256:${"e".repeat(64)}`).asService() },
+      target: {
+        endpoint,
+        password: dag.setSecret("pw", PASSWORD),
+        url: dag.setSecret("url", `postgres://app:${PASSWORD}@db:5432/app`),
+        service: dag
+          .container()
+          .from(`postgres:17@sha256:${"e".repeat(64)}`)
+          .asService(),
+      },
       appImage: dag.container().from(`node:22@sha256:${"f".repeat(64)}`),
       runId: "run1",
     }),
@@ -70,7 +78,7 @@ describe("DB deploy containers", () => {
   it("custom: the command runs in the app image with the DB URL as a secret; failure keeps its message", async () => {
     const { report, plan } = await deploy({ tool: "custom", command: "npm run migrate", migrations: "db/migrations", name: "app" }, (leaf) => {
       if (leaf.field === "exitCode") return 1;
-      if (leaf.field === "stderr") return "Error: migration 003 failed: syntax error at or near \"tabel\"";
+      if (leaf.field === "stderr") return 'Error: migration 003 failed: syntax error at or near "tabel"';
       return undefined;
     });
     expect(report).toMatchObject({ ok: false, failure: { kind: "migration-failed" } });

@@ -107,7 +107,6 @@ function recordRunTaskBodies(client: ECSClient): Array<Record<string, unknown>> 
   return bodies;
 }
 
-
 describeReal(
   "moto",
   () => {
@@ -138,7 +137,9 @@ describeReal(
       ...over,
     });
     const createStack = (templateBody = TEMPLATE) =>
-      cloudFormation.send(new CreateStackCommand({ StackName: STACK, TemplateBody: templateBody, Parameters: [{ ParameterKey: "MigrationImageUri", ParameterValue: MIGRATION_IMAGE }] }));
+      cloudFormation.send(
+        new CreateStackCommand({ StackName: STACK, TemplateBody: templateBody, Parameters: [{ ParameterKey: "MigrationImageUri", ParameterValue: MIGRATION_IMAGE }] }),
+      );
     const outputs = async () => Object.fromEntries(stackOutputs(await describeStack(cloudFormation, STACK)).map((o) => [o.key, o.value]));
 
     it("after a first deploy, runs the migration task where the stack's outputs say, waits for STOPPED, and reports it migrated", async () => {
@@ -189,7 +190,16 @@ describeReal(
     it("moto gap: a task definition without container-level memory makes RunTask answer HTTP 500", async () => {
       await createStack(TEMPLATE.replace("          Memory: 512\n", ""));
       const target = migrationTargetFrom(await outputs(), names, { stack: STACK, region: MOTO_REGION });
-      const attempt = runMigrationTask({ client: ecs, region: MOTO_REGION, target, role: env.roleArn, timeoutMs: 10_000, pollMs: 50, log: (l) => lines.push(l), retry: { sleep: async () => {} } });
+      const attempt = runMigrationTask({
+        client: ecs,
+        region: MOTO_REGION,
+        target,
+        role: env.roleArn,
+        timeoutMs: 10_000,
+        pollMs: 50,
+        log: (l) => lines.push(l),
+        retry: { sleep: async () => {} },
+      });
       const error = await attempt.then(
         () => undefined,
         (e: unknown) => e as Error,
@@ -203,7 +213,9 @@ describeReal(
       const next = MIGRATION_IMAGE.replace("d".repeat(64), "e".repeat(64));
       const report = await migrateBeforeDeploy(request({ reference: next }));
       expect(report.status).toBe("migrated");
-      expect(report.summary).toMatch(new RegExp(`^MigrationImageUri set to ${next.replace(/[.]/g, "\\.")}; migration task arn:aws:ecs:${MOTO_REGION}:${MOTO_ACCOUNT}:task/.* exited 0$`));
+      expect(report.summary).toMatch(
+        new RegExp(`^MigrationImageUri set to ${next.replace(/[.]/g, "\\.")}; migration task arn:aws:ecs:${MOTO_REGION}:${MOTO_ACCOUNT}:task/.* exited 0$`),
+      );
       expect((await describeStack(cloudFormation, STACK))?.Parameters).toContainEqual({ ParameterKey: "MigrationImageUri", ParameterValue: next });
       expect(lines).toContain(`[${MOTO_REGION} ${STACK}] executing change set dpra-run-1-migrate`);
     });

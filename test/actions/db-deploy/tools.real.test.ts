@@ -124,7 +124,10 @@ describeReal(
 
       it("fails a broken migration with dbmate's own message; the applied ones stay and the broken one is rolled back", async () => {
         const f = await fixture(tool, "dbmate");
-        writeFileSync(path.join(f.migrations, "20250301000000_broken.sql"), "-- migrate:up\nalter table fruits add column taste text;\nalter table vegetables add column x int;\n-- migrate:down\n");
+        writeFileSync(
+          path.join(f.migrations, "20250301000000_broken.sql"),
+          "-- migrate:up\nalter table fruits add column taste text;\nalter table vegetables add column x int;\n-- migrate:down\n",
+        );
         const report = await f.deploy();
         expect(report.ok).toBe(false);
         expect(report.failure?.kind).toBe("migration-failed");
@@ -242,7 +245,10 @@ describeReal(
         expect(report.applied).toEqual(pending);
         expect(report.pendingAfter).toEqual(["changelog.xml::20250301000000-broken::fruit-api"]);
         expect(await f.query("select count(*)::int as n from information_schema.columns where table_name = 'fruits' and column_name = 'taste'")).toEqual([{ n: 0 }]);
-        expect(await f.query("select id from databasechangelog order by orderexecuted")).toEqual([{ id: "20250101000000-create-fruits" }, { id: "20250201000000-add-fruit-origin" }]);
+        expect(await f.query("select id from databasechangelog order by orderexecuted")).toEqual([
+          { id: "20250101000000-create-fruits" },
+          { id: "20250201000000-add-fruit-origin" },
+        ]);
       }, 90_000);
     });
   },

@@ -52,9 +52,25 @@ describe("status parsers", () => {
   });
 
   it("flyway: pending, applied, and history problems by state", () => {
-    const status = parseFlywayInfo(ok(flywayInfo([["1", "Success"], ["2", "Pending"], ["3", "Pending"]])));
+    const status = parseFlywayInfo(
+      ok(
+        flywayInfo([
+          ["1", "Success"],
+          ["2", "Pending"],
+          ["3", "Pending"],
+        ]),
+      ),
+    );
     expect(status).toEqual({ pending: ["V2__step_2.sql", "V3__step_3.sql"], applied: ["V1__step_1.sql"], problems: [] });
-    const broken = parseFlywayInfo(ok(flywayInfo([["1", "Missing"], ["2", "Failed"], ["3", "Ignored"]])));
+    const broken = parseFlywayInfo(
+      ok(
+        flywayInfo([
+          ["1", "Missing"],
+          ["2", "Failed"],
+          ["3", "Ignored"],
+        ]),
+      ),
+    );
     expect(broken.problems).toEqual([
       "V1__step_1.sql is applied in the database but missing from the migrations folder",
       "V2__step_2.sql is recorded as failed",
@@ -70,7 +86,8 @@ describe("status parsers", () => {
   it("liquibase: the pending list of `status --verbose` (Liquibase's own command test output)", () => {
     const text = "1 changeset has not been applied to LBUSER@jdbc:h2:mem:lbcat\n     changelogs/h2/complete/rollback.tag.plus.changelog.xml::1.111::nvoxland\n";
     expect(parseLiquibaseStatus(ok(text))).toEqual({ pending: ["changelogs/h2/complete/rollback.tag.plus.changelog.xml::1.111::nvoxland"], problems: [] });
-    const two = "Liquibase Version: 4.33.0\n2 changesets have not been applied to app@jdbc:postgresql://db:5432/app\n     changelog.xml::1::dev\n     changelog.xml::2::dev\nLiquibase command 'status' was executed successfully.\n";
+    const two =
+      "Liquibase Version: 4.33.0\n2 changesets have not been applied to app@jdbc:postgresql://db:5432/app\n     changelog.xml::1::dev\n     changelog.xml::2::dev\nLiquibase command 'status' was executed successfully.\n";
     expect(parseLiquibaseStatus(ok(two)).pending).toEqual(["changelog.xml::1::dev", "changelog.xml::2::dev"]);
     expect(parseLiquibaseStatus(ok("app@jdbc:postgresql://db:5432/app is up to date\n"))).toEqual({ pending: [], problems: [] });
   });
@@ -97,7 +114,11 @@ describe("tool drivers", () => {
       secrets: { FLYWAY_PASSWORD: "password" },
     });
     expect(migrationDriver("liquibase", { changelog: "main.yaml" }).statusArgs("/lb")).toEqual([
-      "liquibase", "--search-path=/lb", "--changelog-file=main.yaml", "status", "--verbose",
+      "liquibase",
+      "--search-path=/lb",
+      "--changelog-file=main.yaml",
+      "status",
+      "--verbose",
     ]);
   });
 
@@ -107,10 +128,14 @@ describe("tool drivers", () => {
   });
 
   it("classifies failures by the tool's message", () => {
-    expect(classifyFailure("Validate failed: Migrations have failed validation\nMigration checksum mismatch for migration version 1\n-> Applied to database : -976138718\n-> Resolved locally    : -377557062")).toBe("checksum-mismatch");
+    expect(
+      classifyFailure(
+        "Validate failed: Migrations have failed validation\nMigration checksum mismatch for migration version 1\n-> Applied to database : -976138718\n-> Resolved locally    : -377557062",
+      ),
+    ).toBe("checksum-mismatch");
     expect(classifyFailure("Validation Failed:\n     1 changesets check sum\n          changelog.xml::1::dev was: 9:aaa but is now: 9:bbb")).toBe("checksum-mismatch");
     expect(classifyFailure("Error: migration `20240102000000` is out of order with already applied migrations")).toBe("history-mismatch");
-    expect(classifyFailure("ERROR: relation \"x\" does not exist")).toBe("migration-failed");
+    expect(classifyFailure('ERROR: relation "x" does not exist')).toBe("migration-failed");
   });
 });
 
@@ -121,15 +146,30 @@ describe("deployMigrations with scripted tool output", () => {
     let statusCalls = 0;
     const run: CommandRunner = async (argv) => {
       calls.push(argv);
-      if (argv.at(-1) === "info") return ok(statusCalls++ === 0 ? flywayInfo([["1", "Success"], ["2", "Pending"]]) : opts.after);
+      if (argv.at(-1) === "info")
+        return ok(
+          statusCalls++ === 0
+            ? flywayInfo([
+                ["1", "Success"],
+                ["2", "Pending"],
+              ])
+            : opts.after,
+        );
       return opts.migrate;
     };
     return { run, calls };
   }
 
   it("flyway checksum mismatch: fails with Flyway's message, nothing applied", async () => {
-    const message = "Validate failed: Migrations have failed validation\nMigration checksum mismatch for migration version 1\n-> Applied to database : -976138718\n-> Resolved locally    : -377557062\nEither revert the changes to the migration, or run repair to update the schema history.";
-    const s = flywayScript({ migrate: { exitCode: 1, stdout: "", stderr: message }, after: flywayInfo([["1", "Success"], ["2", "Pending"]]) });
+    const message =
+      "Validate failed: Migrations have failed validation\nMigration checksum mismatch for migration version 1\n-> Applied to database : -976138718\n-> Resolved locally    : -377557062\nEither revert the changes to the migration, or run repair to update the schema history.";
+    const s = flywayScript({
+      migrate: { exitCode: 1, stdout: "", stderr: message },
+      after: flywayInfo([
+        ["1", "Success"],
+        ["2", "Pending"],
+      ]),
+    });
     const report = await deployMigrations(s.run, migrationDriver("flyway"), "/flyway/sql");
     expect(report).toMatchObject({ ok: false, applied: [], pendingBefore: ["V2__step_2.sql"], pendingAfter: ["V2__step_2.sql"] });
     expect(report.failure).toEqual({ kind: "checksum-mismatch", message });
@@ -141,7 +181,12 @@ describe("deployMigrations with scripted tool output", () => {
     const calls: string[][] = [];
     const run: CommandRunner = async (argv) => {
       calls.push(argv);
-      return ok(flywayInfo([["1", "Missing"], ["2", "Pending"]]));
+      return ok(
+        flywayInfo([
+          ["1", "Missing"],
+          ["2", "Pending"],
+        ]),
+      );
     };
     const report = await deployMigrations(run, migrationDriver("flyway"), "/flyway/sql");
     expect(report.failure?.kind).toBe("history-mismatch");
@@ -149,14 +194,26 @@ describe("deployMigrations with scripted tool output", () => {
   });
 
   it("a migrate that reports success but leaves migrations pending is a failure", async () => {
-    const s = flywayScript({ migrate: ok("{}"), after: flywayInfo([["1", "Success"], ["2", "Pending"]]) });
+    const s = flywayScript({
+      migrate: ok("{}"),
+      after: flywayInfo([
+        ["1", "Success"],
+        ["2", "Pending"],
+      ]),
+    });
     const report = await deployMigrations(s.run, migrationDriver("flyway"), "/flyway/sql");
     expect(report.ok).toBe(false);
     expect(report.failure).toEqual({ kind: "migration-failed", message: "still pending after migrate: V2__step_2.sql" });
   });
 
   it("formats a successful report as Markdown", async () => {
-    const s = flywayScript({ migrate: ok("{}"), after: flywayInfo([["1", "Success"], ["2", "Success"]]) });
+    const s = flywayScript({
+      migrate: ok("{}"),
+      after: flywayInfo([
+        ["1", "Success"],
+        ["2", "Success"],
+      ]),
+    });
     const report = await deployMigrations(s.run, migrationDriver("flyway"), "/flyway/sql");
     expect(report.ok).toBe(true);
     expect(formatDbDeployReport(report)).toBe(
@@ -172,6 +229,6 @@ describe("tool messages", () => {
       'Error: parse "postgres://app:***@db:5432/app": invalid port',
     );
     expect(redactUrlCredentials("jdbc:postgresql://db/app?user=app&password=hunter2&ssl=true")).toBe("jdbc:postgresql://db/app?user=app&password=***&ssl=true");
-    expect(redactUrlCredentials("relation \"x\" does not exist")).toBe("relation \"x\" does not exist");
+    expect(redactUrlCredentials('relation "x" does not exist')).toBe('relation "x" does not exist');
   });
 });

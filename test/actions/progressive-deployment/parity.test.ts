@@ -73,7 +73,11 @@ async function viaDeploy(extra: string, fakes: Map<string, FakeRegion>): Promise
       env: "prod",
       image: IMAGE,
       preview: false,
-      approval: { approvedBy: "jane", ciEnvironment: "prod", ciVars: "GITHUB_ACTIONS=true\nGITHUB_SERVER_URL=https://github.com\nGITHUB_REPOSITORY=acme/fruit-api\nGITHUB_RUN_ID=7\nGITHUB_ACTOR=jane" },
+      approval: {
+        approvedBy: "jane",
+        ciEnvironment: "prod",
+        ciVars: "GITHUB_ACTIONS=true\nGITHUB_SERVER_URL=https://github.com\nGITHUB_REPOSITORY=acme/fruit-api\nGITHUB_RUN_ID=7\nGITHUB_ACTOR=jane",
+      },
       identity: async ({ app, runId }) => ({ base: { credentials, principal: "test" }, app, runId, forRole: () => ({ credentials, principal: "prod role" }) }),
       makeClients: (region) => clientsOf(fakes)(region),
       log: () => undefined,
@@ -88,7 +92,14 @@ async function viaRelease(extra: string, fakes: Map<string, FakeRegion>): Promis
   vi.setSystemTime(T0);
   const env = parseConfig(yaml(extra)).environments.prod!;
   const waves = new CfnWaves({ envName: "prod", env, templateBody: TEMPLATE, reference: IMAGE, clientsFor: clientsOf(fakes), log: () => undefined, runId: "parity" });
-  const canary = async (): Promise<CanaryReport> => ({ name: "fruit_smoke", runtimeVersion: "syn-nodejs-playwright-2.0", action: "updated", run: { state: "PASSED" }, steps: [], passed: true });
+  const canary = async (): Promise<CanaryReport> => ({
+    name: "fruit_smoke",
+    runtimeVersion: "syn-nodejs-playwright-2.0",
+    action: "updated",
+    run: { state: "PASSED" },
+    steps: [],
+    passed: true,
+  });
   const result = await drive(
     runProdStage(
       { waves, canary, now: () => new Date() },
@@ -141,7 +152,15 @@ describe("one wave engine: deploy --env prod and release --env prod decide the s
 
   it("a breach in the bake of wave 2: the same stop, rollback scope and verdict (default all-deployed, and failed-wave)", async () => {
     // us-east-1's output alarm breaches 25 minutes in: inside wave second's 30-minute bake in both runs.
-    const breach = { "us-east-1": { "fruit-api-5xx": [{ at: 0, state: "OK" as const }], "fruit-api-p99": [{ at: 0, state: "OK" as const }, { at: T0 + 25 * 60_000, state: "ALARM" as const }] } };
+    const breach = {
+      "us-east-1": {
+        "fruit-api-5xx": [{ at: 0, state: "OK" as const }],
+        "fruit-api-p99": [
+          { at: 0, state: "OK" as const },
+          { at: T0 + 25 * 60_000, state: "ALARM" as const },
+        ],
+      },
+    };
     const deploy = await viaDeploy("", world(breach));
     const release = await viaRelease("", world(breach));
     expect(deploy).toEqual(release);
@@ -155,7 +174,11 @@ describe("one wave engine: deploy --env prod and release --env prod decide the s
     const a = world(breach);
     const deployScoped = await viaDeploy(scoped, a);
     expect(deployScoped).toEqual(await viaRelease(scoped, world(breach)));
-    expect(deployScoped).toMatchObject({ waves: [{ status: "succeeded" }, { status: "rolled-back" }, { status: "not-started" }], rollbackScope: "failed-wave", rolledBack: ["us-east-1"] });
+    expect(deployScoped).toMatchObject({
+      waves: [{ status: "succeeded" }, { status: "rolled-back" }, { status: "not-started" }],
+      rollbackScope: "failed-wave",
+      rolledBack: ["us-east-1"],
+    });
     expect(a.get("eu-west-1")!.stack?.Parameters.find((p) => p.ParameterKey === "ImageUri")?.ParameterValue).toBe(IMAGE);
     expect(a.get("us-west-2")!.callsOf("ExecuteChangeSet")).toEqual([]);
   });
@@ -173,7 +196,11 @@ describe("one wave engine: deploy --env prod and release --env prod decide the s
         env: "prod",
         image: IMAGE,
         preview: false,
-        approval: { approvedBy: "jane", ciEnvironment: "prod", ciVars: "GITHUB_ACTIONS=true\nGITHUB_SERVER_URL=https://github.com\nGITHUB_REPOSITORY=acme/fruit-api\nGITHUB_RUN_ID=7\nGITHUB_ACTOR=jane" },
+        approval: {
+          approvedBy: "jane",
+          ciEnvironment: "prod",
+          ciVars: "GITHUB_ACTIONS=true\nGITHUB_SERVER_URL=https://github.com\nGITHUB_REPOSITORY=acme/fruit-api\nGITHUB_RUN_ID=7\nGITHUB_ACTOR=jane",
+        },
         identity: async ({ app, runId }) => ({ base: { credentials, principal: "test" }, app, runId, forRole: () => ({ credentials, principal: "prod role" }) }),
         makeClients: (region) => clientsOf(a)(region),
         log: () => undefined,
@@ -184,7 +211,15 @@ describe("one wave engine: deploy --env prod and release --env prod decide the s
     const waves = new CfnWaves({ envName: "prod", env, templateBody: bare, reference: IMAGE, clientsFor: clientsOf(b), log: () => undefined, runId: "parity" });
     const released = await runProdStage(
       { waves, canary: async () => ({ name: "c", runtimeVersion: "v", action: "updated", run: { state: "PASSED" }, steps: [], passed: true }), now: () => new Date() },
-      { approval: resolveApproval({ ciVars: {}, approvedBy: "jane", requiredEnvironment: "prod", allowedSources: ["explicit"], now: new Date(T0) }), digest: `sha256:${"a".repeat(64)}`, waves: planWaves(env), strategy: "ecs-blue-green", endpointOutput: "ApiEndpoint", imageParameter: "ImageUri", ...rolloutRules(env, bare) },
+      {
+        approval: resolveApproval({ ciVars: {}, approvedBy: "jane", requiredEnvironment: "prod", allowedSources: ["explicit"], now: new Date(T0) }),
+        digest: `sha256:${"a".repeat(64)}`,
+        waves: planWaves(env),
+        strategy: "ecs-blue-green",
+        endpointOutput: "ApiEndpoint",
+        imageParameter: "ImageUri",
+        ...rolloutRules(env, bare),
+      },
     );
     expect(refused.decisions).toEqual(released.decisions);
     expect(refused.decisions).toMatchObject({ verdict: "failed", stoppedBy: "no alarms", rolledBack: [] });

@@ -32,7 +32,11 @@ describe("environmentCanary", () => {
     synthetics.on(DescribeRuntimeVersionsCommand).resolves({ RuntimeVersions: [{ VersionName: "syn-nodejs-playwright-2.0" }] });
     synthetics.on(DescribeCanariesCommand).resolves({ Canaries: [] });
     synthetics.on(CreateCanaryCommand).resolves({});
-    synthetics.on(GetCanaryCommand).resolvesOnce({ Canary: { Status: { State: "READY" } } }).resolvesOnce({ Canary: { Status: { State: "READY" } } }).resolves({ Canary: { Status: { State: "RUNNING" } } });
+    synthetics
+      .on(GetCanaryCommand)
+      .resolvesOnce({ Canary: { Status: { State: "READY" } } })
+      .resolvesOnce({ Canary: { Status: { State: "READY" } } })
+      .resolves({ Canary: { Status: { State: "RUNNING" } } });
     synthetics.on(StartCanaryCommand).resolves({});
     synthetics.on(GetCanaryRunsCommand).resolves({ CanaryRuns: placeboRuns() });
 
@@ -43,7 +47,13 @@ describe("environmentCanary", () => {
       CanaryArtifactsLocation: "s3://fruit-canary-artifacts/gamma",
     };
     const report = await engine.run(() =>
-      environmentCanary(dag.directory(), config, { name: "fruit-api-gamma", outputs }, new SyntheticsClient({ region: "eu-west-1" }), virtualClock(Date.parse("2025-10-05T14:14:00Z"))),
+      environmentCanary(
+        dag.directory(),
+        config,
+        { name: "fruit-api-gamma", outputs },
+        new SyntheticsClient({ region: "eu-west-1" }),
+        virtualClock(Date.parse("2025-10-05T14:14:00Z")),
+      ),
     );
 
     expect(report.passed).toBe(true);

@@ -36,7 +36,9 @@ describe("integration/E2E suite verdict", () => {
         '(vitest --reporter=junit, jest-junit, Surefire), or, to go without integration tests on purpose, remove tests.integration and give the reason in tests.optOut.integration: "<reason>".',
     );
     // A command that failed and wrote nothing says both.
-    expect(suiteVerdict("e2e", 1, [{ path: "e2e.xml" }]).summary).toMatch(/^e2e tests exited with code 1 \(no readable report\): the e2e suite wrote no JUnit report at e2e\.xml \(tests\.e2e\.command exited 1\).*tests\.optOut\.e2e/);
+    expect(suiteVerdict("e2e", 1, [{ path: "e2e.xml" }]).summary).toMatch(
+      /^e2e tests exited with code 1 \(no readable report\): the e2e suite wrote no JUnit report at e2e\.xml \(tests\.e2e\.command exited 1\).*tests\.optOut\.e2e/,
+    );
   });
 
   it("fails when a report is not JUnit", () => {
@@ -74,7 +76,10 @@ describe("integration/E2E suite verdict", () => {
   it("merges several reports", () => {
     const pass = junit("vitest-4.1.12-junit-pass.xml");
     const one = suiteVerdict("integration", 0, [{ path: "a.xml", xml: pass }]).tests!;
-    const two = suiteVerdict("integration", 0, [{ path: "a.xml", xml: pass }, { path: "b.xml", xml: pass }]).tests!;
+    const two = suiteVerdict("integration", 0, [
+      { path: "a.xml", xml: pass },
+      { path: "b.xml", xml: pass },
+    ]).tests!;
     expect(two.total).toBe(one.total * 2);
   });
 });

@@ -12,7 +12,15 @@ afterEach(() => vi.useRealTimers());
 describe("watchAlarms", () => {
   it("returns the first alarm in ALARM within one poll interval plus one round trip", async () => {
     const flipAt = T0 + 47_300;
-    const fake = new FakeRegion("eu-west-1", "app", { latencyMs: 180, alarms: { "app-5xx": [{ at: T0, state: "OK" }, { at: flipAt, state: "ALARM", reason: "Threshold Crossed: 3 datapoints > 5" }] } });
+    const fake = new FakeRegion("eu-west-1", "app", {
+      latencyMs: 180,
+      alarms: {
+        "app-5xx": [
+          { at: T0, state: "OK" },
+          { at: flipAt, state: "ALARM", reason: "Threshold Crossed: 3 datapoints > 5" },
+        ],
+      },
+    });
     const result = await drive(watchAlarms({ client: fake.cw, alarmNames: ["app-5xx"], durationMs: 600_000, pollMs: 5000 }), vi, 10);
     expect(result.breached).toMatchObject({ name: "app-5xx", reason: "Threshold Crossed: 3 datapoints > 5" });
     const reaction = result.breached!.at - flipAt;

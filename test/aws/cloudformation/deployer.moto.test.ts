@@ -115,7 +115,11 @@ describeReal(
     });
 
     /** The deployer's update steps, in its order, for what deployStack cannot reach on moto. */
-    const updateThroughChangeSet = async (name: string, templateBody: string | undefined, parameters: { ParameterKey: string; ParameterValue?: string; UsePreviousValue?: boolean }[]) => {
+    const updateThroughChangeSet = async (
+      name: string,
+      templateBody: string | undefined,
+      parameters: { ParameterKey: string; ParameterValue?: string; UsePreviousValue?: boolean }[],
+    ) => {
       await createChangeSet(client, { stackName: STACK, name, type: "UPDATE", templateBody, parameters, tags: [{ Key: "app", Value: "moto-app" }], capabilities: [] });
       const ready = await waitForChangeSet(client, STACK, name, poll);
       expect(ready.status).toBe("ready");
@@ -217,7 +221,17 @@ describeReal(
       await updateThroughChangeSet("dpra-run-2", TEMPLATE_V2, [{ ParameterKey: "Env", ParameterValue: "prod" }]);
       expect(await countStackResources(client, STACK)).toBe(3);
 
-      const rolledBack = await rollbackStack({ client, region: MOTO_REGION, stackName: STACK, snapshot: before, createdInThisRun: false, changeSetName: "dpra-run-2", terminationProtection: false, ...poll, log });
+      const rolledBack = await rollbackStack({
+        client,
+        region: MOTO_REGION,
+        stackName: STACK,
+        snapshot: before,
+        createdInThisRun: false,
+        changeSetName: "dpra-run-2",
+        terminationProtection: false,
+        ...poll,
+        log,
+      });
       expect(rolledBack).toMatchObject({ ok: true, method: "previous-template", finalStatus: "UPDATE_COMPLETE" });
       const after = await captureSnapshot(client, (await describeStack(client, STACK))!);
       expect(after.templateBody).toBe(TEMPLATE);
@@ -233,7 +247,10 @@ describeReal(
       expect(await countStackResources(client, STACK)).toBe(3);
       // The same template again under a new run: moto refuses it at CreateChangeSet, and that is "no changes".
       const again = await deployStack(request("run-3", { templateBody: TEMPLATE_V2 }));
-      expect({ outcome: again.outcome, message: again.message }).toEqual({ outcome: "no-change", message: "no changes: No updates are to be performed. (CreateChangeSet made no change set)" });
+      expect({ outcome: again.outcome, message: again.message }).toEqual({
+        outcome: "no-change",
+        message: "no changes: No updates are to be performed. (CreateChangeSet made no change set)",
+      });
     });
 
     it("moto gap: a change set without changes is refused at CreateChangeSet (AWS makes a FAILED change set); its reason is one the deployer knows as empty", async () => {
@@ -262,7 +279,11 @@ describeReal(
       expect(protectedCreate.message).toMatch(/^deploy stopped: /);
       expect((await describeStack(client, STACK))?.StackStatus).toBe("CREATE_COMPLETE");
       const status = (e: unknown) => (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      const failed = async (call: Promise<unknown>) => call.then(() => "answered", (e: unknown) => e);
+      const failed = async (call: Promise<unknown>) =>
+        call.then(
+          () => "answered",
+          (e: unknown) => e,
+        );
       expect(status(await failed(enableTerminationProtection(client, STACK)))).toBe(500);
       expect(status(await failed(detectDrift(client, STACK, poll)))).toBe(500);
       expect(status(await failed(client.send(new CancelUpdateStackCommand({ StackName: STACK }))))).toBe(500);

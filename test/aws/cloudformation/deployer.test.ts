@@ -74,7 +74,14 @@ describe("deployStack: the happy paths", () => {
 
   it("updates an existing stack, shows the paginated diff with replacement, and keeps a snapshot for rollback", async () => {
     const { fake, run } = setup({
-      stack: { status: "UPDATE_COMPLETE", parameters: [{ ParameterKey: "ImageUri", ParameterValue: "old" }, { ParameterKey: "DbPassword", ParameterValue: "****" }], template: "OLD TEMPLATE" },
+      stack: {
+        status: "UPDATE_COMPLETE",
+        parameters: [
+          { ParameterKey: "ImageUri", ParameterValue: "old" },
+          { ParameterKey: "DbPassword", ParameterValue: "****" },
+        ],
+        template: "OLD TEMPLATE",
+      },
       changes: [
         change("Modify", "TaskDefinition", "AWS::ECS::TaskDefinition", "True"),
         change("Modify", "Service", "AWS::ECS::Service", "Conditional"),
@@ -97,7 +104,10 @@ describe("deployStack: the happy paths", () => {
       stackName: "fruit-api",
       status: "UPDATE_COMPLETE",
       templateBody: "OLD TEMPLATE",
-      parameters: [{ ParameterKey: "ImageUri", ParameterValue: "old" }, { ParameterKey: "DbPassword", UsePreviousValue: true }],
+      parameters: [
+        { ParameterKey: "ImageUri", ParameterValue: "old" },
+        { ParameterKey: "DbPassword", UsePreviousValue: true },
+      ],
       capabilities: [],
       tags: [],
     });
@@ -129,7 +139,10 @@ describe("deployStack: the happy paths", () => {
   });
 
   it("reports a change set that fails for a reason other than 'no changes' as a failure", async () => {
-    const { run } = setup({ stack: { status: "UPDATE_COMPLETE" }, changeSetFailure: "Template format error: Unresolved resource dependencies [Foo] in the Resources block of the template" });
+    const { run } = setup({
+      stack: { status: "UPDATE_COMPLETE" },
+      changeSetFailure: "Template format error: Unresolved resource dependencies [Foo] in the Resources block of the template",
+    });
     const result = await run();
     expect(result.outcome).toBe("failed");
     expect(result.message).toContain("Unresolved resource dependencies [Foo]");
@@ -236,21 +249,65 @@ describe("deployStack: failures", () => {
       changes: [change("Modify", "Storage", "AWS::CloudFormation::Stack")],
       execution: () => [
         { afterMs: 0, status: "UPDATE_IN_PROGRESS" },
-        { afterMs: 1000, event: { LogicalResourceId: "Storage", ResourceType: "AWS::CloudFormation::Stack", PhysicalResourceId: nestedArn, ResourceStatus: "UPDATE_FAILED", ResourceStatusReason: "Embedded stack " + nestedArn + " was not successfully updated. Currently in UPDATE_ROLLBACK_IN_PROGRESS with reason: The following resource(s) failed to update: [Bucket]." } },
+        {
+          afterMs: 1000,
+          event: {
+            LogicalResourceId: "Storage",
+            ResourceType: "AWS::CloudFormation::Stack",
+            PhysicalResourceId: nestedArn,
+            ResourceStatus: "UPDATE_FAILED",
+            ResourceStatusReason:
+              "Embedded stack " +
+              nestedArn +
+              " was not successfully updated. Currently in UPDATE_ROLLBACK_IN_PROGRESS with reason: The following resource(s) failed to update: [Bucket].",
+          },
+        },
         { afterMs: 2000, status: "UPDATE_ROLLBACK_IN_PROGRESS" },
         { afterMs: 6000, status: "UPDATE_ROLLBACK_COMPLETE" },
       ],
       nestedEvents: {
         [nestedArn]: [
-          { StackId: nestedArn, StackName: "fruit-api-Storage-1ABC", EventId: "n3", LogicalResourceId: "Queue", ResourceType: "AWS::SQS::Queue", ResourceStatus: "UPDATE_FAILED", ResourceStatusReason: "Resource update cancelled", Timestamp: later(61) },
-          { StackId: nestedArn, StackName: "fruit-api-Storage-1ABC", EventId: "n2", LogicalResourceId: "Bucket", ResourceType: "AWS::S3::Bucket", ResourceStatus: "UPDATE_FAILED", ResourceStatusReason: "Access Denied (Service: S3, Status Code: 403)", Timestamp: later(60) },
-          { StackId: nestedArn, StackName: "fruit-api-Storage-1ABC", EventId: "n0", LogicalResourceId: "Bucket", ResourceType: "AWS::S3::Bucket", ResourceStatus: "UPDATE_FAILED", ResourceStatusReason: "an older, unrelated failure", Timestamp: new Date(Date.parse("2025-12-01T00:00:00Z")) },
+          {
+            StackId: nestedArn,
+            StackName: "fruit-api-Storage-1ABC",
+            EventId: "n3",
+            LogicalResourceId: "Queue",
+            ResourceType: "AWS::SQS::Queue",
+            ResourceStatus: "UPDATE_FAILED",
+            ResourceStatusReason: "Resource update cancelled",
+            Timestamp: later(61),
+          },
+          {
+            StackId: nestedArn,
+            StackName: "fruit-api-Storage-1ABC",
+            EventId: "n2",
+            LogicalResourceId: "Bucket",
+            ResourceType: "AWS::S3::Bucket",
+            ResourceStatus: "UPDATE_FAILED",
+            ResourceStatusReason: "Access Denied (Service: S3, Status Code: 403)",
+            Timestamp: later(60),
+          },
+          {
+            StackId: nestedArn,
+            StackName: "fruit-api-Storage-1ABC",
+            EventId: "n0",
+            LogicalResourceId: "Bucket",
+            ResourceType: "AWS::S3::Bucket",
+            ResourceStatus: "UPDATE_FAILED",
+            ResourceStatusReason: "an older, unrelated failure",
+            Timestamp: new Date(Date.parse("2025-12-01T00:00:00Z")),
+          },
         ],
       },
     });
     const result = await run();
     expect(result.outcome).toBe("failed");
-    expect(result.rootCause).toMatchObject({ logicalId: "Bucket", resourceType: "AWS::S3::Bucket", nestedIn: ["Storage"], reason: "Access Denied (Service: S3, Status Code: 403)" });
+    expect(result.rootCause).toMatchObject({
+      logicalId: "Bucket",
+      resourceType: "AWS::S3::Bucket",
+      nestedIn: ["Storage"],
+      reason: "Access Denied (Service: S3, Status Code: 403)",
+    });
     expect(result.message).toContain("root cause: Storage/Bucket (AWS::S3::Bucket) UPDATE_FAILED: Access Denied");
   });
 
@@ -267,7 +324,10 @@ describe("deployStack: failures", () => {
     expect(result.outcome).toBe("updated");
     const polls = fake.callsOf("DescribeStackEvents").map((c) => c.at);
     // The first call is the baseline read; it and the next three are throttled: each gap doubles.
-    const gaps = polls.slice(1, 5).map((t, i, a) => (i === 0 ? 0 : t - a[i - 1]!)).slice(1);
+    const gaps = polls
+      .slice(1, 5)
+      .map((t, i, a) => (i === 0 ? 0 : t - a[i - 1]!))
+      .slice(1);
     expect(gaps).toEqual([6000, 12000, 24000]);
     expect(lines.filter((l) => l.includes("throttled, backing off"))).toHaveLength(3);
     const completeLines = lines.filter((l) => / UPDATE_COMPLETE\s+AWS::CloudFormation::Stack/.test(l));
@@ -277,7 +337,10 @@ describe("deployStack: failures", () => {
 
 describe("deployStack: protection", () => {
   it("refuses a change set that replaces a stateful resource, and deletes it", async () => {
-    const { fake, run } = setup({ stack: { status: "UPDATE_COMPLETE" }, changes: [change("Modify", "Orders", "AWS::DynamoDB::Table", "True"), change("Modify", "Db", "AWS::RDS::DBInstance", "Conditional")] });
+    const { fake, run } = setup({
+      stack: { status: "UPDATE_COMPLETE" },
+      changes: [change("Modify", "Orders", "AWS::DynamoDB::Table", "True"), change("Modify", "Db", "AWS::RDS::DBInstance", "Conditional")],
+    });
     const result = await run();
     expect(result.outcome).toBe("refused");
     expect(result.message).toContain("Orders (AWS::DynamoDB::Table, replacement True)");
@@ -386,7 +449,16 @@ describe("deployStack: resuming a run", () => {
 describe("deployStack: parameter-only updates (the DB deploy's migration image)", () => {
   it("keeps the template and every other parameter as they are, and sets only the given one", async () => {
     const { fake, run } = setup(
-      { stack: { status: "UPDATE_COMPLETE", parameters: [{ ParameterKey: "ImageUri", ParameterValue: "old" }, { ParameterKey: "Stage", ParameterValue: "gamma" }, { ParameterKey: "MigrationImageUri", ParameterValue: "" }] } },
+      {
+        stack: {
+          status: "UPDATE_COMPLETE",
+          parameters: [
+            { ParameterKey: "ImageUri", ParameterValue: "old" },
+            { ParameterKey: "Stage", ParameterValue: "gamma" },
+            { ParameterKey: "MigrationImageUri", ParameterValue: "" },
+          ],
+        },
+      },
       { parameters: { MigrationImageUri: IMAGE }, onlyParameters: true, templateBody: "x".repeat(60_000) },
     );
     const result = await run();

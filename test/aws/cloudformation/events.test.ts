@@ -18,7 +18,13 @@ function loadLocalstackEvents(file: string, key: string): StackEvent[] {
   const list = ((content[key] as { StackEvents?: unknown[]; events?: unknown[] }).StackEvents ?? (content[key] as { events: unknown[] }).events) as Array<Record<string, unknown>>;
   const base = Date.parse("2023-09-06T11:00:00Z");
   return list.map((e, i) => {
-    const fill = (v: unknown) => (typeof v === "string" ? v.replace(/<stack-name:1>/g, "blocked-stack").replace(/<partition>/g, "aws").replace(/<region>/g, "us-east-1") : v);
+    const fill = (v: unknown) =>
+      typeof v === "string"
+        ? v
+            .replace(/<stack-name:1>/g, "blocked-stack")
+            .replace(/<partition>/g, "aws")
+            .replace(/<region>/g, "us-east-1")
+        : v;
     return {
       ...Object.fromEntries(Object.entries(e).map(([k, v]) => [k, fill(v)])),
       ResourceProperties: e.ResourceProperties === undefined ? undefined : JSON.stringify(e.ResourceProperties),
@@ -40,7 +46,9 @@ describe("root cause on genuine recorded events", () => {
   it("falls back to the stack's rollback reason when no resource failed (test_invalid_getatt_fails)", () => {
     const events = loadLocalstackEvents("localstack-snapshot-test_invalid_getatt_fails.json", "stack_events");
     expect(findRootCause(events)).toBeUndefined();
-    expect(findStackFailureReason(events)).toMatch(/^\[Error\] \/Outputs\/InvalidOutput\/Value\/Fn::GetAtt: Resource type AWS::SSM::Parameter does not support attribute \{Invalid\}/);
+    expect(findStackFailureReason(events)).toMatch(
+      /^\[Error\] \/Outputs\/InvalidOutput\/Value\/Fn::GetAtt: Resource type AWS::SSM::Parameter does not support attribute \{Invalid\}/,
+    );
   });
 
   it("parses the AWS CLI docs example events (UPDATE_COMPLETE, cleanup) with no failure", () => {
@@ -77,7 +85,15 @@ describe("root cause on genuine recorded events", () => {
           monitoringMinutes: 0,
           runId: "r1",
           preview: false,
-          protection: { terminationProtection: false, stackPolicy: false, guardStatefulReplacement: true, statefulTypes: [], allowReplacement: [], detectDrift: false, continueUpdateRollback: false },
+          protection: {
+            terminationProtection: false,
+            stackPolicy: false,
+            guardStatefulReplacement: true,
+            statefulTypes: [],
+            allowReplacement: [],
+            detectDrift: false,
+            continueUpdateRollback: false,
+          },
           pollMs: 2000,
           waitInProgressMs: 60_000,
           timeoutMs: 600_000,
@@ -103,10 +119,24 @@ describe("root cause on genuine recorded events", () => {
 describe("findRootCause rules", () => {
   const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
   const ev = (s: number, id: string, status: string, reason?: string, extra: Partial<StackEvent> = {}): StackEvent =>
-    ({ StackId: "arn:stack", StackName: "app", EventId: `${id}-${s}`, LogicalResourceId: id, ResourceType: id === "app" ? "AWS::CloudFormation::Stack" : "AWS::Lambda::Function", ResourceStatus: status, ResourceStatusReason: reason, Timestamp: at(s), ...extra }) as StackEvent;
+    ({
+      StackId: "arn:stack",
+      StackName: "app",
+      EventId: `${id}-${s}`,
+      LogicalResourceId: id,
+      ResourceType: id === "app" ? "AWS::CloudFormation::Stack" : "AWS::Lambda::Function",
+      ResourceStatus: status,
+      ResourceStatusReason: reason,
+      Timestamp: at(s),
+      ...extra,
+    }) as StackEvent;
 
   it("skips cancellations even when they come first", () => {
-    const cause = findRootCause([ev(1, "A", "UPDATE_FAILED", "Resource update cancelled"), ev(2, "B", "UPDATE_FAILED", "real"), ev(3, "app", "UPDATE_ROLLBACK_IN_PROGRESS", "The following resource(s) failed to update: [A, B].")]);
+    const cause = findRootCause([
+      ev(1, "A", "UPDATE_FAILED", "Resource update cancelled"),
+      ev(2, "B", "UPDATE_FAILED", "real"),
+      ev(3, "app", "UPDATE_ROLLBACK_IN_PROGRESS", "The following resource(s) failed to update: [A, B]."),
+    ]);
     expect(cause?.logicalId).toBe("B");
   });
 
@@ -116,10 +146,20 @@ describe("findRootCause rules", () => {
 
   it("reports a hook that failed in FAIL mode, with the hook", () => {
     const cause = findRootCause([
-      ev(1, "Bucket", "CREATE_IN_PROGRESS", undefined, { HookType: "Private::Guard::Hook", HookStatus: "HOOK_COMPLETE_FAILED", HookStatusReason: "bucket must be encrypted", HookFailureMode: "FAIL" }),
+      ev(1, "Bucket", "CREATE_IN_PROGRESS", undefined, {
+        HookType: "Private::Guard::Hook",
+        HookStatus: "HOOK_COMPLETE_FAILED",
+        HookStatusReason: "bucket must be encrypted",
+        HookFailureMode: "FAIL",
+      }),
       ev(2, "Bucket", "CREATE_FAILED", "The following hook(s) failed: [Private::Guard::Hook]"),
     ]);
-    expect(cause).toMatchObject({ logicalId: "Bucket", status: "HOOK_COMPLETE_FAILED", reason: "bucket must be encrypted", hook: { type: "Private::Guard::Hook", failureMode: "FAIL" } });
+    expect(cause).toMatchObject({
+      logicalId: "Bucket",
+      status: "HOOK_COMPLETE_FAILED",
+      reason: "bucket must be encrypted",
+      hook: { type: "Private::Guard::Hook", failureMode: "FAIL" },
+    });
   });
 
   it("ignores a hook that failed in WARN mode", () => {

@@ -11,7 +11,18 @@ function rollback(scenario: RegionScenario, over: Partial<RollbackRequest> = {})
   const lines: string[] = [];
   const run = () =>
     drive(
-      rollbackStack({ client: fake.cfn, region: "eu-west-1", stackName: "app", createdInThisRun: false, changeSetName: "dpra-r1", terminationProtection: false, pollMs: 2000, timeoutMs: 600_000, log: (l) => lines.push(l), ...over }),
+      rollbackStack({
+        client: fake.cfn,
+        region: "eu-west-1",
+        stackName: "app",
+        createdInThisRun: false,
+        changeSetName: "dpra-r1",
+        terminationProtection: false,
+        pollMs: 2000,
+        timeoutMs: 600_000,
+        log: (l) => lines.push(l),
+        ...over,
+      }),
       vi,
     );
   return { fake, lines, run };
@@ -100,7 +111,15 @@ describe("resuming the creation of a new stack", () => {
       monitoringMinutes: 0,
       runId: "r9",
       preview: true,
-      protection: { terminationProtection: false, stackPolicy: false, guardStatefulReplacement: true, statefulTypes: [], allowReplacement: [], detectDrift: false, continueUpdateRollback: false },
+      protection: {
+        terminationProtection: false,
+        stackPolicy: false,
+        guardStatefulReplacement: true,
+        statefulTypes: [],
+        allowReplacement: [],
+        detectDrift: false,
+        continueUpdateRollback: false,
+      },
       pollMs: 2000,
       waitInProgressMs: 60_000,
       timeoutMs: 600_000,

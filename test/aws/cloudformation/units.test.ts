@@ -68,14 +68,26 @@ describe("diff of nested stacks", () => {
   it("descends into a nested stack's change set and indents its changes", async () => {
     const fake = new FakeRegion("eu-west-1", "app", { stack: { status: "UPDATE_COMPLETE" }, changes: [change("Add", "Topic", "AWS::SNS::Topic")] });
     // A parent change set whose nested stack points to the child change set by ARN.
-    fake.changeSets.set("child", { name: "child", id: "arn:aws:cloudformation:eu-west-1:111111111111:changeSet/child/1", type: "UPDATE", status: "CREATE_COMPLETE", executionStatus: "AVAILABLE", changes: [change("Modify", "Bucket", "AWS::S3::Bucket", "True")], input: {} as never, describes: 2 });
+    fake.changeSets.set("child", {
+      name: "child",
+      id: "arn:aws:cloudformation:eu-west-1:111111111111:changeSet/child/1",
+      type: "UPDATE",
+      status: "CREATE_COMPLETE",
+      executionStatus: "AVAILABLE",
+      changes: [change("Modify", "Bucket", "AWS::S3::Bucket", "True")],
+      input: {} as never,
+      describes: 2,
+    });
     fake.changeSets.set("parent", {
       name: "parent",
       id: "arn:parent",
       type: "UPDATE",
       status: "CREATE_COMPLETE",
       executionStatus: "AVAILABLE",
-      changes: [change("Modify", "Storage", "AWS::CloudFormation::Stack", "False", { ChangeSetId: "arn:aws:cloudformation:eu-west-1:111111111111:changeSet/child/1" }), change("Remove", "Old", "AWS::SNS::Topic")],
+      changes: [
+        change("Modify", "Storage", "AWS::CloudFormation::Stack", "False", { ChangeSetId: "arn:aws:cloudformation:eu-west-1:111111111111:changeSet/child/1" }),
+        change("Remove", "Old", "AWS::SNS::Topic"),
+      ],
       input: {} as never,
       describes: 2,
     });
@@ -101,7 +113,11 @@ describe("protection", () => {
   });
 
   it("extra stateful types are guarded too", () => {
-    const diff = { stackName: "a", changeSetName: "c", changes: [{ action: "Modify" as const, logicalId: "X", resourceType: "Custom::Thing::Store", replacement: "True" as const, scope: [], properties: [] }] };
+    const diff = {
+      stackName: "a",
+      changeSetName: "c",
+      changes: [{ action: "Modify" as const, logicalId: "X", resourceType: "Custom::Thing::Store", replacement: "True" as const, scope: [], properties: [] }],
+    };
     expect(findStatefulReplacements(diff, [])).toEqual([]);
     expect(findStatefulReplacements(diff, [], ["Custom::Thing::Store"])).toHaveLength(1);
   });

@@ -100,9 +100,7 @@ describe("role chaining", () => {
     );
     const base = { credentials: async () => ({ accessKeyId: "AKIDBASE", secretAccessKey: "base-secret" }), principal: "role arn:aws:iam::111111111111:role/dpra-ci" };
     const env = assumeRole(base, { roleArn: ENV_ROLE, sessionName: "s1", region: "eu-west-1" });
-    await expect(env.credentials()).rejects.toThrow(
-      new RegExp(`^AccessDenied: role arn:aws:iam::111111111111:role/dpra-ci may not call sts:AssumeRole on ${ENV_ROLE}\\.`),
-    );
+    await expect(env.credentials()).rejects.toThrow(new RegExp(`^AccessDenied: role arn:aws:iam::111111111111:role/dpra-ci may not call sts:AssumeRole on ${ENV_ROLE}\\.`));
   });
 });
 

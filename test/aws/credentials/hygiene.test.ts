@@ -86,13 +86,27 @@ describe("credential hygiene", () => {
       { accessKeyId: SECRETS.accessKeyId, secretAccessKey: SECRETS.secretAccessKey, webIdentityToken: SECRETS.webIdentityToken },
       { webIdentityToken: SECRETS.webIdentityToken },
     ]) {
-      produced.push(["credential error", (() => { try { credentialInputs(bad); } catch (e) { return e; } })()]);
+      produced.push([
+        "credential error",
+        (() => {
+          try {
+            credentialInputs(bad);
+          } catch (e) {
+            return e;
+          }
+        })(),
+      ]);
     }
-    const profileRun = await runIdentity({ awsProfileFile: secret(`[p]\naws_access_key_id = ${SECRETS.accessKeyId}\n`), awsProfile: "p" }, { app: "a", region: REGION }).catch((e) => e);
+    const profileRun = await runIdentity({ awsProfileFile: secret(`[p]\naws_access_key_id = ${SECRETS.accessKeyId}\n`), awsProfile: "p" }, { app: "a", region: REGION }).catch(
+      (e) => e,
+    );
     produced.push(["profile error", profileRun]);
 
     // 3. Repository, publish (with the registry login), scan: the full happy path.
-    const run = await runIdentity({ awsAccessKeyId: secret(SECRETS.accessKeyId), awsSecretAccessKey: secret(SECRETS.secretAccessKey) }, { app: "fruit-api", region: REGION, runId: "r2" });
+    const run = await runIdentity(
+      { awsAccessKeyId: secret(SECRETS.accessKeyId), awsSecretAccessKey: secret(SECRETS.secretAccessKey) },
+      { app: "fruit-api", region: REGION, runId: "r2" },
+    );
     const registry = ecrRegistry(run.base, ACCOUNT, REGION, { sleep: async () => {} });
     const store = emptyStore();
     storeFor(ecr, { [ACCOUNT]: store });
@@ -100,7 +114,9 @@ describe("credential hygiene", () => {
     ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ repositoryName: "fruit-api", imageTagMutability: "MUTABLE" }] });
     ecr.on(GetLifecyclePolicyCommand).resolves({ lifecyclePolicyText: "{}" });
     ecr.on(GetAuthorizationTokenCommand).resolves({
-      authorizationData: [{ authorizationToken: Buffer.from(`AWS:${SECRETS.registryPassword}`).toString("base64"), proxyEndpoint: `https://${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com` }],
+      authorizationData: [
+        { authorizationToken: Buffer.from(`AWS:${SECRETS.registryPassword}`).toString("base64"), proxyEndpoint: `https://${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com` },
+      ],
     });
     ecr.on(DescribeImageScanFindingsCommand).resolves({ imageScanStatus: { status: "COMPLETE" }, imageScanFindings: { findings: [] } });
     const desired = desiredRepository(ArtifactConfig.parse({ ecr: { repository: "fruit-api", account: ACCOUNT, region: REGION } }).ecr);
@@ -119,9 +135,15 @@ describe("credential hygiene", () => {
 
     // 4. An AWS error whose message echoes credentials.
     ecr.on(PutImageCommand).rejects(
-      Object.assign(new Error(`Credential ${SECRETS.accessKeyId} signature ${SECRETS.secretAccessKey} rejected`), { name: "AccessDeniedException", $metadata: { httpStatusCode: 403 } }),
+      Object.assign(new Error(`Credential ${SECRETS.accessKeyId} signature ${SECRETS.secretAccessKey} rejected`), {
+        name: "AccessDeniedException",
+        $metadata: { httpStatusCode: 403 },
+      }),
     );
-    produced.push(["aws error", await publishImage(registry, { repository: "fruit-api", gitRevision: "abc123", runId: "r3", releaseTag: "v2" }, async () => DIGEST_A).catch((e) => e)]);
+    produced.push([
+      "aws error",
+      await publishImage(registry, { repository: "fruit-api", gitRevision: "abc123", runId: "r3", releaseTag: "v2" }, async () => DIGEST_A).catch((e) => e),
+    ]);
 
     expect(produced.length).toBeGreaterThan(12);
     for (const [label, value] of produced) assertClean(label, value);

@@ -39,7 +39,11 @@ describe("runIdentity", () => {
 
   it("does not chain into the role a web-identity token was already exchanged for", async () => {
     sts.on(AssumeRoleWithWebIdentityCommand).resolves(temp("ASIACI"));
-    const run = await runIdentity({ awsWebIdentityToken: secret("eyJ.token"), awsRoleArn: ENV_ROLE } as unknown as CredentialSecrets, { app: "fruit-api", region: "eu-west-1", runId: "r9" });
+    const run = await runIdentity({ awsWebIdentityToken: secret("eyJ.token"), awsRoleArn: ENV_ROLE } as unknown as CredentialSecrets, {
+      app: "fruit-api",
+      region: "eu-west-1",
+      runId: "r9",
+    });
     const gamma = run.forRole("gamma", ENV_ROLE, "eu-west-1");
     expect(gamma).toBe(run.base);
     expect((await gamma.credentials()).accessKeyId).toBe("ASIACI");
@@ -50,7 +54,11 @@ describe("runIdentity", () => {
   it("chains from a CI role into another environment's role", async () => {
     sts.on(AssumeRoleWithWebIdentityCommand).resolves(temp("ASIACI"));
     sts.on(AssumeRoleCommand).resolves(temp("ASIAPROD"));
-    const run = await runIdentity({ awsWebIdentityToken: secret("eyJ.token"), awsRoleArn: CI_ROLE } as unknown as CredentialSecrets, { app: "fruit-api", region: "eu-west-1", runId: "r9" });
+    const run = await runIdentity({ awsWebIdentityToken: secret("eyJ.token"), awsRoleArn: CI_ROLE } as unknown as CredentialSecrets, {
+      app: "fruit-api",
+      region: "eu-west-1",
+      runId: "r9",
+    });
     const prod = run.forRole("prod", "arn:aws:iam::333333333333:role/dpra-deploy", "us-east-1");
     expect(prod.principal).toBe("role arn:aws:iam::333333333333:role/dpra-deploy");
     expect((await prod.credentials()).accessKeyId).toBe("ASIAPROD");

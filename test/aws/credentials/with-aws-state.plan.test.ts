@@ -10,7 +10,11 @@ import { credentialsOf } from "../../../src/aws/credentials/secrets.js";
 import { FakeEngine, type Leaf } from "../../support/fake-engine.js";
 import { listModules, scanModule, sdkModuleFile } from "../../support/surface.js";
 
-type Invoke = (executor: unknown, module: unknown, ctx: { parentName: string; fnName: string; parentArgs: Record<string, unknown>; fnArgs: Record<string, unknown> }) => Promise<unknown>;
+type Invoke = (
+  executor: unknown,
+  module: unknown,
+  ctx: { parentName: string; fnName: string; parentArgs: Record<string, unknown>; fnArgs: Record<string, unknown> },
+) => Promise<unknown>;
 
 let engine: FakeEngine | undefined;
 afterEach(async () => {

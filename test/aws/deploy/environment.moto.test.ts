@@ -65,11 +65,31 @@ describeReal(
     });
     const putAlarm = (region: string) =>
       clientsFor(region).cloudWatch.send(
-        new PutMetricAlarmCommand({ AlarmName: ALARM, Namespace: "MotoApp", MetricName: "5xx", Statistic: "Sum", Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: "GreaterThanThreshold" }),
+        new PutMetricAlarmCommand({
+          AlarmName: ALARM,
+          Namespace: "MotoApp",
+          MetricName: "5xx",
+          Statistic: "Sum",
+          Period: 60,
+          EvaluationPeriods: 1,
+          Threshold: 1,
+          ComparisonOperator: "GreaterThanThreshold",
+        }),
       );
     const rollout = (env: AwsEnvironment, extra: Partial<DeployEnvironmentRequest> = {}) => {
       const lines: string[] = [];
-      const run = deployEnvironment({ envName: "gamma", env, clientsFor, templateBody: TEMPLATE, image: IMAGE, runId: "run-1", preview: false, pollMs: 100, log: (l) => lines.push(l), ...extra });
+      const run = deployEnvironment({
+        envName: "gamma",
+        env,
+        clientsFor,
+        templateBody: TEMPLATE,
+        image: IMAGE,
+        runId: "run-1",
+        preview: false,
+        pollMs: 100,
+        log: (l) => lines.push(l),
+        ...extra,
+      });
       return { lines, run };
     };
 

@@ -41,10 +41,19 @@ function world(regionScenarios: Record<string, RegionScenario>) {
 }
 
 const existing: RegionScenario = {
-  stack: { status: "UPDATE_COMPLETE", template: "PREVIOUS", parameters: [{ ParameterKey: "ImageUri", ParameterValue: "previous-image" }], tags: [{ Key: "dpra:environment", Value: "prod" }] },
+  stack: {
+    status: "UPDATE_COMPLETE",
+    template: "PREVIOUS",
+    parameters: [{ ParameterKey: "ImageUri", ParameterValue: "previous-image" }],
+    tags: [{ Key: "dpra:environment", Value: "prod" }],
+  },
 };
 
-async function run(e: AwsEnvironment, clientsFor: (r: string) => never | { cloudFormation: FakeRegion["cfn"]; cloudWatch: FakeRegion["cw"] }, opts: { preview?: boolean; envName?: string; onLog?: (l: string) => void; templateBody?: string } = {}) {
+async function run(
+  e: AwsEnvironment,
+  clientsFor: (r: string) => never | { cloudFormation: FakeRegion["cfn"]; cloudWatch: FakeRegion["cw"] },
+  opts: { preview?: boolean; envName?: string; onLog?: (l: string) => void; templateBody?: string } = {},
+) {
   const lines: string[] = [];
   const result = await drive(
     deployEnvironment({
@@ -85,8 +94,14 @@ describe("deployEnvironment: waves", () => {
     expect(exec("us-east-1") - exec("eu-central-1")).toBeGreaterThanOrEqual(2 * 60_000);
     expect(result.waves.every((w) => (w.bakedMs ?? 0) >= 2 * 60_000)).toBe(true);
     const create = fakes["us-east-1"]!.callsOf("CreateChangeSet")[0]!.input;
-    expect(create.Parameters).toEqual([{ ParameterKey: "Stage", ParameterValue: "prod" }, { ParameterKey: "ImageUri", ParameterValue: IMAGE }]);
-    expect(create.RollbackConfiguration).toEqual({ RollbackTriggers: [{ Arn: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:fruit-api-5xx", Type: "AWS::CloudWatch::Alarm" }], MonitoringTimeInMinutes: 0 });
+    expect(create.Parameters).toEqual([
+      { ParameterKey: "Stage", ParameterValue: "prod" },
+      { ParameterKey: "ImageUri", ParameterValue: IMAGE },
+    ]);
+    expect(create.RollbackConfiguration).toEqual({
+      RollbackTriggers: [{ Arn: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:fruit-api-5xx", Type: "AWS::CloudWatch::Alarm" }],
+      MonitoringTimeInMinutes: 0,
+    });
     expect(create.Tags).toContainEqual({ Key: "dpra:environment", Value: "prod" });
     // prod defaults: termination protection and the stateful stack policy.
     expect(fakes["us-east-1"]!.callsOf("UpdateTerminationProtection")).toHaveLength(1);
@@ -261,7 +276,9 @@ describe("reaction time to an alarm during the bake", () => {
     }
     expect(Math.max(...reactions)).toBeLessThanOrEqual(POLL_MS + LATENCY_MS);
     expect(Math.min(...reactions)).toBeGreaterThan(0);
-    console.log(`alarm reaction during bake over ${reactions.length} phases: min ${Math.min(...reactions)} ms, max ${Math.max(...reactions)} ms (bound ${POLL_MS + LATENCY_MS} ms)`);
+    console.log(
+      `alarm reaction during bake over ${reactions.length} phases: min ${Math.min(...reactions)} ms, max ${Math.max(...reactions)} ms (bound ${POLL_MS + LATENCY_MS} ms)`,
+    );
   });
 });
 

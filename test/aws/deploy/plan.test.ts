@@ -8,7 +8,15 @@ const base = { account: "123456789012", roleArn: "arn:aws:iam::123456789012:role
 describe("environment config", () => {
   it("applies the defaults the deployer relies on", () => {
     const e = AwsEnvironment.parse({ ...base, region: "eu-west-1" });
-    expect(e).toMatchObject({ imageParameter: "ImageUri", monitoringMinutes: 10, bakeMinutes: 5, pollSeconds: 5, waitInProgressMinutes: 15, timeoutMinutes: 60, capabilities: ["CAPABILITY_IAM"] });
+    expect(e).toMatchObject({
+      imageParameter: "ImageUri",
+      monitoringMinutes: 10,
+      bakeMinutes: 5,
+      pollSeconds: 5,
+      waitInProgressMinutes: 15,
+      timeoutMinutes: 60,
+      capabilities: ["CAPABILITY_IAM"],
+    });
     expect(e.protection).toEqual({ guardStatefulReplacement: true, statefulTypes: [], allowReplacement: [], detectDrift: false, continueUpdateRollback: false });
   });
 

@@ -139,7 +139,10 @@ beforeAll(async () => {
   const gamma = registryAs("environment", GAMMA, GAMMA_ROLE);
   const config = ArtifactConfig.parse({ ecr: { repository: "fruit-api", account: ACCOUNT, region: REGION, pullAccounts: [GAMMA] } });
   // ensureRepository: create, then an existing repository with drift, reconciled.
-  ecr.on(DescribeRepositoriesCommand).rejectsOnce(new RepositoryNotFoundException({ message: "none", $metadata: {} })).resolves({ repositories: [{ repositoryName: "fruit-api" }] });
+  ecr
+    .on(DescribeRepositoriesCommand)
+    .rejectsOnce(new RepositoryNotFoundException({ message: "none", $metadata: {} }))
+    .resolves({ repositories: [{ repositoryName: "fruit-api" }] });
   await ensureRepository(artifact, desiredRepository(config.ecr), { apply: false });
   await ensureRepository(artifact, desiredRepository(config.ecr), { apply: true });
   // publish: first push with a release tag, then a rerun; then the scan.
@@ -196,7 +199,10 @@ describe("documented IAM policies", () => {
 
   it.each(ROLES)("%s: each service action goes with an SDK action the role sends, and says why", (role) => {
     for (const s of documented.roles[role].serviceActions) {
-      expect(s.for.filter((a) => !documented.roles[role].sdkActions.includes(a)), `${s.action} for`).toEqual([]);
+      expect(
+        s.for.filter((a) => !documented.roles[role].sdkActions.includes(a)),
+        `${s.action} for`,
+      ).toEqual([]);
       expect(s.for.length).toBeGreaterThan(0);
       expect(s.why.length).toBeGreaterThan(10);
     }

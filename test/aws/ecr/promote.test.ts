@@ -12,7 +12,21 @@ import { choosePromotionRoute, promoteImage } from "../../../src/aws/ecr/promote
 import { DigestMismatchError } from "../../../src/digest.js";
 import { manifestBlobs, rechunk } from "../../../src/aws/ecr/copy.js";
 import { TagConflictError } from "../../../src/aws/ecr/images.js";
-import { ACCOUNT, DIGEST_A, DIGEST_B, ecrMock, emptyStore, GAMMA, GAMMA_ROLE, MANIFEST, OCI_MANIFEST, REGION, registry, storeFor, type FakeStore } from "../../support/ecr-stubs.js";
+import {
+  ACCOUNT,
+  DIGEST_A,
+  DIGEST_B,
+  ecrMock,
+  emptyStore,
+  GAMMA,
+  GAMMA_ROLE,
+  MANIFEST,
+  OCI_MANIFEST,
+  REGION,
+  registry,
+  storeFor,
+  type FakeStore,
+} from "../../support/ecr-stubs.js";
 
 let ecr: ReturnType<typeof ecrMock>;
 let source: FakeStore;
@@ -79,9 +93,7 @@ describe("promoteImage", () => {
   it("fails after the bounded wait when replication does not deliver", async () => {
     ecr.on(DescribeRegistryCommand).resolves({ replicationConfiguration: { rules: [{ destinations: [{ region: REGION, registryId: GAMMA }] }] } });
     const sleeps: number[] = [];
-    const err = await promoteImage(sourceLoc(), gammaLoc(), { digest: DIGEST_A, replicationWaitSeconds: 20, sleep: async (ms) => void sleeps.push(ms) }).catch(
-      (e) => e,
-    );
+    const err = await promoteImage(sourceLoc(), gammaLoc(), { digest: DIGEST_A, replicationWaitSeconds: 20, sleep: async (ms) => void sleeps.push(ms) }).catch((e) => e);
     expect(err.message).toContain(`ECR replication: fruit-api@${DIGEST_A} did not appear in account ${GAMMA} ${REGION} within 20 s`);
     expect(sleeps.reduce((a, b) => a + b, 0)).toBe(20_000);
   });
@@ -94,7 +106,9 @@ describe("promoteImage", () => {
         { layerDigest: `sha256:${"2".repeat(64)}`, layerAvailability: "UNAVAILABLE" },
       ],
     });
-    ecr.on(GetDownloadUrlForLayerCommand).callsFake((input: { layerDigest: string }) => ({ downloadUrl: `https://presigned.example/${input.layerDigest}`, layerDigest: input.layerDigest }));
+    ecr
+      .on(GetDownloadUrlForLayerCommand)
+      .callsFake((input: { layerDigest: string }) => ({ downloadUrl: `https://presigned.example/${input.layerDigest}`, layerDigest: input.layerDigest }));
     ecr.on(InitiateLayerUploadCommand).resolves({ uploadId: "up-1", partSize: 5 * 1024 * 1024 });
     ecr.on(UploadLayerPartCommand).resolves({});
     ecr.on(CompleteLayerUploadCommand).resolves({});

@@ -42,7 +42,11 @@ describeReal(
     let ecr: ECRClient;
     let pushes: string[];
     beforeEach(async () => {
-      registry = ecrRegistry(baseIdentity({ kind: "keys", accessKeyId: "moto-caller-key", secretAccessKey: "moto-caller-secret" }, { sessionName: "dpra-test", region: MOTO_REGION }), MOTO_ACCOUNT, MOTO_REGION);
+      registry = ecrRegistry(
+        baseIdentity({ kind: "keys", accessKeyId: "moto-caller-key", secretAccessKey: "moto-caller-secret" }, { sessionName: "dpra-test", region: MOTO_REGION }),
+        MOTO_ACCOUNT,
+        MOTO_REGION,
+      );
       ecr = new ECRClient(motoClientConfig(moto()));
       pushes = [];
       const config = ArtifactConfig.parse({ ecr: { repository: REPOSITORY, account: MOTO_ACCOUNT, region: MOTO_REGION } });
@@ -54,7 +58,14 @@ describeReal(
       async (ref) => {
         pushes.push(ref);
         const tag = ref.slice(ref.lastIndexOf(":") + 1);
-        const out = await ecr.send(new PutImageCommand({ repositoryName: REPOSITORY, imageManifest: manifest(content), imageManifestMediaType: "application/vnd.oci.image.manifest.v1+json", imageTag: tag }));
+        const out = await ecr.send(
+          new PutImageCommand({
+            repositoryName: REPOSITORY,
+            imageManifest: manifest(content),
+            imageManifestMediaType: "application/vnd.oci.image.manifest.v1+json",
+            imageTag: tag,
+          }),
+        );
         return out.image?.imageId?.imageDigest ?? "";
       };
     const tagsOf = async (digest: string) =>
@@ -64,7 +75,13 @@ describeReal(
       const outcome = await publishImage(registry, { repository: REPOSITORY, gitRevision: REVISION, releaseTag: "v1.2.0", runId: "run-1" }, pushOf("aa"));
       const uri = `${MOTO_ACCOUNT}.dkr.ecr.${MOTO_REGION}.amazonaws.com/${REPOSITORY}`;
       expect(outcome.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-      expect(outcome).toEqual({ repositoryUri: uri, digest: outcome.digest, reference: `${uri}@${outcome.digest}`, revision: "pushed", releaseTag: { tag: "v1.2.0", result: "created" } });
+      expect(outcome).toEqual({
+        repositoryUri: uri,
+        digest: outcome.digest,
+        reference: `${uri}@${outcome.digest}`,
+        revision: "pushed",
+        releaseTag: { tag: "v1.2.0", result: "created" },
+      });
       expect(pushes).toEqual([`${uri}:${REVISION}`]);
       expect(await tagsOf(outcome.digest)).toEqual([REVISION, "v1.2.0"]);
     });
@@ -84,7 +101,9 @@ describeReal(
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(TagConflictError);
-      expect((error as Error).message).toMatch(new RegExp(`^${REPOSITORY}:${REVISION} already holds ${first.digest}, not sha256:[0-9a-f]{64}\\. The same revision built to a different image.*dpra never moves a tag`));
+      expect((error as Error).message).toMatch(
+        new RegExp(`^${REPOSITORY}:${REVISION} already holds ${first.digest}, not sha256:[0-9a-f]{64}\\. The same revision built to a different image.*dpra never moves a tag`),
+      );
       expect(await tagsOf(first.digest)).toEqual([REVISION]);
       const images = (await ecr.send(new DescribeImagesCommand({ repositoryName: REPOSITORY }))).imageDetails ?? [];
       expect(images.map((i) => i.imageDigest)).toEqual([first.digest]);

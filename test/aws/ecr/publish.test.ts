@@ -2,7 +2,21 @@ import { BatchDeleteImageCommand, DescribeImagesCommand, GetAuthorizationTokenCo
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { digestOfReference, registryLogin, TagConflictError } from "../../../src/aws/ecr/images.js";
 import { publishImage, verificationTag } from "../../../src/aws/ecr/publish.js";
-import { ACCOUNT, ARTIFACT_ROLE, awsError, DIGEST_A, DIGEST_B, ecrMock, emptyStore, MANIFEST, OCI_MANIFEST, REGION, registry, storeFor, type FakeStore } from "../../support/ecr-stubs.js";
+import {
+  ACCOUNT,
+  ARTIFACT_ROLE,
+  awsError,
+  DIGEST_A,
+  DIGEST_B,
+  ecrMock,
+  emptyStore,
+  MANIFEST,
+  OCI_MANIFEST,
+  REGION,
+  registry,
+  storeFor,
+  type FakeStore,
+} from "../../support/ecr-stubs.js";
 
 const URI = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/fruit-api`;
 const REV = "3f2c1e0d9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e";
@@ -101,9 +115,7 @@ describe("publishImage", () => {
 
   it("refuses to move a release tag that points at another digest", async () => {
     store.tags.set("v1.2.0", DIGEST_B);
-    const err = await publishImage(registry(), { repository: "fruit-api", gitRevision: REV, runId: "r7", releaseTag: "v1.2.0" }, pusher(DIGEST_A)).catch(
-      (e) => e,
-    );
+    const err = await publishImage(registry(), { repository: "fruit-api", gitRevision: REV, runId: "r7", releaseTag: "v1.2.0" }, pusher(DIGEST_A)).catch((e) => e);
     expect(err).toBeInstanceOf(TagConflictError);
     expect(store.tags.get("v1.2.0")).toBe(DIGEST_B);
   });

@@ -147,14 +147,10 @@ describe("ensureRepository", () => {
     ecr.on(GetRepositoryPolicyCommand).rejects(awsError("RepositoryPolicyNotFoundException", "none"));
     const report = await ensureRepository(registry(), desired, { apply: true });
     expect(report.applied.sort()).toEqual(["PutImageScanningConfiguration", "PutImageTagMutability", "PutLifecyclePolicy", "SetRepositoryPolicy"]);
-    expect(report.unresolved).toEqual([
-      { setting: "encryption", expected: "AES256", actual: "KMS (arn:aws:kms:eu-west-1:111111111111:key/k1)", fix: "new-repository" },
-    ]);
+    expect(report.unresolved).toEqual([{ setting: "encryption", expected: "AES256", actual: "KMS (arn:aws:kms:eu-west-1:111111111111:key/k1)", fix: "new-repository" }]);
     expect(ecr.commandCalls(PutImageTagMutabilityCommand)[0]!.args[0].input).toMatchObject({ imageTagMutability: "IMMUTABLE" });
     expect(ecr.commandCalls(PutImageScanningConfigurationCommand)[0]!.args[0].input).toMatchObject({ imageScanningConfiguration: { scanOnPush: true } });
-    expect(describeDrift(report)).toContain(
-      "fruit-api: encryption is KMS (arn:aws:kms:eu-west-1:111111111111:key/k1), expected AES256: needs a new repository",
-    );
+    expect(describeDrift(report)).toContain("fruit-api: encryption is KMS (arn:aws:kms:eu-west-1:111111111111:key/k1), expected AES256: needs a new repository");
   });
 
   it("does not require scan on push per repository when the registry uses enhanced scanning", async () => {
@@ -167,9 +163,7 @@ describe("ensureRepository", () => {
   });
 
   it("matches a KMS key given by ID against the key ARN AWS reports", () => {
-    const kms = desiredRepository(
-      ArtifactConfig.parse({ ecr: { repository: "r", account: ACCOUNT, region: REGION, encryption: { type: "KMS", kmsKey: "k1" } } }).ecr,
-    );
+    const kms = desiredRepository(ArtifactConfig.parse({ ecr: { repository: "r", account: ACCOUNT, region: REGION, encryption: { type: "KMS", kmsKey: "k1" } } }).ecr);
     const drift = compareRepository(kms, {
       repository: { ...compliant, encryptionConfiguration: { encryptionType: "KMS", kmsKey: "arn:aws:kms:eu-west-1:111111111111:key/k1" } },
       registryScanType: "BASIC",

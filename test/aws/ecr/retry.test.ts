@@ -42,11 +42,11 @@ describe("retry", () => {
         ),
       );
     const reg = registry();
-    const err = await ecrCall(reg, "PutImage", "fruit-api", () => reg.client.send(new PutImageCommand({ repositoryName: "fruit-api", imageManifest: "{}" }))).catch(
-      (e) => e,
-    );
+    const err = await ecrCall(reg, "PutImage", "fruit-api", () => reg.client.send(new PutImageCommand({ repositoryName: "fruit-api", imageManifest: "{}" }))).catch((e) => e);
     expect(ecr.commandCalls(PutImageCommand)).toHaveLength(1);
-    expect(err.message).toMatch(new RegExp(`^AccessDeniedException: role ${ARTIFACT_ROLE} may not call ecr:PutImage on fruit-api\\. Add ecr:PutImage to that role's policy \\(see docs/iam.md`));
+    expect(err.message).toMatch(
+      new RegExp(`^AccessDeniedException: role ${ARTIFACT_ROLE} may not call ecr:PutImage on fruit-api\\. Add ecr:PutImage to that role's policy \\(see docs/iam.md`),
+    );
     expect(err.message).toContain("is not authorized to perform: ecr:PutImage");
     expect(err.context).toEqual({ role: `role ${ARTIFACT_ROLE}`, action: "ecr:PutImage", resource: "fruit-api" });
   });

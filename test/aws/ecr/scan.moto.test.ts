@@ -33,11 +33,17 @@ describeReal(
     let ecr: ECRClient;
     let digest: string;
     beforeEach(async () => {
-      registry = ecrRegistry(baseIdentity({ kind: "keys", accessKeyId: "moto-caller-key", secretAccessKey: "moto-caller-secret" }, { sessionName: "dpra-test", region: MOTO_REGION }), MOTO_ACCOUNT, MOTO_REGION);
+      registry = ecrRegistry(
+        baseIdentity({ kind: "keys", accessKeyId: "moto-caller-key", secretAccessKey: "moto-caller-secret" }, { sessionName: "dpra-test", region: MOTO_REGION }),
+        MOTO_ACCOUNT,
+        MOTO_REGION,
+      );
       ecr = new ECRClient(motoClientConfig(moto()));
       const config = ArtifactConfig.parse({ ecr: { repository: REPOSITORY, account: MOTO_ACCOUNT, region: MOTO_REGION } });
       await ensureRepository(registry, desiredRepository(config.ecr), { apply: false });
-      const put = await ecr.send(new PutImageCommand({ repositoryName: REPOSITORY, imageManifest: MANIFEST, imageManifestMediaType: "application/vnd.oci.image.manifest.v1+json", imageTag: "rev-1" }));
+      const put = await ecr.send(
+        new PutImageCommand({ repositoryName: REPOSITORY, imageManifest: MANIFEST, imageManifestMediaType: "application/vnd.oci.image.manifest.v1+json", imageTag: "rev-1" }),
+      );
       digest = put.image?.imageId?.imageDigest ?? "";
     });
     const noWait = { timeoutSeconds: 5, sleep: async () => {} };
@@ -62,7 +68,11 @@ describeReal(
 
     it("an image without a scan is waited for until the limit, then reported as a blocking tool failure, never as clean", async () => {
       const slept: number[] = [];
-      const outcome = await waitForScanFindings(registry, { repository: REPOSITORY, digest }, { timeoutSeconds: 12, initialDelayMs: 5_000, sleep: async (ms) => void slept.push(ms) });
+      const outcome = await waitForScanFindings(
+        registry,
+        { repository: REPOSITORY, digest },
+        { timeoutSeconds: 12, initialDelayMs: 5_000, sleep: async (ms) => void slept.push(ms) },
+      );
       expect(outcome).toMatchObject({ state: "timeout", status: "SCAN_NOT_FOUND", waitedSeconds: 12 });
       expect(slept).toEqual([5_000, 7_000]);
       expect(outcome.findings.findings).toHaveLength(1);

@@ -126,7 +126,13 @@ describe("finding mapping", () => {
     expect(fromEnhanced({ ...enhancedFinding, status: "CLOSED" })).toBeUndefined();
     expect(fromEnhanced({ ...enhancedFinding, severity: "UNTRIAGED" })?.severity).toBe("medium");
     expect(fromBasic({ ...basicFinding, severity: "INFORMATIONAL" }).severity).toBe("info");
-    expect(fromEnhanced({ ...enhancedFinding, fixAvailable: "NO", packageVulnerabilityDetails: { ...enhancedFinding.packageVulnerabilityDetails, vulnerablePackages: [{ name: "x", version: "1", fixedInVersion: "NotAvailable" }] } })).toMatchObject({
+    expect(
+      fromEnhanced({
+        ...enhancedFinding,
+        fixAvailable: "NO",
+        packageVulnerabilityDetails: { ...enhancedFinding.packageVulnerabilityDetails, vulnerablePackages: [{ name: "x", version: "1", fixedInVersion: "NotAvailable" }] },
+      }),
+    ).toMatchObject({
       fixAvailable: false,
     });
   });

@@ -78,11 +78,17 @@ describe("runMigrationTask", () => {
   it("passes the target's assignPublicIp to RunTask (ENABLED for a task in public subnets)", async () => {
     const { ecs, request } = setup({ exitCode: 0 }, { target: { ...TARGET, assignPublicIp: "ENABLED" } });
     await drive(runMigrationTask(request), vi, 1000);
-    expect(ecs.callsOf("RunTask")[0]!.input.networkConfiguration).toEqual({ awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-1"], assignPublicIp: "ENABLED" } });
+    expect(ecs.callsOf("RunTask")[0]!.input.networkConfiguration).toEqual({
+      awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-1"], assignPublicIp: "ENABLED" },
+    });
   });
 
   it("exit code 1 fails naming the task, the exit code, the reasons and the log stream", async () => {
-    const { ecs, request } = setup({ exitCode: 1, containerReason: "dbmate: error: pq: relation \"fruit\" already exists", logs: { group: "/ecs/fruit-api-gamma", prefix: "migrate" } });
+    const { ecs, request } = setup({
+      exitCode: 1,
+      containerReason: 'dbmate: error: pq: relation "fruit" already exists',
+      logs: { group: "/ecs/fruit-api-gamma", prefix: "migrate" },
+    });
     const err = await failure(runMigrationTask(request));
     const taskArn = ecs.tasks[0]!.taskArn!;
     expect(err.taskArn).toBe(taskArn);

@@ -58,7 +58,14 @@ describe("runChaosExperiment", () => {
       .on(GetExperimentCommand)
       .resolvesOnce({ experiment: { id: "EXPabc", state: { status: "running" } } })
       .resolves({ experiment: { id: "EXPabc", state: { status: "completed" } } });
-    const load = loadFor(240_000, () => samples(T0, T0 + 240_000, (t) => (t < T0 + 60_000 ? 100 : 130), () => false));
+    const load = loadFor(240_000, () =>
+      samples(
+        T0,
+        T0 + 240_000,
+        (t) => (t < T0 + 60_000 ? 100 : 130),
+        () => false,
+      ),
+    );
 
     const report = await settle(runChaosExperiment(fis, load, settings));
 
@@ -77,7 +84,14 @@ describe("runChaosExperiment", () => {
 
   it("fails when the success rate drops too far during the fault window", async () => {
     fisMock.on(GetExperimentCommand).resolves({ experiment: { id: "EXPabc", state: { status: "completed" } } });
-    const load = loadFor(240_000, () => samples(T0, T0 + 240_000, () => 100, (t) => t >= T0 + 60_000 && t % 10_000 === 0));
+    const load = loadFor(240_000, () =>
+      samples(
+        T0,
+        T0 + 240_000,
+        () => 100,
+        (t) => t >= T0 + 60_000 && t % 10_000 === 0,
+      ),
+    );
 
     const report = await settle(runChaosExperiment(fis, load, settings));
 
@@ -102,7 +116,14 @@ describe("runChaosExperiment", () => {
 
   it("stops an experiment that outlives its bound", async () => {
     fisMock.on(GetExperimentCommand).resolves({ experiment: { id: "EXPabc", state: { status: "running" } } });
-    const load = loadFor(300_000, () => samples(T0, T0 + 300_000, () => 100, () => false));
+    const load = loadFor(300_000, () =>
+      samples(
+        T0,
+        T0 + 300_000,
+        () => 100,
+        () => false,
+      ),
+    );
 
     const report = await settle(runChaosExperiment(fis, load, settings));
 
@@ -114,15 +135,28 @@ describe("runChaosExperiment", () => {
   it("says so loudly when stopping a still-running experiment fails", async () => {
     fisMock.on(GetExperimentCommand).rejects(new Error("boom"));
     fisMock.on(StopExperimentCommand).rejects(new Error("AccessDenied"));
-    await expect(settle(runChaosExperiment(fis, loadFor(300_000, () => ""), settings))).rejects.toThrow(
-      /StopExperiment EXPabc failed .*AccessDenied.*stop it by hand/,
-    );
+    await expect(
+      settle(
+        runChaosExperiment(
+          fis,
+          loadFor(300_000, () => ""),
+          settings,
+        ),
+      ),
+    ).rejects.toThrow(/StopExperiment EXPabc failed .*AccessDenied.*stop it by hand/);
   });
 
   it("accepts the refusal to stop an experiment that already completed", async () => {
     fisMock.on(GetExperimentCommand).resolves({ experiment: { id: "EXPabc", state: { status: "completed" } } });
     fisMock.on(StopExperimentCommand).rejects(new ValidationException({ message: "Experiment is not running", $metadata: {} }));
-    const load = loadFor(240_000, () => samples(T0, T0 + 240_000, () => 100, () => false));
+    const load = loadFor(240_000, () =>
+      samples(
+        T0,
+        T0 + 240_000,
+        () => 100,
+        () => false,
+      ),
+    );
 
     const report = await settle(runChaosExperiment(fis, load, settings));
 
@@ -134,7 +168,14 @@ describe("runChaosExperiment", () => {
     fisMock.on(GetExperimentCommand).resolves({
       experiment: { id: "EXPabc", state: { status: "failed", reason: "Target resolution failed: no resources match the tags" } },
     });
-    const load = loadFor(240_000, () => samples(T0, T0 + 240_000, () => 100, () => false));
+    const load = loadFor(240_000, () =>
+      samples(
+        T0,
+        T0 + 240_000,
+        () => 100,
+        () => false,
+      ),
+    );
 
     const report = await settle(runChaosExperiment(fis, load, settings));
 

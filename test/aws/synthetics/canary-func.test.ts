@@ -48,7 +48,11 @@ function mockHappyCanary(state: "PASSED" | "FAILED") {
   synthetics.on(DescribeRuntimeVersionsCommand).resolves({ RuntimeVersions: [{ VersionName: "syn-nodejs-playwright-2.0" }] });
   synthetics.on(DescribeCanariesCommand).resolves({ Canaries: [] });
   synthetics.on(CreateCanaryCommand).resolves({});
-  synthetics.on(GetCanaryCommand).resolvesOnce({ Canary: { Status: { State: "READY" } } }).resolvesOnce({ Canary: { Status: { State: "READY" } } }).resolves({ Canary: { Status: { State: "RUNNING" } } });
+  synthetics
+    .on(GetCanaryCommand)
+    .resolvesOnce({ Canary: { Status: { State: "READY" } } })
+    .resolvesOnce({ Canary: { Status: { State: "READY" } } })
+    .resolves({ Canary: { Status: { State: "RUNNING" } } });
   synthetics.on(StartCanaryCommand).resolves({});
   synthetics.on(GetCanaryRunsCommand).callsFake(() => ({
     CanaryRuns: [{ Id: "run-1", Status: { State: state, StateReasonCode: state === "FAILED" ? "CANARY_FAILURE" : "" }, Timeline: { Started: new Date() } }],
@@ -83,20 +87,22 @@ describe("Dpra.canary", () => {
     mockHappyCanary("FAILED");
     engine = await FakeEngine.start({ answer });
     await expect(
-      engine.run(() => new Dpra(dag.directory()).withAws(dag.setSecret("k", "ASIAEXAMPLEKEYID0002"), dag.setSecret("s", "example-secret-0002")).canary("https://g.example.com", "eu-west-1")),
+      engine.run(() =>
+        new Dpra(dag.directory()).withAws(dag.setSecret("k", "ASIAEXAMPLEKEYID0002"), dag.setSecret("s", "example-secret-0002")).canary("https://g.example.com", "eu-west-1"),
+      ),
     ).rejects.toThrow(/canary fruit_smoke .*: FAILED: CANARY_FAILURE/);
   });
 
   it("refuses a bad region and a source without a synthetics section before calling AWS", async () => {
     engine = await FakeEngine.start({ answer });
-    await expect(
-      engine.run(() => new Dpra(dag.directory()).withAws(dag.setSecret("k", "x"), dag.setSecret("s", "y")).canary("https://g", "Ireland")),
-    ).rejects.toThrow(/--region "Ireland" is not an AWS region name/);
+    await expect(engine.run(() => new Dpra(dag.directory()).withAws(dag.setSecret("k", "x"), dag.setSecret("s", "y")).canary("https://g", "Ireland"))).rejects.toThrow(
+      /--region "Ireland" is not an AWS region name/,
+    );
     await engine.close();
     engine = await FakeEngine.start({ answer: (leaf) => (leaf.field === "entries" ? ["package.json", "package-lock.json"] : answer(leaf)) });
-    await expect(
-      engine.run(() => new Dpra(dag.directory()).withAws(dag.setSecret("k", "x"), dag.setSecret("s", "y")).canary("https://g", "eu-west-1")),
-    ).rejects.toThrow(/no synthetics section/);
+    await expect(engine.run(() => new Dpra(dag.directory()).withAws(dag.setSecret("k", "x"), dag.setSecret("s", "y")).canary("https://g", "eu-west-1"))).rejects.toThrow(
+      /no synthetics section/,
+    );
     expect(synthetics.calls()).toHaveLength(0);
   });
 });

@@ -140,12 +140,15 @@ describe("deployAndRunCanary: a new canary", () => {
   });
 
   it("fails with the StateReason when the canary goes to ERROR because of its role", async () => {
-    synthetics.on(GetCanaryCommand).resolvesOnce(canary("CREATING")).resolves(
-      canary("ERROR", {
-        StateReasonCode: "CREATE_FAILED",
-        StateReason: "The role defined for the function cannot be assumed by Lambda.",
-      }),
-    );
+    synthetics
+      .on(GetCanaryCommand)
+      .resolvesOnce(canary("CREATING"))
+      .resolves(
+        canary("ERROR", {
+          StateReasonCode: "CREATE_FAILED",
+          StateReason: "The role defined for the function cannot be assumed by Lambda.",
+        }),
+      );
 
     const err = (await settle(deployAndRunCanary(client, spec, { timings })).then(
       () => undefined,
@@ -176,7 +179,9 @@ describe("deployAndRunCanary: a new canary", () => {
     synthetics.on(GetCanaryCommand).resolves(canary("READY"));
     synthetics.on(StartCanaryCommand).rejects(new ConflictException({ message: "busy", $metadata: {} }));
 
-    await expect(settle(deployAndRunCanary(client, spec, { timings }))).rejects.toThrow(/canary test_canary_delete: Error: StartCanary still met a ConflictException after 3 attempts: busy/);
+    await expect(settle(deployAndRunCanary(client, spec, { timings }))).rejects.toThrow(
+      /canary test_canary_delete: Error: StartCanary still met a ConflictException after 3 attempts: busy/,
+    );
     expect(synthetics.commandCalls(StartCanaryCommand)).toHaveLength(3);
   });
 

@@ -38,7 +38,9 @@ describe("packageNodeCanary, per runtime family", () => {
   });
 
   it("rejects a handler without a function (saying where the file goes), a non-JS script and an empty script", () => {
-    expect(() => packageNodeCanary("c.js", "x", "canary", "syn-nodejs-playwright")).toThrow(/<file>\.<function>.*for syn-nodejs-playwright the file is placed at the root of the archive/);
+    expect(() => packageNodeCanary("c.js", "x", "canary", "syn-nodejs-playwright")).toThrow(
+      /<file>\.<function>.*for syn-nodejs-playwright the file is placed at the root of the archive/,
+    );
     expect(() => packageNodeCanary("c.js", "x", "canary", "syn-nodejs-puppeteer")).toThrow(/for syn-nodejs-puppeteer the file is placed in nodejs\/node_modules\//);
     expect(() => packageNodeCanary("c.ts", "x", "canary.handler", "syn-nodejs-playwright")).toThrow(/\.js or \.mjs/);
     expect(() => packageNodeCanary("c.js", "", "canary.handler", "syn-nodejs-playwright")).toThrow(/empty/);

@@ -27,4 +27,3 @@ export function readZip(bytes: Uint8Array): { name: string; data: Buffer; crc: n
   }
   return out;
 }
-

@@ -28,9 +28,7 @@ describe("pickRuntimeVersion", () => {
 
   it("accepts a pinned version that is not deprecated and refuses deprecated or unknown pins", () => {
     expect(pickRuntimeVersion(versions, "syn-nodejs-puppeteer", now, "syn-nodejs-puppeteer-9.1")).toBe("syn-nodejs-puppeteer-9.1");
-    expect(() => pickRuntimeVersion(versions, "syn-nodejs-puppeteer", now, "syn-nodejs-puppeteer-6.2")).toThrow(
-      /deprecated on 2025-03-08; pin a newer version/,
-    );
+    expect(() => pickRuntimeVersion(versions, "syn-nodejs-puppeteer", now, "syn-nodejs-puppeteer-6.2")).toThrow(/deprecated on 2025-03-08; pin a newer version/);
     expect(() => pickRuntimeVersion(versions, "syn-nodejs-puppeteer", now, "syn-nodejs-puppeteer-99.0")).toThrow(/not offered/);
   });
 

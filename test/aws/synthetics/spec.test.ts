@@ -31,9 +31,7 @@ describe("canarySpecFrom", () => {
       executionRoleArn: "arn:aws:iam::123456789012:role/explicit",
       artifactS3Location: "s3://bucket-x/p",
     });
-    expect(canarySpecFrom(config, "x", { name: "st", outputs: { ApiEndpoint: "https://e" } }).spec.executionRoleArn).toBe(
-      "arn:aws:iam::123456789012:role/explicit",
-    );
+    expect(canarySpecFrom(config, "x", { name: "st", outputs: { ApiEndpoint: "https://e" } }).spec.executionRoleArn).toBe("arn:aws:iam::123456789012:role/explicit");
     const bare = SyntheticsConfig.parse({ name: "s", script: "c.js" });
     expect(() => canarySpecFrom(bare, "x", { name: "st", outputs: { ApiEndpoint: "https://e" } })).toThrow(
       /synthetics.executionRoleArn is not set and stack st has no output "CanaryRoleArn"/,

@@ -48,7 +48,12 @@ describe("zipStore", () => {
   it("refuses escaping or duplicate paths", () => {
     expect(() => zipStore([{ path: "../a.js", data: "x" }])).toThrow(/relative/);
     expect(() => zipStore([{ path: "/a.js", data: "x" }])).toThrow(/relative/);
-    expect(() => zipStore([{ path: "a.js", data: "x" }, { path: "a.js", data: "y" }])).toThrow(/twice/);
+    expect(() =>
+      zipStore([
+        { path: "a.js", data: "x" },
+        { path: "a.js", data: "y" },
+      ]),
+    ).toThrow(/twice/);
   });
 
   it.skipIf(!existsSync("/usr/bin/unzip"))("is accepted by Info-ZIP unzip -t and extracts the script", () => {

@@ -36,7 +36,16 @@ describe("summariseWatch", () => {
   it("reports what was watched and for how long, per state", () => {
     const s = summariseWatch(
       [{ name: "5xx", source: "stack-output" }],
-      obs([{ alarm: "5xx", exists: true, transitions: [{ state: "INSUFFICIENT_DATA", at: T - min }, { state: "OK", at: T + 2 * min }] }]),
+      obs([
+        {
+          alarm: "5xx",
+          exists: true,
+          transitions: [
+            { state: "INSUFFICIENT_DATA", at: T - min },
+            { state: "OK", at: T + 2 * min },
+          ],
+        },
+      ]),
       5 * min,
     );
     expect(s.healthy).toBe(true);
@@ -48,7 +57,10 @@ describe("summariseWatch", () => {
 
   it("reports a missing alarm and fails", () => {
     const s = summariseWatch(
-      [{ name: "5xx", source: "config" }, { name: "typo", source: "config" }],
+      [
+        { name: "5xx", source: "config" },
+        { name: "typo", source: "config" },
+      ],
       obs([
         { alarm: "5xx", exists: true, transitions: [{ state: "OK", at: T }] },
         { alarm: "typo", exists: false, transitions: [] },
@@ -66,14 +78,24 @@ describe("summariseWatch", () => {
     expect(s.healthy).toBe(true);
     expect(s.lines.join("\n")).toMatch(/warning: p99 was INSUFFICIENT_DATA for 600 s, longer than the bake time \(300 s\)/);
     // Shorter than the bake time: not reported.
-    expect(summariseWatch([{ name: "p99", source: "stack-output" }], obs([{ alarm: "p99", exists: true, transitions: [{ state: "INSUFFICIENT_DATA", at: T }] }], 4), 5 * min).insufficientTooLong).toEqual([]);
+    expect(
+      summariseWatch([{ name: "p99", source: "stack-output" }], obs([{ alarm: "p99", exists: true, transitions: [{ state: "INSUFFICIENT_DATA", at: T }] }], 4), 5 * min)
+        .insufficientTooLong,
+    ).toEqual([]);
   });
 
   it("reports a breach with its time, and alarms the watcher saw beyond the expected ones", () => {
     const s = summariseWatch(
       [{ name: "5xx", source: "stack-output" }],
       obs([
-        { alarm: "5xx", exists: true, transitions: [{ state: "OK", at: T }, { state: "ALARM", at: T + 3 * min }] },
+        {
+          alarm: "5xx",
+          exists: true,
+          transitions: [
+            { state: "OK", at: T },
+            { state: "ALARM", at: T + 3 * min },
+          ],
+        },
         { alarm: "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:extra", exists: true, transitions: [{ state: "OK", at: T }] },
       ]),
       5 * min,
@@ -102,11 +124,33 @@ describe("observationsFromPolls", () => {
       ["typo"],
     );
     expect(obs.alarms).toEqual([
-      { alarm: "5xx", exists: true, transitions: [{ state: "OK", at: T }, { state: "ALARM", at: T + 4 * min }] },
-      { alarm: "p99", exists: true, transitions: [{ state: "INSUFFICIENT_DATA", at: T }, { state: "OK", at: T + 4 * min }] },
+      {
+        alarm: "5xx",
+        exists: true,
+        transitions: [
+          { state: "OK", at: T },
+          { state: "ALARM", at: T + 4 * min },
+        ],
+      },
+      {
+        alarm: "p99",
+        exists: true,
+        transitions: [
+          { state: "INSUFFICIENT_DATA", at: T },
+          { state: "OK", at: T + 4 * min },
+        ],
+      },
       { alarm: "typo", exists: false, transitions: [] },
     ]);
-    const s = summariseWatch([{ name: "5xx", source: "stack-output" }, { name: "p99", source: "stack-output" }, { name: "typo", source: "config" }], obs, 3 * min);
+    const s = summariseWatch(
+      [
+        { name: "5xx", source: "stack-output" },
+        { name: "p99", source: "stack-output" },
+        { name: "typo", source: "config" },
+      ],
+      obs,
+      3 * min,
+    );
     expect(s.breached).toEqual([{ alarm: "5xx", at: T + 4 * min }]);
     expect(s.insufficientTooLong).toEqual([{ alarm: "p99", ms: 4 * min }]);
     expect(s.missing).toEqual(["typo"]);

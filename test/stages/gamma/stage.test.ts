@@ -15,7 +15,15 @@ function deployment(over: Partial<StackDeployment> = {}): StackDeployment {
     region: "eu-west-1",
     outputs: { ApiEndpoint: "https://gamma.fruit.example.com/", ErrorsAlarm: "fruit-gamma-5xx", ChaosTemplate: "EXTabc" },
     parameters: { ImageUri: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/fruit-api@${DIGEST}` },
-    watches: [{ phase: "deploy+bake", region: "eu-west-1", startedAt: T, endedAt: T + 600_000, alarms: [{ alarm: "fruit-gamma-5xx", exists: true, transitions: [{ state: "OK", at: T }] }] }],
+    watches: [
+      {
+        phase: "deploy+bake",
+        region: "eu-west-1",
+        startedAt: T,
+        endedAt: T + 600_000,
+        alarms: [{ alarm: "fruit-gamma-5xx", exists: true, transitions: [{ state: "OK", at: T }] }],
+      },
+    ],
     ...over,
   };
 }

@@ -94,7 +94,10 @@ describe("decidePromotion", () => {
   it("a pass record: promotable, naming the run", () => {
     const decision = decidePromotion(DIGEST, [read(passed)], HOW);
     expect(decision.promotable).toBe(true);
-    if (decision.promotable) expect(decision.summary).toBe(`${DIGEST} passed Gamma in run run-7 (${ctx.runUrl}), 2026-12-07T10:00:00.000Z (deploy, verify-digest, alarms, canary, capacity; stack fruit-api-gamma in eu-west-1)`);
+    if (decision.promotable)
+      expect(decision.summary).toBe(
+        `${DIGEST} passed Gamma in run run-7 (${ctx.runUrl}), 2026-12-07T10:00:00.000Z (deploy, verify-digest, alarms, canary, capacity; stack fruit-api-gamma in eu-west-1)`,
+      );
   });
 
   it("the newest record wins: a failed canary after a pass refuses, naming the failed check; a pass after a failure promotes", () => {

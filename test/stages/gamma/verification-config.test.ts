@@ -5,15 +5,9 @@ import { ConfigError } from "../../../src/config/errors.js";
 describe("dpra.yaml verification sections", () => {
   it("applies the defaults for synthetics, capacity, chaos and approval", () => {
     const c = parseConfig(
-      [
-        "synthetics:",
-        "  name: fruit_smoke",
-        "  script: synthetics/canary.js",
-        "capacity:",
-        "  script: load/k6.js",
-        "chaos:",
-        "  experimentTemplateOutput: ChaosTemplateId",
-      ].join("\n"),
+      ["synthetics:", "  name: fruit_smoke", "  script: synthetics/canary.js", "capacity:", "  script: load/k6.js", "chaos:", "  experimentTemplateOutput: ChaosTemplateId"].join(
+        "\n",
+      ),
     );
     expect(c.synthetics).toMatchObject({
       handler: "canary.handler",

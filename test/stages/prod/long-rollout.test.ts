@@ -30,7 +30,9 @@ beforeEach(() => {
   sts.reset();
   sts.on(AssumeRoleCommand).callsFake(async () => {
     sessions++;
-    return { Credentials: { AccessKeyId: `ASIAPRODSESSION${String(sessions).padStart(5, "0")}`, SecretAccessKey: "s", SessionToken: "t", Expiration: new Date(Date.now() + 3600_000) } };
+    return {
+      Credentials: { AccessKeyId: `ASIAPRODSESSION${String(sessions).padStart(5, "0")}`, SecretAccessKey: "s", SessionToken: "t", Expiration: new Date(Date.now() + 3600_000) },
+    };
   });
 });
 afterEach(() => {

@@ -59,7 +59,11 @@ describe("promotion from Gamma to Prod", () => {
 
   it("does not hand a digest to prod when Gamma failed", async () => {
     const gamma = await runGammaStage(
-      { deploy: async (d) => stack("eu-west-1", d, "g"), canary: async () => ({ ...(await canary()), passed: false, run: { state: "FAILED" as const, reason: "502" } }), now: () => new Date(T) },
+      {
+        deploy: async (d) => stack("eu-west-1", d, "g"),
+        canary: async () => ({ ...(await canary()), passed: false, run: { state: "FAILED" as const, reason: "502" } }),
+        now: () => new Date(T),
+      },
       { digest: BETA_DIGEST, endpointOutput: "ApiEndpoint", imageParameter: "ImageUri", configuredAlarms: [], bakeMinutes: 5 },
     );
     expect(() => digestForProd(gamma)).toThrow(/Gamma did not pass \(synthetic canary: .*FAILED: 502\): prod is not started/);

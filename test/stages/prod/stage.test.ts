@@ -35,7 +35,16 @@ const ok = (alarm: string, region: string, phase: string, minutes: number): Watc
 });
 const breach = (alarm: string, region: string, phase: string, minutes: number): WatchObservations => ({
   ...ok(alarm, region, phase, minutes),
-  alarms: [{ alarm, exists: true, transitions: [{ state: "OK", at: T }, { state: "ALARM", at: T + 60_000 }] }],
+  alarms: [
+    {
+      alarm,
+      exists: true,
+      transitions: [
+        { state: "OK", at: T },
+        { state: "ALARM", at: T + 60_000 },
+      ],
+    },
+  ],
 });
 
 /** A fake of the cfn helper's wave orchestration that records every call. */
@@ -145,9 +154,7 @@ describe("runProdStage", () => {
     fake.digestIn["us-east-1"] = OTHER;
     const r = await runProdStage(ports(fake), settings);
     expect(r.passed).toBe(false);
-    expect(r.actions.find((a) => a.name === "verify digest" && a.status === "failed")?.detail).toMatch(
-      new RegExp(`runs ${OTHER}, but the release promotes ${DIGEST}`),
-    );
+    expect(r.actions.find((a) => a.name === "verify digest" && a.status === "failed")?.detail).toMatch(new RegExp(`runs ${OTHER}, but the release promotes ${DIGEST}`));
     expect(fake.calls.slice(-1)[0]).toMatch(/^rollback us-west-2,us-east-1,eu-west-1 \(digest mismatch in us-east-1\)/);
   });
 

@@ -27,9 +27,7 @@ const callsRelease = (run: string | undefined): boolean => run !== undefined && 
 
 describe("examples/workflows/release.yml", () => {
   it("has the three release steps, beta then gamma then prod", () => {
-    const calls = Object.entries(wf.jobs).flatMap(([job, j]) =>
-      j.steps.flatMap((s) => (callsRelease(s.run) ? [[job, /--env=(\w+)/.exec(s.run!)?.[1]]] : [])),
-    );
+    const calls = Object.entries(wf.jobs).flatMap(([job, j]) => j.steps.flatMap((s) => (callsRelease(s.run) ? [[job, /--env=(\w+)/.exec(s.run!)?.[1]]] : [])));
     expect(calls).toEqual([
       ["beta", "beta"],
       ["gamma", "gamma"],

@@ -9,7 +9,7 @@ export const settings = {
   // ruleid: dpra.js.hardcoded-credential
   password: "hunter2-hunter2",
   // ruleid: dpra.js.hardcoded-credential
-  "client_secret": "abc123def456", // gitleaks:allow
+  client_secret: "abc123def456", // gitleaks:allow
 };
 
 export function login(user: { token?: string }) {

@@ -64,27 +64,27 @@ function world(alarmsIn: Record<string, Alarms> = {}): Map<string, FakeRegion> {
 const clientsOf = (fakes: Map<string, FakeRegion>) => (region: string) => ({ cloudFormation: fakes.get(region)!.cfn, cloudWatch: fakes.get(region)!.cw });
 const credentials = async () => ({ accessKeyId: "AKIAPARITYTEST000001", secretAccessKey: "parity/secret" });
 
+/** `deploy --env prod` (the core behind the Dagger function and `dpra deploy`), approved from the CI's protected environment. */
+const deployProd = (config: string, template: string, fakes: Map<string, FakeRegion>) =>
+  deployCore({
+    config: parseConfig(config),
+    readSourceFile: async () => template,
+    env: "prod",
+    image: IMAGE,
+    preview: false,
+    approval: {
+      approvedBy: "jane",
+      ciEnvironment: "prod",
+      ciVars: "GITHUB_ACTIONS=true\nGITHUB_SERVER_URL=https://github.com\nGITHUB_REPOSITORY=acme/fruit-api\nGITHUB_RUN_ID=7\nGITHUB_ACTOR=jane",
+    },
+    identity: async ({ app, runId }) => ({ base: { credentials, principal: "test" }, app, runId, forRole: () => ({ credentials, principal: "prod role" }) }),
+    makeClients: (region) => clientsOf(fakes)(region),
+    log: () => undefined,
+  });
+
 async function viaDeploy(extra: string, fakes: Map<string, FakeRegion>): Promise<RolloutDecisions | undefined> {
   vi.setSystemTime(T0);
-  const result = await drive(
-    deployCore({
-      config: parseConfig(yaml(extra)),
-      readSourceFile: async () => TEMPLATE,
-      env: "prod",
-      image: IMAGE,
-      preview: false,
-      approval: {
-        approvedBy: "jane",
-        ciEnvironment: "prod",
-        ciVars: "GITHUB_ACTIONS=true\nGITHUB_SERVER_URL=https://github.com\nGITHUB_REPOSITORY=acme/fruit-api\nGITHUB_RUN_ID=7\nGITHUB_ACTOR=jane",
-      },
-      identity: async ({ app, runId }) => ({ base: { credentials, principal: "test" }, app, runId, forRole: () => ({ credentials, principal: "prod role" }) }),
-      makeClients: (region) => clientsOf(fakes)(region),
-      log: () => undefined,
-    }),
-    vi,
-    1000,
-  );
+  const result = await drive(deployProd(yaml(extra), TEMPLATE, fakes), vi, 1000);
   return result.decisions;
 }
 
@@ -189,24 +189,7 @@ describe("one wave engine: deploy --env prod and release --env prod decide the s
     const env = parseConfig(none("")).environments.prod!;
     expect(rolloutRules(env, bare)).toMatchObject({ configuredAlarms: [], declaredAlarmOutputs: [] });
     const a = world();
-    const refused = await drive(
-      deployCore({
-        config: parseConfig(none("")),
-        readSourceFile: async () => bare,
-        env: "prod",
-        image: IMAGE,
-        preview: false,
-        approval: {
-          approvedBy: "jane",
-          ciEnvironment: "prod",
-          ciVars: "GITHUB_ACTIONS=true\nGITHUB_SERVER_URL=https://github.com\nGITHUB_REPOSITORY=acme/fruit-api\nGITHUB_RUN_ID=7\nGITHUB_ACTOR=jane",
-        },
-        identity: async ({ app, runId }) => ({ base: { credentials, principal: "test" }, app, runId, forRole: () => ({ credentials, principal: "prod role" }) }),
-        makeClients: (region) => clientsOf(a)(region),
-        log: () => undefined,
-      }),
-      vi,
-    );
+    const refused = await drive(deployProd(none(""), bare, a), vi);
     const b = world();
     const waves = new CfnWaves({ envName: "prod", env, templateBody: bare, reference: IMAGE, clientsFor: clientsOf(b), log: () => undefined, runId: "parity" });
     const released = await runProdStage(

@@ -98,6 +98,11 @@ function setupOf(action: ActionDef, config: DpraConfig): Setup {
   const tests = config.tests;
   const anyTests = tests.unit ?? tests.integration ?? tests.e2e;
   const hasInfra = gamma !== undefined || prod !== undefined;
+  // Gamma's and Prod's DB deploy: the same migration task, once the environment exists.
+  const awsDbDeploy = (): Setup =>
+    db
+      ? yes(`migration task ${db.aws.taskDefinitionOutput} from the new image in the VPC (ECS), credentials from Secrets Manager`)
+      : none("no database: nothing to deploy (add a `database` section to dpra.yaml if the app has one)");
   const dbTool = db ? (db.tool === "custom" ? `custom command \`${db.command ?? ""}\`` : `${db.tool} (${db.migrations})`) : "";
   switch (action.id) {
     case "source.application-source":
@@ -159,10 +164,7 @@ function setupOf(action: ActionDef, config: DpraConfig): Setup {
     case "gamma.monitoring":
       return gamma ? yes(`CloudFormation stack ${gamma.stackName} in ${gamma.account}`) : no("set environments.gamma in dpra.yaml");
     case "gamma.db-deploy":
-      if (!gamma) return no("set environments.gamma in dpra.yaml");
-      return db
-        ? yes(`migration task ${db.aws.taskDefinitionOutput} from the new image in the VPC (ECS), credentials from Secrets Manager`)
-        : none("no database: nothing to deploy (add a `database` section to dpra.yaml if the app has one)");
+      return gamma ? awsDbDeploy() : no("set environments.gamma in dpra.yaml");
     case "gamma.synthetic-tests":
       if (!gamma) return no("set environments.gamma in dpra.yaml");
       return config.synthetics ? yes(`CloudWatch Synthetics canary ${config.synthetics.name}`) : no("set `synthetics` in dpra.yaml");
@@ -175,10 +177,7 @@ function setupOf(action: ActionDef, config: DpraConfig): Setup {
     case "prod.approval":
       return prod ? yes(`approval from ${config.approval.sources.join(" or ")}`) : no("set environments.prod in dpra.yaml");
     case "prod.db-deploy":
-      if (!prod) return no("set environments.prod in dpra.yaml");
-      return db
-        ? yes(`migration task ${db.aws.taskDefinitionOutput} from the new image in the VPC (ECS), credentials from Secrets Manager`)
-        : none("no database: nothing to deploy (add a `database` section to dpra.yaml if the app has one)");
+      return prod ? awsDbDeploy() : no("set environments.prod in dpra.yaml");
     case "prod.progressive-deployment":
       return prod ? yes(`${prod.deployment.strategy} ${prod.waves ? `in ${prod.waves.length} wave(s)` : `in ${prod.region ?? ""}`}`) : no("set environments.prod in dpra.yaml");
     case "prod.synthetic-tests":

@@ -5,12 +5,11 @@
 // The runs' stdout and stderr are written to $DPRA_CLI_TRANSCRIPT when it is set (for the closing note).
 import { appendFileSync } from "node:fs";
 import { CloudFormationClient, DescribeStacksCommand, ListChangeSetsCommand, ListStacksCommand } from "@aws-sdk/client-cloudformation";
-import { CloudWatchClient, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
 import { beforeEach, expect, it } from "vitest";
 import { runCli, type CliRun } from "../support/cli.js";
 import { motoClientConfig, resolveMoto, useMoto, useMotoEnvironment } from "../support/moto.js";
 import { describeReal } from "../support/real.js";
-import { SMALL_APP_IMAGE, SMALL_APP_REGION, SMALL_APP_STACK, SMALL_APP_TEMPLATE, smallApp } from "../support/small-app.js";
+import { putSmallAppAlarm, SMALL_APP_IMAGE, SMALL_APP_REGION, SMALL_APP_STACK, SMALL_APP_TEMPLATE, smallApp } from "../support/small-app.js";
 
 async function deploy(dir: string, extra: string[] = []): Promise<CliRun> {
   const args = ["deploy", "--env", "gamma", "--image", SMALL_APP_IMAGE, ...extra];
@@ -28,20 +27,7 @@ describeReal(
     let cfn: CloudFormationClient;
     beforeEach(async () => {
       cfn = new CloudFormationClient(motoClientConfig(moto(), SMALL_APP_REGION));
-      // The environment's alarm exists (moto skips CloudWatch alarm resources of a template).
-      const cw = new CloudWatchClient(motoClientConfig(moto(), SMALL_APP_REGION));
-      await cw.send(
-        new PutMetricAlarmCommand({
-          AlarmName: "cli-app-5xx",
-          Namespace: "AWS/ApplicationELB",
-          MetricName: "HTTPCode_Target_5XX_Count",
-          Statistic: "Sum",
-          Period: 60,
-          EvaluationPeriods: 1,
-          Threshold: 1,
-          ComparisonOperator: "GreaterThanOrEqualToThreshold",
-        }),
-      );
+      await putSmallAppAlarm(moto());
     });
     const stackNames = async () => ((await cfn.send(new ListStacksCommand({}))).StackSummaries ?? []).map((s) => s.StackName);
 

@@ -4,13 +4,12 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { CloudFormationClient, DescribeStacksCommand, ListChangeSetsCommand } from "@aws-sdk/client-cloudformation";
-import { CloudWatchClient, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
 import { expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 import { repoRoot } from "../support/fixtures.js";
 import { motoClientConfig, resolveMoto, useMoto, useMotoEnvironment } from "../support/moto.js";
 import { describeReal } from "../support/real.js";
-import { SMALL_APP_IMAGE, smallApp } from "../support/small-app.js";
+import { putSmallAppAlarm, SMALL_APP_IMAGE, smallApp } from "../support/small-app.js";
 
 const IMAGE = SMALL_APP_IMAGE;
 const app = (): string => smallApp();
@@ -42,20 +41,7 @@ describeReal(
 
     it("dpra deploy creates a small app's stack, with --format json on stdout and progress on stderr", async () => {
       const dir = app();
-      // The environment's alarm exists (in a real app the template defines it; moto skips CloudWatch alarm resources).
-      const cw = new CloudWatchClient(motoClientConfig(moto(), "eu-west-1"));
-      await cw.send(
-        new PutMetricAlarmCommand({
-          AlarmName: "cli-app-5xx",
-          Namespace: "AWS/ApplicationELB",
-          MetricName: "HTTPCode_Target_5XX_Count",
-          Statistic: "Sum",
-          Period: 60,
-          EvaluationPeriods: 1,
-          Threshold: 1,
-          ComparisonOperator: "GreaterThanOrEqualToThreshold",
-        }),
-      );
+      await putSmallAppAlarm(moto());
       const run = await runCli(["deploy", "--env", "gamma", "--image", IMAGE, "--format", "json"], dir);
       expect(run.code, run.stderr).toBe(0);
       const result = JSON.parse(run.stdout) as { schema: string; status: string; regions: Array<{ region: string; status: string }> };

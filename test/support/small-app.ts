@@ -5,7 +5,8 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { MOTO_ACCOUNT } from "./moto.js";
+import { CloudWatchClient, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
+import { MOTO_ACCOUNT, motoClientConfig, type MotoServer } from "./moto.js";
 
 export const SMALL_APP_STACK = "cli-app-gamma";
 export const SMALL_APP_REGION = "eu-west-1";
@@ -98,4 +99,24 @@ export function smallApp(opts: SmallAppOptions = {}): string {
   writeFileSync(path.join(dir, "load.js"), "export default function () {}\n");
   writeFileSync(path.join(dir, "template.yaml"), opts.template ?? SMALL_APP_TEMPLATE);
   return dir;
+}
+
+/**
+ * Creates the small app's alarm (`cli-app-5xx`) in moto: a real app's template defines it, but moto
+ * skips CloudWatch alarm resources of a template.
+ */
+export async function putSmallAppAlarm(server: Pick<MotoServer, "endpoint">): Promise<void> {
+  const cw = new CloudWatchClient(motoClientConfig(server, SMALL_APP_REGION));
+  await cw.send(
+    new PutMetricAlarmCommand({
+      AlarmName: "cli-app-5xx",
+      Namespace: "AWS/ApplicationELB",
+      MetricName: "HTTPCode_Target_5XX_Count",
+      Statistic: "Sum",
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+    }),
+  );
 }

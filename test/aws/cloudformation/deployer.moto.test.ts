@@ -42,6 +42,7 @@ import { countStackResources, describeStack } from "../../../src/aws/cloudformat
 import { watchStackOperation } from "../../../src/aws/cloudformation/watch.js";
 import { MOTO_ACCOUNT, MOTO_REGION, motoClientConfig, resolveMoto, useMoto } from "../../support/moto.js";
 import { describeReal } from "../../support/real.js";
+import { GUARD_ONLY_PROTECTION } from "../../support/protection.js";
 
 const STACK = "moto-app";
 
@@ -98,15 +99,7 @@ describeReal(
       monitoringMinutes: 0,
       runId,
       preview: false,
-      protection: {
-        terminationProtection: false,
-        stackPolicy: false,
-        guardStatefulReplacement: true,
-        statefulTypes: [],
-        allowReplacement: [],
-        detectDrift: false,
-        continueUpdateRollback: false,
-      },
+      protection: GUARD_ONLY_PROTECTION,
       pollMs: poll.pollMs,
       waitInProgressMs: 5_000,
       timeoutMs: poll.timeoutMs,

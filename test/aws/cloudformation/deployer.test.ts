@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { deployStack, type StackDeployRequest } from "../../../src/aws/cloudformation/deployer.js";
 import { EMPTY_CHANGE_SET_REASONS } from "../../../src/aws/cloudformation/changeset.js";
 import { FakeRegion, change, drive, type RegionScenario } from "../../support/fake-aws.js";
+import { GUARD_ONLY_PROTECTION } from "../../support/protection.js";
 
 const IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/fruit-api@sha256:" + "a".repeat(64);
 
@@ -20,15 +21,7 @@ function setup(scenario: RegionScenario, overrides: Partial<StackDeployRequest> 
     monitoringMinutes: 10,
     runId: "run-42",
     preview: false,
-    protection: {
-      terminationProtection: false,
-      stackPolicy: false,
-      guardStatefulReplacement: true,
-      statefulTypes: [],
-      allowReplacement: [],
-      detectDrift: false,
-      continueUpdateRollback: false,
-    },
+    protection: GUARD_ONLY_PROTECTION,
     pollMs: 3000,
     waitInProgressMs: 60_000,
     timeoutMs: 3600_000,

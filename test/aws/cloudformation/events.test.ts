@@ -5,6 +5,7 @@ import { deployStack } from "../../../src/aws/cloudformation/deployer.js";
 import { findRootCause, findStackFailureReason, formatEvent, StackEventStream } from "../../../src/aws/cloudformation/events.js";
 import { fixturePath } from "../../support/fixtures.js";
 import { FakeRegion, drive, type Step } from "../../support/fake-aws.js";
+import { GUARD_ONLY_PROTECTION } from "../../support/protection.js";
 
 /**
  * LocalStack snapshots replace timestamps with "timestamp" and names with placeholders, and hold
@@ -85,15 +86,7 @@ describe("root cause on genuine recorded events", () => {
           monitoringMinutes: 0,
           runId: "r1",
           preview: false,
-          protection: {
-            terminationProtection: false,
-            stackPolicy: false,
-            guardStatefulReplacement: true,
-            statefulTypes: [],
-            allowReplacement: [],
-            detectDrift: false,
-            continueUpdateRollback: false,
-          },
+          protection: GUARD_ONLY_PROTECTION,
           pollMs: 2000,
           waitInProgressMs: 60_000,
           timeoutMs: 600_000,

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { deployStack, type StackDeployRequest } from "../../../src/aws/cloudformation/deployer.js";
 import { rollbackStack, type RollbackRequest } from "../../../src/aws/cloudformation/rollback.js";
 import { FakeRegion, drive, type RegionScenario } from "../../support/fake-aws.js";
+import { GUARD_ONLY_PROTECTION } from "../../support/protection.js";
 
 beforeEach(() => vi.useFakeTimers({ now: new Date("2026-01-01T00:00:00Z") }));
 afterEach(() => vi.useRealTimers());
@@ -111,15 +112,7 @@ describe("resuming the creation of a new stack", () => {
       monitoringMinutes: 0,
       runId: "r9",
       preview: true,
-      protection: {
-        terminationProtection: false,
-        stackPolicy: false,
-        guardStatefulReplacement: true,
-        statefulTypes: [],
-        allowReplacement: [],
-        detectDrift: false,
-        continueUpdateRollback: false,
-      },
+      protection: GUARD_ONLY_PROTECTION,
       pollMs: 2000,
       waitInProgressMs: 60_000,
       timeoutMs: 600_000,

@@ -2,51 +2,11 @@
 // Rule names and comments are what a failing run prints, so each says what to do.
 
 /**
- * The Dagger adapters: the only src/ files that may import @dagger.io/dagger (value or type). Every
- * other src/ file is a core and must run without the Dagger SDK, so its logic is testable on its own.
- * A new file that needs Dagger types or calls is an adapter: keep it thin and add it here.
+ * The naming convention: a Dagger adapter is a file named `*.dagger.ts` (and the module's entry,
+ * src/index.ts); every other src/ file is a core and runs without the Dagger SDK, so that its logic
+ * is testable on its own.
  */
-const DAGGER_ADAPTERS = [
-  "src/index.ts",
-  "src/actions/capacity-tests/dagger.ts",
-  "src/actions/capacity-tests/k6.ts",
-  "src/actions/db-deploy/container.ts",
-  "src/actions/tests/suite.ts",
-  "src/aws/credentials/secrets.ts",
-  "src/actions/chaos-tests/gamma.ts",
-  "src/actions/synthetic-tests/dagger.ts",
-  "src/actions/synthetic-tests/gamma.ts",
-  "src/build/actions.ts",
-  "src/build/api.ts",
-  "src/build/compose.ts",
-  "src/build/iac.ts",
-  "src/build/objects.ts",
-  "src/build/outcome.ts",
-  "src/build/package.ts",
-  "src/build/scanners.ts",
-  "src/build/stage.ts",
-  "src/build/toolchain.ts",
-  "src/dagger/aws.ts",
-  "src/dagger/pipeline.ts",
-  "src/deploy/result.ts",
-  "src/deploy/shell.ts",
-  "src/publish/referrers-fetch.ts",
-  "src/publish/referrers.ts",
-  "src/publish/result.ts",
-  "src/publish/shell.ts",
-  "src/release/beta-stage.ts",
-  "src/release/build-runner.ts",
-  "src/release/context.ts",
-  "src/release/gamma-verdict.ts",
-  "src/release/release.ts",
-  "src/release/reports.ts",
-  "src/release/result.ts",
-  "src/shell/source.ts",
-  "src/stages/beta/app.ts",
-  "src/stages/beta/database.ts",
-];
-
-const exactly = (file) => `^${file.replace(/[.]/g, "\\.")}$`;
+const ADAPTER = ["\\.dagger\\.ts$", "^src/index\\.ts$"];
 
 /** @type {import("dependency-cruiser").IConfiguration} */
 export default {
@@ -70,15 +30,52 @@ export default {
       to: { path: "^src/stages/" },
     },
     {
+      name: "aws-is-the-sdk-layer",
+      severity: "error",
+      comment:
+        "src/aws/ wraps the AWS SDK for everything above it; it reads config types, findings and the shared " +
+        "helpers, and nothing that builds on it (actions, stages, release, deploy, publish). Move the logic up " +
+        "into the action that owns it, or pass it in as an argument.",
+      from: { path: "^src/aws/" },
+      to: { path: "^src/", pathNot: ["^src/(aws|config|findings|cloudformation)/", "^src/(errors|digest)\\.ts$"] },
+    },
+    {
+      name: "aws-imports-no-dagger",
+      severity: "error",
+      comment: "src/aws/ is a thin layer over the AWS SDK: no Dagger adapter lives in it or is imported by it. Put Dagger-typed code in a *.dagger.ts file outside src/aws/.",
+      from: { path: "^src/aws/" },
+      to: { path: [...ADAPTER, "^(node_modules/)?@dagger\\.io/dagger(/|$)", "^sdk/"] },
+    },
+    {
       name: "cores-import-no-dagger",
       severity: "error",
       comment:
-        "Only the Dagger adapters listed in DAGGER_ADAPTERS (.dependency-cruiser.mjs) may import " +
-        "@dagger.io/dagger. Move the Dagger calls or types into an adapter, or, if this file is a thin " +
-        "adapter, add it to that list.",
-      from: { path: "^src/", pathNot: DAGGER_ADAPTERS.map(exactly) },
+        "Only Dagger adapters, files named *.dagger.ts, may import @dagger.io/dagger. Move the Dagger calls " +
+        "or types into an adapter, or, if this file is a thin adapter, rename it to <name>.dagger.ts.",
+      from: { path: "^src/", pathNot: ADAPTER },
       // Resolved through node_modules, or through tsconfig's paths to the generated sdk/ when present.
       to: { path: ["^(node_modules/)?@dagger\\.io/dagger(/|$)", "^sdk/"] },
+    },
+    {
+      name: "cores-import-no-adapter",
+      severity: "error",
+      comment:
+        "A core (a src/ file not named *.dagger.ts) imports a Dagger adapter's values, and so the Dagger SDK at " +
+        "run time. Import only its types (import type), move the value into a core, or rename this file to <name>.dagger.ts.",
+      from: { path: "^src/", pathNot: ADAPTER },
+      to: { path: ADAPTER, dependencyTypesNot: ["type-only"] },
+    },
+  ],
+  required: [
+    {
+      name: "adapters-use-dagger",
+      severity: "error",
+      comment:
+        "A file named *.dagger.ts is a Dagger adapter, yet it imports neither @dagger.io/dagger nor another adapter: " +
+        "it is a core. Rename it to <name>.ts, so that the name tells the truth.",
+      module: { path: "^(.+)\\.dagger\\.ts$" },
+      // Another adapter, not the file itself (a required rule counts a module matching `to` as satisfied).
+      to: { path: ["^(node_modules/)?@dagger\\.io/dagger(/|$)", "^sdk/", "^(?!$1\\.dagger\\.ts$).+\\.dagger\\.ts$"] },
     },
   ],
   options: {

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { semgrepRuleSelection } from "../src/build/scan-settings.js";
+import { semgrepRuleSelection } from "../src/scan/scan-settings.js";
 import { loadHostConfig } from "../src/cli/source-config.js";
 import { bundledSemgrepRulesDir } from "../src/scan/bundled-rules.js";
 import { runProcess } from "../src/scan/process.js";

@@ -4,17 +4,17 @@
  * Build, test, scan, package once, and promote the same image digest through Beta, Gamma and Prod.
  */
 import { argument, check, Container, Directory, File, func, object, Secret } from "@dagger.io/dagger";
-import { CapacityTestResult } from "./actions/capacity-tests/dagger.js";
-import { actionCheck, actionReport, buildStage, packageOnly, sbomFile } from "./build/api.js";
-import { ActionReport, BuildResult } from "./build/objects.js";
-import { canaryCall, deployFunction, diffFunction, promoteCall, publishCall } from "./dagger/aws.js";
-import { capacityTestCall, configJson, planText, releaseCall } from "./dagger/pipeline.js";
-import { DeployResult } from "./deploy/result.js";
-import { credentialsOf } from "./aws/credentials/secrets.js";
-import { PublishResult } from "./publish/result.js";
-import { ensureRepositoryShell } from "./publish/shell.js";
-import { betaOnly } from "./release/release.js";
-import { ReleaseResult } from "./release/result.js";
+import { CapacityTestResult } from "./actions/capacity-tests/capacity-test.dagger.js";
+import { actionCheck, actionReport, buildStage, packageOnly, sbomFile } from "./stages/build/functions.dagger.js";
+import { ActionReport, BuildResult } from "./stages/build/objects.dagger.js";
+import { canaryCall, deployFunction, diffFunction, promoteCall, publishCall } from "./functions/aws.dagger.js";
+import { capacityTestCall, configJson, planText, releaseCall } from "./functions/pipeline.dagger.js";
+import { DeployResult } from "./deploy/result.dagger.js";
+import { credentialsOf } from "./inputs/credentials.dagger.js";
+import { PublishResult } from "./publish/result.dagger.js";
+import { ensureRepositoryShell } from "./publish/publish.dagger.js";
+import { betaOnly } from "./release/release.dagger.js";
+import { ReleaseResult } from "./release/result.dagger.js";
 
 /** Build stage: locally installed dependencies are never part of the source; the build installs its own. */
 const SOURCE_IGNORE = ["**/node_modules"];

@@ -1,7 +1,7 @@
 // Shared retry/backoff and error explanation for every AWS call the pipeline makes.
 // Usage: `await callAws({ role: roleArn, action: "cloudformation:CreateChangeSet", resource: stackName }, () => client.send(cmd))`
 // retries throttling/5xx with backoff and turns a final failure into one actionable sentence, e.g.
-// "AccessDenied: role arn:aws:iam::111111111111:role/dpra-gamma may not call cloudformation:CreateChangeSet on fruit-api. ...".
+// "AccessDenied: role arn:aws:iam::111111111111:role/dpra-deploy may not call cloudformation:CreateChangeSet on fruit-api. ...".
 // Each AWS call has exactly one retry layer (docs/aws-retries.md). This one serves the ECR and ECS
 // clients, which are built with `sdkSingleAttempt()` (maxAttempts 1, src/aws/sdk.ts): their calls go
 // through `callAws` and are tried at most RETRY_MAX_ATTEMPTS times. The CloudFormation, CloudWatch,

@@ -1,5 +1,5 @@
 // The deploy and diff of an AWS environment without any Dagger type: the Dagger functions
-// (src/deploy/shell.ts) and the engine-free `dpra deploy` / `dpra diff` both call `deployCore`, so
+// (src/deploy/deploy.dagger.ts) and the engine-free `dpra deploy` / `dpra diff` both call `deployCore`, so
 // CloudFormation, alarms and change sets take one code path. Callers bring the config, a way to
 // read the source's files, and the run's identity (from Dagger Secrets, or the SDK's default chain).
 import { requireProdApproval, type ProdApprovalInput } from "../actions/approval/require.js";
@@ -8,7 +8,7 @@ import type { RunIdentity } from "../aws/credentials/run-identity.js";
 import { formatRootCause } from "../aws/cloudformation/events.js";
 import type { RegionClients } from "../actions/progressive-deployment/cfn-region.js";
 import { deployEnvironment, type EnvironmentDeployment } from "../actions/progressive-deployment/deploy.js";
-import { contentRunId } from "../aws/deploy/plan.js";
+import { contentRunId } from "../actions/progressive-deployment/stack-settings.js";
 import { cloudFormationSdk, cloudWatchSdk, sdkRetrying } from "../aws/sdk.js";
 import { assertContract } from "../config/contract-check.js";
 import { PinnedImage } from "../config/sections/common.js";

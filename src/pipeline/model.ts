@@ -63,19 +63,13 @@ export const BUILD_SERVICE = { id: "build-service", diagramLabel: "Build Service
 const R: Mark = "required";
 const O: Mark = "recommended";
 
+// One line per action, in the DPRA's order: a table read down its columns (prettier-ignore keeps each entry on one line).
+// prettier-ignore
 const DEFS = [
   // Source
   { stage: "source", name: "application-source", proseHeading: "Application Source Code", proseMark: R, diagramLabel: "Application Source", diagramMark: R, kind: "input" },
   { stage: "source", name: "test-source", proseHeading: "Test Source Code", proseMark: R, diagramLabel: "Test Source", diagramMark: R, kind: "input" },
-  {
-    stage: "source",
-    name: "infrastructure-source",
-    proseHeading: "Infrastructure Source Code",
-    proseMark: R,
-    diagramLabel: "Infrastructure Source",
-    diagramMark: R,
-    kind: "input",
-  },
+  { stage: "source", name: "infrastructure-source", proseHeading: "Infrastructure Source Code", proseMark: R, diagramLabel: "Infrastructure Source", diagramMark: R, kind: "input" },
   { stage: "source", name: "static-assets", proseHeading: "Static Assets", proseMark: R, diagramLabel: "Static Assets", diagramMark: R, kind: "input" },
   { stage: "source", name: "dependency-libraries", proseHeading: "Dependency Libraries", proseMark: R, diagramLabel: "Dependency Libraries", diagramMark: R, kind: "input" },
   { stage: "source", name: "static-configuration", proseHeading: "Static Configuration", proseMark: R, diagramLabel: "Configuration", diagramMark: R, kind: "input" },
@@ -87,26 +81,8 @@ const DEFS = [
   { stage: "build", name: "build-code", proseHeading: "Build Code", proseMark: R, diagramLabel: "Build Code", diagramMark: R, kind: "run", group: BUILD_SERVICE.id },
   { stage: "build", name: "unit-tests", proseHeading: "Unit Tests", proseMark: R, diagramLabel: "Unit Tests", diagramMark: R, kind: "run", group: BUILD_SERVICE.id },
   { stage: "build", name: "code-quality", proseHeading: "Code Quality", proseMark: R, diagramLabel: "Code Quality", diagramMark: R, kind: "run", group: BUILD_SERVICE.id },
-  {
-    stage: "build",
-    name: "secrets-detection",
-    proseHeading: "Secrets Detection",
-    proseMark: R,
-    diagramLabel: "Secrets Detection",
-    diagramMark: R,
-    kind: "run",
-    group: BUILD_SERVICE.id,
-  },
-  {
-    stage: "build",
-    name: "sast",
-    proseHeading: "Static Application Security Testing (SAST)",
-    proseMark: R,
-    diagramLabel: "SAST",
-    diagramMark: R,
-    kind: "run",
-    group: BUILD_SERVICE.id,
-  },
+  { stage: "build", name: "secrets-detection", proseHeading: "Secrets Detection", proseMark: R, diagramLabel: "Secrets Detection", diagramMark: R, kind: "run", group: BUILD_SERVICE.id },
+  { stage: "build", name: "sast", proseHeading: "Static Application Security Testing (SAST)", proseMark: R, diagramLabel: "SAST", diagramMark: R, kind: "run", group: BUILD_SERVICE.id },
   { stage: "build", name: "package-artifacts", proseHeading: "Package and Store Artifact(s)", proseMark: R, diagramLabel: "Package Artifacts", diagramMark: R, kind: "run" },
   { stage: "build", name: "sca", proseHeading: "Software Composition Analysis (SCA)", proseMark: R, diagramLabel: "SCA", diagramMark: R, kind: "run" },
   // Test (Beta)
@@ -119,15 +95,7 @@ const DEFS = [
   { stage: "gamma", name: "launch-env", proseHeading: "Launch Environment", proseMark: R, diagramLabel: "Launch Env", diagramMark: R, kind: "run" },
   { stage: "gamma", name: "db-deploy", proseHeading: "Database Deploy", proseMark: R, diagramLabel: "DB Deploy", diagramMark: R, kind: "run" },
   { stage: "gamma", name: "deploy-software", proseHeading: "Deploy Software", proseMark: R, diagramLabel: "Deploy Software", diagramMark: R, kind: "run" },
-  {
-    stage: "gamma",
-    name: "monitoring",
-    proseHeading: "Application Monitoring & Logging",
-    proseMark: R,
-    diagramLabel: "Application Monitoring & Logging",
-    diagramMark: R,
-    kind: "run",
-  },
+  { stage: "gamma", name: "monitoring", proseHeading: "Application Monitoring & Logging", proseMark: R, diagramLabel: "Application Monitoring & Logging", diagramMark: R, kind: "run" },
   { stage: "gamma", name: "synthetic-tests", proseHeading: "Synthetic Tests", proseMark: R, diagramLabel: "Synthetic Tests", diagramMark: R, kind: "run" },
   { stage: "gamma", name: "capacity-tests", proseHeading: "Performance Tests", proseMark: O, diagramLabel: "Capacity Tests", diagramMark: O, kind: "run" },
   { stage: "gamma", name: "chaos-tests", proseHeading: "Chaos/Resiliency Tests", proseMark: O, diagramLabel: "Chaos/Resiliency Tests", diagramMark: O, kind: "run" },

@@ -3,7 +3,7 @@
 // dist/modules/semgrep/rules by the build) the folder is at the same relative path.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { BUNDLED_SEMGREP_RULES_DIR } from "../build/scan-settings.js";
+import { BUNDLED_SEMGREP_RULES_DIR } from "./scan-settings.js";
 
 /** The host folder of the bundled rules; throws, naming the folder and the fix, when it is missing. */
 export function bundledSemgrepRulesDir(from: string = import.meta.url): string {

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { lastLines } from "../tools/output.js";
-import { semgrepRuleSelection } from "../build/scan-settings.js";
+import { semgrepRuleSelection } from "./scan-settings.js";
 import type { DpraConfig } from "../config/schema.js";
 import type { FindingSet } from "../findings/model.js";
 import { parseReportFile } from "../findings/parse.js";

@@ -4,19 +4,23 @@ import path from "node:path";
 import { gitleaksArgs, gitleaksReportPath } from "../../modules/gitleaks/src/args.js";
 import { semgrepArgs } from "../../modules/semgrep/src/args.js";
 import { trivyFsArgs, trivySbomArgs, type TrivyPaths } from "../../modules/trivy/src/args.js";
-import { cfnLintArgs } from "../build/cfn-lint-args.js";
-import { scanCompleted } from "../build/scan-completed.js";
-import { BUNDLED_SEMGREP_RULES_DIR, scaScanners, semgrepConfigLabel, semgrepRuleSelection } from "../build/scan-settings.js";
+import { cfnLintArgs } from "./cfn-lint-args.js";
+import { scanCompleted } from "./scan-completed.js";
+import { BUNDLED_SEMGREP_RULES_DIR, scaScanners, semgrepConfigLabel, semgrepRuleSelection } from "./scan-settings.js";
 import type { DpraConfig } from "../config/schema.js";
 import type { Category } from "../findings/model.js";
+import type { BuildStep } from "../pipeline/build-steps.js";
 
 /** The tools `dpra scan` runs (catalog names). */
 export const SCAN_TOOLS = ["gitleaks", "semgrep", "trivy", "cfn-lint"] as const;
 export type ScanTool = (typeof SCAN_TOOLS)[number];
 
+/** The build-stage steps `dpra scan` runs on host tools. */
+export type ScanAction = Extract<BuildStep, "secrets" | "sast" | "sca" | "iac" | "sbom">;
+
 export interface ScanStep {
-  /** The build action it stands for (secrets, sast, sca, iac, sbom). */
-  action: string;
+  /** The build-stage step it stands for, named as the build stage and the release name it. */
+  action: ScanAction;
   tool: ScanTool;
   /** The arguments after the program name (the recipe's argv without argv[0]). */
   args: string[];

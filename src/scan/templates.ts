@@ -1,8 +1,8 @@
 // The CloudFormation templates under the IaC folders that dpra.yaml names, found on the host with
-// the same test as the IaC recipe (src/build/cfn-lint-args.ts).
+// the same test as the IaC recipe (src/scan/cfn-lint-args.ts).
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { hasTemplateExtension, isCfnTemplate } from "../build/cfn-lint-args.js";
+import { hasTemplateExtension, isCfnTemplate } from "./cfn-lint-args.js";
 
 async function walk(dir: string): Promise<string[]> {
   let entries;

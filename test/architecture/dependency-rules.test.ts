@@ -73,6 +73,7 @@ describe("dependency rules (.dependency-cruiser.mjs)", () => {
     });
     expect(violations(root)).toEqual([
       ["aws-imports-no-stages", "src/aws/synthetics/spec.ts", "src/stages/gamma/facts.ts"],
+      ["aws-is-the-sdk-layer", "src/aws/synthetics/spec.ts", "src/stages/gamma/facts.ts"],
       ["cores-import-no-dagger", "src/stages/gamma/core.ts", "node_modules/@dagger.io/dagger/index.js"],
       ["no-folder-cycle", "src/release", "src/stages/beta"],
       ["no-folder-cycle", "src/stages/beta", "src/release"],
@@ -83,5 +84,32 @@ describe("dependency rules (.dependency-cruiser.mjs)", () => {
     expect(lint.stdout).toContain("error no-folder-cycle: src/release");
     // err-long prints the rule's comment: what to do about it.
     expect(lint.stdout).toMatch(/Move\s+the\s+shared\s+type\s+or\s+function\s+to\s+the\s+folder\s+that\s+owns\s+the\s+concept/);
+  });
+
+  it("tell an adapter (*.dagger.ts, which must use Dagger) from a core (Dagger-free, an adapter's types only); keep src/aws/ below both", { timeout: 60_000 }, () => {
+    const root = tree({
+      "src/stages/gamma/provider.dagger.ts": 'import { Directory } from "@dagger.io/dagger";\nexport const provider = new Directory();\nexport type Provider = typeof provider;\n',
+      "src/stages/gamma/types.ts": 'import type { Provider } from "./provider.dagger.js";\nexport type P = Provider;\n',
+      "src/stages/gamma/core.ts": 'import { provider } from "./provider.dagger.js";\nexport const p = provider;\n',
+      "src/stages/gamma/shell.ts": 'import { Directory } from "@dagger.io/dagger";\nexport const d = new Directory();\n',
+      "src/stages/gamma/summary.dagger.ts": 'import type { P } from "./types.js";\nexport const s = (p: P) => p;\n',
+      "src/aws/ecr/login.ts": 'import type { Provider } from "../../stages/gamma/provider.dagger.js";\nexport type L = Provider;\n',
+      "src/aws/ecr/retry.ts":
+        'import { errorMessage } from "../../errors.js";\nimport type { Limits } from "../../config/limits.js";\nimport { wave } from "../../actions/waves/wave.js";\nexport const r = [errorMessage, wave] as const;\nexport type R = Limits;\n',
+      "src/errors.ts": "export const errorMessage = (e: unknown) => String(e);\n",
+      "src/config/limits.ts": "export interface Limits { n: number }\n",
+      "src/actions/waves/wave.ts": "export const wave = 1;\n",
+    });
+    expect(violations(root)).toEqual([
+      // summary.dagger.ts uses no Dagger (provider.dagger.ts does; types.ts only names its type).
+      ["adapters-use-dagger", "src/stages/gamma/summary.dagger.ts", "src/stages/gamma/summary.dagger.ts"],
+      ["aws-imports-no-dagger", "src/aws/ecr/login.ts", "src/stages/gamma/provider.dagger.ts"],
+      ["aws-imports-no-stages", "src/aws/ecr/login.ts", "src/stages/gamma/provider.dagger.ts"],
+      ["aws-is-the-sdk-layer", "src/aws/ecr/login.ts", "src/stages/gamma/provider.dagger.ts"],
+      ["aws-is-the-sdk-layer", "src/aws/ecr/retry.ts", "src/actions/waves/wave.ts"],
+      ["cores-import-no-adapter", "src/stages/gamma/core.ts", "src/stages/gamma/provider.dagger.ts"],
+      ["cores-import-no-dagger", "src/stages/gamma/shell.ts", "node_modules/@dagger.io/dagger/index.js"],
+    ]);
+    expect(run(root, "err-long").stdout).toMatch(/rename\s+(it|this\s+file)\s+to\s+<name>\.dagger\.ts/);
   });
 });

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { BUNDLED_SEMGREP_RULES_DIR } from "../../src/build/scan-settings.js";
+import { BUNDLED_SEMGREP_RULES_DIR } from "../../src/scan/scan-settings.js";
 import { fixturePath, repoRoot } from "../support/fixtures.js";
 
 const cliDir = path.join(repoRoot, "packages", "cli");
@@ -80,11 +80,10 @@ describe("@dpra/cli package", () => {
     expect(files.filter((f) => f.startsWith("dist/") && !/\.(js|d\.ts)$/.test(f))).toEqual(ruleFiles.map((f) => `dist/${BUNDLED_SEMGREP_RULES_DIR}/${f}`));
     expect(files).toContain("dist/src/cli/main.js");
     expect(files).toContain("dist/src/cli/main.d.ts");
-    // Nothing of the Dagger module or its AWS code is shipped: of build/ only the Dagger-free scan
-    // settings and argv builders that `dpra scan` shares, and no shipped file names the Dagger SDK.
+    // Nothing of the Dagger module or its AWS code is shipped (the scan settings and argv builders the
+    // build stage shares with `dpra scan` are scan/'s), and no shipped file names the Dagger SDK.
     // (dpra deploy and diff ship the Dagger-free AWS core; the AWS SDK stays an optional peer.)
-    expect(files.filter((f) => /^dist\/src\/(release|stages|publish|index)\b/.test(f))).toEqual([]);
-    expect(files.filter((f) => f.startsWith("dist/src/build/") && !/\/(cfn-lint-args|scan-completed|scan-settings)\.(js|d\.ts)$/.test(f))).toEqual([]);
+    expect(files.filter((f) => /^dist\/src\/(release|stages|publish|functions|inputs|index)\b/.test(f) || /\.dagger\.(js|d\.ts)$/.test(f))).toEqual([]);
     expect(files.filter((f) => readFileSync(path.join(stage, f), "utf8").includes("@dagger.io/dagger"))).toEqual([]);
     // Of modules/ only the argv builders and pins that `dpra scan` shares with the recipes.
     expect(

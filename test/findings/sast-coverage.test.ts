@@ -3,7 +3,7 @@
 // the one parser the Dagger build, `dpra scan` and `dpra gate` share.
 import { describe, expect, it } from "vitest";
 import { resolveConfig, validateConfig } from "../../src/config/load.js";
-import { semgrepConfigLabel, semgrepRuleSelection } from "../../src/build/scan-settings.js";
+import { semgrepConfigLabel, semgrepRuleSelection } from "../../src/scan/scan-settings.js";
 import { parseReport } from "../../src/findings/parse.js";
 import { SAST_NO_FILES_RULE, SAST_NO_RULES_RULE } from "../../src/findings/sast-coverage.js";
 import { evaluateGate } from "../../src/policy/gate.js";

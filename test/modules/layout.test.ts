@@ -21,7 +21,7 @@ describe.each(["gitleaks", "semgrep", "trivy"])("modules/%s", (tool) => {
 
   it("keeps its recipe in src/<tool>.ts, which the root module imports", () => {
     expect(existsSync(path.join(dir, "src", `${tool}.ts`))).toBe(true);
-    const scanners = ["scanners.ts", "iac.ts"].map((f) => readFileSync(path.join(repoRoot, "src", "build", f), "utf8")).join("\n");
-    expect(scanners).toContain(`from "../../modules/${tool}/src/${tool}.js"`);
+    const scanners = ["scanners.dagger.ts", "iac.dagger.ts"].map((f) => readFileSync(path.join(repoRoot, "src", "stages", "build", f), "utf8")).join("\n");
+    expect(scanners).toContain(`from "../../../modules/${tool}/src/${tool}.js"`);
   });
 });

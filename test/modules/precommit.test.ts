@@ -96,9 +96,9 @@ describe(".gitleaks.toml", () => {
 
   it("allowlists test code and fixtures, and nothing under src/ or modules/", () => {
     const allowed = (p: string) => paths.some((re) => re.test(p));
-    expect(allowed("test/plan/fake-engine.test.ts")).toBe(true);
+    expect(allowed("test/support/fake-engine.test.ts")).toBe(true);
     expect(allowed("test/fixtures/leaky.json")).toBe(true);
-    expect(allowed("src/build/scanners.ts")).toBe(false);
+    expect(allowed("src/stages/build/scanners.dagger.ts")).toBe(false);
     expect(allowed("modules/gitleaks/src/gitleaks.ts")).toBe(false);
     expect(allowed("examples/fruit-api/src/app.ts")).toBe(false);
   });

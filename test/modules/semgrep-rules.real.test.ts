@@ -7,7 +7,7 @@ import path from "node:path";
 import { expect, it } from "vitest";
 import { parse } from "yaml";
 import { z } from "zod";
-import { BUNDLED_SEMGREP_RULES_DIR } from "../../src/build/scan-settings.js";
+import { BUNDLED_SEMGREP_RULES_DIR } from "../../src/scan/scan-settings.js";
 import { TOOLS } from "../../src/tools/catalog.js";
 import { repoRoot } from "../support/fixtures.js";
 import { describeReal, type RealTool } from "../support/real.js";

@@ -19,7 +19,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Dpra } from "../../src/index.js";
 import { lifecyclePolicy } from "../../src/aws/ecr/policies.js";
-import { parseReference } from "../../src/publish/shell.js";
+import { parseReference } from "../../src/publish/publish.dagger.js";
 import { FakeEngine, type Leaf } from "../support/fake-engine.js";
 import { Plan } from "../support/plan.js";
 import { ACCOUNT, DIGEST_A, ecrMock, emptyStore, MANIFEST, OCI_MANIFEST, PROD, REGION, storeFor, type FakeStore } from "../support/ecr-stubs.js";

@@ -2,7 +2,7 @@
 // (discover, then one pull per referrer of the asked type), the files it returns, and the errors
 // that stop a reader from deciding on a partial list.
 import { describe, expect, it } from "vitest";
-import { readReferrerFiles, type OrasExec, type OrasExecutor } from "../../src/publish/referrers-fetch.js";
+import { readReferrerFiles, type OrasExec, type OrasExecutor } from "../../src/publish/referrers-fetch.dagger.js";
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 const NAME = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/fruit-api";

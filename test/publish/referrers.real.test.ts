@@ -28,7 +28,7 @@ import {
   type OrasRun,
   type ReferrerArtifact,
   type ReferrerOutcome,
-} from "../../src/publish/referrers.js";
+} from "../../src/publish/referrers.dagger.js";
 import { orasDiscoverArgs, orasPullArgs, parsePulledFiles } from "../../src/publish/referrers-read.js";
 import { fixturePath } from "../support/fixtures.js";
 import { describeReal, resolveTool, type RealTool, type Resolution } from "../support/real.js";

@@ -9,7 +9,7 @@ import {
   referrerSubject,
   registryConfigJson,
   SBOM_ARTIFACT_TYPE,
-} from "../../src/publish/referrers.js";
+} from "../../src/publish/referrers.dagger.js";
 
 const DIGEST = `sha256:${"a".repeat(64)}`;
 const SUBJECT = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/fruit-api@${DIGEST}`;

@@ -3,8 +3,8 @@
 // own plan tests run them through the fake engine.
 import { CreateCanaryCommand, SyntheticsClient } from "@aws-sdk/client-synthetics";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { CredentialSecrets } from "../../src/aws/credentials/secrets.js";
-import { release, type ReleaseInput } from "../../src/release/release.js";
+import type { CredentialSecrets } from "../../src/inputs/credentials.dagger.js";
+import { release, type ReleaseInput } from "../../src/release/release.dagger.js";
 import { mockAws } from "../support/aws-mock.js";
 import { drive } from "../support/fake-aws.js";
 import { STSClient } from "@aws-sdk/nested-clients/sts";

@@ -5,10 +5,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { resolveConfig } from "../../src/config/load.js";
-import type { CredentialSecrets } from "../../src/aws/credentials/secrets.js";
-import { release, releasePlan, type ReleaseInput } from "../../src/release/release.js";
-import { runnersOf, type StageProvider } from "../../src/release/compose.js";
-import type { DaggerReleaseContext } from "../../src/release/context.js";
+import type { CredentialSecrets } from "../../src/inputs/credentials.dagger.js";
+import { release, releasePlan, type ReleaseInput } from "../../src/release/release.dagger.js";
+import { runnersOf, type StageProvider } from "../../src/pipeline/stage.js";
+import type { DaggerReleaseContext } from "../../src/pipeline/context.dagger.js";
 import { repoRoot } from "../support/fixtures.js";
 import { CI_APPROVAL, FakeWorld, FILES, KEY_ID, passingBeta, passingBuild, REF, SECRET_KEY, sourceOf, YAML } from "../support/release.js";
 

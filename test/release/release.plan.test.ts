@@ -5,8 +5,8 @@ import { dag, type Container } from "@dagger.io/dagger";
 import { FakeEngine, type Leaf } from "../support/fake-engine.js";
 import { Plan } from "../support/plan.js";
 import { Dpra } from "../../src/index.js";
-import { release } from "../../src/release/release.js";
-import type { BuildStageOutput } from "../../src/release/compose.js";
+import { release } from "../../src/release/release.dagger.js";
+import type { BuildStageOutput } from "../../src/pipeline/stage.js";
 
 const APP_BASE = `node:22-alpine@sha256:${"c".repeat(64)}`;
 const YAML = "name: fruit-api\n";

@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BUNDLED_SEMGREP_RULES_DIR } from "../../src/build/scan-settings.js";
+import { BUNDLED_SEMGREP_RULES_DIR } from "../../src/scan/scan-settings.js";
 import { parseConfig } from "../../src/config/load.js";
 import { bundledSemgrepRulesDir } from "../../src/scan/bundled-rules.js";
 import { scanSteps, type StepContext } from "../../src/scan/steps.js";

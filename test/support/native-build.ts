@@ -4,10 +4,10 @@
 // folder. Caches are not mounted: the host's package managers use their own default caches.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { buildPlan, readPackageJson, type BuildPlan } from "../../src/build/preset.js";
-import type { UnitTestOutcome } from "../../src/build/tests.js";
-import { planCommandArgv, readLintReport, readUnitReports, type CommandOutcome, type WorkdirView } from "../../src/build/toolchain-reports.js";
-import { typecheckFindings } from "../../src/build/typecheck.js";
+import { buildPlan, readPackageJson, type BuildPlan } from "../../src/stages/build/preset.js";
+import type { UnitTestOutcome } from "../../src/stages/build/tests.js";
+import { planCommandArgv, readLintReport, readUnitReports, type CommandOutcome, type WorkdirView } from "../../src/stages/build/toolchain-reports.js";
+import { typecheckFindings } from "../../src/stages/build/typecheck.js";
 import { listing } from "../../src/cli/source-config.js";
 import type { DpraConfig } from "../../src/config/schema.js";
 import type { FindingSet } from "../../src/findings/model.js";

@@ -14,12 +14,12 @@ import {
 import { AssumeRoleCommand } from "@aws-sdk/nested-clients/sts";
 import { dag, type Container, type Directory } from "@dagger.io/dagger";
 import type { Registry } from "../../src/aws/ecr/client.js";
-import type { ReferrerOutcome } from "../../src/publish/referrers.js";
-import type { AwsWorld } from "../../src/release/aws-world.js";
-import type { VerdictStore } from "../../src/release/gamma-verdict.js";
-import { GAMMA_VERDICT_ARTIFACT_TYPE, GAMMA_VERDICT_FILE, type GammaVerdictRecord } from "../../src/stages/gamma/verdict.js";
-import { runnersOf, type BuildStageOutput, type StageProvider } from "../../src/release/compose.js";
-import type { DaggerReleaseContext } from "../../src/release/context.js";
+import type { ReferrerOutcome } from "../../src/publish/referrers.dagger.js";
+import type { AwsWorld } from "../../src/pipeline/aws-world.js";
+import type { VerdictStore } from "../../src/pipeline/promotion.js";
+import { GAMMA_VERDICT_ARTIFACT_TYPE, GAMMA_VERDICT_FILE, type GammaVerdictRecord } from "../../src/pipeline/promotion.js";
+import { runnersOf, type BuildStageOutput, type StageProvider } from "../../src/pipeline/stage.js";
+import type { DaggerReleaseContext } from "../../src/pipeline/context.dagger.js";
 import type { LooseStub } from "./aws-mock.js";
 import { FakeRegion, type RecordedCall, type RegionScenario } from "./fake-aws.js";
 import { FakeEcs, type EcsScenario } from "./fake-ecs.js";

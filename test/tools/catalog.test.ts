@@ -2,8 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { TOOLS, TOOL_NAMES } from "../../src/tools/catalog.js";
 import { TOOL_IMAGES } from "../../src/actions/db-deploy/tools.js";
-import { ORAS_IMAGE } from "../../src/publish/referrers.js";
-import { CFN_LINT_VERSION } from "../../src/build/images.js";
+import { ORAS_IMAGE } from "../../src/publish/referrers.dagger.js";
+import { CFN_LINT_VERSION } from "../../src/stages/build/images.js";
 
 describe("tool catalog", () => {
   it("pins every tool's image by digest, with the tool's version in the tag (cfn-lint: its Python image)", () => {

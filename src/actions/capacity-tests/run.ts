@@ -1,5 +1,5 @@
 import { evaluateCapacity, formatVerdict, parseBaseline, recordBaseline, type CapacityBaseline, type CapacityThresholds, type CapacityVerdict } from "./evaluate.js";
-import type { K6Output, K6RunOptions } from "./k6.js";
+import type { K6Output, K6RunOptions } from "./k6.dagger.js";
 import { parseK6Summary } from "./summary.js";
 
 export interface CapacitySettings {

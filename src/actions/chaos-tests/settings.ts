@@ -1,5 +1,5 @@
 import type { ChaosConfig } from "../../config/sections/verification.js";
-import type { ChaosSettings } from "../../aws/fis/experiment.js";
+import type { ChaosSettings } from "./experiment.js";
 
 /** Chaos settings from dpra.yaml; the client token makes a retried StartExperiment idempotent per run. */
 export function chaosSettingsFrom(config: ChaosConfig, experimentTemplateId: string, runId: string): ChaosSettings {

@@ -11,7 +11,7 @@ import type { ECSClient } from "@aws-sdk/client-ecs";
 import { alarmsForRegion } from "../../aws/alarms/arn.js";
 import { deployStack } from "../../aws/cloudformation/deployer.js";
 import { describeStack } from "../../aws/cloudformation/stack.js";
-import { protectionFor } from "../../aws/deploy/plan.js";
+import { protectionFor } from "../progressive-deployment/stack-settings.js";
 import { runMigrationTask, type TaskLogs } from "../../aws/ecs/migration-task.js";
 import type { DatabaseAwsConfig } from "../../config/sections/database.js";
 import type { AwsEnvironment } from "../../config/sections/environments.js";
@@ -37,7 +37,7 @@ export interface RegionDbDeployRequest {
   pollMs?: number;
   /**
    * The rollback triggers of the migration change set, from the stack's current outputs: the wave
-   * engine's alarm set (src/actions/progressive-deployment/alarms.ts). Default: dpra.yaml's alarms.
+   * engine's alarm set (src/actions/monitoring/alarm-set.ts). Default: dpra.yaml's alarms.
    */
   rollbackAlarmArns?: (outputs: Record<string, string>) => string[];
 }

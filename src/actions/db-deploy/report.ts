@@ -1,5 +1,5 @@
 // The one report of a DB deploy, wherever the migrations ran: the tool's container against the Beta
-// database (src/actions/db-deploy/container.ts), or the ECS migration task of a Gamma or Prod region
+// database (src/actions/db-deploy/container.dagger.ts), or the ECS migration task of a Gamma or Prod region
 // (src/actions/db-deploy/region.ts). Engine-free.
 import type { TaskLogs } from "../../aws/ecs/migration-task.js";
 import type { FailureKind } from "./tools.js";

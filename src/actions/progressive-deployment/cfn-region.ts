@@ -6,10 +6,10 @@ import { watchAlarms, type AlarmBreach } from "../../aws/alarms/watch.js";
 import { deployStack, type StackDeployResult } from "../../aws/cloudformation/deployer.js";
 import { errorText } from "../../errors.js";
 import { describeStack } from "../../aws/cloudformation/stack.js";
-import { protectionFor, stackParameters } from "../../aws/deploy/plan.js";
+import { protectionFor, stackParameters } from "./stack-settings.js";
 import { cloudFormationSdk } from "../../aws/sdk.js";
 import type { AwsEnvironment } from "../../config/sections/environments.js";
-import { regionAlarmSet, type RegionAlarmSet } from "./alarms.js";
+import { regionAlarmSet, type RegionAlarmSet } from "../monitoring/alarm-set.js";
 import { waveLabel, type Wave } from "./waves.js";
 
 /** The AWS clients of one region, already holding the environment's credentials. */

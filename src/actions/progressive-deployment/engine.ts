@@ -4,9 +4,9 @@
 import type { AwsEnvironment, RollbackScope } from "../../config/sections/environments.js";
 import type { StepLog } from "./steps.js";
 import { errorMessage } from "../../errors.js";
-import type { WatchObservations, WatchSummary } from "./monitoring.js";
-import { declaredAlarmOutputs, expectedAlarms, noAlarmsRule, type ExpectedAlarm } from "./alarms.js";
-import { judgeAlarms, summarise } from "./judge.js";
+import type { WatchObservations, WatchSummary } from "../monitoring/watch-summary.js";
+import { declaredAlarmOutputs, expectedAlarms, noAlarmsRule, type ExpectedAlarm } from "../monitoring/alarm-set.js";
+import { judgeAlarms, summarise } from "../monitoring/judge.js";
 import { waveLabel, type Wave } from "./waves.js";
 
 /** What the deploy of one region reports: the stack as it is after the update, and what was watched. */

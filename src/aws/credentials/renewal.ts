@@ -1,4 +1,4 @@
-// Role sessions that outlive a long prod rollout. A chained AssumeRole session lasts at most an
+// Role sessions that outlive a long rollout. A chained AssumeRole session lasts at most an
 // hour, and a rollout of several waves with bakes takes longer. The session is kept here, renewed
 // on demand: before each wave, before a wait the remaining session would not cover, and whenever a
 // call finds it close to its end.

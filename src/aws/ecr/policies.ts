@@ -38,7 +38,7 @@ export function lifecyclePolicy(keepTagged: number, untaggedDays: number): { rul
 /** The ECR actions another account needs to pull an image. */
 export const PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"];
 
-/** Lets the listed accounts (e.g. gamma and prod) pull; their own IAM policies still decide which roles may. */
+/** Lets the listed accounts (e.g. the environments' accounts) pull; their own IAM policies still decide which roles may. */
 export function pullPolicy(accounts: readonly string[], region: string): Record<string, unknown> {
   const partition = partitionOf(region);
   return {

@@ -1,12 +1,12 @@
 import type { CapacityResult } from "../../actions/capacity-tests/run.js";
 import { reportLine, type DbDeployReport } from "../../actions/db-deploy/report.js";
-import type { ChaosReport } from "../../aws/fis/experiment.js";
+import type { ChaosReport } from "../../actions/chaos-tests/experiment.js";
 import { describeRun, type CanaryReport } from "../../aws/synthetics/canary.js";
 import type { StackDeployment } from "../../actions/progressive-deployment/engine.js";
-import { noAlarmsRule } from "../../actions/progressive-deployment/alarms.js";
-import { judgeAlarms } from "../../actions/progressive-deployment/judge.js";
-import { ActionLog, type StageAction, type StepAction } from "./actions.js";
-import { expectedAlarms, summariseWatch, type WatchSummary } from "./monitoring.js";
+import { noAlarmsRule } from "../../actions/monitoring/alarm-set.js";
+import { judgeAlarms } from "../../actions/monitoring/judge.js";
+import { ActionLog, type StageAction, type StepAction } from "../aws-environment/steps.js";
+import { expectedAlarms, summariseWatch, type WatchSummary } from "../../actions/monitoring/watch-summary.js";
 import { endpointFromOutputs, verifyDeployedDigest } from "../../cloudformation/stack-facts.js";
 import { errorMessage } from "../../errors.js";
 
@@ -30,7 +30,7 @@ export interface DbDeployPort {
 
 /**
  * The Gamma stage's collaborators, injected so that the stage itself needs no engine and no AWS:
- * src/release/gamma-stage.ts passes the CloudFormation deployer (with the alarm bake), the DB deploy,
+ * src/stages/gamma/provider.dagger.ts passes the CloudFormation deployer (with the alarm bake), the DB deploy,
  * the Synthetics canary, k6 and FIS; tests pass fakes.
  */
 export interface GammaPorts {

@@ -1,4 +1,5 @@
-import type { StageAction } from "./actions.js";
+import type { StageAction } from "../aws-environment/steps.js";
+import type { GammaHandOff } from "../../pipeline/context.dagger.js";
 import type { GammaResult } from "./stage.js";
 
 const ICON: Record<StageAction["status"], string> = { passed: "ok", failed: "FAILED", skipped: "skipped", warning: "warning" };
@@ -26,4 +27,9 @@ export function digestForProd(gamma: GammaResult): string {
   const verified = gamma.actions.some((a) => a.name === "verify digest" && a.status === "passed");
   if (!verified) throw new Error("Gamma passed without verifying the deployed digest: prod is not started");
   return gamma.digest;
+}
+
+/** What Gamma hands on to Prod in the same run. */
+export function gammaHandOff(gamma: GammaResult): GammaHandOff {
+  return { passed: gamma.passed, digest: gamma.digest, digestForProd: () => digestForProd(gamma), summary: formatActions(gamma.actions) };
 }

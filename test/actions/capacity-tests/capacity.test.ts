@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { evaluateCapacity, parseBaseline, recordBaseline } from "../../../src/actions/capacity-tests/evaluate.js";
-import { k6Args } from "../../../src/actions/capacity-tests/k6.js";
+import { k6Args } from "../../../src/actions/capacity-tests/k6.dagger.js";
 import { runCapacityTest } from "../../../src/actions/capacity-tests/run.js";
 import { parseK6Summary } from "../../../src/actions/capacity-tests/summary.js";
 import { realSummaryExport, summaryWith } from "./k6-summary.sample.js";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { dag } from "@dagger.io/dagger";
-import { gammaCapacityTest } from "../../../src/actions/capacity-tests/dagger.js";
-import { K6_IMAGE, K6_POINTS, K6_SUMMARY } from "../../../src/actions/capacity-tests/k6.js";
+import { gammaCapacityTest } from "../../../src/actions/capacity-tests/capacity-test.dagger.js";
+import { K6_IMAGE, K6_POINTS, K6_SUMMARY } from "../../../src/actions/capacity-tests/k6.dagger.js";
 import { CapacityConfig } from "../../../src/config/sections/verification.js";
 import { Dpra } from "../../../src/index.js";
 import { FakeEngine, type Leaf } from "../../support/fake-engine.js";

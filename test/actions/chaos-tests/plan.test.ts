@@ -1,8 +1,8 @@
 import { FisClient, GetExperimentCommand, StartExperimentCommand, StopExperimentCommand } from "@aws-sdk/client-fis";
 import { dag } from "@dagger.io/dagger";
 import { afterEach, describe, expect, it } from "vitest";
-import { K6_IMAGE, K6_POINTS, K6_REQUEST_POINTS, K6_SUMMARY } from "../../../src/actions/capacity-tests/k6.js";
-import { gammaChaosTest } from "../../../src/actions/chaos-tests/gamma.js";
+import { K6_IMAGE, K6_POINTS, K6_REQUEST_POINTS, K6_SUMMARY } from "../../../src/actions/capacity-tests/k6.dagger.js";
+import { gammaChaosTest } from "../../../src/actions/chaos-tests/chaos-test.dagger.js";
 import { mockAws } from "../../support/aws-mock.js";
 import { FakeEngine, type Leaf } from "../../support/fake-engine.js";
 import { Plan } from "../../support/plan.js";

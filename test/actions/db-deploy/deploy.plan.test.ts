@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { dag } from "@dagger.io/dagger";
 import { FakeEngine, type Leaf } from "../../support/fake-engine.js";
 import { execsOf, isPinned, Plan } from "../../support/plan.js";
-import { runDbDeploy } from "../../../src/actions/db-deploy/container.js";
-import { suiteScript } from "../../../src/actions/tests/suite.js";
-import { PLAYWRIGHT_IMAGE } from "../../../src/actions/tests/suite.js";
+import { runDbDeploy } from "../../../src/actions/db-deploy/container.dagger.js";
+import { suiteScript } from "../../../src/actions/tests/suite.dagger.js";
+import { PLAYWRIGHT_IMAGE } from "../../../src/actions/tests/suite.dagger.js";
 import type { DatabaseConfig } from "../../../src/config/sections/database.js";
 
 let engine: FakeEngine | undefined;

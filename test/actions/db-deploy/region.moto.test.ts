@@ -6,7 +6,7 @@
 // leaves a stack made through a change set without Outputs. moto is an emulator, not AWS.
 //
 // Not served by moto 5.2.1 (found by a failed attempt here; covered on aws-sdk-client-mock in
-// test/aws/ecs/migration-task.test.ts and test/release/aws-db-deploy.test.ts, level 3):
+// test/aws/ecs/migration-task.test.ts and test/stages/aws-environment/db-deploy.test.ts, level 3):
 // - a task that fails: moto's containers always exit 0, and a task reaches STOPPED only by being
 //   described (RUNNING, DEACTIVATING, STOPPING, DEPROVISIONING, STOPPED, one step per DescribeTasks);
 // - the task's network settings: a task definition made through CloudFormation loses NetworkMode

@@ -1,6 +1,6 @@
 // Parity of the one wave engine: the same prod scenario through `deploy --env prod` (deployCore, the
 // function behind the CLI and the Dagger deploy) and `release --env prod` (runProdStage over the
-// CloudFormation port, as src/release/prod-stage.ts wires it after the approval and the digest
+// CloudFormation port, as src/stages/prod/provider.dagger.ts wires it after the approval and the digest
 // check) gives the same decisions: waves, alarms checked, rollback scope, verdict. AWS is the
 // aws-sdk-client-mock simulation of test/support/fake-aws.ts, one world per run.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";

@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-synthetics";
 import { dag } from "@dagger.io/dagger";
 import { afterEach, describe, expect, it } from "vitest";
-import { environmentCanary } from "../../../src/actions/synthetic-tests/gamma.js";
+import { environmentCanary } from "../../../src/actions/synthetic-tests/environment-canary.dagger.js";
 import { SyntheticsConfig } from "../../../src/config/sections/verification.js";
 import { mockAws } from "../../support/aws-mock.js";
 import { FakeEngine } from "../../support/fake-engine.js";

@@ -22,7 +22,7 @@ import { desiredRepository, ensureRepository } from "../../../src/aws/ecr/reposi
 import { waitForScanFindings } from "../../../src/aws/ecr/scan.js";
 import { credentialInputs } from "../../../src/aws/credentials/providers.js";
 import { ArtifactConfig } from "../../../src/config/sections/artifact.js";
-import { runIdentity } from "../../../src/aws/credentials/secrets.js";
+import { runIdentity } from "../../../src/inputs/credentials.dagger.js";
 import { ACCOUNT, DIGEST_A, ecrMock, emptyStore, MANIFEST, OCI_MANIFEST, REGION, storeFor } from "../../support/ecr-stubs.js";
 
 const SECRETS = {

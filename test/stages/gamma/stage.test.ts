@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { CanaryReport } from "../../../src/aws/synthetics/canary.js";
-import type { ChaosReport } from "../../../src/aws/fis/experiment.js";
+import type { ChaosReport } from "../../../src/actions/chaos-tests/experiment.js";
 import { runGammaStage, type GammaPorts, type GammaSettings, type StackDeployment } from "../../../src/stages/gamma/stage.js";
 import { DigestMismatchError } from "../../../src/digest.js";
 import { endpointFromOutputs, verifyDeployedDigest } from "../../../src/cloudformation/stack-facts.js";

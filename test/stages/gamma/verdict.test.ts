@@ -1,9 +1,10 @@
 // Level 4 (fixture unit test): the Gamma verdict record (schema, built from a Gamma result) and the
 // promotion decision a prod-only release takes over the records attached to a digest.
 import { describe, expect, it } from "vitest";
-import type { StageAction } from "../../../src/stages/gamma/actions.js";
+import type { StageAction } from "../../../src/stages/aws-environment/steps.js";
 import type { GammaResult } from "../../../src/stages/gamma/stage.js";
-import { decidePromotion, GammaVerdictRecord, parseVerdictRecord, verdictChecks, verdictRecordOf, type ReadVerdict } from "../../../src/stages/gamma/verdict.js";
+import { decidePromotion, GammaVerdictRecord, parseVerdictRecord, type ReadVerdict } from "../../../src/pipeline/promotion.js";
+import { verdictChecks, verdictRecordOf } from "../../../src/stages/gamma/verdict.js";
 
 const DIGEST = "sha256:" + "b".repeat(64);
 const OTHER = "sha256:" + "c".repeat(64);

@@ -8,8 +8,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { resolveApproval } from "../../../src/actions/approval/approval.js";
 import { assumeRole, baseIdentity, type AwsIdentity } from "../../../src/aws/credentials/providers.js";
 import { credentialProvidersSdk } from "../../../src/aws/sdk.js";
-import { prodSessions } from "../../../src/release/prod-stage.js";
-import type { WatchObservations } from "../../../src/stages/gamma/monitoring.js";
+import { prodSessions } from "../../../src/stages/prod/provider.dagger.js";
+import type { WatchObservations } from "../../../src/actions/monitoring/watch-summary.js";
 import type { StackDeployment } from "../../../src/stages/gamma/stage.js";
 import { runProdStage, type ProdWave, type WaveDeployer } from "../../../src/stages/prod/stage.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApprovalError, resolveApproval } from "../../../src/actions/approval/approval.js";
 import type { CanaryReport } from "../../../src/aws/synthetics/canary.js";
-import type { WatchObservations } from "../../../src/stages/gamma/monitoring.js";
+import type { WatchObservations } from "../../../src/actions/monitoring/watch-summary.js";
 import type { StackDeployment } from "../../../src/stages/gamma/stage.js";
 import { approveAndRunProd, runProdStage, type ProdPorts, type ProdSettings, type ProdWave, type WaveDeployer } from "../../../src/stages/prod/stage.js";
 

@@ -1,6 +1,6 @@
 // The one findings model every scanner, linter and test report is normalised to.
 // This file is the contract between the parsers (src/findings), the policy gate (src/policy)
-// and the Dagger shell (src/build). Keep it free of Dagger types.
+// and the build stage's Dagger recipes (src/stages/build). Keep it free of Dagger types.
 
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
 /** One severity scale for every tool. */

@@ -1,5 +1,5 @@
 // The AWS clients a release uses, built from the run's credentials: the contract between the
-// release (which builds the real ones, src/release/sdk-world.ts) and the stages. Tests inject
+// release (which builds the real ones, src/release/sdk-world.dagger.ts) and the stages. Tests inject
 // clients mocked with aws-sdk-client-mock.
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { FisClient } from "@aws-sdk/client-fis";

@@ -7,10 +7,10 @@ import { Plan } from "../support/plan.js";
 import { Dpra } from "../../src/index.js";
 import { release } from "../../src/release/release.dagger.js";
 import type { BuildStageOutput } from "../../src/pipeline/stage.js";
+import { BUILD_IDS } from "../support/release.js";
 
 const APP_BASE = `node:22-alpine@sha256:${"c".repeat(64)}`;
 const YAML = "name: fruit-api\n";
-const BUILD_IDS = ["build.build-code", "build.unit-tests", "build.code-quality", "build.secrets-detection", "build.sast", "build.package-artifacts", "build.sca"];
 
 let engine: FakeEngine | undefined;
 afterEach(async () => {

@@ -6,6 +6,7 @@ import { buildStageProvider } from "../../src/stages/build/provider.js";
 import { checkRelease, ReleaseSetupError, runRelease } from "../../src/release/run.js";
 import { runnersOf, type BuildStageOutput, type ReleaseContext, type StageProvider, type StageRegistry, type StageRunners } from "../../src/pipeline/stage.js";
 import { releaseMarkdown } from "../../src/release/summary.js";
+import { BUILD_IDS } from "../support/release.js";
 
 type Ctx = ReleaseContext<string> & { log: string[] };
 const YAML = `
@@ -18,7 +19,6 @@ environments:
 synthetics: { name: fruit-canary, script: canary/index.js }
 `;
 const config = resolveConfig(YAML, ["package.json"]);
-const BUILD_IDS = ["build.build-code", "build.unit-tests", "build.code-quality", "build.secrets-detection", "build.sast", "build.package-artifacts", "build.sca"];
 const passed = (id: string): ActionOutcome => ({ ok: true, summary: `${id} ok` });
 
 function fakeBuild(overrides: Record<string, ActionOutcome> = {}, image: string | null = "image@sha256:abc") {

@@ -18,6 +18,7 @@ import type { ReferrerOutcome } from "../../src/publish/referrers.dagger.js";
 import type { AwsWorld } from "../../src/pipeline/aws-world.js";
 import type { VerdictStore } from "../../src/pipeline/promotion.js";
 import { GAMMA_VERDICT_ARTIFACT_TYPE, GAMMA_VERDICT_FILE, type GammaVerdictRecord } from "../../src/pipeline/promotion.js";
+import { runActionIdsOf } from "../../src/pipeline/model.js";
 import { runnersOf, type BuildStageOutput, type StageProvider } from "../../src/pipeline/stage.js";
 import type { DaggerReleaseContext } from "../../src/pipeline/context.dagger.js";
 import type { LooseStub } from "./aws-mock.js";
@@ -278,7 +279,8 @@ export function mockCanary(synthetics: LooseStub, state: (region: string) => "PA
   return ran;
 }
 
-export const BUILD_IDS = ["build.build-code", "build.unit-tests", "build.code-quality", "build.secrets-detection", "build.sast", "build.package-artifacts", "build.sca"];
+/** The build stage's DPRA actions, from the model. */
+export const BUILD_IDS = runActionIdsOf("build");
 
 /** A build that passes and hands on a (lazy, never evaluated) image. */
 export function passingBuild(): () => Promise<BuildStageOutput<Container>> {

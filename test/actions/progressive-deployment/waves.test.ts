@@ -1,5 +1,5 @@
-// One naming of waves for deploy, Gamma and Prod (moved here from the deploy plan tests and
-// test/stages/prod/waves.test.ts, which named them "wave 2" and "2" respectively).
+// One naming of waves for deploy, Gamma and Prod (moved here from the deploy plan tests and the prod
+// stage's wave tests, which named them "wave 2" and "2" respectively).
 import { describe, expect, it } from "vitest";
 import { planWaves, waveLabel } from "../../../src/actions/progressive-deployment/waves.js";
 import { AwsEnvironment } from "../../../src/config/sections/environments.js";

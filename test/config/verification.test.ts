@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../../src/config/load.js";
-import { ConfigError } from "../../../src/config/errors.js";
+import { parseConfig } from "../../src/config/load.js";
+import { ConfigError } from "../../src/config/errors.js";
 
 describe("dpra.yaml verification sections", () => {
   it("applies the defaults for synthetics, capacity, chaos and approval", () => {

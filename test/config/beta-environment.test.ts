@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../src/config/load.js";
 
 describe("environments.beta", () => {
   it("takes plain env vars for the app service, with defaults for port, health path and timeout", () => {

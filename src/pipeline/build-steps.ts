@@ -1,6 +1,6 @@
 // The build stage's own steps (the `action` of each BuildActionOutcome and each `dpra scan` step)
-// and the DPRA build action each one implements, written out per step: the release reports every DPRA build action with the
-// verdicts of its steps (src/stages/build/dpra-actions.ts). Engine-free.
+// and the DPRA build action each one implements, written out per step: the release reports every
+// DPRA build action with the verdicts of its steps (src/stages/build/dpra-actions.ts). Engine-free.
 import type { ActionIdOf } from "./model.js";
 
 /** Which DPRA build action each build-stage step implements. */

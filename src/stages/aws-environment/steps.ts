@@ -1,3 +1,4 @@
+// The step log of the AWS stages (Gamma, Prod): every step records the DPRA action it belongs to.
 import { StepLog, type Step } from "../../actions/progressive-deployment/steps.js";
 import type { ActionName } from "../../pipeline/model.js";
 

@@ -1,8 +1,7 @@
 // The Test (Beta) stage of a release on ephemeral Dagger services (src/stages/beta): PostgreSQL with
 // a generated password, the DB deploy, the app from the build's exact image, readiness on its health
 // endpoint, then the integration and E2E suites against it. Each DPRA action is one runner; the plan
-// orders them. It lives beside the Gamma and Prod stage providers so that src/stages/ never imports
-// the release that composes it.
+// orders them. The release composes it through the stage contract (src/pipeline/stage.ts).
 import { dag, type Container, type Service } from "@dagger.io/dagger";
 import { formatDbDeployReport } from "../../actions/db-deploy/report.js";
 import { runDbDeploy } from "../../actions/db-deploy/container.dagger.js";

@@ -1,13 +1,11 @@
 // release --env gamma / prod against a mocked AWS world (CloudFormation and CloudWatch simulated
 // per region, Synthetics mocked), with fake timers. The build and Beta stages are fakes here: their
 // own plan tests run them through the fake engine.
-import { CreateCanaryCommand, SyntheticsClient } from "@aws-sdk/client-synthetics";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { CreateCanaryCommand } from "@aws-sdk/client-synthetics";
+import { describe, expect, it, vi } from "vitest";
 import type { CredentialSecrets } from "../../src/inputs/credentials.dagger.js";
 import { release, type ReleaseInput } from "../../src/release/release.dagger.js";
-import { mockAws } from "../support/aws-mock.js";
 import { drive } from "../support/fake-aws.js";
-import { STSClient } from "@aws-sdk/nested-clients/sts";
 import {
   CI_APPROVAL,
   FakeWorld,
@@ -21,24 +19,11 @@ import {
   SECRET_KEY,
   sourceOf,
   stackScenario,
-  stubAssumeRole,
+  releaseSdkMocks,
+  T0,
 } from "../support/release.js";
 
-const T0 = new Date("2026-11-26T09:00:00Z").getTime();
-const synthetics = mockAws(SyntheticsClient);
-
-const sts = mockAws(STSClient);
-
-beforeEach(() => {
-  stubAssumeRole(sts);
-  vi.useFakeTimers({ now: T0 });
-  synthetics.reset();
-  vi.spyOn(console, "log").mockImplementation(() => undefined);
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+const { synthetics } = releaseSdkMocks();
 
 function input(world: FakeWorld, over: Partial<ReleaseInput>): ReleaseInput {
   return {

@@ -11,7 +11,8 @@ import {
   StartCanaryCommand,
   SyntheticsClient,
 } from "@aws-sdk/client-synthetics";
-import { AssumeRoleCommand } from "@aws-sdk/nested-clients/sts";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/nested-clients/sts";
+import { afterEach, beforeEach, vi } from "vitest";
 import { dag, type Container, type Directory } from "@dagger.io/dagger";
 import type { Registry } from "../../src/aws/ecr/client.js";
 import type { ReferrerOutcome } from "../../src/publish/referrers.dagger.js";
@@ -21,7 +22,7 @@ import { GAMMA_VERDICT_ARTIFACT_TYPE, GAMMA_VERDICT_FILE, type GammaVerdictRecor
 import { runActionIdsOf } from "../../src/pipeline/model.js";
 import { runnersOf, type BuildStageOutput, type StageProvider } from "../../src/pipeline/stage.js";
 import type { DaggerReleaseContext } from "../../src/pipeline/context.dagger.js";
-import type { LooseStub } from "./aws-mock.js";
+import { mockAws, type LooseStub } from "./aws-mock.js";
 import { FakeRegion, type RecordedCall, type RegionScenario } from "./fake-aws.js";
 import { FakeEcs, type EcsScenario } from "./fake-ecs.js";
 import { BLUE_GREEN_SERVICE } from "./stack-templates.js";
@@ -41,6 +42,29 @@ export function stubAssumeRole(sts: LooseStub): void {
       Expiration: new Date(Date.now() + 3600_000),
     },
   }));
+}
+
+/** Where the fake clock of the release suites starts: 2026-11-26 09:00 UTC. */
+export const T0 = new Date("2026-11-26T09:00:00Z").getTime();
+
+/**
+ * The SDK mocks of a release suite: Synthetics (reset before each test) and STS answering
+ * AssumeRole, with the fake clock at T0 and the progress lines silenced; all undone after each test.
+ */
+export function releaseSdkMocks(): { synthetics: LooseStub } {
+  const synthetics = mockAws(SyntheticsClient);
+  const sts = mockAws(STSClient);
+  beforeEach(() => {
+    stubAssumeRole(sts);
+    vi.useFakeTimers({ now: T0 });
+    synthetics.reset();
+    vi.spyOn(console, "log").mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+  return { synthetics };
 }
 
 export const CI_APPROVAL = {

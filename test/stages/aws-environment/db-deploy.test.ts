@@ -1,13 +1,10 @@
 // The DB deploy of release --env gamma / prod against the mocked AWS world: CloudFormation and
 // CloudWatch simulated per region, ECS simulated for the migration task, Synthetics mocked, fake timers.
-import { SyntheticsClient } from "@aws-sdk/client-synthetics";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { CredentialSecrets } from "../../../src/inputs/credentials.dagger.js";
 import { release, type ReleaseInput } from "../../../src/release/release.dagger.js";
-import { mockAws } from "../../support/aws-mock.js";
 import { drive, type RecordedCall, type RegionScenario } from "../../support/fake-aws.js";
 import type { EcsScenario } from "../../support/fake-ecs.js";
-import { STSClient } from "@aws-sdk/nested-clients/sts";
 import { BLUE_GREEN_SERVICE } from "../../support/stack-templates.js";
 import {
   CI_APPROVAL,
@@ -22,12 +19,11 @@ import {
   SECRET_KEY,
   sourceOf,
   stackScenario,
-  stubAssumeRole,
+  releaseSdkMocks,
   YAML,
 } from "../../support/release.js";
 
-const T0 = new Date("2026-11-26T09:00:00Z").getTime();
-const synthetics = mockAws(SyntheticsClient);
+const { synthetics } = releaseSdkMocks();
 
 const DB_TEMPLATE = `Parameters:
   ImageUri:
@@ -48,19 +44,6 @@ ${BLUE_GREEN_SERVICE}Outputs:
   MigrationSecurityGroupId:
     Value: x
 `;
-
-const sts = mockAws(STSClient);
-
-beforeEach(() => {
-  stubAssumeRole(sts);
-  vi.useFakeTimers({ now: T0 });
-  synthetics.reset();
-  vi.spyOn(console, "log").mockImplementation(() => undefined);
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
 
 const keys = (): CredentialSecrets =>
   ({ awsAccessKeyId: { plaintext: async () => KEY_ID }, awsSecretAccessKey: { plaintext: async () => SECRET_KEY } }) as unknown as CredentialSecrets;

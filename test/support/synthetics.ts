@@ -1,5 +1,14 @@
 import { readFileSync } from "node:fs";
-import type { CanaryRun } from "@aws-sdk/client-synthetics";
+import {
+  CreateCanaryCommand,
+  DescribeCanariesCommand,
+  DescribeRuntimeVersionsCommand,
+  GetCanaryCommand,
+  GetCanaryRunsCommand,
+  StartCanaryCommand,
+  type CanaryRun,
+} from "@aws-sdk/client-synthetics";
+import type { LooseStub } from "./aws-mock.js";
 import { fixturePath } from "./fixtures.js";
 
 interface PlaceboDate {
@@ -40,4 +49,21 @@ export function placeboRuns(): CanaryRun[] {
 export function cliExampleRuns(): CanaryRun[] {
   const raw = JSON.parse(readFileSync(fixturePath("aws-synthetics", "aws-cli-example-get-canary-runs.json"), "utf8")) as unknown;
   return (revive(raw) as { CanaryRuns: CanaryRun[] }).CanaryRuns;
+}
+
+/**
+ * Synthetics answering for a canary that does not exist yet: the runtime is there, the canary is
+ * created, READY twice (created, then before the start), RUNNING once started; its runs are `runs()`.
+ */
+export function mockNewCanary(synthetics: LooseStub, runs: () => CanaryRun[]): void {
+  synthetics.on(DescribeRuntimeVersionsCommand).resolves({ RuntimeVersions: [{ VersionName: "syn-nodejs-playwright-2.0" }] });
+  synthetics.on(DescribeCanariesCommand).resolves({ Canaries: [] });
+  synthetics.on(CreateCanaryCommand).resolves({});
+  synthetics
+    .on(GetCanaryCommand)
+    .resolvesOnce({ Canary: { Status: { State: "READY" } } })
+    .resolvesOnce({ Canary: { Status: { State: "READY" } } })
+    .resolves({ Canary: { Status: { State: "RUNNING" } } });
+  synthetics.on(StartCanaryCommand).resolves({});
+  synthetics.on(GetCanaryRunsCommand).callsFake(() => ({ CanaryRuns: runs() }));
 }

@@ -1,18 +1,11 @@
-import {
-  CreateCanaryCommand,
-  DescribeCanariesCommand,
-  DescribeRuntimeVersionsCommand,
-  GetCanaryCommand,
-  GetCanaryRunsCommand,
-  StartCanaryCommand,
-  SyntheticsClient,
-} from "@aws-sdk/client-synthetics";
+import { CreateCanaryCommand, SyntheticsClient } from "@aws-sdk/client-synthetics";
 import { dag } from "@dagger.io/dagger";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Dpra } from "../../../src/index.js";
 import { mockAws } from "../../support/aws-mock.js";
 import { FakeEngine, type Leaf } from "../../support/fake-engine.js";
 import { Plan } from "../../support/plan.js";
+import { mockNewCanary } from "../../support/synthetics.js";
 
 // Plan test of the `canary` function: the real SDK talks to a loopback fake engine (nothing runs)
 // and the Synthetics API is mocked.
@@ -45,18 +38,9 @@ function answer(leaf: Leaf): unknown {
 }
 
 function mockHappyCanary(state: "PASSED" | "FAILED") {
-  synthetics.on(DescribeRuntimeVersionsCommand).resolves({ RuntimeVersions: [{ VersionName: "syn-nodejs-playwright-2.0" }] });
-  synthetics.on(DescribeCanariesCommand).resolves({ Canaries: [] });
-  synthetics.on(CreateCanaryCommand).resolves({});
-  synthetics
-    .on(GetCanaryCommand)
-    .resolvesOnce({ Canary: { Status: { State: "READY" } } })
-    .resolvesOnce({ Canary: { Status: { State: "READY" } } })
-    .resolves({ Canary: { Status: { State: "RUNNING" } } });
-  synthetics.on(StartCanaryCommand).resolves({});
-  synthetics.on(GetCanaryRunsCommand).callsFake(() => ({
-    CanaryRuns: [{ Id: "run-1", Status: { State: state, StateReasonCode: state === "FAILED" ? "CANARY_FAILURE" : "" }, Timeline: { Started: new Date() } }],
-  }));
+  mockNewCanary(synthetics, () => [
+    { Id: "run-1", Status: { State: state, ...(state === "FAILED" ? { StateReasonCode: "CANARY_FAILURE" } : {}) }, Timeline: { Started: new Date() } },
+  ]);
 }
 
 describe("Dpra.canary", () => {

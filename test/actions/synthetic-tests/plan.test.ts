@@ -1,12 +1,4 @@
-import {
-  CreateCanaryCommand,
-  DescribeCanariesCommand,
-  DescribeRuntimeVersionsCommand,
-  GetCanaryCommand,
-  GetCanaryRunsCommand,
-  StartCanaryCommand,
-  SyntheticsClient,
-} from "@aws-sdk/client-synthetics";
+import { CreateCanaryCommand, SyntheticsClient } from "@aws-sdk/client-synthetics";
 import { dag } from "@dagger.io/dagger";
 import { afterEach, describe, expect, it } from "vitest";
 import { environmentCanary } from "../../../src/actions/synthetic-tests/environment-canary.dagger.js";
@@ -15,7 +7,7 @@ import { mockAws } from "../../support/aws-mock.js";
 import { FakeEngine } from "../../support/fake-engine.js";
 import { Plan } from "../../support/plan.js";
 import { virtualClock } from "../../support/virtual-clock.js";
-import { placeboRuns } from "../../support/synthetics.js";
+import { mockNewCanary, placeboRuns } from "../../support/synthetics.js";
 
 // Plan test: the SDK talks to a loopback fake engine (nothing runs) and Synthetics is mocked.
 let engine: FakeEngine | undefined;
@@ -29,16 +21,7 @@ describe("environmentCanary", () => {
     const script = "exports.handler = async () => { /* visit BASE_URL */ };\n";
     engine = await FakeEngine.start({ answer: (leaf) => (leaf.field === "contents" ? script : undefined) });
     const synthetics = mockAws(SyntheticsClient);
-    synthetics.on(DescribeRuntimeVersionsCommand).resolves({ RuntimeVersions: [{ VersionName: "syn-nodejs-playwright-2.0" }] });
-    synthetics.on(DescribeCanariesCommand).resolves({ Canaries: [] });
-    synthetics.on(CreateCanaryCommand).resolves({});
-    synthetics
-      .on(GetCanaryCommand)
-      .resolvesOnce({ Canary: { Status: { State: "READY" } } })
-      .resolvesOnce({ Canary: { Status: { State: "READY" } } })
-      .resolves({ Canary: { Status: { State: "RUNNING" } } });
-    synthetics.on(StartCanaryCommand).resolves({});
-    synthetics.on(GetCanaryRunsCommand).resolves({ CanaryRuns: placeboRuns() });
+    mockNewCanary(synthetics, placeboRuns);
 
     const config = SyntheticsConfig.parse({ name: "fruit_smoke", script: "synthetics/canary.js" });
     const outputs = {

@@ -9,9 +9,8 @@
 //   referrer and exits 0, and the recipe reports it NOT attached (reported, not fatal);
 // - a stopped registry and a wrong password: failed outcomes with ORAS's error, nothing thrown, the
 //   password in no output.
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
@@ -22,7 +21,6 @@ import {
   describeReferrers,
   orasAttachArgs,
   PROVENANCE_ARTIFACT_TYPE,
-  registryConfigJson,
   SBOM_ARTIFACT_TYPE,
   type OrasAttachPaths,
   type OrasRun,
@@ -31,31 +29,14 @@ import {
 } from "../../src/publish/referrers.dagger.js";
 import { orasDiscoverArgs, orasPullArgs, parsePulledFiles } from "../../src/publish/referrers-read.js";
 import { fixturePath } from "../support/fixtures.js";
-import { describeReal, resolveTool, type RealTool, type Resolution } from "../support/real.js";
-import { resolveReferrersRegistry, resolveRegistry, startReferrersRegistry, startRegistry, type RegistryServer } from "../support/registry.js";
+import { orasHost, overPlainHttp, REPOSITORY, resolveOrasRegistries, type OrasHost } from "../support/oras-host.js";
+import { describeReal, type RealTool } from "../support/real.js";
+import { startReferrersRegistry, startRegistry, type RegistryServer } from "../support/registry.js";
 
 const SBOM: ReferrerArtifact = { fileName: "sbom.cdx.json", artifactType: SBOM_ARTIFACT_TYPE };
 const PROVENANCE: ReferrerArtifact = { fileName: "provenance.intoto.json", artifactType: PROVENANCE_ARTIFACT_TYPE };
 const IMAGE_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 const IMAGE_INDEX = "application/vnd.oci.image.index.v1+json";
-const REPOSITORY = "team/fruit-api";
-
-/** ORAS and both registries; the suite's version is ORAS's (the tool the recipe pins). */
-function resolveComponents(): Resolution {
-  const oras = resolveTool("oras");
-  if (!oras.ok) return oras;
-  for (const found of [resolveReferrersRegistry(), resolveRegistry()]) if (!found.ok) return found;
-  return { ok: true, tool: { ...oras.tool, name: "oras-registry" } };
-}
-
-/**
- * The recipe's argv, run on the host. The only transport difference: `--plain-http`, inserted after
- * the subcommand, because the test registries speak HTTP on loopback while ECR speaks HTTPS.
- */
-function overPlainHttp(argv: string[]): string[] {
-  if (argv[0] !== "oras" || !argv[1]) throw new Error(`expected an oras argv, got ${argv.join(" ")}`);
-  return [argv[1], "--plain-http", ...argv.slice(2)];
-}
 
 const manifestSchema = z.object({
   mediaType: z.string(),
@@ -72,51 +53,8 @@ describeReal(
   "oras-registry",
   (tool: RealTool) => {
     let work: string;
-    let home: string;
+    let host: OrasHost;
     const started: RegistryServer[] = [];
-
-    /** Runs ORAS with a clean environment and a throwaway HOME, in `cwd`. */
-    function oras(argv: string[], cwd: string): OrasRun {
-      const run = spawnSync(tool.bin, argv, { cwd, encoding: "utf8", timeout: 60_000, env: { PATH: process.env.PATH ?? "", HOME: home } });
-      if (run.error) throw run.error;
-      return { exitCode: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
-    }
-
-    /** A registry login file, as the recipe makes it (registryConfigJson). */
-    function registryConfig(registry: RegistryServer, password: string): string {
-      const file = path.join(mkdtempSync(path.join(work, "config-")), "config.json");
-      writeFileSync(file, registryConfigJson(registry.host, registry.username, password), { mode: 0o600 });
-      return file;
-    }
-
-    /** Pushes a small image (an OCI config and one gzipped tar layer) and resolves its digest. */
-    function pushImage(registry: RegistryServer, config: string): string {
-      const dir = mkdtempSync(path.join(work, "image-"));
-      writeFileSync(path.join(dir, "app.txt"), "fruit-api\n");
-      const tar = spawnSync("tar", ["-czf", "layer.tar.gz", "app.txt"], { cwd: dir, encoding: "utf8" });
-      if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr}`);
-      writeFileSync(path.join(dir, "config.json"), JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } }));
-      const ref = `${registry.host}/${REPOSITORY}:v1`;
-      const push = oras(
-        [
-          "push",
-          "--plain-http",
-          "--registry-config",
-          config,
-          "--config",
-          "config.json:application/vnd.oci.image.config.v1+json",
-          ref,
-          "layer.tar.gz:application/vnd.oci.image.layer.v1.tar+gzip",
-        ],
-        dir,
-      );
-      if (push.exitCode !== 0) throw new Error(`oras push ${ref} exited ${push.exitCode}: ${push.stderr}\nregistry log:\n${registry.log()}`);
-      const resolved = oras(["resolve", "--plain-http", "--registry-config", config, ref], dir);
-      const digest = resolved.stdout.trim();
-      if (resolved.exitCode !== 0 || !/^sha256:[a-f0-9]{64}$/.test(digest))
-        throw new Error(`oras resolve ${ref} exited ${resolved.exitCode}: ${resolved.stdout}${resolved.stderr}`);
-      return digest;
-    }
 
     interface Attached {
       outcome: ReferrerOutcome;
@@ -129,17 +67,16 @@ describeReal(
       const dir = mkdtempSync(path.join(work, "attach-"));
       writeFileSync(path.join(dir, artifact.fileName), content);
       const paths: OrasAttachPaths = { registryConfig: config, exportedManifest: path.join(dir, "referrer-manifest.json") };
-      const attach = oras(overPlainHttp(orasAttachArgs(subject, artifact, paths)), dir);
+      const attach = host.run(overPlainHttp(orasAttachArgs(subject, artifact, paths)), dir);
       if (attach.exitCode !== 0) return { outcome: attachOutcome(subject, artifact, { exitCode: attach.exitCode, stderr: attach.stderr }), attach };
       const manifest = readFileSync(paths.exportedManifest, "utf8");
-      const discover = oras(overPlainHttp(orasDiscoverArgs(subject, artifact.artifactType, paths)), dir);
+      const discover = host.run(overPlainHttp(orasDiscoverArgs(subject, artifact.artifactType, paths)), dir);
       return { outcome: attachOutcome(subject, artifact, { exitCode: 0, stderr: "", manifest, discover }), attach, discover };
     }
 
     beforeAll(() => {
       work = mkdtempSync(path.join(os.tmpdir(), "dpra-referrers-real-"));
-      home = path.join(work, "home");
-      mkdirSync(home);
+      host = orasHost(tool.bin, work);
     });
 
     afterAll(async () => {
@@ -157,8 +94,8 @@ describeReal(
 
     it("on a registry with the referrers API: the recipe attaches the SBOM and the provenance, listed by the API with their types and subject, and oras pull gives back the same bytes", async () => {
       const registry = await start("referrers");
-      const config = registryConfig(registry, registry.password);
-      const digest = pushImage(registry, config);
+      const config = host.registryConfig(registry, registry.password);
+      const digest = host.pushImage(registry, config);
       const subject = `${registry.host}/${REPOSITORY}@${digest}`;
       const imageManifest = await registry.get(`/v2/${REPOSITORY}/manifests/${digest}`, [IMAGE_MANIFEST]);
       expect(imageManifest.status).toBe(200);
@@ -217,7 +154,7 @@ describeReal(
 
         // oras pull, the recipe's reader: the file comes back byte for byte.
         const out = mkdtempSync(path.join(work, "pull-"));
-        const pull = oras(overPlainHttp(orasPullArgs(result.outcome.reference, out, { registryConfig: config })), out);
+        const pull = host.run(overPlainHttp(orasPullArgs(result.outcome.reference, out, { registryConfig: config })), out);
         expect(pull.exitCode, pull.stderr).toBe(0);
         const files = parsePulledFiles(pull.stdout, "oras pull");
         expect(files.map((f) => ({ name: path.basename(f.path), mediaType: f.mediaType }))).toEqual([{ name: artifact.fileName, mediaType: artifact.artifactType }]);
@@ -227,8 +164,8 @@ describeReal(
 
     it("on Debian's distribution 2.8.2 (no referrers API): oras attach exits 0, but the recipe reports the referrer NOT attached because the registry does not list it; GET referrers is 404", async () => {
       const registry = await start("debian");
-      const config = registryConfig(registry, registry.password);
-      const digest = pushImage(registry, config);
+      const config = host.registryConfig(registry, registry.password);
+      const digest = host.pushImage(registry, config);
       const subject = `${registry.host}/${REPOSITORY}@${digest}`;
       const result = attachRecipe(subject, SBOM, sbom, config);
       expect(result.attach.exitCode, result.attach.stderr).toBe(0);
@@ -245,8 +182,8 @@ describeReal(
 
     it("with the registry stopped: oras attach fails, and the recipe reports NOT attached with ORAS's error, without throwing", async () => {
       const registry = await start("referrers");
-      const config = registryConfig(registry, registry.password);
-      const subject = `${registry.host}/${REPOSITORY}@${pushImage(registry, config)}`;
+      const config = host.registryConfig(registry, registry.password);
+      const subject = `${registry.host}/${REPOSITORY}@${host.pushImage(registry, config)}`;
       await registry.stop();
       const result = attachRecipe(subject, PROVENANCE, "{}", config);
       expect(result.attach.exitCode).not.toBe(0);
@@ -258,7 +195,7 @@ describeReal(
 
     it("with a wrong password in the registry config: the registry answers 401, the recipe reports NOT attached, and no password is in any output", async () => {
       const registry = await start("referrers");
-      const digest = pushImage(registry, registryConfig(registry, registry.password));
+      const digest = host.pushImage(registry, host.registryConfig(registry, registry.password));
       const unauthenticated = await fetch(`http://${registry.host}/v2/${REPOSITORY}/manifests/${digest}`);
       expect(unauthenticated.status).toBe(401);
       expect(unauthenticated.headers.get("www-authenticate")).toBe('Basic realm="dpra-test-registry"');
@@ -267,7 +204,7 @@ describeReal(
       expect(wrongAuth.status).toBe(401);
 
       const subject = `${registry.host}/${REPOSITORY}@${digest}`;
-      const result = attachRecipe(subject, SBOM, sbom, registryConfig(registry, wrong));
+      const result = attachRecipe(subject, SBOM, sbom, host.registryConfig(registry, wrong));
       expect(result.attach.exitCode).not.toBe(0);
       expect(result.outcome.status).toBe("failed");
       const line = describeReferrers({ subject, outcomes: [result.outcome] })[0] ?? "";
@@ -278,5 +215,5 @@ describeReal(
       }
     });
   },
-  resolveComponents,
+  resolveOrasRegistries,
 );

@@ -2,6 +2,7 @@ import { FisClient, GetExperimentCommand, StartExperimentCommand, StopExperiment
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { runChaosExperiment, type ChaosSettings } from "../../../src/actions/chaos-tests/experiment.js";
 import { mockAws } from "../../support/aws-mock.js";
+import { settle } from "../../support/virtual-clock.js";
 
 const fisMock = mockAws(FisClient);
 const fis = new FisClient({ region: "eu-west-1" });
@@ -28,20 +29,14 @@ function samples(from: number, to: number, latency: (t: number) => number, faile
   return out.join("\n");
 }
 
+/** A load over the whole run (4 minutes of fake time from T0): a sample a second, 100 ms and none failed unless said. */
+function wholeRunLoad(latency: (t: number) => number = () => 100, failed: (t: number) => boolean = () => false) {
+  return loadFor(240_000, () => samples(T0, T0 + 240_000, latency, failed));
+}
+
 /** A load that "runs" for `ms` of fake time and then returns the samples. */
 function loadFor(ms: number, ndjson: () => string) {
   return vi.fn(() => new Promise<string>((resolve) => setTimeout(() => resolve(ndjson()), ms)));
-}
-
-async function settle<T>(p: Promise<T>): Promise<T> {
-  const guarded = p.then(
-    (v) => ({ ok: true as const, v }),
-    (e: unknown) => ({ ok: false as const, e }),
-  );
-  await vi.runAllTimersAsync();
-  const r = await guarded;
-  if (!r.ok) throw r.e;
-  return r.v;
 }
 
 beforeEach(() => {
@@ -58,14 +53,7 @@ describe("runChaosExperiment", () => {
       .on(GetExperimentCommand)
       .resolvesOnce({ experiment: { id: "EXPabc", state: { status: "running" } } })
       .resolves({ experiment: { id: "EXPabc", state: { status: "completed" } } });
-    const load = loadFor(240_000, () =>
-      samples(
-        T0,
-        T0 + 240_000,
-        (t) => (t < T0 + 60_000 ? 100 : 130),
-        () => false,
-      ),
-    );
+    const load = wholeRunLoad((t) => (t < T0 + 60_000 ? 100 : 130));
 
     const report = await settle(runChaosExperiment(fis, load, settings));
 
@@ -84,13 +72,9 @@ describe("runChaosExperiment", () => {
 
   it("fails when the success rate drops too far during the fault window", async () => {
     fisMock.on(GetExperimentCommand).resolves({ experiment: { id: "EXPabc", state: { status: "completed" } } });
-    const load = loadFor(240_000, () =>
-      samples(
-        T0,
-        T0 + 240_000,
-        () => 100,
-        (t) => t >= T0 + 60_000 && t % 10_000 === 0,
-      ),
+    const load = wholeRunLoad(
+      () => 100,
+      (t) => t >= T0 + 60_000 && t % 10_000 === 0,
     );
 
     const report = await settle(runChaosExperiment(fis, load, settings));
@@ -149,14 +133,7 @@ describe("runChaosExperiment", () => {
   it("accepts the refusal to stop an experiment that already completed", async () => {
     fisMock.on(GetExperimentCommand).resolves({ experiment: { id: "EXPabc", state: { status: "completed" } } });
     fisMock.on(StopExperimentCommand).rejects(new ValidationException({ message: "Experiment is not running", $metadata: {} }));
-    const load = loadFor(240_000, () =>
-      samples(
-        T0,
-        T0 + 240_000,
-        () => 100,
-        () => false,
-      ),
-    );
+    const load = wholeRunLoad();
 
     const report = await settle(runChaosExperiment(fis, load, settings));
 
@@ -168,14 +145,7 @@ describe("runChaosExperiment", () => {
     fisMock.on(GetExperimentCommand).resolves({
       experiment: { id: "EXPabc", state: { status: "failed", reason: "Target resolution failed: no resources match the tags" } },
     });
-    const load = loadFor(240_000, () =>
-      samples(
-        T0,
-        T0 + 240_000,
-        () => 100,
-        () => false,
-      ),
-    );
+    const load = wholeRunLoad();
 
     const report = await settle(runChaosExperiment(fis, load, settings));
 

@@ -17,6 +17,7 @@ import { deployAndRunCanary, type CanarySpec } from "../../../src/aws/synthetics
 import { loadDryRunCommands } from "../../../src/aws/synthetics/dry-run.js";
 import { packageNodeCanary } from "../../../src/aws/synthetics/package.js";
 import { placeboRuns } from "../../support/synthetics.js";
+import { settle } from "../../support/virtual-clock.js";
 
 const { GetDryRunRunsCommand, PromoteDryRunCommand, StartCanaryDryRunCommand } = await loadDryRunCommands();
 
@@ -53,18 +54,6 @@ function canary(state: string, extra: Partial<Canary["Status"]> = {}): { Canary:
 function failedRun(): CanaryRun {
   const run = placeboRuns()[0] as CanaryRun;
   return { ...run, Status: { State: "FAILED", StateReason: "TimeoutError: waiting for selector `#fruit-list` failed", StateReasonCode: "CANARY_FAILURE" } };
-}
-
-/** Runs the promise while advancing fake time, so polling loops proceed. */
-async function settle<T>(p: Promise<T>): Promise<T> {
-  const guarded = p.then(
-    (v) => ({ ok: true as const, v }),
-    (e: unknown) => ({ ok: false as const, e }),
-  );
-  await vi.runAllTimersAsync();
-  const r = await guarded;
-  if (!r.ok) throw r.e;
-  return r.v;
 }
 
 beforeEach(() => {

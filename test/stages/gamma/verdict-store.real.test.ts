@@ -7,36 +7,23 @@
 // referrers API) the record is reported NOT attached and the reader refuses rather than seeing
 // none. The only transport difference from ECR: `--plain-http`, inserted after the subcommand (the
 // registries speak HTTP on loopback).
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { readReferrerFiles, type OrasExecutor } from "../../../src/publish/referrers-fetch.dagger.js";
 import { orasDiscoverArgs } from "../../../src/publish/referrers-read.js";
-import { attachOutcome, orasAttachArgs, registryConfigJson, type OrasRun, type ReferrerArtifact } from "../../../src/publish/referrers.dagger.js";
+import { attachOutcome, orasAttachArgs, type ReferrerArtifact } from "../../../src/publish/referrers.dagger.js";
 import type { StageAction } from "../../../src/stages/aws-environment/steps.js";
 import { decidePromotion, GAMMA_VERDICT_ARTIFACT_TYPE, GAMMA_VERDICT_FILE, verdictFileText } from "../../../src/pipeline/promotion.js";
 import { verdictRecordOf } from "../../../src/stages/gamma/verdict.js";
-import { describeReal, resolveTool, type RealTool, type Resolution } from "../../support/real.js";
-import { resolveReferrersRegistry, resolveRegistry, startReferrersRegistry, startRegistry, type RegistryServer } from "../../support/registry.js";
+import { orasHost, overPlainHttp, REPOSITORY, resolveOrasRegistries, type OrasHost } from "../../support/oras-host.js";
+import { describeReal, type RealTool } from "../../support/real.js";
+import { startReferrersRegistry, startRegistry, type RegistryServer } from "../../support/registry.js";
 
-const REPOSITORY = "team/fruit-api";
 const VERDICT: ReferrerArtifact = { fileName: GAMMA_VERDICT_FILE, artifactType: GAMMA_VERDICT_ARTIFACT_TYPE };
 const IMAGE_INDEX = "application/vnd.oci.image.index.v1+json";
-
-function resolveComponents(): Resolution {
-  const oras = resolveTool("oras");
-  if (!oras.ok) return oras;
-  for (const found of [resolveReferrersRegistry(), resolveRegistry()]) if (!found.ok) return found;
-  return { ok: true, tool: { ...oras.tool, name: "oras-registry" } };
-}
-
-function overPlainHttp(argv: string[]): string[] {
-  if (argv[0] !== "oras" || !argv[1]) throw new Error(`expected an oras argv, got ${argv.join(" ")}`);
-  return [argv[1], "--plain-http", ...argv.slice(2)];
-}
 
 const step = (name: string, status: StageAction["status"], detail: string): StageAction => ({ stage: "gamma", modelAction: "deploy-software", name, status, detail });
 
@@ -44,19 +31,12 @@ describeReal(
   "oras-registry",
   (tool: RealTool) => {
     let work: string;
-    let home: string;
+    let host: OrasHost;
     const started: RegistryServer[] = [];
-
-    function oras(argv: string[], cwd: string): OrasRun {
-      const run = spawnSync(tool.bin, argv, { cwd, encoding: "utf8", timeout: 60_000, env: { PATH: process.env.PATH ?? "", HOME: home } });
-      if (run.error) throw run.error;
-      return { exitCode: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
-    }
 
     beforeAll(() => {
       work = mkdtempSync(path.join(os.tmpdir(), "dpra-verdict-real-"));
-      home = path.join(work, "home");
-      mkdirSync(home);
+      host = orasHost(tool.bin, work);
     });
     afterAll(async () => {
       await Promise.all(started.map((r) => r.stop()));
@@ -67,40 +47,19 @@ describeReal(
     async function withImage(kind: "referrers" | "debian"): Promise<{ registry: RegistryServer; config: string; digest: string }> {
       const registry = kind === "referrers" ? await startReferrersRegistry() : await startRegistry();
       started.push(registry);
-      const config = path.join(mkdtempSync(path.join(work, "config-")), "config.json");
-      writeFileSync(config, registryConfigJson(registry.host, registry.username, registry.password), { mode: 0o600 });
-      const image = mkdtempSync(path.join(work, "image-"));
-      writeFileSync(path.join(image, "app.txt"), "fruit-api\n");
-      writeFileSync(path.join(image, "config.json"), JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } }));
-      const ref = `${registry.host}/${REPOSITORY}:v1`;
-      const push = oras(
-        [
-          "push",
-          "--plain-http",
-          "--registry-config",
-          config,
-          "--config",
-          "config.json:application/vnd.oci.image.config.v1+json",
-          ref,
-          "app.txt:application/vnd.oci.image.layer.v1.tar",
-        ],
-        image,
-      );
-      expect(push.exitCode, `${push.stderr}\n${registry.log()}`).toBe(0);
-      const digest = oras(["resolve", "--plain-http", "--registry-config", config, ref], image).stdout.trim();
-      expect(digest).toMatch(/^sha256:[a-f0-9]{64}$/);
-      return { registry, config, digest };
+      const config = host.registryConfig(registry);
+      return { registry, config, digest: host.pushImage(registry, config) };
     }
 
     /** The reader the prod-only release runs (readReferrerFiles), with ORAS on this host. */
     function hostReader(config: string, subject: string) {
       const pullRoot = mkdtempSync(path.join(work, "pulled-"));
-      const host: OrasExecutor = {
+      const executor: OrasExecutor = {
         paths: { registryConfig: config },
         pullRoot,
-        run: async (argv) => ({ ...oras(overPlainHttp(argv), work), readFile: (file) => readFile(file, "utf8") }),
+        run: async (argv) => ({ ...host.run(overPlainHttp(argv), work), readFile: (file) => readFile(file, "utf8") }),
       };
-      return () => readReferrerFiles(host, subject, GAMMA_VERDICT_ARTIFACT_TYPE, GAMMA_VERDICT_FILE);
+      return () => readReferrerFiles(executor, subject, GAMMA_VERDICT_ARTIFACT_TYPE, GAMMA_VERDICT_FILE);
     }
 
     /** publish's attach recipe for one verdict file: attach, then discover, read by attachOutcome. */
@@ -108,9 +67,9 @@ describeReal(
       const dir = mkdtempSync(path.join(work, `attach-${name}-`));
       writeFileSync(path.join(dir, GAMMA_VERDICT_FILE), text);
       const paths = { registryConfig: config, exportedManifest: path.join(dir, "manifest.json") };
-      const run = oras(overPlainHttp(orasAttachArgs(subject, VERDICT, paths)), dir);
+      const run = host.run(overPlainHttp(orasAttachArgs(subject, VERDICT, paths)), dir);
       expect(run.exitCode, run.stderr).toBe(0);
-      const discover = oras(overPlainHttp(orasDiscoverArgs(subject, GAMMA_VERDICT_ARTIFACT_TYPE, paths)), dir);
+      const discover = host.run(overPlainHttp(orasDiscoverArgs(subject, GAMMA_VERDICT_ARTIFACT_TYPE, paths)), dir);
       return attachOutcome(subject, VERDICT, { exitCode: 0, stderr: "", manifest: readFileSync(paths.exportedManifest, "utf8"), discover });
     }
 
@@ -184,5 +143,5 @@ describeReal(
       );
     });
   },
-  resolveComponents,
+  resolveOrasRegistries,
 );
